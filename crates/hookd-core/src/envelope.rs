@@ -1,0 +1,154 @@
+//! The one place that turns events into the bytes a receiver gets.
+
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+use crate::id::{EventId, OrgId, WebhookId};
+use crate::model::{ContentType, Event, PayloadFormat, Timestamp};
+
+/// The webhook as the receiver sees it in every body.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct WebhookRef<'a> {
+    pub id: &'a WebhookId,
+    pub organization: &'a OrgId,
+    pub name: &'a str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub body: Vec<u8>,
+    pub content_type: &'static str,
+}
+
+#[derive(Serialize)]
+struct Envelope<'a> {
+    id: &'a EventId,
+    #[serde(rename = "type")]
+    event_type: &'a str,
+    timestamp: String,
+    webhook: WebhookRef<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resource_url: Option<&'a str>,
+    payload: &'a RawValue,
+}
+
+#[derive(Serialize)]
+struct Thin<'a> {
+    id: &'a EventId,
+    #[serde(rename = "type")]
+    event_type: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resource_url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Item<'a> {
+    Envelope(Envelope<'a>),
+    Thin(Thin<'a>),
+    Raw(&'a RawValue),
+}
+
+#[derive(Serialize)]
+struct Batch<'a> {
+    webhook: WebhookRef<'a>,
+    events: Vec<Item<'a>>,
+}
+
+pub fn rfc3339(t: &Timestamp) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+const NULL: &str = "null";
+
+fn item<'a>(format: PayloadFormat, webhook: WebhookRef<'a>, event: &'a Event) -> Item<'a> {
+    // Payloads were validated as JSON at ingest; a corrupted row still renders as `null`
+    // rather than stopping the delivery.
+    let payload: &RawValue = serde_json::from_str(&event.payload)
+        .unwrap_or_else(|_| serde_json::from_str(NULL).unwrap_or_else(|_| unreachable!()));
+    match format {
+        PayloadFormat::Envelope => Item::Envelope(Envelope {
+            id: &event.id,
+            event_type: &event.event_type,
+            timestamp: rfc3339(&event.occurred_at),
+            webhook,
+            resource_url: event.resource_url.as_deref(),
+            payload,
+        }),
+        PayloadFormat::Thin => Item::Thin(Thin {
+            id: &event.id,
+            event_type: &event.event_type,
+            resource_url: event.resource_url.as_deref(),
+        }),
+        PayloadFormat::Raw => Item::Raw(payload),
+    }
+}
+
+/// Renders one event, or a batch when there are several.
+pub fn render(format: PayloadFormat, content_type: ContentType, webhook: WebhookRef<'_>, events: &[&Event]) -> Rendered {
+    let json = match events {
+        [one] => serde_json::to_vec(&item(format, webhook, one)),
+        many => serde_json::to_vec(&Batch { webhook, events: many.iter().map(|e| item(format, webhook, e)).collect() }),
+    }
+    // Serializing plain structs and pre-validated raw JSON into memory does not fail.
+    .unwrap_or_default();
+    match content_type {
+        ContentType::Json => Rendered { body: json, content_type: "application/json" },
+        ContentType::Form => {
+            let text = String::from_utf8_lossy(&json);
+            let body = url::form_urlencoded::Serializer::new(String::new()).append_pair("payload", &text).finish();
+            Rendered { body: body.into_bytes(), content_type: "application/x-www-form-urlencoded" }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Environment;
+
+    fn event() -> Event {
+        Event {
+            id: EventId::new(),
+            org_id: OrgId::new(),
+            event_type: "user.created".into(),
+            payload: r#"{"id": 1, "name": "Ada"}"#.into(),
+            resource_url: Some("https://api.example.com/users/1".into()),
+            environment: Environment::Live,
+            visible_to: vec![],
+            occurred_at: chrono::Utc::now(),
+            created_at: chrono::Utc::now(),
+            idempotency_key: None,
+        }
+    }
+
+    #[test]
+    fn envelope_thin_and_raw_have_their_shapes() {
+        let e = event();
+        let wh = WebhookId::new();
+        let r = WebhookRef { id: &wh, organization: &e.org_id, name: "CRM" };
+        let env: serde_json::Value =
+            serde_json::from_slice(&render(PayloadFormat::Envelope, ContentType::Json, r, &[&e]).body).unwrap();
+        assert_eq!(env["type"], "user.created");
+        assert_eq!(env["webhook"]["name"], "CRM");
+        assert_eq!(env["payload"]["name"], "Ada");
+        let thin: serde_json::Value =
+            serde_json::from_slice(&render(PayloadFormat::Thin, ContentType::Json, r, &[&e]).body).unwrap();
+        assert_eq!(thin.as_object().unwrap().len(), 3);
+        let raw = render(PayloadFormat::Raw, ContentType::Json, r, &[&e]);
+        assert_eq!(raw.body, br#"{"id": 1, "name": "Ada"}"#);
+    }
+
+    #[test]
+    fn batches_and_forms() {
+        let (a, b) = (event(), event());
+        let wh = WebhookId::new();
+        let r = WebhookRef { id: &wh, organization: &a.org_id, name: "CRM" };
+        let batch: serde_json::Value =
+            serde_json::from_slice(&render(PayloadFormat::Envelope, ContentType::Json, r, &[&a, &b]).body).unwrap();
+        assert_eq!(batch["events"].as_array().unwrap().len(), 2);
+        let form = render(PayloadFormat::Thin, ContentType::Form, r, &[&a]);
+        assert_eq!(form.content_type, "application/x-www-form-urlencoded");
+        assert!(String::from_utf8(form.body).unwrap().starts_with("payload=%7B"));
+    }
+}

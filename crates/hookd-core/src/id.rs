@@ -1,0 +1,133 @@
+//! Prefixed, time-sortable identifiers (`wh_01j…`).
+//!
+//! The 26 characters after the prefix are a ULID-like Crockford base32 string: 48 bits of
+//! milliseconds then 80 random bits. Sorting IDs as strings sorts them by creation time, so
+//! keyset pagination on the ID is pagination in creation order.
+
+use std::fmt;
+
+const ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
+const BODY_LEN: usize = 26;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{value}` is not a valid {kind} id (expected `{prefix}_` followed by 26 base32 characters)")]
+pub struct IdParseError {
+    pub kind: &'static str,
+    pub prefix: &'static str,
+    pub value: String,
+}
+
+/// Encodes a new ULID-like body for the given wall-clock milliseconds.
+pub fn new_body(unix_ms: u64) -> String {
+    let random: u128 = rand::random::<u128>() & ((1u128 << 80) - 1);
+    let value: u128 = ((unix_ms as u128 & ((1u128 << 48) - 1)) << 80) | random;
+    let mut out = [0u8; BODY_LEN];
+    for (i, slot) in out.iter_mut().enumerate() {
+        let shift = 5 * (BODY_LEN - 1 - i);
+        *slot = ALPHABET[((value >> shift) & 31) as usize];
+    }
+    // The alphabet is ASCII, so this never fails.
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn valid_body(body: &str) -> bool {
+    body.len() == BODY_LEN && body.bytes().all(|b| ALPHABET.contains(&b))
+}
+
+pub(crate) fn now_ms() -> u64 {
+    chrono::Utc::now().timestamp_millis().max(0) as u64
+}
+
+macro_rules! typed_id {
+    ($(#[$meta:meta])* $name:ident, $prefix:literal, $kind:literal) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            pub const PREFIX: &'static str = $prefix;
+
+            pub fn new() -> Self {
+                Self(format!("{}_{}", $prefix, new_body(now_ms())))
+            }
+
+            pub fn parse(value: &str) -> Result<Self, IdParseError> {
+                match value.strip_prefix(concat!($prefix, "_")) {
+                    Some(body) if valid_body(body) => Ok(Self(value.to_owned())),
+                    _ => Err(IdParseError { kind: $kind, prefix: $prefix, value: value.to_owned() }),
+                }
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = IdParseError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::parse(s)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let raw = String::deserialize(d)?;
+                Self::parse(&raw).map_err(serde::de::Error::custom)
+            }
+        }
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .examples([serde_json::json!(concat!($prefix, "_01jbk3x9q7f8t2v6m4c0d5e9ha"))])
+                    .into()
+            }
+        }
+        impl utoipa::ToSchema for $name {}
+    };
+}
+
+typed_id!(OrgId, "org", "organization");
+typed_id!(MemberId, "mbr", "member");
+typed_id!(WebhookId, "wh", "webhook");
+typed_id!(EventId, "evt", "event");
+typed_id!(DeliveryId, "dlv", "delivery");
+typed_id!(AttemptId, "att", "attempt");
+typed_id!(TokenId, "tok", "access token");
+typed_id!(EventTypeId, "etp", "event type");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_and_sort_by_time() {
+        let a = WebhookId(format!("wh_{}", new_body(1_000)));
+        let b = WebhookId(format!("wh_{}", new_body(2_000)));
+        assert!(a < b);
+        assert_eq!(WebhookId::parse(a.as_str()).unwrap(), a);
+    }
+
+    #[test]
+    fn wrong_prefix_or_body_is_rejected() {
+        let id = OrgId::new();
+        assert!(WebhookId::parse(id.as_str()).is_err());
+        assert!(OrgId::parse("org_short").is_err());
+        assert!(OrgId::parse("org_0123456789abcdefghjkmnpqrU").is_err());
+    }
+}

@@ -1,0 +1,474 @@
+//! The domain records hookd keeps: organizations, members, the event-type catalog,
+//! webhooks, events, deliveries and attempts.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::id::{AttemptId, DeliveryId, EventId, MemberId, OrgId, TokenId, WebhookId};
+use crate::secret::SealedSecret;
+
+pub type Timestamp = DateTime<Utc>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Admin,
+    Member,
+    Viewer,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Member => "member",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "admin" => Some(Role::Admin),
+            "member" => Some(Role::Member),
+            "viewer" => Some(Role::Viewer),
+            _ => None,
+        }
+    }
+
+    /// Admins and members manage webhooks; viewers only read.
+    pub fn can_write(self) -> bool {
+        matches!(self, Role::Admin | Role::Member)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum MemberStatus {
+    Active,
+    Disabled,
+}
+
+impl MemberStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MemberStatus::Active => "active",
+            MemberStatus::Disabled => "disabled",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "active" => Some(Self::Active),
+            "disabled" => Some(Self::Disabled),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    #[default]
+    Live,
+    Test,
+}
+
+impl Environment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Environment::Live => "live",
+            Environment::Test => "test",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "live" => Some(Self::Live),
+            "test" => Some(Self::Test),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Org {
+    pub id: OrgId,
+    pub name: String,
+    pub parent_id: Option<OrgId>,
+    pub features: Vec<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Member {
+    pub id: MemberId,
+    pub org_id: OrgId,
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub role: Role,
+    pub groups: Vec<String>,
+    pub external_id: Option<String>,
+    pub status: MemberStatus,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct EventType {
+    pub name: String,
+    pub group: String,
+    pub description: String,
+    #[schema(value_type = Option<Object>)]
+    pub schema: Option<serde_json::Value>,
+    #[schema(value_type = Option<Object>)]
+    pub example: Option<serde_json::Value>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ContentType {
+    #[default]
+    Json,
+    Form,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PayloadFormat {
+    #[default]
+    Envelope,
+    Thin,
+    Raw,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebhookOptions {
+    pub verify_tls: bool,
+    pub content_type: ContentType,
+    pub payload: PayloadFormat,
+    pub max_events_per_request: u32,
+    pub timeout_ms: u32,
+    pub headers: BTreeMap<String, String>,
+    pub ordered: bool,
+    pub rate_limit_per_s: Option<u32>,
+    pub legacy_signature: bool,
+}
+
+impl Default for WebhookOptions {
+    fn default() -> Self {
+        Self {
+            verify_tls: true,
+            content_type: ContentType::Json,
+            payload: PayloadFormat::Envelope,
+            max_events_per_request: 1,
+            timeout_ms: 10_000,
+            headers: BTreeMap::new(),
+            ordered: false,
+            rate_limit_per_s: None,
+            legacy_signature: false,
+        }
+    }
+}
+
+/// How hookd authenticates itself to the receiver, beside the signature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum AuthMethod {
+    None,
+    Headers {
+        headers: BTreeMap<String, String>,
+    },
+    Basic {
+        username: String,
+        password: String,
+    },
+    Token {
+        #[serde(default)]
+        key: Option<String>,
+        value: String,
+    },
+    HmacSha256 {
+        client_id: String,
+        client_secret: String,
+    },
+    Aws4 {
+        access_key: String,
+        secret_key: String,
+        region: String,
+        service: String,
+    },
+    Oauth2 {
+        token_url: String,
+        client_id: String,
+        client_secret: String,
+        #[serde(default)]
+        scope: Option<String>,
+        #[serde(default)]
+        audience: Option<String>,
+    },
+    Mtls {
+        cert_pem: String,
+        key_pem: String,
+    },
+}
+
+impl AuthMethod {
+    /// The same method with every secret replaced by `****` and its last four characters.
+    pub fn masked(&self) -> AuthMethod {
+        use crate::secret::mask;
+        match self.clone() {
+            AuthMethod::None => AuthMethod::None,
+            AuthMethod::Headers { headers } => AuthMethod::Headers {
+                headers: headers.into_iter().map(|(k, v)| (k, mask(&v))).collect(),
+            },
+            AuthMethod::Basic { username, password } => AuthMethod::Basic { username, password: mask(&password) },
+            AuthMethod::Token { key, value } => AuthMethod::Token { key, value: mask(&value) },
+            AuthMethod::HmacSha256 { client_id, client_secret } => {
+                AuthMethod::HmacSha256 { client_id, client_secret: mask(&client_secret) }
+            }
+            AuthMethod::Aws4 { access_key, secret_key, region, service } => {
+                AuthMethod::Aws4 { access_key, secret_key: mask(&secret_key), region, service }
+            }
+            AuthMethod::Oauth2 { token_url, client_id, client_secret, scope, audience } => AuthMethod::Oauth2 {
+                token_url,
+                client_id,
+                client_secret: mask(&client_secret),
+                scope,
+                audience,
+            },
+            AuthMethod::Mtls { cert_pem, key_pem } => AuthMethod::Mtls { cert_pem, key_pem: mask(&key_pem) },
+        }
+    }
+}
+
+/// A webhook's outbound authentication, with optional per-child-org overrides.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct WebhookAuth {
+    #[serde(flatten)]
+    pub method: AuthMethod,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub per_org: BTreeMap<OrgId, AuthMethod>,
+}
+
+impl Default for WebhookAuth {
+    fn default() -> Self {
+        Self { method: AuthMethod::None, per_org: BTreeMap::new() }
+    }
+}
+
+impl WebhookAuth {
+    pub fn masked(&self) -> WebhookAuth {
+        WebhookAuth {
+            method: self.method.masked(),
+            per_org: self.per_org.iter().map(|(k, v)| (k.clone(), v.masked())).collect(),
+        }
+    }
+
+    /// The credentials to use for an event of `org`.
+    pub fn for_org(&self, org: &OrgId) -> &AuthMethod {
+        self.per_org.get(org).unwrap_or(&self.method)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct WebhookStatus {
+    pub enabled: bool,
+    pub reason: Option<String>,
+    pub changed_at: DateTime<Utc>,
+    /// `operator`, a member or token ID, or `hookd` when the service changed it itself.
+    pub changed_by: Option<String>,
+}
+
+/// A webhook as stored: secrets are sealed with the master key.
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    pub id: WebhookId,
+    pub org_id: OrgId,
+    pub name: String,
+    pub url: String,
+    pub description: Option<String>,
+    pub event_types: Vec<String>,
+    pub environment: Environment,
+    pub owner_id: Option<MemberId>,
+    pub include_child_orgs: bool,
+    pub options: WebhookOptions,
+    pub signing_enabled: bool,
+    pub signing_secret: SealedSecret,
+    /// The secret replaced by the last rotation, still signed with until the timestamp.
+    pub previous_secret: Option<(SealedSecret, Timestamp)>,
+    pub auth: SealedSecret,
+    pub status: WebhookStatus,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub last_triggered_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub id: EventId,
+    pub org_id: OrgId,
+    pub event_type: String,
+    /// The payload exactly as published (validated JSON text), so it is never re-parsed.
+    pub payload: String,
+    pub resource_url: Option<String>,
+    pub environment: Environment,
+    pub visible_to: Vec<String>,
+    pub occurred_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub idempotency_key: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum DeliveryState {
+    /// Waiting for its next attempt (possibly leased by a worker right now).
+    Pending,
+    Succeeded,
+    /// Every scheduled attempt failed, or the webhook was disabled.
+    Failed,
+}
+
+impl DeliveryState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "pending" => Some(Self::Pending),
+            "succeeded" => Some(Self::Succeeded),
+            "failed" => Some(Self::Failed),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Trigger {
+    Auto,
+    Retry,
+    Manual,
+}
+
+impl Trigger {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Retry => "retry",
+            Self::Manual => "manual",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "auto" => Some(Self::Auto),
+            "retry" => Some(Self::Retry),
+            "manual" => Some(Self::Manual),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Delivery {
+    pub id: DeliveryId,
+    pub org_id: OrgId,
+    pub webhook_id: WebhookId,
+    pub event_id: EventId,
+    pub state: DeliveryState,
+    pub attempts: u32,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub next_trigger: Trigger,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Why an attempt got no 2xx, when it got no response at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AttemptErrorKind {
+    Timeout,
+    Refused,
+    Dns,
+    Tls,
+    Ssrf,
+    Connection,
+    InvalidUrl,
+    Auth,
+}
+
+impl AttemptErrorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Timeout => "timeout",
+            Self::Refused => "refused",
+            Self::Dns => "dns",
+            Self::Tls => "tls",
+            Self::Ssrf => "ssrf",
+            Self::Connection => "connection",
+            Self::InvalidUrl => "invalid_url",
+            Self::Auth => "auth",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "timeout" => Self::Timeout,
+            "refused" => Self::Refused,
+            "dns" => Self::Dns,
+            "tls" => Self::Tls,
+            "ssrf" => Self::Ssrf,
+            "connection" => Self::Connection,
+            "invalid_url" => Self::InvalidUrl,
+            "auth" => Self::Auth,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AttemptError {
+    pub kind: AttemptErrorKind,
+    pub message: String,
+}
+
+/// One HTTP request made for a delivery, with what came back.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Attempt {
+    pub id: AttemptId,
+    pub org_id: OrgId,
+    pub delivery_id: DeliveryId,
+    pub webhook_id: WebhookId,
+    pub event_ids: Vec<EventId>,
+    pub url: String,
+    pub sent_at: DateTime<Utc>,
+    pub response_status: Option<u16>,
+    pub duration_ms: u64,
+    pub error: Option<AttemptError>,
+    pub trigger: Trigger,
+    pub request_headers: Vec<(String, String)>,
+    pub request_body: String,
+    pub response_headers: Vec<(String, String)>,
+    pub response_body: String,
+}
+
+impl Attempt {
+    pub fn succeeded(&self) -> bool {
+        self.error.is_none() && self.response_status.is_some_and(|s| (200..300).contains(&s))
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AccessToken {
+    pub id: TokenId,
+    pub org_id: OrgId,
+    pub name: String,
+    pub role: Role,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
