@@ -1,1 +1,202 @@
-//! placeholder
+//! hookd's storage: the one [`Store`] trait every other crate talks to, and its backends.
+//!
+//! Every org-scoped method takes the [`OrgId`] and puts it in its `WHERE` clause, so a
+//! handler cannot read or change another tenant's rows by forgetting a check. SQL lives
+//! only in the backend modules. This crate never opens network connections of its own
+//! other than to the database, and never renders or sends webhooks.
+
+mod error;
+mod page;
+pub mod sqlite;
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use hookd_core::model::{
+    AccessToken, Attempt, Delivery, DeliveryState, Environment, Event, EventType, Member, Org, Webhook,
+};
+use hookd_core::{AttemptId, DeliveryId, EventId, MemberId, OrgId, TokenId, WebhookId};
+
+pub use error::StoreError;
+pub use page::{Cursor, Order, Page, PageRequest};
+
+pub type Timestamp = chrono::DateTime<chrono::Utc>;
+
+/// What a delivery owes: the delivery, its event and its webhook, leased to one worker.
+#[derive(Debug, Clone)]
+pub struct Claim {
+    pub delivery: Delivery,
+    pub event: Event,
+    pub webhook: Webhook,
+}
+
+/// What an attempt changed about its delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Succeeded,
+    RetryAt(Timestamp),
+    /// No attempts are left (or the webhook is gone or disabled).
+    Failed,
+}
+
+/// One attempt and its consequences, written together.
+#[derive(Debug, Clone)]
+pub struct AttemptRecord {
+    /// `None` when nothing was sent (e.g. the webhook was disabled meanwhile).
+    pub attempt: Option<Attempt>,
+    pub org_id: OrgId,
+    pub delivery_id: DeliveryId,
+    pub webhook_id: WebhookId,
+    pub outcome: Outcome,
+    /// Set when the attempt disables its webhook (410 Gone, or failing too long).
+    pub disable_webhook: Option<String>,
+}
+
+/// The result of publishing: a new event, or the one an earlier call with the same
+/// `Idempotency-Key` created.
+#[derive(Debug, Clone)]
+pub enum Published {
+    New,
+    Existing { event: Event, deliveries: Vec<DeliveryId> },
+}
+
+/// Filters of the history listing.
+#[derive(Debug, Clone, Default)]
+pub struct AttemptFilter {
+    pub webhook_id: Option<WebhookId>,
+    /// `Some(true)`: 2xx only; `Some(false)`: failures only.
+    pub succeeded: Option<bool>,
+}
+
+/// Sort keys of the webhook list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WebhookSort {
+    #[default]
+    CreatedAt,
+    Name,
+    Url,
+    Owner,
+    Status,
+    LastTriggeredAt,
+}
+
+impl WebhookSort {
+    pub const NAMES: &'static [&'static str] = &["created_at", "name", "url", "owner", "status", "last_triggered_at"];
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "created_at" => Self::CreatedAt,
+            "name" => Self::Name,
+            "url" => Self::Url,
+            "owner" => Self::Owner,
+            "status" => Self::Status,
+            "last_triggered_at" => Self::LastTriggeredAt,
+            _ => return None,
+        })
+    }
+}
+
+/// Sort keys of the history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AttemptSort {
+    #[default]
+    SentAt,
+    Url,
+    Result,
+}
+
+impl AttemptSort {
+    pub const NAMES: &'static [&'static str] = &["sent_at", "url", "result"];
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "sent_at" => Self::SentAt,
+            "url" => Self::Url,
+            "result" => Self::Result,
+            _ => return None,
+        })
+    }
+}
+
+/// Counts for `/metrics`.
+#[derive(Debug, Clone, Default)]
+pub struct Backlog {
+    pub pending: u64,
+    pub due: u64,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// `Ok` when the database answers.
+    async fn ping(&self) -> Result<(), StoreError>;
+    async fn get_setting(&self, key: &str) -> Result<Option<String>, StoreError>;
+    async fn put_setting(&self, key: &str, value: &str) -> Result<(), StoreError>;
+
+    // Organizations (operator only).
+    async fn create_org(&self, org: &Org) -> Result<(), StoreError>;
+    async fn get_org(&self, id: &OrgId) -> Result<Org, StoreError>;
+    async fn update_org(&self, org: &Org) -> Result<(), StoreError>;
+    async fn list_orgs(&self, page: &PageRequest<()>) -> Result<Page<Org>, StoreError>;
+
+    // Members.
+    async fn create_member(&self, member: &Member) -> Result<(), StoreError>;
+    async fn get_member(&self, org: &OrgId, id: &MemberId) -> Result<Member, StoreError>;
+    async fn update_member(&self, member: &Member) -> Result<(), StoreError>;
+    async fn delete_member(&self, org: &OrgId, id: &MemberId) -> Result<(), StoreError>;
+    async fn list_members(&self, org: &OrgId, page: &PageRequest<()>) -> Result<Page<Member>, StoreError>;
+
+    // Access tokens; only the SHA-256 of a token is stored.
+    async fn create_token(&self, token: &AccessToken, hash: &[u8; 32]) -> Result<(), StoreError>;
+    async fn token_by_hash(&self, hash: &[u8; 32]) -> Result<Option<AccessToken>, StoreError>;
+    async fn list_tokens(&self, org: &OrgId, page: &PageRequest<()>) -> Result<Page<AccessToken>, StoreError>;
+    async fn rename_token(&self, org: &OrgId, id: &TokenId, name: &str) -> Result<AccessToken, StoreError>;
+    async fn delete_token(&self, org: &OrgId, id: &TokenId) -> Result<(), StoreError>;
+
+    // The event-type catalog (global).
+    async fn upsert_event_type(&self, event_type: &EventType) -> Result<(), StoreError>;
+    async fn get_event_type(&self, name: &str) -> Result<EventType, StoreError>;
+    async fn list_event_types(&self) -> Result<Vec<EventType>, StoreError>;
+
+    // Webhooks.
+    async fn create_webhook(&self, webhook: &Webhook) -> Result<(), StoreError>;
+    async fn get_webhook(&self, org: &OrgId, id: &WebhookId) -> Result<Webhook, StoreError>;
+    async fn update_webhook(&self, webhook: &Webhook) -> Result<(), StoreError>;
+    /// Deletes the webhooks and fails their pending deliveries; returns how many existed.
+    async fn delete_webhooks(&self, org: &OrgId, ids: &[WebhookId]) -> Result<u64, StoreError>;
+    async fn list_webhooks(&self, org: &OrgId, page: &PageRequest<WebhookSort>) -> Result<Page<Webhook>, StoreError>;
+    /// Enabled webhooks of `org` (and of its parent, when they include child orgs)
+    /// subscribed to `event_type` in `environment`, with their owners.
+    async fn webhooks_for_event(
+        &self,
+        org: &Org,
+        event_type: &str,
+        environment: Environment,
+    ) -> Result<Vec<(Webhook, Option<Member>)>, StoreError>;
+
+    // Events and deliveries.
+    /// Writes the event and its deliveries in one durable transaction.
+    async fn publish(&self, event: &Event, deliveries: &[Delivery]) -> Result<Published, StoreError>;
+    async fn get_event(&self, org: &OrgId, id: &EventId) -> Result<(Event, Vec<DeliveryId>), StoreError>;
+    async fn get_delivery(&self, org: &OrgId, id: &DeliveryId) -> Result<Delivery, StoreError>;
+    /// Makes a delivery due now again, for a manual re-send.
+    async fn resend_delivery(&self, org: &OrgId, id: &DeliveryId) -> Result<Delivery, StoreError>;
+    /// Makes every failed delivery of a webhook since `since` due again; returns how many.
+    async fn recover_webhook(&self, org: &OrgId, id: &WebhookId, since: Timestamp) -> Result<u64, StoreError>;
+
+    // The delivery engine.
+    /// Leases up to `max` due deliveries to `node` for `lease`. Ordered webhooks get at most
+    /// one delivery in flight, the oldest.
+    async fn claim_due(&self, node: &str, lease: Duration, max: usize) -> Result<Vec<Claim>, StoreError>;
+    async fn record_attempts(&self, records: Vec<AttemptRecord>) -> Result<(), StoreError>;
+    /// When the earliest pending delivery becomes due, if any.
+    async fn next_due_at(&self) -> Result<Option<Timestamp>, StoreError>;
+    async fn backlog(&self) -> Result<Backlog, StoreError>;
+
+    // History.
+    async fn list_attempts(
+        &self,
+        org: &OrgId,
+        filter: &AttemptFilter,
+        page: &PageRequest<AttemptSort>,
+    ) -> Result<Page<Attempt>, StoreError>;
+    async fn get_attempt(&self, org: &OrgId, id: &AttemptId) -> Result<Attempt, StoreError>;
+    async fn delivery_states(&self, org: &OrgId, event: &EventId) -> Result<Vec<(DeliveryId, DeliveryState)>, StoreError>;
+}

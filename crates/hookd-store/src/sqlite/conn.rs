@@ -1,0 +1,200 @@
+//! SQLite connections: one writer thread that commits many callers' writes in one
+//! transaction (group commit: one fsync for a whole batch), and a pool of readers that
+//! read the WAL concurrently.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, mpsc};
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::StoreError;
+
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/sqlite/0001_init.sql"))];
+/// Writes queued together share one transaction and one fsync, up to this many.
+const MAX_GROUP: usize = 1024;
+
+struct Done {
+    ok: bool,
+    finish: Box<dyn FnOnce(Option<StoreError>) + Send>,
+}
+
+type Job = Box<dyn FnOnce(&Connection) -> Done + Send>;
+
+pub(crate) struct Db {
+    writer: mpsc::Sender<Job>,
+    readers: Arc<Mutex<Vec<Connection>>>,
+    path: PathBuf,
+    /// Held for the life of the process: one SQLite file serves one hookd node.
+    _lock: File,
+}
+
+pub(crate) fn map_err(e: rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode;
+    match &e {
+        rusqlite::Error::QueryReturnedNoRows => StoreError::NotFound,
+        rusqlite::Error::SqliteFailure(f, msg) => match f.code {
+            ErrorCode::ConstraintViolation => {
+                // SQLite names the violated columns only in its message ("UNIQUE constraint
+                // failed: members.org_id, members.email"), so that is what we can pass on.
+                let constraint = msg
+                    .as_deref()
+                    .and_then(|m| m.split_once(": ").map(|(_, c)| c.to_owned()))
+                    .unwrap_or_else(|| "constraint".into());
+                StoreError::Conflict { constraint }
+            }
+            ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked | ErrorCode::CannotOpen | ErrorCode::DiskFull => {
+                StoreError::Unavailable(e.to_string())
+            }
+            _ => StoreError::Other(e.to_string()),
+        },
+        _ => StoreError::Other(e.to_string()),
+    }
+}
+
+fn configure(conn: &Connection) -> Result<(), StoreError> {
+    // synchronous=FULL: a commit is on disk (WAL fsynced) before we answer 202.
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA busy_timeout = 5000;
+         PRAGMA cache_size = -16000;",
+    )
+    .map_err(map_err)
+}
+
+fn open_conn(path: &Path, flags: OpenFlags) -> Result<Connection, StoreError> {
+    let conn = Connection::open_with_flags(path, flags).map_err(map_err)?;
+    configure(&conn)?;
+    Ok(conn)
+}
+
+fn open_reader(path: &Path) -> Result<Connection, StoreError> {
+    open_conn(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI)
+}
+
+/// Applies the migrations this binary knows and the file lacks.
+pub(crate) fn migrate(conn: &Connection) -> Result<i64, StoreError> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(map_err)?;
+    let mut version = current;
+    for (v, sql) in MIGRATIONS {
+        if *v > version {
+            conn.execute_batch(&format!("BEGIN IMMEDIATE; {sql}; PRAGMA user_version = {v}; COMMIT;"))
+                .map_err(map_err)?;
+            version = *v;
+        }
+    }
+    Ok(version)
+}
+
+impl Db {
+    pub(crate) fn open(path: &Path) -> Result<Self, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Unavailable(format!("{}: {e}", dir.display())))?;
+        }
+        let lock_path = path.with_extension("lock");
+        let lock = File::create(&lock_path).map_err(|e| StoreError::Unavailable(format!("{}: {e}", lock_path.display())))?;
+        lock.try_lock().map_err(|_| {
+            StoreError::Unavailable(format!(
+                "{} is in use by another hookd process; one SQLite file serves one node (use PostgreSQL for several)",
+                path.display()
+            ))
+        })?;
+        let writer_conn = open_conn(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        migrate(&writer_conn)?;
+        let (tx, rx) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("hookd-sqlite-writer".into())
+            .spawn(move || write_loop(writer_conn, rx))
+            .map_err(|e| StoreError::Other(format!("cannot start the writer thread: {e}")))?;
+        Ok(Self { writer: tx, readers: Arc::new(Mutex::new(Vec::new())), path: path.to_owned(), _lock: lock })
+    }
+
+    pub(crate) async fn write<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move |conn| {
+            let result = f(conn);
+            Done {
+                ok: result.is_ok(),
+                finish: Box::new(move |commit_err| {
+                    let _ = tx.send(match commit_err {
+                        Some(e) => Err(e),
+                        None => result,
+                    });
+                }),
+            }
+        });
+        self.writer.send(job).map_err(|_| StoreError::Unavailable("the SQLite writer has stopped".into()))?;
+        rx.await.map_err(|_| StoreError::Unavailable("the SQLite writer has stopped".into()))?
+    }
+
+    pub(crate) async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let readers = self.readers.clone();
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || {
+            let pooled = readers.lock().ok().and_then(|mut v| v.pop());
+            let conn = match pooled {
+                Some(c) => c,
+                None => open_reader(&path)?,
+            };
+            let result = f(&conn);
+            if let Ok(mut v) = readers.lock() {
+                v.push(conn);
+            }
+            result
+        })
+        .await
+        .map_err(|e| StoreError::Other(format!("reader task failed: {e}")))?
+    }
+}
+
+fn write_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
+    while let Ok(first) = rx.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_GROUP {
+            match rx.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+            let err = map_err(e);
+            for job in batch {
+                // Each job still runs its completion so no caller waits forever.
+                let done = job(&conn);
+                (done.finish)(Some(err.clone()));
+            }
+            continue;
+        }
+        let mut finishes = Vec::with_capacity(batch.len());
+        for job in batch {
+            // A savepoint per job: one caller's failed write leaves the others' intact.
+            let _ = conn.execute_batch("SAVEPOINT job");
+            let done = job(&conn);
+            if !done.ok {
+                let _ = conn.execute_batch("ROLLBACK TO job");
+            }
+            let _ = conn.execute_batch("RELEASE job");
+            finishes.push(done.finish);
+        }
+        let commit_err = conn.execute_batch("COMMIT").err().map(map_err);
+        if commit_err.is_some() {
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+        for finish in finishes {
+            finish(commit_err.clone());
+        }
+    }
+}

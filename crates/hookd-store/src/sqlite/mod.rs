@@ -1,0 +1,901 @@
+//! The embedded backend: one SQLite file in WAL mode, one writer thread with group commit.
+
+mod conn;
+mod rows;
+
+use std::path::Path;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use hookd_core::model::{
+    AccessToken, Attempt, Delivery, DeliveryState, Environment, Event, EventType, Member, Org, Webhook,
+};
+use hookd_core::{AttemptId, DeliveryId, EventId, MemberId, OrgId, TokenId, WebhookId};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
+
+use self::conn::{Db, map_err};
+use self::rows::{ms, to_json};
+use crate::{
+    AttemptFilter, AttemptRecord, AttemptSort, Backlog, Claim, Cursor, Order, Outcome, Page, PageRequest, Published,
+    Store, StoreError, Timestamp, WebhookSort,
+};
+
+pub struct SqliteStore {
+    db: Db,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) and migrates the database at `path`, and takes the file
+    /// lock that keeps a second process away. Deliveries left leased by a previous process
+    /// of this file are made due at once: with the lock held, nobody else is sending them.
+    pub async fn open(path: &Path) -> Result<Self, StoreError> {
+        let db = Db::open(path)?;
+        let store = Self { db };
+        let now = ms(&chrono::Utc::now());
+        store
+            .db
+            .write(move |c| {
+                c.execute(
+                    "UPDATE deliveries SET next_attempt_at = ?1, leased_by = NULL
+                     WHERE state = 'pending' AND leased_by IS NOT NULL",
+                    [now],
+                )
+                .map_err(map_err)
+            })
+            .await?;
+        Ok(store)
+    }
+
+    /// Applies migrations and returns the schema version, without starting anything else.
+    pub fn migrate(path: &Path) -> Result<i64, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Unavailable(format!("{}: {e}", dir.display())))?;
+        }
+        let c = Connection::open(path).map_err(map_err)?;
+        conn::migrate(&c)
+    }
+}
+
+fn not_found_if_zero(n: usize) -> Result<(), StoreError> {
+    if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+}
+
+fn like(q: &str) -> String {
+    let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// One keyset listing: scope (always includes the org), optional search, sort and cursor.
+struct Listing<'a> {
+    from: &'a str,
+    cols: &'a str,
+    id_col: &'a str,
+    sort_expr: &'a str,
+    sort_is_int: bool,
+    search: &'a [&'a str],
+}
+
+impl Listing<'_> {
+    fn sql(&self, mut scope: Vec<(String, Vec<Value>)>, order: Order, cursor: Option<&Cursor>, q: Option<&str>, limit: usize) -> (String, Vec<Value>) {
+        if let Some(q) = q.filter(|q| !q.is_empty()) {
+            let cond = self.search.iter().map(|c| format!("{c} LIKE ? ESCAPE '\\'")).collect::<Vec<_>>().join(" OR ");
+            scope.push((format!("({cond})"), vec![Value::Text(like(q)); self.search.len()]));
+        }
+        let (cmp, dir) = match order {
+            Order::Asc => (">", "ASC"),
+            Order::Desc => ("<", "DESC"),
+        };
+        if let Some(c) = cursor {
+            let key = if self.sort_is_int { Value::Integer(c.key.parse().unwrap_or(0)) } else { Value::Text(c.key.clone()) };
+            let (e, id) = (self.sort_expr, self.id_col);
+            scope.push((
+                format!("({e} {cmp} ? OR ({e} = ? AND {id} {cmp} ?))"),
+                vec![key.clone(), key, Value::Text(c.id.clone())],
+            ));
+        }
+        let mut params = Vec::new();
+        let conds: Vec<String> = scope
+            .into_iter()
+            .map(|(c, p)| {
+                params.extend(p);
+                c
+            })
+            .collect();
+        let where_ = if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };
+        let sql = format!(
+            "SELECT {cols} FROM {from} {where_} ORDER BY {e} {dir}, {id} {dir} LIMIT {n}",
+            cols = self.cols,
+            from = self.from,
+            e = self.sort_expr,
+            id = self.id_col,
+            n = limit + 1
+        );
+        (sql, params)
+    }
+}
+
+fn page<T>(mut rows: Vec<T>, limit: usize, key: impl Fn(&T) -> (String, String)) -> Page<T> {
+    let next_cursor = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(|r| {
+            let (key, id) = key(r);
+            Cursor { key, id }.encode()
+        })
+    } else {
+        None
+    };
+    Page { data: rows, next_cursor }
+}
+
+fn query_all<T>(c: &Connection, sql: &str, params: Vec<Value>, map: impl Fn(&rusqlite::Row) -> rusqlite::Result<T>) -> Result<Vec<T>, StoreError> {
+    let mut stmt = c.prepare_cached(sql).map_err(map_err)?;
+    let rows = stmt.query_map(params_from_iter(params), |r| map(r)).map_err(map_err)?;
+    rows.collect::<Result<Vec<_>, _>>().map_err(map_err)
+}
+
+fn insert_webhook_types(c: &Connection, w: &Webhook) -> Result<(), StoreError> {
+    c.execute("DELETE FROM webhook_event_types WHERE webhook_id = ?1", [w.id.as_str()]).map_err(map_err)?;
+    let mut stmt = c
+        .prepare_cached("INSERT OR IGNORE INTO webhook_event_types (org_id, event_type, webhook_id) VALUES (?1, ?2, ?3)")
+        .map_err(map_err)?;
+    for t in &w.event_types {
+        stmt.execute(params![w.org_id.as_str(), t, w.id.as_str()]).map_err(map_err)?;
+    }
+    Ok(())
+}
+
+fn webhook_params(w: &Webhook) -> Vec<Value> {
+    let opt_text = |s: Option<String>| s.map(Value::Text).unwrap_or(Value::Null);
+    vec![
+        Value::Text(w.id.to_string()),
+        Value::Text(w.org_id.to_string()),
+        Value::Text(w.name.clone()),
+        Value::Text(w.url.clone()),
+        opt_text(w.description.clone()),
+        Value::Text(to_json(&w.event_types)),
+        Value::Text(w.environment.as_str().into()),
+        opt_text(w.owner_id.as_ref().map(|o| o.to_string())),
+        Value::Integer(w.include_child_orgs as i64),
+        Value::Text(to_json(&w.options)),
+        Value::Integer(w.signing_enabled as i64),
+        Value::Blob(w.signing_secret.0.clone()),
+        w.previous_secret.as_ref().map(|(s, _)| Value::Blob(s.0.clone())).unwrap_or(Value::Null),
+        w.previous_secret.as_ref().map(|(_, u)| Value::Integer(ms(u))).unwrap_or(Value::Null),
+        Value::Blob(w.auth.0.clone()),
+        Value::Integer(w.status.enabled as i64),
+        opt_text(w.status.reason.clone()),
+        Value::Integer(ms(&w.status.changed_at)),
+        opt_text(w.status.changed_by.clone()),
+        Value::Integer(ms(&w.created_at)),
+        Value::Integer(ms(&w.updated_at)),
+        w.last_triggered_at.as_ref().map(|t| Value::Integer(ms(t))).unwrap_or(Value::Null),
+    ]
+}
+
+const WEBHOOK_INSERT: &str = "INSERT INTO webhooks (id, org_id, name, url, description, event_types, environment, \
+    owner_id, include_child_orgs, options, signing_enabled, signing_secret, previous_secret, previous_until, auth, \
+    enabled, status_reason, status_changed_at, status_changed_by, created_at, updated_at, last_triggered_at) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)";
+
+const WEBHOOK_UPDATE: &str = "UPDATE webhooks SET name = ?3, url = ?4, description = ?5, event_types = ?6, \
+    environment = ?7, owner_id = ?8, include_child_orgs = ?9, options = ?10, signing_enabled = ?11, \
+    signing_secret = ?12, previous_secret = ?13, previous_until = ?14, auth = ?15, enabled = ?16, status_reason = ?17, \
+    status_changed_at = ?18, status_changed_by = ?19, created_at = ?20, updated_at = ?21, last_triggered_at = ?22 \
+    WHERE id = ?1 AND org_id = ?2";
+
+fn get_webhook_in(c: &Connection, org: &str, id: &str) -> Result<Webhook, StoreError> {
+    c.prepare_cached(&format!("SELECT {} FROM webhooks w WHERE w.id = ?1 AND w.org_id = ?2", rows::WEBHOOK_COLS))
+        .map_err(map_err)?
+        .query_row([id, org], rows::webhook)
+        .map_err(map_err)
+}
+
+fn deliveries_of_event(c: &Connection, event: &str) -> Result<Vec<DeliveryId>, StoreError> {
+    query_all(c, "SELECT id FROM deliveries WHERE event_id = ?1 ORDER BY id", vec![Value::Text(event.into())], |r| {
+        let s: String = r.get(0)?;
+        DeliveryId::parse(&s).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+    })
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.db.read(|c| c.query_row("SELECT 1", [], |_| Ok(())).map_err(map_err)).await
+    }
+
+    async fn get_setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        let key = key.to_owned();
+        self.db
+            .read(move |c| {
+                c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional().map_err(map_err)
+            })
+            .await
+    }
+
+    async fn put_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        let (key, value) = (key.to_owned(), value.to_owned());
+        self.db
+            .write(move |c| {
+                c.execute(
+                    "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    [key, value],
+                )
+                .map(|_| ())
+                .map_err(map_err)
+            })
+            .await
+    }
+
+    async fn create_org(&self, org: &Org) -> Result<(), StoreError> {
+        let o = org.clone();
+        self.db
+            .write(move |c| {
+                c.execute(
+                    "INSERT INTO orgs (id, name, parent_id, features, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![o.id.as_str(), o.name, o.parent_id.as_ref().map(|p| p.to_string()), to_json(&o.features), ms(&o.created_at)],
+                )
+                .map(|_| ())
+                .map_err(map_err)
+            })
+            .await
+    }
+
+    async fn get_org(&self, id: &OrgId) -> Result<Org, StoreError> {
+        let id = id.to_string();
+        self.db
+            .read(move |c| {
+                c.query_row(&format!("SELECT {} FROM orgs WHERE id = ?1", rows::ORG_COLS), [id], rows::org).map_err(map_err)
+            })
+            .await
+    }
+
+    async fn update_org(&self, org: &Org) -> Result<(), StoreError> {
+        let o = org.clone();
+        self.db
+            .write(move |c| {
+                let n = c
+                    .execute(
+                        "UPDATE orgs SET name = ?2, parent_id = ?3, features = ?4 WHERE id = ?1",
+                        params![o.id.as_str(), o.name, o.parent_id.as_ref().map(|p| p.to_string()), to_json(&o.features)],
+                    )
+                    .map_err(map_err)?;
+                not_found_if_zero(n)
+            })
+            .await
+    }
+
+    async fn list_orgs(&self, req: &PageRequest<()>) -> Result<Page<Org>, StoreError> {
+        let req = req.clone();
+        self.db
+            .read(move |c| {
+                let l = Listing { from: "orgs", cols: rows::ORG_COLS, id_col: "id", sort_expr: "id", sort_is_int: false, search: &["name", "id"] };
+                let (sql, p) = l.sql(vec![], req.order, req.cursor.as_ref(), req.q.as_deref(), req.limit);
+                let rows = query_all(c, &sql, p, rows::org)?;
+                Ok(page(rows, req.limit, |o| (o.id.to_string(), o.id.to_string())))
+            })
+            .await
+    }
+
+    async fn create_member(&self, m: &Member) -> Result<(), StoreError> {
+        let m = m.clone();
+        self.db
+            .write(move |c| {
+                c.execute(
+                    &format!("INSERT INTO members ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", rows::MEMBER_COLS),
+                    params![
+                        m.id.as_str(), m.org_id.as_str(), m.name, m.email, m.phone, m.role.as_str(), to_json(&m.groups),
+                        m.external_id, m.status.as_str(), ms(&m.created_at)
+                    ],
+                )
+                .map(|_| ())
+                .map_err(map_err)
+            })
+            .await
+    }
+
+    async fn get_member(&self, org: &OrgId, id: &MemberId) -> Result<Member, StoreError> {
+        let (org, id) = (org.to_string(), id.to_string());
+        self.db
+            .read(move |c| {
+                c.query_row(&format!("SELECT {} FROM members WHERE id = ?1 AND org_id = ?2", rows::MEMBER_COLS), [id, org], rows::member)
+                    .map_err(map_err)
+            })
+            .await
+    }
+
+    async fn update_member(&self, m: &Member) -> Result<(), StoreError> {
+        let m = m.clone();
+        self.db
+            .write(move |c| {
+                let n = c
+                    .execute(
+                        "UPDATE members SET name = ?3, email = ?4, phone = ?5, role = ?6, groups = ?7, external_id = ?8, status = ?9
+                         WHERE id = ?1 AND org_id = ?2",
+                        params![
+                            m.id.as_str(), m.org_id.as_str(), m.name, m.email, m.phone, m.role.as_str(), to_json(&m.groups),
+                            m.external_id, m.status.as_str()
+                        ],
+                    )
+                    .map_err(map_err)?;
+                not_found_if_zero(n)
+            })
+            .await
+    }
+
+    async fn delete_member(&self, org: &OrgId, id: &MemberId) -> Result<(), StoreError> {
+        let (org, id) = (org.to_string(), id.to_string());
+        self.db
+            .write(move |c| {
+                let n = c.execute("DELETE FROM members WHERE id = ?1 AND org_id = ?2", [id, org]).map_err(map_err)?;
+                not_found_if_zero(n)
+            })
+            .await
+    }
+
+    async fn list_members(&self, org: &OrgId, req: &PageRequest<()>) -> Result<Page<Member>, StoreError> {
+        let (org, req) = (org.to_string(), req.clone());
+        self.db
+            .read(move |c| {
+                let l = Listing { from: "members", cols: rows::MEMBER_COLS, id_col: "id", sort_expr: "id", sort_is_int: false, search: &["name", "email"] };
+                let (sql, p) = l.sql(vec![("org_id = ?".into(), vec![Value::Text(org)])], req.order, req.cursor.as_ref(), req.q.as_deref(), req.limit);
+                let rows = query_all(c, &sql, p, rows::member)?;
+                Ok(page(rows, req.limit, |m| (m.id.to_string(), m.id.to_string())))
+            })
+            .await
+    }
+
+    async fn create_token(&self, t: &AccessToken, hash: &[u8; 32]) -> Result<(), StoreError> {
+        let (t, hash) = (t.clone(), hash.to_vec());
+        self.db
+            .write(move |c| {
+                c.execute(
+                    "INSERT INTO tokens (id, org_id, name, role, hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![t.id.as_str(), t.org_id.as_str(), t.name, t.role.as_str(), hash, ms(&t.created_at)],
+                )
+                .map(|_| ())
+                .map_err(map_err)
+            })
+            .await
+    }
+
+    async fn token_by_hash(&self, hash: &[u8; 32]) -> Result<Option<AccessToken>, StoreError> {
+        let hash = hash.to_vec();
+        self.db
+            .read(move |c| {
+                c.prepare_cached(&format!("SELECT {} FROM tokens WHERE hash = ?1", rows::TOKEN_COLS))
+                    .map_err(map_err)?
+                    .query_row([hash], rows::token)
+                    .optional()
+                    .map_err(map_err)
+            })
+            .await
+    }
+
+    async fn list_tokens(&self, org: &OrgId, req: &PageRequest<()>) -> Result<Page<AccessToken>, StoreError> {
+        let (org, req) = (org.to_string(), req.clone());
+        self.db
+            .read(move |c| {
+                let l = Listing { from: "tokens", cols: rows::TOKEN_COLS, id_col: "id", sort_expr: "id", sort_is_int: false, search: &["name"] };
+                let (sql, p) = l.sql(vec![("org_id = ?".into(), vec![Value::Text(org)])], req.order, req.cursor.as_ref(), req.q.as_deref(), req.limit);
+                let rows = query_all(c, &sql, p, rows::token)?;
+                Ok(page(rows, req.limit, |t| (t.id.to_string(), t.id.to_string())))
+            })
+            .await
+    }
+
+    async fn rename_token(&self, org: &OrgId, id: &TokenId, name: &str) -> Result<AccessToken, StoreError> {
+        let (org, id, name) = (org.to_string(), id.to_string(), name.to_owned());
+        self.db
+            .write(move |c| {
+                c.query_row(
+                    &format!("UPDATE tokens SET name = ?3 WHERE id = ?1 AND org_id = ?2 RETURNING {}", rows::TOKEN_COLS),
+                    [id, org, name],
+                    rows::token,
+                )
+                .map_err(map_err)
+            })
+            .await
+    }
+
+    async fn delete_token(&self, org: &OrgId, id: &TokenId) -> Result<(), StoreError> {
+        let (org, id) = (org.to_string(), id.to_string());
+        self.db
+            .write(move |c| {
+                let n = c.execute("DELETE FROM tokens WHERE id = ?1 AND org_id = ?2", [id, org]).map_err(map_err)?;
+                not_found_if_zero(n)
+            })
+            .await
+    }
+
+    async fn upsert_event_type(&self, et: &EventType) -> Result<(), StoreError> {
+        let et = et.clone();
+        self.db
+            .write(move |c| {
+                c.execute(
+                    "INSERT INTO event_types (name, grp, description, schema, example, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT (name) DO UPDATE SET grp = excluded.grp, description = excluded.description,
+                       schema = excluded.schema, example = excluded.example",
+                    params![
+                        et.name, et.group, et.description, et.schema.as_ref().map(to_json), et.example.as_ref().map(to_json),
+                        ms(&et.created_at)
+                    ],
+                )
+                .map(|_| ())
+                .map_err(map_err)
+            })
+            .await
+    }
+
+    async fn get_event_type(&self, name: &str) -> Result<EventType, StoreError> {
+        let name = name.to_owned();
+        self.db
+            .read(move |c| {
+                c.prepare_cached(&format!("SELECT {} FROM event_types WHERE name = ?1", rows::EVENT_TYPE_COLS))
+                    .map_err(map_err)?
+                    .query_row([name], rows::event_type)
+                    .map_err(map_err)
+            })
+            .await
+    }
+
+    async fn list_event_types(&self) -> Result<Vec<EventType>, StoreError> {
+        self.db
+            .read(|c| query_all(c, &format!("SELECT {} FROM event_types ORDER BY grp, name", rows::EVENT_TYPE_COLS), vec![], rows::event_type))
+            .await
+    }
+
+    async fn create_webhook(&self, w: &Webhook) -> Result<(), StoreError> {
+        let w = w.clone();
+        self.db
+            .write(move |c| {
+                c.execute(WEBHOOK_INSERT, params_from_iter(webhook_params(&w))).map_err(map_err)?;
+                insert_webhook_types(c, &w)
+            })
+            .await
+    }
+
+    async fn get_webhook(&self, org: &OrgId, id: &WebhookId) -> Result<Webhook, StoreError> {
+        let (org, id) = (org.to_string(), id.to_string());
+        self.db.read(move |c| get_webhook_in(c, &org, &id)).await
+    }
+
+    async fn update_webhook(&self, w: &Webhook) -> Result<(), StoreError> {
+        let w = w.clone();
+        self.db
+            .write(move |c| {
+                let n = c.execute(WEBHOOK_UPDATE, params_from_iter(webhook_params(&w))).map_err(map_err)?;
+                not_found_if_zero(n)?;
+                insert_webhook_types(c, &w)?;
+                c.execute("UPDATE deliveries SET ordered = ?2 WHERE webhook_id = ?1 AND state = 'pending'", params![w.id.as_str(), w.options.ordered])
+                    .map_err(map_err)?;
+                Ok(())
+            })
+            .await
+    }
+
+    async fn delete_webhooks(&self, org: &OrgId, ids: &[WebhookId]) -> Result<u64, StoreError> {
+        let (org, ids) = (org.to_string(), ids.to_vec());
+        let now = ms(&chrono::Utc::now());
+        self.db
+            .write(move |c| {
+                let mut n = 0;
+                for id in &ids {
+                    let deleted = c.execute("DELETE FROM webhooks WHERE id = ?1 AND org_id = ?2", [id.as_str(), &org]).map_err(map_err)?;
+                    if deleted > 0 {
+                        c.execute(
+                            "UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, leased_by = NULL, updated_at = ?2
+                             WHERE webhook_id = ?1 AND state = 'pending'",
+                            params![id.as_str(), now],
+                        )
+                        .map_err(map_err)?;
+                    }
+                    n += deleted as u64;
+                }
+                Ok(n)
+            })
+            .await
+    }
+
+    async fn list_webhooks(&self, org: &OrgId, req: &PageRequest<WebhookSort>) -> Result<Page<Webhook>, StoreError> {
+        let (org, req) = (org.to_string(), req.clone());
+        self.db
+            .read(move |c| {
+                let (sort_expr, sort_is_int) = match req.sort {
+                    WebhookSort::CreatedAt => ("w.id", false),
+                    WebhookSort::Name => ("w.name", false),
+                    WebhookSort::Url => ("w.url", false),
+                    WebhookSort::Owner => ("COALESCE(w.owner_id, '')", false),
+                    WebhookSort::Status => ("w.enabled", true),
+                    WebhookSort::LastTriggeredAt => ("COALESCE(w.last_triggered_at, 0)", true),
+                };
+                let l = Listing { from: "webhooks w", cols: rows::WEBHOOK_COLS, id_col: "w.id", sort_expr, sort_is_int, search: &["w.name", "w.url", "w.id", "w.description"] };
+                let (sql, p) = l.sql(vec![("w.org_id = ?".into(), vec![Value::Text(org)])], req.order, req.cursor.as_ref(), req.q.as_deref(), req.limit);
+                let rows = query_all(c, &sql, p, rows::webhook)?;
+                Ok(page(rows, req.limit, |w| {
+                    let key = match req.sort {
+                        WebhookSort::CreatedAt => w.id.to_string(),
+                        WebhookSort::Name => w.name.clone(),
+                        WebhookSort::Url => w.url.clone(),
+                        WebhookSort::Owner => w.owner_id.as_ref().map(|o| o.to_string()).unwrap_or_default(),
+                        WebhookSort::Status => (w.status.enabled as i64).to_string(),
+                        WebhookSort::LastTriggeredAt => w.last_triggered_at.as_ref().map(ms).unwrap_or(0).to_string(),
+                    };
+                    (key, w.id.to_string())
+                }))
+            })
+            .await
+    }
+
+    async fn webhooks_for_event(&self, org: &Org, event_type: &str, env: Environment) -> Result<Vec<(Webhook, Option<Member>)>, StoreError> {
+        let (org_id, parent, event_type) = (org.id.to_string(), org.parent_id.as_ref().map(|p| p.to_string()), event_type.to_owned());
+        self.db
+            .read(move |c| {
+                let sql = format!(
+                    "SELECT {cols}, m.id AS m_id FROM webhook_event_types t
+                     JOIN webhooks w ON w.id = t.webhook_id
+                     LEFT JOIN members m ON m.id = w.owner_id AND m.org_id = w.org_id
+                     WHERE t.event_type = ?2 AND w.enabled = 1 AND w.environment = ?3
+                       AND (t.org_id = ?1 OR (t.org_id = ?4 AND w.include_child_orgs = 1))",
+                    cols = rows::WEBHOOK_COLS
+                );
+                let found = query_all(
+                    c,
+                    &sql,
+                    vec![
+                        Value::Text(org_id),
+                        Value::Text(event_type),
+                        Value::Text(env.as_str().into()),
+                        parent.map(Value::Text).unwrap_or(Value::Null),
+                    ],
+                    |r| Ok((rows::webhook(r)?, r.get::<_, Option<String>>("m_id")?)),
+                )?;
+                let mut out = Vec::with_capacity(found.len());
+                for (w, owner) in found {
+                    let member = match owner {
+                        Some(id) => Some(
+                            c.prepare_cached(&format!("SELECT {} FROM members WHERE id = ?1", rows::MEMBER_COLS))
+                                .map_err(map_err)?
+                                .query_row([id], rows::member)
+                                .map_err(map_err)?,
+                        ),
+                        None => None,
+                    };
+                    out.push((w, member));
+                }
+                Ok(out)
+            })
+            .await
+    }
+
+    async fn publish(&self, e: &Event, deliveries: &[Delivery]) -> Result<Published, StoreError> {
+        let (e, deliveries) = (e.clone(), deliveries.to_vec());
+        self.db
+            .write(move |c| {
+                if let Some(key) = &e.idempotency_key {
+                    let existing = c
+                        .prepare_cached(&format!("SELECT {} FROM events e WHERE e.org_id = ?1 AND e.idempotency_key = ?2", rows::EVENT_COLS))
+                        .map_err(map_err)?
+                        .query_row([e.org_id.as_str(), key], rows::event)
+                        .optional()
+                        .map_err(map_err)?;
+                    if let Some(event) = existing {
+                        let deliveries = deliveries_of_event(c, event.id.as_str())?;
+                        return Ok(Published::Existing { event, deliveries });
+                    }
+                }
+                c.prepare_cached(
+                    "INSERT INTO events (id, org_id, event_type, payload, resource_url, environment, visible_to, occurred_at, created_at, idempotency_key)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                )
+                .map_err(map_err)?
+                .execute(params![
+                    e.id.as_str(), e.org_id.as_str(), e.event_type, e.payload, e.resource_url, e.environment.as_str(),
+                    to_json(&e.visible_to), ms(&e.occurred_at), ms(&e.created_at), e.idempotency_key
+                ])
+                .map_err(map_err)?;
+                let mut stmt = c
+                    .prepare_cached(
+                        "INSERT INTO deliveries (id, org_id, webhook_id, event_id, state, attempts, next_attempt_at, next_trigger, ordered, created_at, updated_at)
+                         SELECT ?1, ?2, ?3, ?4, 'pending', 0, ?5, 'auto', json_extract(options, '$.ordered'), ?6, ?6 FROM webhooks WHERE id = ?3",
+                    )
+                    .map_err(map_err)?;
+                for d in &deliveries {
+                    stmt.execute(params![
+                        d.id.as_str(), d.org_id.as_str(), d.webhook_id.as_str(), d.event_id.as_str(),
+                        d.next_attempt_at.as_ref().map(ms), ms(&d.created_at)
+                    ])
+                    .map_err(map_err)?;
+                }
+                Ok(Published::New)
+            })
+            .await
+    }
+
+    async fn get_event(&self, org: &OrgId, id: &EventId) -> Result<(Event, Vec<DeliveryId>), StoreError> {
+        let (org, id) = (org.to_string(), id.to_string());
+        self.db
+            .read(move |c| {
+                let e = c
+                    .query_row(&format!("SELECT {} FROM events e WHERE e.id = ?1 AND e.org_id = ?2", rows::EVENT_COLS), [&id, &org], rows::event)
+                    .map_err(map_err)?;
+                Ok((e, deliveries_of_event(c, &id)?))
+            })
+            .await
+    }
+
+    async fn get_delivery(&self, org: &OrgId, id: &DeliveryId) -> Result<Delivery, StoreError> {
+        let (org, id) = (org.to_string(), id.to_string());
+        self.db
+            .read(move |c| {
+                c.query_row(&format!("SELECT {} FROM deliveries d WHERE d.id = ?1 AND d.org_id = ?2", rows::DELIVERY_COLS), [id, org], rows::delivery)
+                    .map_err(map_err)
+            })
+            .await
+    }
+
+    async fn resend_delivery(&self, org: &OrgId, id: &DeliveryId) -> Result<Delivery, StoreError> {
+        let (org, id) = (org.to_string(), id.to_string());
+        let now = ms(&chrono::Utc::now());
+        self.db
+            .write(move |c| {
+                // A delivery in flight keeps its lease; the re-send follows it.
+                c.query_row(
+                    &format!(
+                        "UPDATE deliveries AS d SET state = 'pending', next_trigger = 'manual', updated_at = ?3,
+                           next_attempt_at = CASE WHEN d.leased_by IS NULL THEN ?3 ELSE d.next_attempt_at END
+                         WHERE d.id = ?1 AND d.org_id = ?2 RETURNING {}",
+                        rows::DELIVERY_COLS
+                    ),
+                    params![id, org, now],
+                    rows::delivery,
+                )
+                .map_err(map_err)
+            })
+            .await
+    }
+
+    async fn recover_webhook(&self, org: &OrgId, id: &WebhookId, since: Timestamp) -> Result<u64, StoreError> {
+        let (org, id) = (org.to_string(), id.to_string());
+        let now = ms(&chrono::Utc::now());
+        let since = ms(&since);
+        self.db
+            .write(move |c| {
+                get_webhook_in(c, &org, &id)?;
+                let n = c
+                    .execute(
+                        "UPDATE deliveries SET state = 'pending', next_trigger = 'manual', next_attempt_at = ?3, updated_at = ?3
+                         WHERE webhook_id = ?1 AND org_id = ?2 AND state = 'failed' AND created_at >= ?4",
+                        params![id, org, now, since],
+                    )
+                    .map_err(map_err)?;
+                Ok(n as u64)
+            })
+            .await
+    }
+
+    async fn claim_due(&self, node: &str, lease: Duration, max: usize) -> Result<Vec<Claim>, StoreError> {
+        let node = node.to_owned();
+        let now_t = chrono::Utc::now();
+        let now = ms(&now_t);
+        let until = now + lease.as_millis() as i64;
+        self.db
+            .write(move |c| {
+                // Unordered deliveries: any that are due. Ordered webhooks: only the oldest
+                // pending delivery, and only while it is due (not leased, not waiting to retry).
+                let ids: Vec<String> = query_all(
+                    c,
+                    "UPDATE deliveries SET next_attempt_at = ?2, leased_by = ?3
+                     WHERE id IN (
+                       SELECT id FROM deliveries d
+                       WHERE d.state = 'pending' AND d.next_attempt_at <= ?1
+                         AND (d.ordered = 0 OR d.id = (SELECT min(o.id) FROM deliveries o WHERE o.webhook_id = d.webhook_id AND o.state = 'pending'))
+                       ORDER BY d.next_attempt_at LIMIT ?4)
+                     RETURNING id",
+                    vec![Value::Integer(now), Value::Integer(until), Value::Text(node), Value::Integer(max as i64)],
+                    |r| r.get(0),
+                )?;
+                let mut claims = Vec::with_capacity(ids.len());
+                let mut webhooks: std::collections::HashMap<String, Option<Webhook>> = std::collections::HashMap::new();
+                for id in ids {
+                    let delivery = c
+                        .prepare_cached(&format!("SELECT {} FROM deliveries d WHERE d.id = ?1", rows::DELIVERY_COLS))
+                        .map_err(map_err)?
+                        .query_row([&id], rows::delivery)
+                        .map_err(map_err)?;
+                    let event = c
+                        .prepare_cached(&format!("SELECT {} FROM events e WHERE e.id = ?1", rows::EVENT_COLS))
+                        .map_err(map_err)?
+                        .query_row([delivery.event_id.as_str()], rows::event)
+                        .map_err(map_err)?;
+                    let key = delivery.webhook_id.to_string();
+                    if !webhooks.contains_key(&key) {
+                        let w = c
+                            .prepare_cached(&format!("SELECT {} FROM webhooks w WHERE w.id = ?1", rows::WEBHOOK_COLS))
+                            .map_err(map_err)?
+                            .query_row([&key], rows::webhook)
+                            .optional()
+                            .map_err(map_err)?;
+                        webhooks.insert(key.clone(), w);
+                    }
+                    match webhooks.get(&key).cloned().flatten() {
+                        Some(webhook) => claims.push(Claim { delivery, event, webhook }),
+                        None => {
+                            c.execute("UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, leased_by = NULL WHERE id = ?1", [&id])
+                                .map_err(map_err)?;
+                        }
+                    }
+                }
+                Ok(claims)
+            })
+            .await
+    }
+
+    async fn record_attempts(&self, records: Vec<AttemptRecord>) -> Result<(), StoreError> {
+        let now = ms(&chrono::Utc::now());
+        self.db
+            .write(move |c| {
+                for r in &records {
+                    if let Some(a) = &r.attempt {
+                        insert_attempt(c, a)?;
+                        c.prepare_cached("UPDATE webhooks SET last_triggered_at = ?2 WHERE id = ?1")
+                            .map_err(map_err)?
+                            .execute(params![a.webhook_id.as_str(), ms(&a.sent_at)])
+                            .map_err(map_err)?;
+                    }
+                    let (state, next) = match &r.outcome {
+                        Outcome::Succeeded => (DeliveryState::Succeeded, None),
+                        Outcome::RetryAt(t) => (DeliveryState::Pending, Some(ms(t))),
+                        Outcome::Failed => (DeliveryState::Failed, None),
+                    };
+                    let counted = r.attempt.is_some() as i64;
+                    // A manual re-send requested while this attempt was in flight stays due.
+                    c.prepare_cached(
+                        "UPDATE deliveries SET
+                           state = CASE WHEN next_trigger = 'manual' AND ?6 = 0 THEN 'pending' ELSE ?2 END,
+                           next_attempt_at = CASE WHEN next_trigger = 'manual' AND ?6 = 0 THEN ?5 ELSE ?3 END,
+                           next_trigger = CASE WHEN next_trigger = 'manual' AND ?6 = 0 THEN 'manual' ELSE 'retry' END,
+                           attempts = attempts + ?4, leased_by = NULL, updated_at = ?5
+                         WHERE id = ?1",
+                    )
+                    .map_err(map_err)?
+                    .execute(params![
+                        r.delivery_id.as_str(), state.as_str(), next, counted, now,
+                        r.attempt.as_ref().map(|a| (a.trigger == hookd_core::model::Trigger::Manual) as i64).unwrap_or(1)
+                    ])
+                    .map_err(map_err)?;
+                    if let Some(reason) = &r.disable_webhook {
+                        c.execute(
+                            "UPDATE webhooks SET enabled = 0, status_reason = ?3, status_changed_at = ?4, status_changed_by = 'hookd'
+                             WHERE id = ?1 AND org_id = ?2 AND enabled = 1",
+                            params![r.webhook_id.as_str(), r.org_id.as_str(), reason, now],
+                        )
+                        .map_err(map_err)?;
+                    }
+                }
+                Ok(())
+            })
+            .await
+    }
+
+    async fn next_due_at(&self) -> Result<Option<Timestamp>, StoreError> {
+        self.db
+            .read(|c| {
+                c.query_row("SELECT min(next_attempt_at) FROM deliveries WHERE state = 'pending'", [], |r| r.get::<_, Option<i64>>(0))
+                    .map(|v| v.map(rows::ts))
+                    .map_err(map_err)
+            })
+            .await
+    }
+
+    async fn backlog(&self) -> Result<Backlog, StoreError> {
+        let now = ms(&chrono::Utc::now());
+        self.db
+            .read(move |c| {
+                c.query_row(
+                    "SELECT count(*), count(*) FILTER (WHERE next_attempt_at <= ?1) FROM deliveries WHERE state = 'pending'",
+                    [now],
+                    |r| Ok(Backlog { pending: r.get::<_, i64>(0)? as u64, due: r.get::<_, i64>(1)? as u64 }),
+                )
+                .map_err(map_err)
+            })
+            .await
+    }
+
+    async fn list_attempts(&self, org: &OrgId, filter: &AttemptFilter, req: &PageRequest<AttemptSort>) -> Result<Page<Attempt>, StoreError> {
+        let (org, filter, req) = (org.to_string(), filter.clone(), req.clone());
+        self.db
+            .read(move |c| {
+                let (sort_expr, sort_is_int) = match req.sort {
+                    AttemptSort::SentAt => ("a.id", false),
+                    AttemptSort::Url => ("a.url", false),
+                    AttemptSort::Result => ("COALESCE(a.response_status, 0)", true),
+                };
+                let mut scope = vec![("a.org_id = ?".to_string(), vec![Value::Text(org)])];
+                if let Some(w) = &filter.webhook_id {
+                    scope.push(("a.webhook_id = ?".into(), vec![Value::Text(w.to_string())]));
+                }
+                match filter.succeeded {
+                    Some(true) => scope.push(("a.response_status BETWEEN 200 AND 299 AND a.error_kind IS NULL".into(), vec![])),
+                    Some(false) => scope.push(("(a.response_status IS NULL OR a.response_status NOT BETWEEN 200 AND 299)".into(), vec![])),
+                    None => {}
+                }
+                let l = Listing {
+                    from: "attempts a",
+                    cols: rows::ATTEMPT_SUMMARY_COLS,
+                    id_col: "a.id",
+                    sort_expr,
+                    sort_is_int,
+                    search: &["a.url", "a.event_ids", "a.delivery_id", "CAST(a.response_status AS TEXT)", "a.error_message"],
+                };
+                let (sql, p) = l.sql(scope, req.order, req.cursor.as_ref(), req.q.as_deref(), req.limit);
+                let rows = query_all(c, &sql, p, |r| rows::attempt(r, false))?;
+                Ok(page(rows, req.limit, |a| {
+                    let key = match req.sort {
+                        AttemptSort::SentAt => a.id.to_string(),
+                        AttemptSort::Url => a.url.clone(),
+                        AttemptSort::Result => a.response_status.unwrap_or(0).to_string(),
+                    };
+                    (key, a.id.to_string())
+                }))
+            })
+            .await
+    }
+
+    async fn get_attempt(&self, org: &OrgId, id: &AttemptId) -> Result<Attempt, StoreError> {
+        let (org, id) = (org.to_string(), id.to_string());
+        self.db
+            .read(move |c| {
+                c.query_row(
+                    &format!("SELECT {}, {} FROM attempts a WHERE a.id = ?1 AND a.org_id = ?2", rows::ATTEMPT_SUMMARY_COLS, rows::ATTEMPT_DETAIL_COLS),
+                    [id, org],
+                    |r| rows::attempt(r, true),
+                )
+                .map_err(map_err)
+            })
+            .await
+    }
+
+    async fn delivery_states(&self, org: &OrgId, event: &EventId) -> Result<Vec<(DeliveryId, DeliveryState)>, StoreError> {
+        let (org, event) = (org.to_string(), event.to_string());
+        self.db
+            .read(move |c| {
+                query_all(
+                    c,
+                    &format!("SELECT {} FROM deliveries d WHERE d.event_id = ?1 AND d.org_id = ?2 ORDER BY d.id", rows::DELIVERY_COLS),
+                    vec![Value::Text(event), Value::Text(org)],
+                    |r| rows::delivery(r).map(|d| (d.id, d.state)),
+                )
+            })
+            .await
+    }
+}
+
+fn insert_attempt(c: &Connection, a: &Attempt) -> Result<(), StoreError> {
+    c.prepare_cached(
+        "INSERT INTO attempts (id, org_id, delivery_id, webhook_id, event_ids, url, sent_at, response_status, duration_ms,
+           error_kind, error_message, trigger, request_headers, request_body, response_headers, response_body)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+    )
+    .map_err(map_err)?
+    .execute(params![
+        a.id.as_str(),
+        a.org_id.as_str(),
+        a.delivery_id.as_str(),
+        a.webhook_id.as_str(),
+        to_json(&a.event_ids),
+        a.url,
+        ms(&a.sent_at),
+        a.response_status,
+        a.duration_ms as i64,
+        a.error.as_ref().map(|e| e.kind.as_str()),
+        a.error.as_ref().map(|e| e.message.clone()),
+        a.trigger.as_str(),
+        to_json(&a.request_headers),
+        a.request_body,
+        to_json(&a.response_headers),
+        a.response_body,
+    ])
+    .map_err(map_err)?;
+    Ok(())
+}
