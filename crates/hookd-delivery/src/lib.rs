@@ -1,1 +1,13 @@
-//! placeholder
+//! Delivery: the dispatcher that claims due deliveries and sends them, the outbound HTTP
+//! client, the SSRF guard every outbound connection goes through, and the outbound
+//! authentication methods. This is the only crate that opens connections to receivers.
+
+pub mod auth;
+pub mod client;
+pub mod dispatcher;
+pub mod metrics;
+pub mod ssrf;
+
+pub use client::HttpClients;
+pub use dispatcher::{DispatchConfig, Dispatcher};
+pub use metrics::Metrics;

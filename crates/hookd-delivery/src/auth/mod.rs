@@ -1,0 +1,121 @@
+//! Outbound authentication: the headers each `auth.type` adds to a request.
+
+mod aws4;
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
+use hookd_core::model::AuthMethod;
+use hookd_core::signing::hmac_sha256_hex;
+use url::Url;
+
+/// Headers added by authentication. Their values are secrets: the history masks them.
+pub type AuthHeaders = Vec<(String, String)>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("OAuth2 token request to {url} failed: {message}")]
+    OAuth { url: String, message: String },
+}
+
+/// The pieces of a request that authentication looks at.
+pub struct Outgoing<'a> {
+    pub url: &'a Url,
+    pub content_type: &'a str,
+    pub body: &'a [u8],
+}
+
+/// Static headers for every method except OAuth2, whose token the [`TokenCache`] supplies.
+pub fn static_headers(method: &AuthMethod, req: &Outgoing<'_>) -> AuthHeaders {
+    match method {
+        AuthMethod::None | AuthMethod::Mtls { .. } | AuthMethod::Oauth2 { .. } => vec![],
+        AuthMethod::Headers { headers } => headers.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        AuthMethod::Basic { username, password } => {
+            vec![("authorization".into(), format!("Basic {}", B64.encode(format!("{username}:{password}"))))]
+        }
+        AuthMethod::Token { key, value } => match key {
+            Some(k) if !k.is_empty() => vec![(k.clone(), value.clone())],
+            _ => vec![("authorization".into(), format!("Bearer {value}"))],
+        },
+        AuthMethod::HmacSha256 { client_id, client_secret } => {
+            // The receiver recomputes HMAC-SHA256(secret, "timestamp.body") and checks the
+            // timestamp is recent, which defeats replays.
+            let ts = chrono::Utc::now().timestamp().to_string();
+            let mut msg = Vec::with_capacity(ts.len() + 1 + req.body.len());
+            msg.extend_from_slice(ts.as_bytes());
+            msg.push(b'.');
+            msg.extend_from_slice(req.body);
+            let sig = hmac_sha256_hex(client_secret.as_bytes(), &msg);
+            vec![(
+                "authorization".into(),
+                format!("HMAC-SHA256 Credential={client_id}, Timestamp={ts}, Signature={sig}"),
+            )]
+        }
+        AuthMethod::Aws4 { access_key, secret_key, region, service } => aws4::sign(
+            &aws4::Aws4 { access_key, secret_key, region, service },
+            req.url,
+            req.content_type,
+            req.body,
+            chrono::Utc::now(),
+        ),
+    }
+}
+
+/// OAuth2 client-credentials tokens, cached until shortly before they expire.
+#[derive(Default)]
+pub struct TokenCache {
+    tokens: Mutex<HashMap<String, (String, Instant)>>,
+}
+
+#[derive(serde::Deserialize)]
+struct TokenResponse {
+    access_token: String,
+    #[serde(default)]
+    expires_in: Option<u64>,
+}
+
+impl TokenCache {
+    /// A bearer token for `method`; with `refresh`, a new one even if one is cached.
+    pub async fn bearer(&self, client: &reqwest::Client, method: &AuthMethod, refresh: bool) -> Result<Option<String>, AuthError> {
+        let AuthMethod::Oauth2 { token_url, client_id, client_secret, scope, audience } = method else {
+            return Ok(None);
+        };
+        let key = format!("{token_url}\u{1f}{client_id}\u{1f}{}", scope.as_deref().unwrap_or(""));
+        if !refresh {
+            if let Some((token, until)) = self.tokens.lock().ok().and_then(|t| t.get(&key).cloned()) {
+                if Instant::now() < until {
+                    return Ok(Some(token));
+                }
+            }
+        }
+        let mut form = vec![("grant_type", "client_credentials"), ("client_id", client_id), ("client_secret", client_secret)];
+        if let Some(s) = scope {
+            form.push(("scope", s));
+        }
+        if let Some(a) = audience {
+            form.push(("audience", a));
+        }
+        let err = |message: String| AuthError::OAuth { url: token_url.clone(), message };
+        let body = serde_urlencoded::to_string(&form).map_err(|e| err(e.to_string()))?;
+        let resp = client
+            .post(token_url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .timeout(Duration::from_secs(10))
+            .send()
+            .await
+            .map_err(|e| err(e.to_string()))?;
+        if !resp.status().is_success() {
+            return Err(err(format!("status {}", resp.status())));
+        }
+        let parsed: TokenResponse = resp.json().await.map_err(|e| err(e.to_string()))?;
+        let lifetime = Duration::from_secs(parsed.expires_in.unwrap_or(3600).saturating_sub(30).max(1));
+        if let Ok(mut t) = self.tokens.lock() {
+            t.insert(key, (parsed.access_token.clone(), Instant::now() + lifetime));
+        }
+        Ok(Some(parsed.access_token))
+    }
+}

@@ -1,0 +1,326 @@
+//! The one delivery path: claim → render → sign → authenticate → send → record.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hookd_core::envelope::{self, WebhookRef};
+use hookd_core::model::{Attempt, AttemptError, AttemptErrorKind, AuthMethod, Trigger, Webhook, WebhookAuth};
+use hookd_core::retry::RetryPolicy;
+use hookd_core::secret::MasterKey;
+use hookd_core::signing::SigningSecret;
+use hookd_core::{AttemptId, DeliveryId};
+use hookd_store::{AttemptRecord, Claim, Outcome, Store};
+use tokio::sync::{Notify, Semaphore, watch};
+use url::Url;
+
+use crate::auth::{Outgoing, TokenCache, static_headers};
+use crate::client::{BODY_LIMIT, HttpClients, send};
+use crate::metrics::Metrics;
+
+#[derive(Debug, Clone)]
+pub struct DispatchConfig {
+    /// Names this process in leases.
+    pub node: String,
+    /// How long a claim is ours before another worker may take it over.
+    pub lease: Duration,
+    /// Most requests in flight at once.
+    pub concurrency: usize,
+    pub retry: RetryPolicy,
+    /// Longest sleep between looks at the queue when nothing wakes us.
+    pub poll: Duration,
+}
+
+pub struct Dispatcher {
+    store: Arc<dyn Store>,
+    clients: Arc<HttpClients>,
+    key: MasterKey,
+    config: DispatchConfig,
+    wake: Arc<Notify>,
+    metrics: Arc<Metrics>,
+    tokens: Arc<TokenCache>,
+}
+
+impl Dispatcher {
+    pub fn new(
+        store: Arc<dyn Store>,
+        clients: Arc<HttpClients>,
+        key: MasterKey,
+        config: DispatchConfig,
+        wake: Arc<Notify>,
+        metrics: Arc<Metrics>,
+    ) -> Self {
+        Self { store, clients, key, config, wake, metrics, tokens: Arc::new(TokenCache::default()) }
+    }
+
+    /// Runs until `shutdown` turns true, then waits for requests in flight.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        let this = Arc::new(self);
+        let permits = Arc::new(Semaphore::new(this.config.concurrency));
+        loop {
+            if *shutdown.borrow() {
+                break;
+            }
+            let free = permits.available_permits();
+            if free == 0 {
+                tokio::select! {
+                    p = permits.clone().acquire_owned() => drop(p),
+                    _ = shutdown.changed() => {}
+                }
+                continue;
+            }
+            let claims = match this.store.claim_due(&this.config.node, this.config.lease, free.min(512)).await {
+                Ok(c) => c,
+                Err(e) => {
+                    tracing::warn!(error = %e, "claiming deliveries failed; retrying shortly");
+                    tokio::select! {
+                        _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+                        _ = shutdown.changed() => {}
+                    }
+                    continue;
+                }
+            };
+            if claims.is_empty() {
+                let wait = match this.store.next_due_at().await {
+                    Ok(Some(t)) => (t - chrono::Utc::now()).to_std().unwrap_or(Duration::ZERO).min(this.config.poll),
+                    _ => this.config.poll,
+                };
+                if wait > Duration::ZERO {
+                    tokio::select! {
+                        _ = this.wake.notified() => {}
+                        _ = tokio::time::sleep(wait) => {}
+                        _ = shutdown.changed() => {}
+                    }
+                }
+                continue;
+            }
+            for group in group_claims(claims) {
+                let Ok(permit) = permits.clone().acquire_owned().await else { break };
+                let this = this.clone();
+                tokio::spawn(async move {
+                    Metrics::add(&this.metrics.in_flight, 1);
+                    let records = this.deliver(group).await;
+                    this.metrics.in_flight.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+                    if let Err(e) = this.store.record_attempts(records).await {
+                        // The lease expires and the delivery is tried again: at least once.
+                        tracing::error!(error = %e, "recording an attempt failed");
+                    }
+                    drop(permit);
+                });
+            }
+        }
+        // Let requests in flight finish and record, so a clean stop re-sends nothing.
+        let _ = permits.acquire_many(this.config.concurrency as u32).await;
+    }
+
+    /// Sends one request for a group of claims of one webhook and says what became of each.
+    async fn deliver(&self, group: Vec<Claim>) -> Vec<AttemptRecord> {
+        let webhook = &group[0].webhook;
+        let records_for = |attempt: Option<&Attempt>, outcome: Outcome, disable: Option<String>| -> Vec<AttemptRecord> {
+            group
+                .iter()
+                .map(|c| AttemptRecord {
+                    attempt: attempt.map(|a| Attempt { id: AttemptId::new(), delivery_id: c.delivery.id.clone(), ..a.clone() }),
+                    org_id: c.delivery.org_id.clone(),
+                    delivery_id: c.delivery.id.clone(),
+                    webhook_id: c.delivery.webhook_id.clone(),
+                    outcome: outcome.clone(),
+                    disable_webhook: disable.clone(),
+                })
+                .collect()
+        };
+        let manual = group.iter().any(|c| c.delivery.next_trigger == Trigger::Manual);
+        if !webhook.status.enabled && !manual {
+            Metrics::add(&self.metrics.deliveries_failed, group.len() as u64);
+            return records_for(None, Outcome::Failed, None);
+        }
+        let events: Vec<&hookd_core::model::Event> = group.iter().map(|c| &c.event).collect();
+        let first = &group[0].delivery;
+        let trigger = if manual { Trigger::Manual } else { first.next_trigger };
+        let sent_at = chrono::Utc::now();
+        let (req_headers, body, result) = self.send_request(webhook, &first.id, &events).await;
+        let duration_ms = result.as_ref().map(|r| r.duration.as_millis() as u64).unwrap_or(0);
+        let mut attempt = Attempt {
+            id: AttemptId::new(),
+            org_id: webhook.org_id.clone(),
+            delivery_id: first.id.clone(),
+            webhook_id: webhook.id.clone(),
+            event_ids: events.iter().map(|e| e.id.clone()).collect(),
+            url: webhook.url.clone(),
+            sent_at,
+            response_status: None,
+            duration_ms,
+            error: None,
+            trigger,
+            request_headers: req_headers,
+            request_body: {
+                let mut b = body;
+                b.truncate(BODY_LIMIT);
+                String::from_utf8_lossy(&b).into_owned()
+            },
+            response_headers: vec![],
+            response_body: String::new(),
+        };
+        let mut retry_after = None;
+        match result {
+            Ok(resp) => {
+                attempt.response_status = Some(resp.status);
+                attempt.response_headers = resp.headers;
+                attempt.response_body = resp.body;
+                retry_after = resp.retry_after.filter(|_| matches!(resp.status, 429 | 503));
+            }
+            Err(e) => attempt.error = Some(e),
+        }
+        Metrics::add(&self.metrics.attempts_total, 1);
+        Metrics::add(&self.metrics.attempt_ms_total, duration_ms);
+        if attempt.succeeded() {
+            Metrics::add(&self.metrics.attempts_succeeded, 1);
+            return records_for(Some(&attempt), Outcome::Succeeded, None);
+        }
+        Metrics::add(&self.metrics.attempts_failed, 1);
+        if attempt.response_status == Some(410) {
+            Metrics::add(&self.metrics.webhooks_disabled, 1);
+            Metrics::add(&self.metrics.deliveries_failed, group.len() as u64);
+            let reason = "The receiver answered 410 Gone, so hookd disabled this webhook.".to_owned();
+            return records_for(Some(&attempt), Outcome::Failed, Some(reason));
+        }
+        let failures = first.attempts + 1;
+        match self.config.retry.next_delay(failures, retry_after) {
+            Some(delay) => {
+                let at = chrono::Utc::now() + chrono::Duration::from_std(delay).unwrap_or_default();
+                records_for(Some(&attempt), Outcome::RetryAt(at), None)
+            }
+            None => {
+                Metrics::add(&self.metrics.deliveries_failed, group.len() as u64);
+                records_for(Some(&attempt), Outcome::Failed, None)
+            }
+        }
+    }
+
+    /// Renders, signs, authenticates and sends; returns the headers (secrets masked) and body
+    /// as sent, and the response or why there was none.
+    async fn send_request(
+        &self,
+        webhook: &Webhook,
+        delivery: &DeliveryId,
+        events: &[&hookd_core::model::Event],
+    ) -> (Vec<(String, String)>, Vec<u8>, Result<crate::client::Response, AttemptError>) {
+        let fail = |kind, message: String| AttemptError { kind, message };
+        let rendered = envelope::render(
+            webhook.options.payload,
+            webhook.options.content_type,
+            WebhookRef { id: &webhook.id, organization: &webhook.org_id, name: &webhook.name },
+            events,
+        );
+        let body = rendered.body;
+        let url = match Url::parse(&webhook.url) {
+            Ok(u) => u,
+            Err(e) => return (vec![], body, Err(fail(AttemptErrorKind::InvalidUrl, e.to_string()))),
+        };
+        if let Err(e) = self.clients.check_target(&url) {
+            return (vec![], body, Err(e));
+        }
+        let mut headers: Vec<(String, String)> = vec![
+            ("content-type".into(), rendered.content_type.into()),
+            ("x-hookd-event".into(), events.iter().map(|e| e.event_type.as_str()).collect::<Vec<_>>().join(",")),
+            ("x-hookd-delivery".into(), delivery.to_string()),
+        ];
+        for (k, v) in &webhook.options.headers {
+            headers.push((k.to_ascii_lowercase(), v.clone()));
+        }
+        if webhook.signing_enabled {
+            match self.signing_secrets(webhook) {
+                Ok(secrets) => {
+                    let ts = chrono::Utc::now().timestamp();
+                    let sigs: Vec<String> = secrets.iter().map(|s| s.standard(delivery.as_str(), ts, &body)).collect();
+                    headers.push(("webhook-id".into(), delivery.to_string()));
+                    headers.push(("webhook-timestamp".into(), ts.to_string()));
+                    headers.push(("webhook-signature".into(), sigs.join(" ")));
+                    headers.push(("x-hub-signature-256".into(), secrets[0].hub_sha256(&body)));
+                    if webhook.options.legacy_signature {
+                        headers.push(("x-hub-signature".into(), secrets[0].hub_sha1(&body)));
+                    }
+                }
+                Err(e) => return (headers, body, Err(e)),
+            }
+        }
+        let auth: WebhookAuth = match self.key.open(&webhook.auth).ok().and_then(|b| serde_json::from_slice(&b).ok()) {
+            Some(a) => a,
+            None => return (headers, body, Err(fail(AttemptErrorKind::Auth, "the stored credentials cannot be read".into()))),
+        };
+        let method = auth.for_org(&events[0].org_id).clone();
+        let identity = match &method {
+            AuthMethod::Mtls { cert_pem, key_pem } => Some((cert_pem.as_str(), key_pem.as_str())),
+            _ => None,
+        };
+        let client = match self.clients.client(webhook.options.verify_tls, identity) {
+            Ok(c) => c,
+            Err(e) => return (headers, body, Err(e)),
+        };
+        let mut secret_headers =
+            static_headers(&method, &Outgoing { url: &url, content_type: rendered.content_type, body: &body });
+        let oauth = matches!(method, AuthMethod::Oauth2 { .. });
+        if oauth {
+            match self.tokens.bearer(self.clients.default_client(), &method, false).await {
+                Ok(Some(t)) => secret_headers.push(("authorization".into(), format!("Bearer {t}"))),
+                Ok(None) => {}
+                Err(e) => return (headers, body, Err(fail(AttemptErrorKind::Auth, e.to_string()))),
+            }
+        }
+        let timeout = Duration::from_millis(webhook.options.timeout_ms.into());
+        let all: Vec<(String, String)> = headers.iter().chain(secret_headers.iter()).cloned().collect();
+        let mut result = send(&client, &url, &all, body.clone(), timeout).await;
+        if oauth && matches!(&result, Ok(r) if r.status == 401) {
+            // The token may have been revoked early: fetch a new one and try once more.
+            if let Ok(Some(t)) = self.tokens.bearer(self.clients.default_client(), &method, true).await {
+                secret_headers.retain(|(k, _)| k != "authorization");
+                secret_headers.push(("authorization".into(), format!("Bearer {t}")));
+                let all: Vec<(String, String)> = headers.iter().chain(secret_headers.iter()).cloned().collect();
+                result = send(&client, &url, &all, body.clone(), timeout).await;
+            }
+        }
+        let mut recorded = headers;
+        recorded.push(("user-agent".into(), concat!("hookd/", env!("CARGO_PKG_VERSION")).into()));
+        recorded.extend(secret_headers.into_iter().map(|(k, v)| (k, hookd_core::secret::mask(&v))));
+        (recorded, body, result)
+    }
+
+    /// The current secret first, then the one it replaced while that is still honoured.
+    fn signing_secrets(&self, webhook: &Webhook) -> Result<Vec<SigningSecret>, AttemptError> {
+        let open = |sealed| {
+            self.key
+                .open_string(sealed)
+                .ok()
+                .and_then(|t| SigningSecret::parse(&t).ok())
+                .ok_or(AttemptError { kind: AttemptErrorKind::Auth, message: "the signing secret cannot be read".into() })
+        };
+        let mut out = vec![open(&webhook.signing_secret)?];
+        if let Some((prev, until)) = &webhook.previous_secret {
+            if *until > chrono::Utc::now() {
+                out.push(open(prev)?);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Claims of webhooks that batch go together, up to their `max_events_per_request`.
+fn group_claims(claims: Vec<Claim>) -> Vec<Vec<Claim>> {
+    let mut groups = Vec::new();
+    let mut batching: BTreeMap<String, Vec<Claim>> = BTreeMap::new();
+    for c in claims {
+        let max = c.webhook.options.max_events_per_request.max(1) as usize;
+        if max == 1 {
+            groups.push(vec![c]);
+            continue;
+        }
+        let key = c.webhook.id.to_string();
+        let entry = batching.entry(key).or_default();
+        entry.push(c);
+        if entry.len() >= max {
+            groups.push(std::mem::take(entry));
+        }
+    }
+    groups.extend(batching.into_values().filter(|g| !g.is_empty()));
+    groups
+}

@@ -1,0 +1,27 @@
+//! Counters for `/metrics`, updated lock-free on the hot path.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+#[derive(Debug, Default)]
+pub struct Metrics {
+    pub events_published: AtomicU64,
+    pub deliveries_created: AtomicU64,
+    pub attempts_total: AtomicU64,
+    pub attempts_succeeded: AtomicU64,
+    pub attempts_failed: AtomicU64,
+    pub deliveries_failed: AtomicU64,
+    pub webhooks_disabled: AtomicU64,
+    pub in_flight: AtomicU64,
+    /// Sum of attempt durations in milliseconds, for an average.
+    pub attempt_ms_total: AtomicU64,
+}
+
+impl Metrics {
+    pub fn add(counter: &AtomicU64, n: u64) {
+        counter.fetch_add(n, Ordering::Relaxed);
+    }
+
+    pub fn get(counter: &AtomicU64) -> u64 {
+        counter.load(Ordering::Relaxed)
+    }
+}
