@@ -1,1 +1,31 @@
-//! placeholder
+//! The HTTP edge: the REST API under `/api/v1`, service routes, and the one mapping from
+//! errors to RFC 9457 problems. Handlers validate, check the caller's org and role, and
+//! call the store; they hold no SQL and send no webhooks themselves.
+
+pub mod api;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod state;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+
+pub use state::{ApiConfig, AppState};
+
+use crate::error::ApiError;
+
+async fn not_found() -> ApiError {
+    ApiError::NotFound("route")
+}
+
+pub fn app(state: AppState) -> Router {
+    let limit = state.config.max_payload_bytes + 64 * 1024;
+    Router::new()
+        .nest("/api/v1", api::router())
+        .merge(api::service::router())
+        .fallback(not_found)
+        .method_not_allowed_fallback(|| async { ApiError::BadRequest("this method is not allowed on this route".into()) })
+        .layer(DefaultBodyLimit::max(limit))
+        .with_state(state)
+}

@@ -1,0 +1,39 @@
+//! The REST API under `/api/v1`. Each resource module ends with its `router()`.
+
+pub mod event_types;
+pub mod events;
+pub mod history;
+pub mod members;
+pub mod orgs;
+pub mod service;
+pub mod tokens;
+pub mod webhooks;
+
+use axum::Router;
+use serde::Serialize;
+
+use crate::state::AppState;
+
+/// A list answer: one page and the cursor of the next, if any.
+#[derive(Debug, Serialize)]
+pub struct List<T> {
+    pub data: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+impl<T> List<T> {
+    pub fn from_page<U>(page: hookd_store::Page<U>, f: impl FnMut(U) -> T) -> Self {
+        Self { data: page.data.into_iter().map(f).collect(), next_cursor: page.next_cursor }
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(orgs::router())
+        .merge(members::router())
+        .merge(tokens::router())
+        .merge(event_types::router())
+        .merge(webhooks::router())
+        .merge(events::router())
+        .merge(history::router())
+}

@@ -1,0 +1,205 @@
+//! Request extractors whose every rejection is a problem+json naming what to fix.
+
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header;
+use axum::http::request::Parts;
+use hookd_core::OrgId;
+use hookd_core::model::Role;
+use hookd_store::{Cursor, Order, PageRequest};
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// A JSON body, parsed with the path of the first field that failed.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let json_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json") || v.contains("+json"));
+        if !json_type {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        let limit = state.config.max_payload_bytes + 64 * 1024;
+        let bytes = axum::body::to_bytes(req.into_body(), limit).await.map_err(|_| ApiError::TooLarge(limit))?;
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let msg = inner.to_string();
+        // serde_json appends " at line L column C"; the field path says more.
+        let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
+        if path == "." || inner.is_syntax() || inner.is_eof() {
+            if inner.is_syntax() || inner.is_eof() {
+                ApiError::BadRequest(format!("the body is not valid JSON: {inner}"))
+            } else {
+                ApiError::invalid("body", msg)
+            }
+        } else {
+            ApiError::invalid(path, msg)
+        }
+    })?;
+    de.end().map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
+    Ok(value)
+}
+
+/// Who is calling: the operator, or an org's access token with its role.
+#[derive(Debug, Clone)]
+pub enum Caller {
+    Operator,
+    Org { org_id: OrgId, role: Role, token: hookd_core::TokenId },
+}
+
+impl Caller {
+    /// Refuses callers outside `org`, and callers whose role cannot write when `write`.
+    pub fn check(&self, org: &OrgId, write: bool) -> Result<(), ApiError> {
+        match self {
+            Caller::Operator => Ok(()),
+            // Another org's token learns nothing about whether `org` exists.
+            Caller::Org { org_id, .. } if org_id != org => Err(ApiError::NotFound("organization")),
+            Caller::Org { role, .. } if write && !role.can_write() => {
+                Err(ApiError::Forbidden("this token's role (viewer) may only read".into()))
+            }
+            Caller::Org { .. } => Ok(()),
+        }
+    }
+
+    pub fn check_admin(&self, org: &OrgId) -> Result<(), ApiError> {
+        self.check(org, true)?;
+        match self {
+            Caller::Org { role, .. } if *role != Role::Admin => Err(ApiError::Forbidden("this needs an admin token".into())),
+            _ => Ok(()),
+        }
+    }
+
+    pub fn operator_only(&self) -> Result<(), ApiError> {
+        match self {
+            Caller::Operator => Ok(()),
+            _ => Err(ApiError::Forbidden("only the operator token may do this".into())),
+        }
+    }
+
+    /// How `status.changed_by` names this caller.
+    pub fn label(&self) -> String {
+        match self {
+            Caller::Operator => "operator".into(),
+            Caller::Org { token, .. } => token.to_string(),
+        }
+    }
+}
+
+pub fn token_hash(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .ok_or(ApiError::Unauthorized)?;
+        let hash = token_hash(token);
+        if constant_time_eq(&hash, &state.config.operator_token_sha256) {
+            return Ok(Caller::Operator);
+        }
+        match state.store.token_by_hash(&hash).await? {
+            Some(t) => Ok(Caller::Org { org_id: t.org_id, role: t.role, token: t.id }),
+            None => Err(ApiError::Unauthorized),
+        }
+    }
+}
+
+fn constant_time_eq(a: &[u8; 32], b: &[u8; 32]) -> bool {
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// `limit`, `cursor`, `sort`, `order`, `q` and the listing's own filters.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListParams {
+    pub limit: Option<String>,
+    pub cursor: Option<String>,
+    pub sort: Option<String>,
+    pub order: Option<String>,
+    pub q: Option<String>,
+    pub webhook_id: Option<String>,
+    pub status: Option<String>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ListParams {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let q = parts.uri.query().unwrap_or("");
+        serde_urlencoded::from_str(q).map_err(|e| ApiError::invalid("query", e.to_string()))
+    }
+}
+
+impl ListParams {
+    /// The page request, with `sort` parsed by `parse_sort` (whose names the error lists).
+    pub fn page<S: Default>(&self, parse_sort: impl Fn(&str) -> Option<S>, sort_names: &[&str]) -> Result<PageRequest<S>, ApiError> {
+        let limit = match &self.limit {
+            None => 50,
+            Some(l) => match l.parse::<usize>() {
+                Ok(n) if (1..=500).contains(&n) => n,
+                _ => return Err(ApiError::invalid("limit", "must be a whole number from 1 to 500")),
+            },
+        };
+        let cursor = match &self.cursor {
+            None => None,
+            Some(c) => Some(Cursor::decode(c).ok_or_else(|| ApiError::invalid("cursor", "is not a cursor this API returned"))?),
+        };
+        let sort = match &self.sort {
+            None => S::default(),
+            Some(s) => parse_sort(s)
+                .ok_or_else(|| ApiError::invalid("sort", format!("`{s}` is not sortable; use one of: {}", sort_names.join(", "))))?,
+        };
+        let order = match self.order.as_deref() {
+            None | Some("asc") => Order::Asc,
+            Some("desc") => Order::Desc,
+            Some(o) => return Err(ApiError::invalid("order", format!("`{o}` must be `asc` or `desc`"))),
+        };
+        Ok(PageRequest { limit, cursor, sort, order, q: self.q.clone().filter(|q| !q.is_empty()) })
+    }
+
+    pub fn no_filters(&self) -> Result<(), ApiError> {
+        if self.webhook_id.is_some() {
+            return Err(ApiError::invalid("webhook_id", "this listing has no such filter"));
+        }
+        if self.status.is_some() {
+            return Err(ApiError::invalid("status", "this listing has no such filter"));
+        }
+        Ok(())
+    }
+}
+
+/// Parses a path ID, naming the parameter when it is malformed.
+pub fn path_id<T>(field: &str, raw: &str, parse: fn(&str) -> Result<T, hookd_core::IdParseError>) -> Result<T, ApiError> {
+    parse(raw).map_err(|e| ApiError::NotFound(match field {
+        "org" => "organization",
+        "webhook" => "webhook",
+        "member" => "member",
+        "event" => "event",
+        "delivery" => "delivery",
+        "attempt" => "attempt",
+        "token" => "access token",
+        _ => { let _ = e; "resource" }
+    }))
+}
