@@ -1,1 +1,71 @@
-fn main() {}
+//! `hookd`: one binary for the server, migrations, tokens and the load test.
+
+mod bench;
+mod cli;
+mod config;
+mod demo;
+mod wiring;
+
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use hookd_core::OrgId;
+use hookd_core::model::Role;
+use hookd_store::sqlite::SqliteStore;
+
+use crate::cli::{Cli, Command, TokenCommand};
+use crate::config::Config;
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("HOOKD_LOG").unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Serve { settings, demo } => wiring::serve(Config::resolve(&settings)?, demo).await,
+        Command::Migrate { settings } => {
+            let config = Config::resolve(&settings)?;
+            let v = SqliteStore::migrate(&config.sqlite_path).with_context(|| format!("migrating {}", config.sqlite_path.display()))?;
+            println!("{} is at schema version {v}", config.sqlite_path.display());
+            Ok(())
+        }
+        Command::Token { command: TokenCommand::Create { settings, org, name, role } } => {
+            let config = Config::resolve(&settings)?;
+            let org = OrgId::parse(&org).map_err(|e| anyhow::anyhow!("--org: {e}"))?;
+            let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("--role must be admin, member or viewer"))?;
+            let store = std::sync::Arc::new(SqliteStore::open_shared(&config.sqlite_path)?);
+            let key = wiring::master_key(&config)?;
+            let state = hookd_server::AppState::new(
+                store,
+                key,
+                Default::default(),
+                Default::default(),
+                hookd_server::ApiConfig { allow_private_targets: false, max_payload_bytes: 1 << 20, operator_token_sha256: [0; 32], public_url: String::new() },
+            );
+            let created = hookd_server::api::tokens::issue(&state, &org, &name, role).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{}", created.token_value);
+            eprintln!("token {} for {org} ({}); it is shown only now", created.token.id, role.as_str());
+            Ok(())
+        }
+        Command::Bench(args) => bench::run(args).await,
+    }
+}

@@ -26,7 +26,7 @@ pub(crate) struct Db {
     readers: Arc<Mutex<Vec<Connection>>>,
     path: PathBuf,
     /// Held for the life of the process: one SQLite file serves one hookd node.
-    _lock: File,
+    _lock: Option<File>,
 }
 
 pub(crate) fn map_err(e: rusqlite::Error) -> StoreError {
@@ -90,17 +90,30 @@ pub(crate) fn migrate(conn: &Connection) -> Result<i64, StoreError> {
 
 impl Db {
     pub(crate) fn open(path: &Path) -> Result<Self, StoreError> {
+        Self::open_with(path, true)
+    }
+
+    pub(crate) fn open_unlocked(path: &Path) -> Result<Self, StoreError> {
+        Self::open_with(path, false)
+    }
+
+    fn open_with(path: &Path, exclusive: bool) -> Result<Self, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::Unavailable(format!("{}: {e}", dir.display())))?;
         }
-        let lock_path = path.with_extension("lock");
-        let lock = File::create(&lock_path).map_err(|e| StoreError::Unavailable(format!("{}: {e}", lock_path.display())))?;
-        lock.try_lock().map_err(|_| {
-            StoreError::Unavailable(format!(
-                "{} is in use by another hookd process; one SQLite file serves one node (use PostgreSQL for several)",
-                path.display()
-            ))
-        })?;
+        let lock = if exclusive {
+            let lock_path = path.with_extension("lock");
+            let lock = File::create(&lock_path).map_err(|e| StoreError::Unavailable(format!("{}: {e}", lock_path.display())))?;
+            lock.try_lock().map_err(|_| {
+                StoreError::Unavailable(format!(
+                    "{} is in use by another hookd process; one SQLite file serves one node (use PostgreSQL for several)",
+                    path.display()
+                ))
+            })?;
+            Some(lock)
+        } else {
+            None
+        };
         let writer_conn = open_conn(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,

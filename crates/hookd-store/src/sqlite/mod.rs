@@ -47,6 +47,12 @@ impl SqliteStore {
         Ok(store)
     }
 
+    /// Opens the database beside a running server, for short CLI commands (`hookd token
+    /// create`): no file lock and no lease recovery, since the server owns those.
+    pub fn open_shared(path: &Path) -> Result<Self, StoreError> {
+        Ok(Self { db: Db::open_unlocked(path)? })
+    }
+
     /// Applies migrations and returns the schema version, without starting anything else.
     pub fn migrate(path: &Path) -> Result<i64, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {

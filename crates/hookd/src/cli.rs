@@ -1,0 +1,94 @@
+//! The command line. Every setting is also a `HOOKD_*` variable and a `hookd.toml` key.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "hookd", version, about = "Webhook delivery service: publish events, hookd signs, delivers, retries and records them")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the API and the delivery workers.
+    Serve {
+        #[command(flatten)]
+        settings: Settings,
+        /// Also create a demo organization, its admin and the seeds' event-type catalog.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply schema migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Manage access tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// The built-in load test: a receiver, a server, N events to E webhooks.
+    Bench(crate::bench::BenchArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Print a new access token for an organization, once.
+    Create {
+        #[command(flatten)]
+        settings: Settings,
+        /// The organization ID (`org_…`).
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        name: String,
+        /// admin, member or viewer.
+        #[arg(long, default_value = "admin")]
+        role: String,
+    },
+}
+
+/// Settings shared by the commands that open the database.
+#[derive(Debug, Clone, Args, Default)]
+pub struct Settings {
+    /// A TOML file with these settings (default: ./hookd.toml when it exists).
+    #[arg(long, env = "HOOKD_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// `sqlite://PATH` (default: DATA_DIR/hookd.db).
+    #[arg(long, env = "HOOKD_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Address to listen on (default 127.0.0.1:8080).
+    #[arg(long, env = "HOOKD_LISTEN")]
+    pub listen: Option<String>,
+    /// Base URL of this server as others reach it.
+    #[arg(long, env = "HOOKD_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Directory for the database and the master key (default ./hookd-data).
+    #[arg(long, env = "HOOKD_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Use this operator token instead of generating one.
+    #[arg(long, env = "HOOKD_OPERATOR_TOKEN", hide_env_values = true)]
+    pub operator_token: Option<String>,
+    /// Master key sealing secrets at rest: 64 hex characters (default: DATA_DIR/master.key).
+    #[arg(long, env = "HOOKD_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+    /// Allow http and private, loopback and link-local targets (development and tests only).
+    #[arg(long, env = "HOOKD_ALLOW_PRIVATE_TARGETS")]
+    pub allow_private_targets: Option<bool>,
+    /// Waits between attempts, e.g. `5s,30s,2m,10m` (default: DESIGN's 10-step schedule).
+    #[arg(long, env = "HOOKD_RETRY_SCHEDULE")]
+    pub retry_schedule: Option<String>,
+    /// How long a claimed delivery stays leased to its worker (default 60s).
+    #[arg(long, env = "HOOKD_LEASE")]
+    pub lease: Option<String>,
+    /// Most requests in flight at once (default 256).
+    #[arg(long, env = "HOOKD_CONCURRENCY")]
+    pub concurrency: Option<usize>,
+    /// Largest accepted event payload in bytes (default 1048576).
+    #[arg(long, env = "HOOKD_MAX_PAYLOAD_BYTES")]
+    pub max_payload_bytes: Option<usize>,
+}

@@ -1,0 +1,96 @@
+//! Resolved configuration: flags, then `HOOKD_*` variables (both through clap), then
+//! `hookd.toml`, then defaults.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use hookd_core::retry::{RetryPolicy, parse_duration};
+use serde::Deserialize;
+
+use crate::cli::Settings;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    database_url: Option<String>,
+    listen: Option<String>,
+    public_url: Option<String>,
+    data_dir: Option<PathBuf>,
+    operator_token: Option<String>,
+    secret_key: Option<String>,
+    allow_private_targets: Option<bool>,
+    retry_schedule: Option<String>,
+    lease: Option<String>,
+    concurrency: Option<usize>,
+    max_payload_bytes: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub sqlite_path: PathBuf,
+    pub listen: String,
+    pub public_url: Option<String>,
+    pub data_dir: PathBuf,
+    pub operator_token: Option<String>,
+    pub secret_key: Option<String>,
+    pub allow_private_targets: bool,
+    pub retry: RetryPolicy,
+    pub lease: Duration,
+    pub concurrency: usize,
+    pub max_payload_bytes: usize,
+}
+
+impl Config {
+    pub fn resolve(s: &Settings) -> Result<Self> {
+        let file_path = s.config.clone().or_else(|| Path::new("hookd.toml").exists().then(|| PathBuf::from("hookd.toml")));
+        let f: FileSettings = match &file_path {
+            Some(p) => {
+                let text = std::fs::read_to_string(p).with_context(|| format!("cannot read the config file {}", p.display()))?;
+                toml::from_str(&text).with_context(|| format!("{} is not a valid hookd.toml", p.display()))?
+            }
+            None => FileSettings::default(),
+        };
+        let data_dir = s.data_dir.clone().or(f.data_dir).unwrap_or_else(|| PathBuf::from("hookd-data"));
+        let database_url = s.database_url.clone().or(f.database_url);
+        let sqlite_path = match database_url {
+            None => data_dir.join("hookd.db"),
+            Some(url) => match url.strip_prefix("sqlite://") {
+                Some(p) if !p.is_empty() => PathBuf::from(p),
+                _ if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                    bail!("HOOKD_DATABASE_URL: PostgreSQL is not available in this build yet; use sqlite://PATH")
+                }
+                _ => bail!("HOOKD_DATABASE_URL `{url}` must look like sqlite://PATH"),
+            },
+        };
+        let retry = match s.retry_schedule.clone().or(f.retry_schedule) {
+            Some(text) => RetryPolicy::parse(&text).context("HOOKD_RETRY_SCHEDULE")?,
+            None => RetryPolicy::default(),
+        };
+        let lease = match s.lease.clone().or(f.lease) {
+            Some(text) => parse_duration(&text).context("HOOKD_LEASE")?,
+            None => Duration::from_secs(60),
+        };
+        let concurrency = s.concurrency.or(f.concurrency).unwrap_or(256);
+        if concurrency == 0 {
+            bail!("HOOKD_CONCURRENCY must be at least 1");
+        }
+        let max_payload_bytes = s.max_payload_bytes.or(f.max_payload_bytes).unwrap_or(1 << 20);
+        if max_payload_bytes < 1024 {
+            bail!("HOOKD_MAX_PAYLOAD_BYTES must be at least 1024");
+        }
+        Ok(Self {
+            sqlite_path,
+            listen: s.listen.clone().or(f.listen).unwrap_or_else(|| "127.0.0.1:8080".into()),
+            public_url: s.public_url.clone().or(f.public_url),
+            data_dir,
+            operator_token: s.operator_token.clone().or(f.operator_token),
+            secret_key: s.secret_key.clone().or(f.secret_key),
+            allow_private_targets: s.allow_private_targets.or(f.allow_private_targets).unwrap_or(false),
+            retry,
+            lease,
+            concurrency,
+            max_payload_bytes,
+        })
+    }
+}

@@ -1,0 +1,156 @@
+//! Builds the parts from the configuration and runs them until a signal.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use hookd_core::secret::MasterKey;
+use hookd_delivery::{DispatchConfig, Dispatcher, HttpClients, Metrics};
+use hookd_server::extract::token_hash;
+use hookd_server::{ApiConfig, AppState};
+use hookd_store::Store;
+use hookd_store::sqlite::SqliteStore;
+use tokio::sync::{Notify, watch};
+
+use crate::config::Config;
+
+const OPERATOR_TOKEN_KEY: &str = "operator_token_sha256";
+
+/// Reads the master key from the configuration or the data dir, creating it (mode 0600)
+/// on first start.
+pub fn master_key(config: &Config) -> Result<MasterKey> {
+    if let Some(k) = &config.secret_key {
+        return MasterKey::parse(k).context("HOOKD_SECRET_KEY");
+    }
+    let path = config.data_dir.join("master.key");
+    if path.exists() {
+        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        return MasterKey::parse(&text).with_context(|| format!("{} holds no valid key", path.display()));
+    }
+    std::fs::create_dir_all(&config.data_dir).with_context(|| format!("cannot create {}", config.data_dir.display()))?;
+    let (key, text) = MasterKey::generate();
+    write_private(&path, &text)?;
+    Ok(key)
+}
+
+fn write_private(path: &Path, text: &str) -> Result<()> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()?;
+    Ok(())
+}
+
+/// The operator token's hash: from the configuration, from the database, or a new token
+/// printed once.
+async fn operator_token(config: &Config, store: &dyn Store) -> Result<[u8; 32]> {
+    if let Some(t) = &config.operator_token {
+        if t.len() < 16 {
+            anyhow::bail!("HOOKD_OPERATOR_TOKEN must be at least 16 characters");
+        }
+        return Ok(token_hash(t));
+    }
+    if let Some(hex_hash) = store.get_setting(OPERATOR_TOKEN_KEY).await? {
+        let bytes = hex::decode(hex_hash.trim()).context("stored operator token hash")?;
+        return bytes.try_into().map_err(|_| anyhow::anyhow!("stored operator token hash has the wrong length"));
+    }
+    let token = hookd_server::api::tokens::new_token_value();
+    let hash = token_hash(&token);
+    store.put_setting(OPERATOR_TOKEN_KEY, &hex::encode(hash)).await?;
+    println!("operator token (shown once, keep it): {token}");
+    Ok(hash)
+}
+
+pub async fn open_store(config: &Config) -> Result<Arc<dyn Store>> {
+    let store = SqliteStore::open(&config.sqlite_path)
+        .await
+        .with_context(|| format!("cannot open the database {}", config.sqlite_path.display()))?;
+    Ok(Arc::new(store))
+}
+
+pub async fn serve(config: Config, demo: bool) -> Result<()> {
+    let store = open_store(&config).await?;
+    let key = master_key(&config)?;
+    let operator = operator_token(&config, store.as_ref()).await?;
+    let listener = tokio::net::TcpListener::bind(&config.listen).await.with_context(|| format!("cannot listen on {}", config.listen))?;
+    let addr = listener.local_addr()?;
+    let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+    let wake = Arc::new(Notify::new());
+    let metrics = Arc::new(Metrics::default());
+    let state = AppState::new(
+        store.clone(),
+        key.clone(),
+        wake.clone(),
+        metrics.clone(),
+        ApiConfig {
+            allow_private_targets: config.allow_private_targets,
+            max_payload_bytes: config.max_payload_bytes,
+            operator_token_sha256: operator,
+            public_url: public_url.clone(),
+        },
+    );
+    if demo {
+        crate::demo::seed(&state).await?;
+    }
+    let clients = Arc::new(HttpClients::new(config.allow_private_targets).context("building the HTTP client")?);
+    let dispatcher = Dispatcher::new(
+        store,
+        clients,
+        key,
+        DispatchConfig {
+            node: format!("{}-{}", hostname(), std::process::id()),
+            lease: config.lease,
+            concurrency: config.concurrency,
+            retry: config.retry.clone(),
+            poll: Duration::from_secs(1),
+        },
+        wake,
+        metrics,
+    );
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let workers = tokio::spawn(dispatcher.run(stop_rx.clone()));
+    println!("hookd listening on {public_url} (database {})", config.sqlite_path.display());
+    let mut stop_http = stop_rx.clone();
+    let server = axum::serve(listener, hookd_server::app(state)).with_graceful_shutdown(async move {
+        let _ = stop_http.wait_for(|s| *s).await;
+    });
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down: finishing requests in flight");
+        let _ = stop_tx.send(true);
+    });
+    server.await.context("HTTP server")?;
+    let _ = workers.await;
+    Ok(())
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_owned()).unwrap_or_else(|_| "node".into())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(t) => t,
+            Err(_) => {
+                let _ = ctrl_c.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}
