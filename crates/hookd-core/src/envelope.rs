@@ -85,7 +85,12 @@ fn item<'a>(format: PayloadFormat, webhook: WebhookRef<'a>, event: &'a Event) ->
 }
 
 /// Renders one event, or a batch when there are several.
-pub fn render(format: PayloadFormat, content_type: ContentType, webhook: WebhookRef<'_>, events: &[&Event]) -> Rendered {
+pub fn render(
+    format: PayloadFormat,
+    content_type: ContentType,
+    webhook: WebhookRef<'_>,
+    events: &[&Event],
+) -> Rendered {
     let json = match events {
         [one] => serde_json::to_vec(&item(format, webhook, one)),
         many => serde_json::to_vec(&Batch { webhook, events: many.iter().map(|e| item(format, webhook, e)).collect() }),

@@ -221,9 +221,9 @@ impl AuthMethod {
         use crate::secret::mask;
         match self.clone() {
             AuthMethod::None => AuthMethod::None,
-            AuthMethod::Headers { headers } => AuthMethod::Headers {
-                headers: headers.into_iter().map(|(k, v)| (k, mask(&v))).collect(),
-            },
+            AuthMethod::Headers { headers } => {
+                AuthMethod::Headers { headers: headers.into_iter().map(|(k, v)| (k, mask(&v))).collect() }
+            }
             AuthMethod::Basic { username, password } => AuthMethod::Basic { username, password: mask(&password) },
             AuthMethod::Token { key, value } => AuthMethod::Token { key, value: mask(&value) },
             AuthMethod::HmacSha256 { client_id, client_secret } => {
@@ -232,13 +232,9 @@ impl AuthMethod {
             AuthMethod::Aws4 { access_key, secret_key, region, service } => {
                 AuthMethod::Aws4 { access_key, secret_key: mask(&secret_key), region, service }
             }
-            AuthMethod::Oauth2 { token_url, client_id, client_secret, scope, audience } => AuthMethod::Oauth2 {
-                token_url,
-                client_id,
-                client_secret: mask(&client_secret),
-                scope,
-                audience,
-            },
+            AuthMethod::Oauth2 { token_url, client_id, client_secret, scope, audience } => {
+                AuthMethod::Oauth2 { token_url, client_id, client_secret: mask(&client_secret), scope, audience }
+            }
             AuthMethod::Mtls { cert_pem, key_pem } => AuthMethod::Mtls { cert_pem, key_pem: mask(&key_pem) },
         }
     }

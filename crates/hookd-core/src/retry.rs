@@ -53,7 +53,8 @@ pub fn parse_duration(text: &str) -> Result<Duration, BadDuration> {
 impl RetryPolicy {
     /// Parses a comma-separated schedule such as `5s,30s,2m`.
     pub fn parse(text: &str) -> Result<Self, BadDuration> {
-        let schedule = text.split(',').filter(|s| !s.trim().is_empty()).map(parse_duration).collect::<Result<_, _>>()?;
+        let schedule =
+            text.split(',').filter(|s| !s.trim().is_empty()).map(parse_duration).collect::<Result<_, _>>()?;
         Ok(Self { schedule })
     }
 

@@ -55,19 +55,26 @@ pub fn event_type_name(field: &str, text: &str) -> Result<(), FieldError> {
     let ok = !text.is_empty()
         && text.len() <= 100
         && text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
-    if ok { Ok(()) } else { Err(FieldError::new(field, format!("`{text}` is not an event type name (letters, digits, `.`, `_`, `-`)"))) }
+    if ok {
+        Ok(())
+    } else {
+        Err(FieldError::new(field, format!("`{text}` is not an event type name (letters, digits, `.`, `_`, `-`)")))
+    }
 }
 
 /// An HTTP header name a webhook may set.
 pub fn header_name(field: &str, name: &str) -> Result<(), FieldError> {
-    let token = !name.is_empty()
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    let token = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
     if !token {
         return Err(FieldError::new(field, format!("`{name}` is not a valid header name")));
     }
     let lower = name.to_ascii_lowercase();
     let reserved = ["host", "content-length", "content-type", "transfer-encoding", "connection"];
-    if reserved.contains(&lower.as_str()) || lower.starts_with("webhook-") || lower.starts_with("x-hookd-") || lower.starts_with("x-hub-signature") {
+    if reserved.contains(&lower.as_str())
+        || lower.starts_with("webhook-")
+        || lower.starts_with("x-hookd-")
+        || lower.starts_with("x-hub-signature")
+    {
         return Err(FieldError::new(field, format!("`{name}` is set by hookd and cannot be overridden")));
     }
     Ok(())

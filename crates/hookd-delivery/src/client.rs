@@ -68,8 +68,9 @@ impl HttpClients {
             return Ok(c);
         }
         let pem = format!("{cert}\n{key}");
-        let identity = reqwest::Identity::from_pem(pem.as_bytes())
-            .map_err(|e| attempt_error(AttemptErrorKind::Tls, format!("the mTLS certificate or key is invalid: {e}")))?;
+        let identity = reqwest::Identity::from_pem(pem.as_bytes()).map_err(|e| {
+            attempt_error(AttemptErrorKind::Tls, format!("the mTLS certificate or key is invalid: {e}"))
+        })?;
         let client = builder(self.allow_private)
             .identity(identity)
             .danger_accept_invalid_certs(!verify_tls)
@@ -92,7 +93,10 @@ impl HttpClients {
             return Ok(());
         }
         if url.scheme() != "https" {
-            return Err(attempt_error(AttemptErrorKind::Ssrf, format!("refused {url}: only https targets are allowed")));
+            return Err(attempt_error(
+                AttemptErrorKind::Ssrf,
+                format!("refused {url}: only https targets are allowed"),
+            ));
         }
         let literal: Option<IpAddr> = match url.host() {
             Some(url::Host::Ipv4(v4)) => Some(v4.into()),
@@ -148,7 +152,13 @@ pub async fn send(
     .await;
     let _ = read;
     body.truncate(BODY_LIMIT);
-    Ok(Response { status, headers, body: String::from_utf8_lossy(&body).into_owned(), retry_after, duration: started.elapsed() })
+    Ok(Response {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+        retry_after,
+        duration: started.elapsed(),
+    })
 }
 
 /// Names a failed request by what went wrong.
@@ -159,10 +169,10 @@ pub fn classify(e: reqwest::Error) -> AttemptError {
         if let Some(ssrf) = s.downcast_ref::<SsrfRefused>() {
             return attempt_error(AttemptErrorKind::Ssrf, ssrf.to_string());
         }
-        if let Some(io) = s.downcast_ref::<std::io::Error>() {
-            if io.kind() == std::io::ErrorKind::ConnectionRefused {
-                return attempt_error(AttemptErrorKind::Refused, format!("connection refused: {io}"));
-            }
+        if let Some(io) = s.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::ConnectionRefused
+        {
+            return attempt_error(AttemptErrorKind::Refused, format!("connection refused: {io}"));
         }
         text.push_str(": ");
         text.push_str(&s.to_string());

@@ -116,19 +116,24 @@ impl Dispatcher {
     /// Sends one request for a group of claims of one webhook and says what became of each.
     async fn deliver(&self, group: Vec<Claim>) -> Vec<AttemptRecord> {
         let webhook = &group[0].webhook;
-        let records_for = |attempt: Option<&Attempt>, outcome: Outcome, disable: Option<String>| -> Vec<AttemptRecord> {
-            group
-                .iter()
-                .map(|c| AttemptRecord {
-                    attempt: attempt.map(|a| Attempt { id: AttemptId::new(), delivery_id: c.delivery.id.clone(), ..a.clone() }),
-                    org_id: c.delivery.org_id.clone(),
-                    delivery_id: c.delivery.id.clone(),
-                    webhook_id: c.delivery.webhook_id.clone(),
-                    outcome: outcome.clone(),
-                    disable_webhook: disable.clone(),
-                })
-                .collect()
-        };
+        let records_for =
+            |attempt: Option<&Attempt>, outcome: Outcome, disable: Option<String>| -> Vec<AttemptRecord> {
+                group
+                    .iter()
+                    .map(|c| AttemptRecord {
+                        attempt: attempt.map(|a| Attempt {
+                            id: AttemptId::new(),
+                            delivery_id: c.delivery.id.clone(),
+                            ..a.clone()
+                        }),
+                        org_id: c.delivery.org_id.clone(),
+                        delivery_id: c.delivery.id.clone(),
+                        webhook_id: c.delivery.webhook_id.clone(),
+                        outcome: outcome.clone(),
+                        disable_webhook: disable.clone(),
+                    })
+                    .collect()
+            };
         let manual = group.iter().any(|c| c.delivery.next_trigger == Trigger::Manual);
         if !webhook.status.enabled && !manual {
             Metrics::add(&self.metrics.deliveries_failed, group.len() as u64);
@@ -246,7 +251,13 @@ impl Dispatcher {
         }
         let auth: WebhookAuth = match self.key.open(&webhook.auth).ok().and_then(|b| serde_json::from_slice(&b).ok()) {
             Some(a) => a,
-            None => return (headers, body, Err(fail(AttemptErrorKind::Auth, "the stored credentials cannot be read".into()))),
+            None => {
+                return (
+                    headers,
+                    body,
+                    Err(fail(AttemptErrorKind::Auth, "the stored credentials cannot be read".into())),
+                );
+            }
         };
         let method = auth.for_org(&events[0].org_id).clone();
         let identity = match &method {
@@ -288,17 +299,16 @@ impl Dispatcher {
     /// The current secret first, then the one it replaced while that is still honoured.
     fn signing_secrets(&self, webhook: &Webhook) -> Result<Vec<SigningSecret>, AttemptError> {
         let open = |sealed| {
-            self.key
-                .open_string(sealed)
-                .ok()
-                .and_then(|t| SigningSecret::parse(&t).ok())
-                .ok_or(AttemptError { kind: AttemptErrorKind::Auth, message: "the signing secret cannot be read".into() })
+            self.key.open_string(sealed).ok().and_then(|t| SigningSecret::parse(&t).ok()).ok_or(AttemptError {
+                kind: AttemptErrorKind::Auth,
+                message: "the signing secret cannot be read".into(),
+            })
         };
         let mut out = vec![open(&webhook.signing_secret)?];
-        if let Some((prev, until)) = &webhook.previous_secret {
-            if *until > chrono::Utc::now() {
-                out.push(open(prev)?);
-            }
+        if let Some((prev, until)) = &webhook.previous_secret
+            && *until > chrono::Utc::now()
+        {
+            out.push(open(prev)?);
         }
         Ok(out)
     }

@@ -77,10 +77,10 @@ impl Resolve for GuardedResolver {
                 return Ok(Box::new(addrs.into_iter()) as Addrs);
             }
             let allowed: Vec<SocketAddr> = addrs.iter().copied().filter(|a| is_allowed(a.ip())).collect();
-            if allowed.is_empty() {
-                if let Some(first) = addrs.first() {
-                    return Err(Box::new(SsrfRefused { host, ip: first.ip() }) as Box<dyn std::error::Error + Send + Sync>);
-                }
+            if allowed.is_empty()
+                && let Some(first) = addrs.first()
+            {
+                return Err(Box::new(SsrfRefused { host, ip: first.ip() }) as Box<dyn std::error::Error + Send + Sync>);
             }
             Ok(Box::new(allowed.into_iter()) as Addrs)
         })
@@ -98,9 +98,26 @@ mod tests {
     #[test]
     fn private_ranges_are_refused() {
         for bad in [
-            "127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254", "100.64.0.1",
-            "100.127.255.255", "0.0.0.0", "255.255.255.255", "224.0.0.1", "::1", "::", "fc00::1", "fd12:3456::1",
-            "fe80::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "::ffff:169.254.169.254", "64:ff9b::a00:1",
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "172.31.255.255",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "100.127.255.255",
+            "0.0.0.0",
+            "255.255.255.255",
+            "224.0.0.1",
+            "::1",
+            "::",
+            "fc00::1",
+            "fd12:3456::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "::ffff:169.254.169.254",
+            "64:ff9b::a00:1",
         ] {
             assert!(!ok(bad), "{bad} should be refused");
         }

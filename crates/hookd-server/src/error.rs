@@ -24,6 +24,8 @@ pub enum ApiError {
     TooLarge(usize),
     #[error("the request body must be JSON (Content-Type: application/json)")]
     UnsupportedMediaType,
+    #[error("this method is not allowed on this route")]
+    MethodNotAllowed,
     #[error("the database is unavailable; try again shortly")]
     Unavailable,
     #[error("internal error")]
@@ -56,6 +58,7 @@ impl ApiError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -71,6 +74,7 @@ impl ApiError {
             Self::Conflict(_) => "conflict",
             Self::TooLarge(_) => "payload-too-large",
             Self::UnsupportedMediaType => "unsupported-media-type",
+            Self::MethodNotAllowed => "method-not-allowed",
             Self::Unavailable => "unavailable",
             Self::Internal(_) => "internal",
         }
@@ -87,7 +91,9 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => Self::NotFound("resource"),
-            StoreError::Conflict { constraint } => Self::Conflict(format!("this conflicts with an existing record ({constraint})")),
+            StoreError::Conflict { constraint } => {
+                Self::Conflict(format!("this conflicts with an existing record ({constraint})"))
+            }
             StoreError::Unavailable(m) => {
                 tracing::warn!(error = %m, "database unavailable");
                 Self::Unavailable
@@ -120,6 +126,10 @@ impl IntoResponse for ApiError {
         };
         let mut resp = (status, serde_json::to_vec(&body).unwrap_or_default()).into_response();
         resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            // The rest of the body was never read: the connection cannot carry another request.
+            resp.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
         if status == StatusCode::UNAUTHORIZED {
             resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }

@@ -41,6 +41,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let msg = inner.to_string();
         // serde_json appends " at line L column C"; the field path says more.
         let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
+        // "missing field `x`" comes with the path of the object that lacks it.
+        if let Some(missing) = msg.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
+            let field = if path == "." { missing.to_owned() } else { format!("{path}.{missing}") };
+            return ApiError::invalid(field, format!("is required ({msg})"));
+        }
         if path == "." || inner.is_syntax() || inner.is_eof() {
             if inner.is_syntax() || inner.is_eof() {
                 ApiError::BadRequest(format!("the body is not valid JSON: {inner}"))
@@ -79,7 +84,9 @@ impl Caller {
     pub fn check_admin(&self, org: &OrgId) -> Result<(), ApiError> {
         self.check(org, true)?;
         match self {
-            Caller::Org { role, .. } if *role != Role::Admin => Err(ApiError::Forbidden("this needs an admin token".into())),
+            Caller::Org { role, .. } if *role != Role::Admin => {
+                Err(ApiError::Forbidden("this needs an admin token".into()))
+            }
             _ => Ok(()),
         }
     }
@@ -154,7 +161,11 @@ impl<S: Send + Sync> FromRequestParts<S> for ListParams {
 
 impl ListParams {
     /// The page request, with `sort` parsed by `parse_sort` (whose names the error lists).
-    pub fn page<S: Default>(&self, parse_sort: impl Fn(&str) -> Option<S>, sort_names: &[&str]) -> Result<PageRequest<S>, ApiError> {
+    pub fn page<S: Default>(
+        &self,
+        parse_sort: impl Fn(&str) -> Option<S>,
+        sort_names: &[&str],
+    ) -> Result<PageRequest<S>, ApiError> {
         let limit = match &self.limit {
             None => 50,
             Some(l) => match l.parse::<usize>() {
@@ -164,12 +175,15 @@ impl ListParams {
         };
         let cursor = match &self.cursor {
             None => None,
-            Some(c) => Some(Cursor::decode(c).ok_or_else(|| ApiError::invalid("cursor", "is not a cursor this API returned"))?),
+            Some(c) => Some(
+                Cursor::decode(c).ok_or_else(|| ApiError::invalid("cursor", "is not a cursor this API returned"))?,
+            ),
         };
         let sort = match &self.sort {
             None => S::default(),
-            Some(s) => parse_sort(s)
-                .ok_or_else(|| ApiError::invalid("sort", format!("`{s}` is not sortable; use one of: {}", sort_names.join(", "))))?,
+            Some(s) => parse_sort(s).ok_or_else(|| {
+                ApiError::invalid("sort", format!("`{s}` is not sortable; use one of: {}", sort_names.join(", ")))
+            })?,
         };
         let order = match self.order.as_deref() {
             None | Some("asc") => Order::Asc,
@@ -191,15 +205,24 @@ impl ListParams {
 }
 
 /// Parses a path ID, naming the parameter when it is malformed.
-pub fn path_id<T>(field: &str, raw: &str, parse: fn(&str) -> Result<T, hookd_core::IdParseError>) -> Result<T, ApiError> {
-    parse(raw).map_err(|e| ApiError::NotFound(match field {
-        "org" => "organization",
-        "webhook" => "webhook",
-        "member" => "member",
-        "event" => "event",
-        "delivery" => "delivery",
-        "attempt" => "attempt",
-        "token" => "access token",
-        _ => { let _ = e; "resource" }
-    }))
+pub fn path_id<T>(
+    field: &str,
+    raw: &str,
+    parse: fn(&str) -> Result<T, hookd_core::IdParseError>,
+) -> Result<T, ApiError> {
+    parse(raw).map_err(|e| {
+        ApiError::NotFound(match field {
+            "org" => "organization",
+            "webhook" => "webhook",
+            "member" => "member",
+            "event" => "event",
+            "delivery" => "delivery",
+            "attempt" => "attempt",
+            "token" => "access token",
+            _ => {
+                let _ = e;
+                "resource"
+            }
+        })
+    })
 }

@@ -25,7 +25,7 @@ pub fn app(state: AppState) -> Router {
         .nest("/api/v1", api::router())
         .merge(api::service::router())
         .fallback(not_found)
-        .method_not_allowed_fallback(|| async { ApiError::BadRequest("this method is not allowed on this route".into()) })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(limit))
         .with_state(state)
 }

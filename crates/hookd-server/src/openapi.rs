@@ -3,7 +3,9 @@
 use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem};
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
-use utoipa::openapi::{ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathsBuilder, ResponseBuilder, Required};
+use utoipa::openapi::{
+    ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathsBuilder, Required, ResponseBuilder,
+};
 use utoipa::{PartialSchema, ToSchema};
 
 /// Every `/api/v1` route: method, path, tag, summary, whether it takes a JSON body.
@@ -30,12 +32,24 @@ pub const ROUTES: &[(&str, &str, &str, &str, bool)] = &[
     ("patch", "/orgs/{org}/webhooks/{id}", "webhooks", "Update a webhook", true),
     ("delete", "/orgs/{org}/webhooks/{id}", "webhooks", "Delete a webhook", false),
     ("post", "/orgs/{org}/webhooks:bulk-delete", "webhooks", "Delete several webhooks", true),
-    ("post", "/orgs/{org}/webhooks/{id}/rotate-secret", "webhooks", "Rotate the signing secret (old one valid 24 h)", false),
+    (
+        "post",
+        "/orgs/{org}/webhooks/{id}/rotate-secret",
+        "webhooks",
+        "Rotate the signing secret (old one valid 24 h)",
+        false,
+    ),
     ("post", "/orgs/{org}/webhooks/{id}/test", "webhooks", "Send the example payload to this webhook", true),
     ("post", "/orgs/{org}/webhooks/{id}/recover", "webhooks", "Re-send what failed since a time", true),
     ("post", "/orgs/{org}/events", "events", "Publish an event (Idempotency-Key honoured)", true),
     ("get", "/orgs/{org}/events/{id}", "events", "Get an event and its deliveries", false),
-    ("get", "/orgs/{org}/attempts", "history", "List attempts (filter webhook_id, status; sort sent_at, url, result; q)", false),
+    (
+        "get",
+        "/orgs/{org}/attempts",
+        "history",
+        "List attempts (filter webhook_id, status; sort sent_at, url, result; q)",
+        false,
+    ),
     ("get", "/orgs/{org}/attempts/{id}", "history", "Get one attempt with request and response", false),
     ("get", "/orgs/{org}/deliveries/{id}", "history", "Get a delivery", false),
     ("post", "/orgs/{org}/deliveries/{id}/resend", "history", "Re-send a delivery (same webhook-id)", false),
@@ -55,24 +69,63 @@ pub fn document() -> OpenApi {
     for (m, path, tag, summary, body) in ROUTES {
         let mut op = OperationBuilder::new().tag(*tag).summary(Some(*summary));
         for seg in path.split('/').filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}'))) {
-            op = op.parameter(ParameterBuilder::new().name(seg).parameter_in(ParameterIn::Path).required(Required::True).schema(Some(String::schema())));
+            op = op.parameter(
+                ParameterBuilder::new()
+                    .name(seg)
+                    .parameter_in(ParameterIn::Path)
+                    .required(Required::True)
+                    .schema(Some(String::schema())),
+            );
         }
         if *body {
             op = op.request_body(Some(
-                RequestBodyBuilder::new().content("application/json", ContentBuilder::new().build()).required(Some(Required::True)).build(),
+                RequestBodyBuilder::new()
+                    .content("application/json", ContentBuilder::new().build())
+                    .required(Some(Required::True))
+                    .build(),
             ));
         }
-        op = op
-            .response("2XX", ResponseBuilder::new().description("Success").build())
-            .response("4XX", ResponseBuilder::new().description("RFC 9457 problem").content("application/problem+json", ContentBuilder::new().build()).build());
+        op = op.response("2XX", ResponseBuilder::new().description("Success").build()).response(
+            "4XX",
+            ResponseBuilder::new()
+                .description("RFC 9457 problem")
+                .content("application/problem+json", ContentBuilder::new().build())
+                .build(),
+        );
         paths = paths.path(format!("/api/v1{path}"), PathItem::new(method(m), op.build()));
     }
-    let mut components = ComponentsBuilder::new().security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    let mut components =
+        ComponentsBuilder::new().security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
     macro_rules! schemas { ($($t:ty),*) => { $( components = components.schema(<$t as ToSchema>::name(), <$t as PartialSchema>::schema()); )* } }
     use hookd_core::model::*;
-    schemas!(Org, Member, Role, MemberStatus, EventType, WebhookOptions, AuthMethod, WebhookStatus, Delivery, DeliveryState, Attempt, AttemptError, AttemptErrorKind, Trigger, AccessToken, Environment, PayloadFormat, ContentType);
+    schemas!(
+        Org,
+        Member,
+        Role,
+        MemberStatus,
+        EventType,
+        WebhookOptions,
+        AuthMethod,
+        WebhookStatus,
+        Delivery,
+        DeliveryState,
+        Attempt,
+        AttemptError,
+        AttemptErrorKind,
+        Trigger,
+        AccessToken,
+        Environment,
+        PayloadFormat,
+        ContentType
+    );
     OpenApiBuilder::new()
-        .info(InfoBuilder::new().title("hookd").version(env!("CARGO_PKG_VERSION")).description(Some("Webhook delivery service")).build())
+        .info(
+            InfoBuilder::new()
+                .title("hookd")
+                .version(env!("CARGO_PKG_VERSION"))
+                .description(Some("Webhook delivery service"))
+                .build(),
+        )
         .paths(paths.build())
         .components(Some(components.build()))
         .build()

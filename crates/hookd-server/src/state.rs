@@ -20,6 +20,9 @@ pub struct ApiConfig {
     pub public_url: String,
 }
 
+/// Compiled payload schemas by event type, with the schema text each was built from.
+pub type SchemaCache = Arc<Mutex<HashMap<String, (String, Arc<PayloadSchema>)>>>;
+
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
@@ -27,12 +30,17 @@ pub struct AppState {
     pub wake: Arc<Notify>,
     pub metrics: Arc<Metrics>,
     pub config: Arc<ApiConfig>,
-    /// Compiled payload schemas by event type, with the schema text they were built from.
-    pub schemas: Arc<Mutex<HashMap<String, (String, Arc<PayloadSchema>)>>>,
+    pub schemas: SchemaCache,
 }
 
 impl AppState {
-    pub fn new(store: Arc<dyn Store>, key: MasterKey, wake: Arc<Notify>, metrics: Arc<Metrics>, config: ApiConfig) -> Self {
+    pub fn new(
+        store: Arc<dyn Store>,
+        key: MasterKey,
+        wake: Arc<Notify>,
+        metrics: Arc<Metrics>,
+        config: ApiConfig,
+    ) -> Self {
         Self { store, key, wake, metrics, config: Arc::new(config), schemas: Arc::default() }
     }
 }

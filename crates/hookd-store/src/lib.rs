@@ -57,7 +57,7 @@ pub struct AttemptRecord {
 #[derive(Debug, Clone)]
 pub enum Published {
     New,
-    Existing { event: Event, deliveries: Vec<DeliveryId> },
+    Existing { event: Box<Event>, deliveries: Vec<DeliveryId> },
 }
 
 /// Filters of the history listing.
@@ -198,5 +198,9 @@ pub trait Store: Send + Sync + 'static {
         page: &PageRequest<AttemptSort>,
     ) -> Result<Page<Attempt>, StoreError>;
     async fn get_attempt(&self, org: &OrgId, id: &AttemptId) -> Result<Attempt, StoreError>;
-    async fn delivery_states(&self, org: &OrgId, event: &EventId) -> Result<Vec<(DeliveryId, DeliveryState)>, StoreError>;
+    async fn delivery_states(
+        &self,
+        org: &OrgId,
+        event: &EventId,
+    ) -> Result<Vec<(DeliveryId, DeliveryState)>, StoreError>;
 }

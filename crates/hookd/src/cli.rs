@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "hookd", version, about = "Webhook delivery service: publish events, hookd signs, delivers, retries and records them")]
+#[command(
+    name = "hookd",
+    version,
+    about = "Webhook delivery service: publish events, hookd signs, delivers, retries and records them"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -43,10 +43,12 @@ pub struct Config {
 
 impl Config {
     pub fn resolve(s: &Settings) -> Result<Self> {
-        let file_path = s.config.clone().or_else(|| Path::new("hookd.toml").exists().then(|| PathBuf::from("hookd.toml")));
+        let file_path =
+            s.config.clone().or_else(|| Path::new("hookd.toml").exists().then(|| PathBuf::from("hookd.toml")));
         let f: FileSettings = match &file_path {
             Some(p) => {
-                let text = std::fs::read_to_string(p).with_context(|| format!("cannot read the config file {}", p.display()))?;
+                let text = std::fs::read_to_string(p)
+                    .with_context(|| format!("cannot read the config file {}", p.display()))?;
                 toml::from_str(&text).with_context(|| format!("{} is not a valid hookd.toml", p.display()))?
             }
             None => FileSettings::default(),

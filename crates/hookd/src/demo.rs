@@ -13,15 +13,55 @@ const DEMO_ORG_KEY: &str = "demo_org";
 fn catalog() -> Vec<(&'static str, &'static str, &'static str, serde_json::Value)> {
     let user = json!({"username": "demo", "email": "demo@example.com", "userId": "66ec445884b4103f670d0c86", "organization": "example"});
     vec![
-        ("organization.updated", "Organization", "A user has created an organization, or changed its name.", json!({"id": "org_1", "name": "Example Inc"})),
-        ("user.updated", "Users", "A user was added to an organization, or changed their name, email address or telephone number.", json!({"id": 1, "name": "Ada", "email": "ada@example.com", "phone": "+1 555 0100"})),
-        ("assign_task", "Tasks", "A task assignee changed, including from assigned to unassigned.", json!({"id": 1, "resource_url": "https://example.com/api/v0/tasks/1.json"})),
-        ("unassign_task", "Tasks", "A task was unassigned.", json!({"id": 1, "resource_url": "https://example.com/api/v0/tasks/1.json"})),
-        ("create_quote", "Quotes", "A quote was created.", json!({"id": 7, "resource_url": "https://example.com/api/v0/quotes/7.json"})),
-        ("create_request", "Requests", "A request was created.", json!({"id": 3, "resource_url": "https://example.com/api/v0/requests/3.json"})),
-        ("update_request_status", "Requests", "A request's status changed.", json!({"id": 3, "resource_url": "https://example.com/api/v0/requests/3.json"})),
+        (
+            "organization.updated",
+            "Organization",
+            "A user has created an organization, or changed its name.",
+            json!({"id": "org_1", "name": "Example Inc"}),
+        ),
+        (
+            "user.updated",
+            "Users",
+            "A user was added to an organization, or changed their name, email address or telephone number.",
+            json!({"id": 1, "name": "Ada", "email": "ada@example.com", "phone": "+1 555 0100"}),
+        ),
+        (
+            "assign_task",
+            "Tasks",
+            "A task assignee changed, including from assigned to unassigned.",
+            json!({"id": 1, "resource_url": "https://example.com/api/v0/tasks/1.json"}),
+        ),
+        (
+            "unassign_task",
+            "Tasks",
+            "A task was unassigned.",
+            json!({"id": 1, "resource_url": "https://example.com/api/v0/tasks/1.json"}),
+        ),
+        (
+            "create_quote",
+            "Quotes",
+            "A quote was created.",
+            json!({"id": 7, "resource_url": "https://example.com/api/v0/quotes/7.json"}),
+        ),
+        (
+            "create_request",
+            "Requests",
+            "A request was created.",
+            json!({"id": 3, "resource_url": "https://example.com/api/v0/requests/3.json"}),
+        ),
+        (
+            "update_request_status",
+            "Requests",
+            "A request's status changed.",
+            json!({"id": 3, "resource_url": "https://example.com/api/v0/requests/3.json"}),
+        ),
         ("user.status_changed", "Users", "A user's status changed.", json!({"userId": "u_1", "status": "disabled"})),
-        ("invite.created", "Invites", "A user was invited to a workspace.", json!({"inviteId": "i_1", "email": "new@example.com"})),
+        (
+            "invite.created",
+            "Invites",
+            "A user was invited to a workspace.",
+            json!({"inviteId": "i_1", "email": "new@example.com"}),
+        ),
         ("invite.deleted", "Invites", "An invitation was withdrawn.", json!({"inviteId": "i_1"})),
         ("group.created", "Groups", "A user group was created.", json!({"groupId": "g_1", "name": "Sales"})),
         ("group.updated", "Groups", "A user group changed.", json!({"groupId": "g_1", "name": "Sales EMEA"})),
@@ -29,29 +69,94 @@ fn catalog() -> Vec<(&'static str, &'static str, &'static str, serde_json::Value
         ("role.updated", "Roles", "A user role changed.", json!({"roleId": "r_1", "name": "Auditor"})),
         ("api_key.created", "API Keys", "An API key was created.", json!({"keyId": "k_1", "name": "CI"})),
         ("api_key.revoked", "API Keys", "An API key was revoked.", json!({"keyId": "k_1"})),
-        ("license.balance_changed", "State changes", "The balance within your license changed.", json!({"seatsUsed": 12, "seatsTotal": 20})),
-        ("contract.recipient_status_changed", "Contracts", "A contract recipient's status changed.", json!({"contractId": "c_1", "recipient": "ada@example.com", "status": "signed"})),
-        ("contract.status_changed", "Contracts", "A contract's status changed.", json!({"contractId": "c_1", "status": "executed"})),
-        ("milestone.status_changed", "Projects", "A milestone's status changed.", json!({"milestoneId": "m_1", "status": "complete"})),
-        ("qualification.updated", "Projects", "A qualification was updated.", json!({"qualificationId": "q_1", "result": "qualified"})),
+        (
+            "license.balance_changed",
+            "State changes",
+            "The balance within your license changed.",
+            json!({"seatsUsed": 12, "seatsTotal": 20}),
+        ),
+        (
+            "contract.recipient_status_changed",
+            "Contracts",
+            "A contract recipient's status changed.",
+            json!({"contractId": "c_1", "recipient": "ada@example.com", "status": "signed"}),
+        ),
+        (
+            "contract.status_changed",
+            "Contracts",
+            "A contract's status changed.",
+            json!({"contractId": "c_1", "status": "executed"}),
+        ),
+        (
+            "milestone.status_changed",
+            "Projects",
+            "A milestone's status changed.",
+            json!({"milestoneId": "m_1", "status": "complete"}),
+        ),
+        (
+            "qualification.updated",
+            "Projects",
+            "A qualification was updated.",
+            json!({"qualificationId": "q_1", "result": "qualified"}),
+        ),
         ("site.archived", "Projects", "A site was archived.", json!({"siteId": "s_1"})),
-        ("task.comment_created", "Tasks", "A comment was added to a task.", json!({"taskId": "t_1", "comment": "Done"})),
-        ("USER_CREATED", "Users", "A new user logged in for the first time.", json!({"remainingSeats": 5}).as_object().map(|o| { let mut u = user.clone(); if let Some(m) = u.as_object_mut() { m.extend(o.clone()); } u }).unwrap_or_default()),
+        (
+            "task.comment_created",
+            "Tasks",
+            "A comment was added to a task.",
+            json!({"taskId": "t_1", "comment": "Done"}),
+        ),
+        (
+            "USER_CREATED",
+            "Users",
+            "A new user logged in for the first time.",
+            json!({"remainingSeats": 5})
+                .as_object()
+                .map(|o| {
+                    let mut u = user.clone();
+                    if let Some(m) = u.as_object_mut() {
+                        m.extend(o.clone());
+                    }
+                    u
+                })
+                .unwrap_or_default(),
+        ),
         ("USER_DISABLED", "Users", "A user was disabled.", user.clone()),
-        ("USER_REMOVED_FROM_GROUP", "Users", "A user was removed from a group of your organization.", { let mut u = user.clone(); if let Some(m) = u.as_object_mut() { m.insert("groupName".into(), json!("Demo-Group")); } u }),
+        ("USER_REMOVED_FROM_GROUP", "Users", "A user was removed from a group of your organization.", {
+            let mut u = user.clone();
+            if let Some(m) = u.as_object_mut() {
+                m.insert("groupName".into(), json!("Demo-Group"));
+            }
+            u
+        }),
     ]
 }
 
 pub async fn seed(state: &AppState) -> Result<()> {
     for (name, group, description, example) in catalog() {
-        upsert(state, EventTypeInput { name: name.into(), group: Some(group.into()), description: Some(description.into()), schema: None, example: Some(example) })
-            .await
-            .map_err(|e| anyhow::anyhow!("seeding {name}: {e}"))?;
+        upsert(
+            state,
+            EventTypeInput {
+                name: name.into(),
+                group: Some(group.into()),
+                description: Some(description.into()),
+                schema: None,
+                example: Some(example),
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("seeding {name}: {e}"))?;
     }
     let org_id = match state.store.get_setting(DEMO_ORG_KEY).await?.and_then(|s| OrgId::parse(&s).ok()) {
         Some(id) => id,
         None => {
-            let org = Org { id: OrgId::new(), name: "Demo Org".into(), parent_id: None, features: vec![], created_at: chrono::Utc::now() };
+            let org = Org {
+                id: OrgId::new(),
+                name: "Demo Org".into(),
+                parent_id: None,
+                features: vec![],
+                created_at: chrono::Utc::now(),
+            };
             state.store.create_org(&org).await?;
             let admin = Member {
                 id: hookd_core::MemberId::new(),
@@ -70,7 +175,9 @@ pub async fn seed(state: &AppState) -> Result<()> {
             org.id
         }
     };
-    let token = hookd_server::api::tokens::issue(state, &org_id, "demo admin", Role::Admin).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let token = hookd_server::api::tokens::issue(state, &org_id, "demo admin", Role::Admin)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("demo org: {org_id}");
     println!("demo admin token: {}", token.token_value);
     Ok(())

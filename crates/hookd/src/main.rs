@@ -44,7 +44,8 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Serve { settings, demo } => wiring::serve(Config::resolve(&settings)?, demo).await,
         Command::Migrate { settings } => {
             let config = Config::resolve(&settings)?;
-            let v = SqliteStore::migrate(&config.sqlite_path).with_context(|| format!("migrating {}", config.sqlite_path.display()))?;
+            let v = SqliteStore::migrate(&config.sqlite_path)
+                .with_context(|| format!("migrating {}", config.sqlite_path.display()))?;
             println!("{} is at schema version {v}", config.sqlite_path.display());
             Ok(())
         }
@@ -59,9 +60,16 @@ async fn run(cli: Cli) -> Result<()> {
                 key,
                 Default::default(),
                 Default::default(),
-                hookd_server::ApiConfig { allow_private_targets: false, max_payload_bytes: 1 << 20, operator_token_sha256: [0; 32], public_url: String::new() },
+                hookd_server::ApiConfig {
+                    allow_private_targets: false,
+                    max_payload_bytes: 1 << 20,
+                    operator_token_sha256: [0; 32],
+                    public_url: String::new(),
+                },
             );
-            let created = hookd_server::api::tokens::issue(&state, &org, &name, role).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let created = hookd_server::api::tokens::issue(&state, &org, &name, role)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{}", created.token_value);
             eprintln!("token {} for {org} ({}); it is shown only now", created.token.id, role.as_str());
             Ok(())

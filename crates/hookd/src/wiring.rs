@@ -28,7 +28,8 @@ pub fn master_key(config: &Config) -> Result<MasterKey> {
         let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
         return MasterKey::parse(&text).with_context(|| format!("{} holds no valid key", path.display()));
     }
-    std::fs::create_dir_all(&config.data_dir).with_context(|| format!("cannot create {}", config.data_dir.display()))?;
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
     let (key, text) = MasterKey::generate();
     write_private(&path, &text)?;
     Ok(key)
@@ -79,7 +80,9 @@ pub async fn serve(config: Config, demo: bool) -> Result<()> {
     let store = open_store(&config).await?;
     let key = master_key(&config)?;
     let operator = operator_token(&config, store.as_ref()).await?;
-    let listener = tokio::net::TcpListener::bind(&config.listen).await.with_context(|| format!("cannot listen on {}", config.listen))?;
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
     let addr = listener.local_addr()?;
     let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
     let wake = Arc::new(Notify::new());

@@ -24,7 +24,13 @@ fn encode(s: &str) -> String {
 }
 
 /// The headers that sign a POST of `body` with `content_type` to `url` at `now`.
-pub fn sign(k: &Aws4<'_>, url: &Url, content_type: &str, body: &[u8], now: chrono::DateTime<chrono::Utc>) -> Vec<(String, String)> {
+pub fn sign(
+    k: &Aws4<'_>,
+    url: &Url,
+    content_type: &str,
+    body: &[u8],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<(String, String)> {
     let amz_date = now.format("%Y%m%dT%H%M%SZ").to_string();
     let date = now.format("%Y%m%d").to_string();
     let host = match url.port() {
@@ -36,11 +42,15 @@ pub fn sign(k: &Aws4<'_>, url: &Url, content_type: &str, body: &[u8], now: chron
     query.sort();
     let canonical_query = query.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&");
     let path = if url.path().is_empty() { "/" } else { url.path() };
-    let canonical_headers = format!("content-type:{content_type}\nhost:{host}\nx-amz-content-sha256:{payload_hash}\nx-amz-date:{amz_date}\n");
+    let canonical_headers = format!(
+        "content-type:{content_type}\nhost:{host}\nx-amz-content-sha256:{payload_hash}\nx-amz-date:{amz_date}\n"
+    );
     let signed_headers = "content-type;host;x-amz-content-sha256;x-amz-date";
-    let canonical_request = format!("POST\n{path}\n{canonical_query}\n{canonical_headers}\n{signed_headers}\n{payload_hash}");
+    let canonical_request =
+        format!("POST\n{path}\n{canonical_query}\n{canonical_headers}\n{signed_headers}\n{payload_hash}");
     let scope = format!("{date}/{}/{}/aws4_request", k.region, k.service);
-    let string_to_sign = format!("AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}", hex::encode(Sha256::digest(canonical_request.as_bytes())));
+    let string_to_sign =
+        format!("AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}", hex::encode(Sha256::digest(canonical_request.as_bytes())));
     let k_date = hmac_sha256(format!("AWS4{}", k.secret_key).as_bytes(), date.as_bytes());
     let k_region = hmac_sha256(&k_date, k.region.as_bytes());
     let k_service = hmac_sha256(&k_region, k.service.as_bytes());
@@ -51,7 +61,10 @@ pub fn sign(k: &Aws4<'_>, url: &Url, content_type: &str, body: &[u8], now: chron
         ("x-amz-content-sha256".into(), payload_hash),
         (
             "authorization".into(),
-            format!("AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={signature}", k.access_key),
+            format!(
+                "AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={signature}",
+                k.access_key
+            ),
         ),
     ]
 }
@@ -62,14 +75,21 @@ mod tests {
 
     #[test]
     fn signature_is_deterministic_and_scoped() {
-        let k = Aws4 { access_key: "AKIDEXAMPLE", secret_key: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", region: "us-east-1", service: "execute-api" };
+        let k = Aws4 {
+            access_key: "AKIDEXAMPLE",
+            secret_key: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            region: "us-east-1",
+            service: "execute-api",
+        };
         let url = Url::parse("https://example.amazonaws.com/prod/hook?b=2&a=1").unwrap();
         let now = chrono::DateTime::parse_from_rfc3339("2015-08-30T12:36:00Z").unwrap().to_utc();
         let a = sign(&k, &url, "application/json", b"{}", now);
         let b = sign(&k, &url, "application/json", b"{}", now);
         assert_eq!(a, b);
         assert_eq!(a[0].1, "20150830T123600Z");
-        assert!(a[2].1.starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/execute-api/aws4_request, "));
+        assert!(
+            a[2].1.starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/execute-api/aws4_request, ")
+        );
         let c = sign(&k, &url, "application/json", b"{\"x\":1}", now);
         assert_ne!(a[2], c[2]);
     }

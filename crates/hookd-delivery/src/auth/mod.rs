@@ -79,19 +79,24 @@ struct TokenResponse {
 
 impl TokenCache {
     /// A bearer token for `method`; with `refresh`, a new one even if one is cached.
-    pub async fn bearer(&self, client: &reqwest::Client, method: &AuthMethod, refresh: bool) -> Result<Option<String>, AuthError> {
+    pub async fn bearer(
+        &self,
+        client: &reqwest::Client,
+        method: &AuthMethod,
+        refresh: bool,
+    ) -> Result<Option<String>, AuthError> {
         let AuthMethod::Oauth2 { token_url, client_id, client_secret, scope, audience } = method else {
             return Ok(None);
         };
         let key = format!("{token_url}\u{1f}{client_id}\u{1f}{}", scope.as_deref().unwrap_or(""));
-        if !refresh {
-            if let Some((token, until)) = self.tokens.lock().ok().and_then(|t| t.get(&key).cloned()) {
-                if Instant::now() < until {
-                    return Ok(Some(token));
-                }
-            }
+        if !refresh
+            && let Some((token, until)) = self.tokens.lock().ok().and_then(|t| t.get(&key).cloned())
+            && Instant::now() < until
+        {
+            return Ok(Some(token));
         }
-        let mut form = vec![("grant_type", "client_credentials"), ("client_id", client_id), ("client_secret", client_secret)];
+        let mut form =
+            vec![("grant_type", "client_credentials"), ("client_id", client_id), ("client_secret", client_secret)];
         if let Some(s) = scope {
             form.push(("scope", s));
         }

@@ -26,10 +26,13 @@ pub async fn upsert(state: &AppState, input: EventTypeInput) -> ApiResult<EventT
     validation::event_type_name("name", &input.name)?;
     if let Some(schema) = &input.schema {
         let compiled = PayloadSchema::compile(schema).map_err(|e| ApiError::invalid("schema", e.to_string()))?;
-        if let Some(example) = &input.example {
-            if let Err(hookd_core::schema::SchemaError::Violation { path, message }) = compiled.check(example) {
-                return Err(ApiError::invalid(format!("example{path}"), format!("the example breaks the schema: {message}")));
-            }
+        if let Some(example) = &input.example
+            && let Err(hookd_core::schema::SchemaError::Violation { path, message }) = compiled.check(example)
+        {
+            return Err(ApiError::invalid(
+                format!("example{path}"),
+                format!("the example breaks the schema: {message}"),
+            ));
         }
     }
     let et = EventType {
@@ -47,7 +50,11 @@ pub async fn upsert(state: &AppState, input: EventTypeInput) -> ApiResult<EventT
     Ok(et)
 }
 
-async fn create(State(state): State<AppState>, caller: Caller, ApiJson(input): ApiJson<EventTypeInput>) -> ApiResult<(StatusCode, Json<EventType>)> {
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<EventTypeInput>,
+) -> ApiResult<(StatusCode, Json<EventType>)> {
     caller.operator_only()?;
     Ok((StatusCode::CREATED, Json(upsert(&state, input).await?)))
 }
@@ -56,7 +63,11 @@ async fn list(State(state): State<AppState>, _caller: Caller) -> ApiResult<Json<
     Ok(Json(super::List { data: state.store.list_event_types().await?, next_cursor: None }))
 }
 
-async fn get_one(State(state): State<AppState>, _caller: Caller, Path(name): Path<String>) -> ApiResult<Json<EventType>> {
+async fn get_one(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Path(name): Path<String>,
+) -> ApiResult<Json<EventType>> {
     Ok(Json(state.store.get_event_type(&name).await.map_err(not_found("event type"))?))
 }
 

@@ -59,10 +59,10 @@ struct DeliveryStateView {
 
 fn schema_for(state: &AppState, name: &str, schema: &serde_json::Value) -> ApiResult<Arc<PayloadSchema>> {
     let text = schema.to_string();
-    if let Some((cached_text, compiled)) = state.schemas.lock().ok().and_then(|c| c.get(name).cloned()) {
-        if cached_text == text {
-            return Ok(compiled);
-        }
+    if let Some((cached_text, compiled)) = state.schemas.lock().ok().and_then(|c| c.get(name).cloned())
+        && cached_text == text
+    {
+        return Ok(compiled);
     }
     let compiled = Arc::new(PayloadSchema::compile(schema).map_err(|e| ApiError::Internal(e.to_string()))?);
     if let Ok(mut c) = state.schemas.lock() {
@@ -86,14 +86,23 @@ fn new_delivery(event: &Event, webhook: &Webhook) -> Delivery {
     }
 }
 
-async fn publish(State(state): State<AppState>, caller: Caller, Path(org): Path<String>, headers: HeaderMap, ApiJson(input): ApiJson<EventInput>) -> ApiResult<(StatusCode, Json<Accepted>)> {
+async fn publish(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(org): Path<String>,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<EventInput>,
+) -> ApiResult<(StatusCode, Json<Accepted>)> {
     let org_id = path_id("org", &org, OrgId::parse)?;
     caller.check_admin(&org_id)?;
     let idempotency_key = match headers.get("idempotency-key") {
         None => None,
         Some(v) => {
             let k = v.to_str().ok().filter(|k| !k.is_empty() && k.len() <= 255);
-            Some(k.ok_or_else(|| ApiError::invalid("Idempotency-Key", "must be 1 to 255 visible ASCII characters"))?.to_owned())
+            Some(
+                k.ok_or_else(|| ApiError::invalid("Idempotency-Key", "must be 1 to 255 visible ASCII characters"))?
+                    .to_owned(),
+            )
         }
     };
     if input.payload.get().len() > state.config.max_payload_bytes {
@@ -107,9 +116,15 @@ async fn publish(State(state): State<AppState>, caller: Caller, Path(org): Path<
         Err(e) => return Err(e.into()),
     };
     if let Some(schema) = &event_type.schema {
-        let payload: serde_json::Value = serde_json::from_str(input.payload.get()).map_err(|e| ApiError::invalid("payload", e.to_string()))?;
-        if let Err(SchemaError::Violation { path, message }) = schema_for(&state, &event_type.name, schema)?.check(&payload) {
-            return Err(ApiError::invalid(format!("payload{path}"), format!("breaks the schema of {}: {message}", event_type.name)));
+        let payload: serde_json::Value =
+            serde_json::from_str(input.payload.get()).map_err(|e| ApiError::invalid("payload", e.to_string()))?;
+        if let Err(SchemaError::Violation { path, message }) =
+            schema_for(&state, &event_type.name, schema)?.check(&payload)
+        {
+            return Err(ApiError::invalid(
+                format!("payload{path}"),
+                format!("breaks the schema of {}: {message}", event_type.name),
+            ));
         }
     }
     if let Some(u) = &input.resource_url {
@@ -118,7 +133,10 @@ async fn publish(State(state): State<AppState>, caller: Caller, Path(org): Path<
     let visible_to = input.visible_to.unwrap_or_default();
     for (i, v) in visible_to.iter().enumerate() {
         if !valid_entry(v) {
-            return Err(ApiError::invalid(format!("visible_to[{i}]"), format!("`{v}` is not a member ID, `group:NAME` or `role:ROLE`")));
+            return Err(ApiError::invalid(
+                format!("visible_to[{i}]"),
+                format!("`{v}` is not a member ID, `group:NAME` or `role:ROLE`"),
+            ));
         }
     }
     let org = state.store.get_org(&org_id).await.map_err(not_found("organization"))?;
@@ -157,14 +175,24 @@ async fn accept(state: &AppState, event: Event, deliveries: Vec<Delivery>) -> Ap
             if !deliveries.is_empty() {
                 state.wake.notify_one();
             }
-            Ok((StatusCode::ACCEPTED, Json(Accepted { id: event.id, deliveries: deliveries.into_iter().map(|d| d.id).collect() })))
+            Ok((
+                StatusCode::ACCEPTED,
+                Json(Accepted { id: event.id, deliveries: deliveries.into_iter().map(|d| d.id).collect() }),
+            ))
         }
-        Published::Existing { event, deliveries } => Ok((StatusCode::ACCEPTED, Json(Accepted { id: event.id, deliveries }))),
+        Published::Existing { event, deliveries } => {
+            Ok((StatusCode::ACCEPTED, Json(Accepted { id: event.id, deliveries })))
+        }
     }
 }
 
 /// Publishes an event to one webhook only (the `test` action).
-pub async fn publish_to(state: &AppState, webhook: &Webhook, event_type: &str, payload: serde_json::Value) -> ApiResult<Accepted> {
+pub async fn publish_to(
+    state: &AppState,
+    webhook: &Webhook,
+    event_type: &str,
+    payload: serde_json::Value,
+) -> ApiResult<Accepted> {
     let now = chrono::Utc::now();
     let event = Event {
         id: EventId::new(),
@@ -182,7 +210,11 @@ pub async fn publish_to(state: &AppState, webhook: &Webhook, event_type: &str, p
     Ok(accept(state, event, vec![delivery]).await?.1.0)
 }
 
-async fn get_one(State(state): State<AppState>, caller: Caller, Path((org, id)): Path<(String, String)>) -> ApiResult<Json<EventView>> {
+async fn get_one(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((org, id)): Path<(String, String)>,
+) -> ApiResult<Json<EventView>> {
     let org = path_id("org", &org, OrgId::parse)?;
     caller.check(&org, false)?;
     let id = path_id("event", &id, EventId::parse)?;

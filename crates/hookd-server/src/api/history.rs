@@ -54,7 +54,12 @@ pub struct AttemptDetail {
     response_body: String,
 }
 
-async fn list(State(state): State<AppState>, caller: Caller, Path(org): Path<String>, params: ListParams) -> ApiResult<Json<List<AttemptSummary>>> {
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(org): Path<String>,
+    params: ListParams,
+) -> ApiResult<Json<List<AttemptSummary>>> {
     let org = path_id("org", &org, OrgId::parse)?;
     caller.check(&org, false)?;
     let page = params.page(AttemptSort::parse, AttemptSort::NAMES)?;
@@ -72,7 +77,11 @@ async fn list(State(state): State<AppState>, caller: Caller, Path(org): Path<Str
     Ok(Json(List::from_page(state.store.list_attempts(&org, &filter, &page).await?, summary)))
 }
 
-async fn get_one(State(state): State<AppState>, caller: Caller, Path((org, id)): Path<(String, String)>) -> ApiResult<Json<AttemptDetail>> {
+async fn get_one(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((org, id)): Path<(String, String)>,
+) -> ApiResult<Json<AttemptDetail>> {
     let org = path_id("org", &org, OrgId::parse)?;
     caller.check(&org, false)?;
     let id = path_id("attempt", &id, AttemptId::parse)?;
@@ -84,14 +93,22 @@ async fn get_one(State(state): State<AppState>, caller: Caller, Path((org, id)):
     Ok(Json(AttemptDetail { summary: summary(a), request_headers, request_body, response_headers, response_body }))
 }
 
-async fn get_delivery(State(state): State<AppState>, caller: Caller, Path((org, id)): Path<(String, String)>) -> ApiResult<Json<Delivery>> {
+async fn get_delivery(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((org, id)): Path<(String, String)>,
+) -> ApiResult<Json<Delivery>> {
     let org = path_id("org", &org, OrgId::parse)?;
     caller.check(&org, false)?;
     let id = path_id("delivery", &id, DeliveryId::parse)?;
     Ok(Json(state.store.get_delivery(&org, &id).await.map_err(not_found("delivery"))?))
 }
 
-async fn resend(State(state): State<AppState>, caller: Caller, Path((org, id)): Path<(String, String)>) -> ApiResult<(StatusCode, Json<Delivery>)> {
+async fn resend(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((org, id)): Path<(String, String)>,
+) -> ApiResult<(StatusCode, Json<Delivery>)> {
     let org = path_id("org", &org, OrgId::parse)?;
     caller.check(&org, true)?;
     let id = path_id("delivery", &id, DeliveryId::parse)?;

@@ -28,18 +28,26 @@ pub struct MemberInput {
 
 fn email(text: &str) -> ApiResult<String> {
     let t = text.trim();
-    let ok = t.len() <= 320 && t.split_once('@').is_some_and(|(a, b)| !a.is_empty() && b.contains('.') && !b.starts_with('.'));
+    let ok = t.len() <= 320
+        && t.split_once('@').is_some_and(|(a, b)| !a.is_empty() && b.contains('.') && !b.starts_with('.'));
     if ok { Ok(t.to_owned()) } else { Err(ApiError::invalid("email", format!("`{t}` is not an email address"))) }
 }
 
 fn conflict(e: hookd_store::StoreError) -> ApiError {
     match e {
-        hookd_store::StoreError::Conflict { .. } => ApiError::Conflict("a member with this email already exists in this organization".into()),
+        hookd_store::StoreError::Conflict { .. } => {
+            ApiError::Conflict("a member with this email already exists in this organization".into())
+        }
         other => other.into(),
     }
 }
 
-async fn create(State(state): State<AppState>, caller: Caller, Path(org): Path<String>, ApiJson(input): ApiJson<MemberInput>) -> ApiResult<(StatusCode, Json<Member>)> {
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(org): Path<String>,
+    ApiJson(input): ApiJson<MemberInput>,
+) -> ApiResult<(StatusCode, Json<Member>)> {
     let org = path_id("org", &org, OrgId::parse)?;
     caller.check_admin(&org)?;
     state.store.get_org(&org).await.map_err(not_found("organization"))?;
@@ -59,14 +67,23 @@ async fn create(State(state): State<AppState>, caller: Caller, Path(org): Path<S
     Ok((StatusCode::CREATED, Json(member)))
 }
 
-async fn get_one(State(state): State<AppState>, caller: Caller, Path((org, id)): Path<(String, String)>) -> ApiResult<Json<Member>> {
+async fn get_one(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((org, id)): Path<(String, String)>,
+) -> ApiResult<Json<Member>> {
     let org = path_id("org", &org, OrgId::parse)?;
     caller.check(&org, false)?;
     let id = path_id("member", &id, MemberId::parse)?;
     Ok(Json(state.store.get_member(&org, &id).await.map_err(not_found("member"))?))
 }
 
-async fn patch(State(state): State<AppState>, caller: Caller, Path((org, id)): Path<(String, String)>, ApiJson(input): ApiJson<MemberInput>) -> ApiResult<Json<Member>> {
+async fn patch(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((org, id)): Path<(String, String)>,
+    ApiJson(input): ApiJson<MemberInput>,
+) -> ApiResult<Json<Member>> {
     let org = path_id("org", &org, OrgId::parse)?;
     caller.check_admin(&org)?;
     let id = path_id("member", &id, MemberId::parse)?;
@@ -96,7 +113,11 @@ async fn patch(State(state): State<AppState>, caller: Caller, Path((org, id)): P
     Ok(Json(m))
 }
 
-async fn delete(State(state): State<AppState>, caller: Caller, Path((org, id)): Path<(String, String)>) -> ApiResult<StatusCode> {
+async fn delete(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((org, id)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
     let org = path_id("org", &org, OrgId::parse)?;
     caller.check_admin(&org)?;
     let id = path_id("member", &id, MemberId::parse)?;
@@ -104,7 +125,12 @@ async fn delete(State(state): State<AppState>, caller: Caller, Path((org, id)): 
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn list(State(state): State<AppState>, caller: Caller, Path(org): Path<String>, params: ListParams) -> ApiResult<Json<List<Member>>> {
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(org): Path<String>,
+    params: ListParams,
+) -> ApiResult<Json<List<Member>>> {
     let org = path_id("org", &org, OrgId::parse)?;
     caller.check(&org, false)?;
     params.no_filters()?;

@@ -35,19 +35,31 @@ async fn check_parent(state: &AppState, parent: &Option<OrgId>, me: Option<&OrgI
             return Err(ApiError::invalid("parent_id", "an organization cannot be its own parent"));
         }
         state.store.get_org(p).await.map_err(|e| match e {
-            hookd_store::StoreError::NotFound => ApiError::invalid("parent_id", format!("organization {p} does not exist")),
+            hookd_store::StoreError::NotFound => {
+                ApiError::invalid("parent_id", format!("organization {p} does not exist"))
+            }
             other => other.into(),
         })?;
     }
     Ok(())
 }
 
-async fn create(State(state): State<AppState>, caller: Caller, ApiJson(input): ApiJson<OrgInput>) -> ApiResult<(StatusCode, Json<Org>)> {
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<OrgInput>,
+) -> ApiResult<(StatusCode, Json<Org>)> {
     caller.operator_only()?;
     let name = validation::name("name", input.name.as_deref().unwrap_or(""), 200)?;
     let parent_id = input.parent_id.flatten();
     check_parent(&state, &parent_id, None).await?;
-    let org = Org { id: OrgId::new(), name, parent_id, features: input.features.unwrap_or_default(), created_at: chrono::Utc::now() };
+    let org = Org {
+        id: OrgId::new(),
+        name,
+        parent_id,
+        features: input.features.unwrap_or_default(),
+        created_at: chrono::Utc::now(),
+    };
     state.store.create_org(&org).await?;
     Ok((StatusCode::CREATED, Json(org)))
 }
@@ -58,7 +70,12 @@ async fn get_one(State(state): State<AppState>, caller: Caller, Path(org): Path<
     Ok(Json(state.store.get_org(&org).await.map_err(not_found("organization"))?))
 }
 
-async fn patch(State(state): State<AppState>, caller: Caller, Path(org): Path<String>, ApiJson(input): ApiJson<OrgInput>) -> ApiResult<Json<Org>> {
+async fn patch(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(org): Path<String>,
+    ApiJson(input): ApiJson<OrgInput>,
+) -> ApiResult<Json<Org>> {
     caller.operator_only()?;
     let id = path_id("org", &org, OrgId::parse)?;
     let mut org = state.store.get_org(&id).await.map_err(not_found("organization"))?;

@@ -16,7 +16,10 @@ async fn healthz() -> impl IntoResponse {
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     match state.store.ping().await {
         Ok(()) => (StatusCode::OK, Json(serde_json::json!({"status": "ready"}))),
-        Err(e) => (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"status": "unavailable", "detail": e.to_string()}))),
+        Err(e) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({"status": "unavailable", "detail": e.to_string()})),
+        ),
     }
 }
 
@@ -28,17 +31,41 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {v}");
     };
     counter("hookd_events_published_total", "Events accepted.", Metrics::get(&m.events_published));
-    counter("hookd_deliveries_created_total", "Deliveries created by published events.", Metrics::get(&m.deliveries_created));
+    counter(
+        "hookd_deliveries_created_total",
+        "Deliveries created by published events.",
+        Metrics::get(&m.deliveries_created),
+    );
     counter("hookd_attempts_total", "HTTP attempts made.", Metrics::get(&m.attempts_total));
     counter("hookd_attempts_succeeded_total", "Attempts answered with a 2xx.", Metrics::get(&m.attempts_succeeded));
     counter("hookd_attempts_failed_total", "Attempts that failed.", Metrics::get(&m.attempts_failed));
-    counter("hookd_deliveries_failed_total", "Deliveries that ran out of attempts.", Metrics::get(&m.deliveries_failed));
+    counter(
+        "hookd_deliveries_failed_total",
+        "Deliveries that ran out of attempts.",
+        Metrics::get(&m.deliveries_failed),
+    );
     counter("hookd_webhooks_disabled_total", "Webhooks disabled by hookd.", Metrics::get(&m.webhooks_disabled));
-    counter("hookd_attempt_duration_ms_total", "Sum of attempt durations in milliseconds.", Metrics::get(&m.attempt_ms_total));
-    let _ = writeln!(out, "# HELP hookd_in_flight Requests in flight.\n# TYPE hookd_in_flight gauge\nhookd_in_flight {}", Metrics::get(&m.in_flight));
+    counter(
+        "hookd_attempt_duration_ms_total",
+        "Sum of attempt durations in milliseconds.",
+        Metrics::get(&m.attempt_ms_total),
+    );
+    let _ = writeln!(
+        out,
+        "# HELP hookd_in_flight Requests in flight.\n# TYPE hookd_in_flight gauge\nhookd_in_flight {}",
+        Metrics::get(&m.in_flight)
+    );
     if let Ok(b) = state.store.backlog().await {
-        let _ = writeln!(out, "# HELP hookd_deliveries_pending Deliveries not yet done.\n# TYPE hookd_deliveries_pending gauge\nhookd_deliveries_pending {}", b.pending);
-        let _ = writeln!(out, "# HELP hookd_deliveries_due Deliveries due now.\n# TYPE hookd_deliveries_due gauge\nhookd_deliveries_due {}", b.due);
+        let _ = writeln!(
+            out,
+            "# HELP hookd_deliveries_pending Deliveries not yet done.\n# TYPE hookd_deliveries_pending gauge\nhookd_deliveries_pending {}",
+            b.pending
+        );
+        let _ = writeln!(
+            out,
+            "# HELP hookd_deliveries_due Deliveries due now.\n# TYPE hookd_deliveries_due gauge\nhookd_deliveries_due {}",
+            b.due
+        );
     }
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out)
 }

@@ -37,12 +37,24 @@ pub async fn issue(state: &AppState, org: &OrgId, name: &str, role: Role) -> Api
     let name = validation::name("name", name, 200)?;
     state.store.get_org(org).await.map_err(not_found("organization"))?;
     let value = new_token_value();
-    let token = AccessToken { id: TokenId::new(), org_id: org.clone(), name, role, created_at: chrono::Utc::now(), last_used_at: None };
+    let token = AccessToken {
+        id: TokenId::new(),
+        org_id: org.clone(),
+        name,
+        role,
+        created_at: chrono::Utc::now(),
+        last_used_at: None,
+    };
     state.store.create_token(&token, &token_hash(&value)).await?;
     Ok(CreatedToken { token, token_value: value })
 }
 
-async fn create(State(state): State<AppState>, caller: Caller, Path(org): Path<String>, ApiJson(input): ApiJson<TokenInput>) -> ApiResult<(StatusCode, Json<CreatedToken>)> {
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(org): Path<String>,
+    ApiJson(input): ApiJson<TokenInput>,
+) -> ApiResult<(StatusCode, Json<CreatedToken>)> {
     let org = path_id("org", &org, OrgId::parse)?;
     caller.check_admin(&org)?;
     let role = input.role.ok_or_else(|| ApiError::invalid("role", "is required: admin, member or viewer"))?;
@@ -50,7 +62,12 @@ async fn create(State(state): State<AppState>, caller: Caller, Path(org): Path<S
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-async fn list(State(state): State<AppState>, caller: Caller, Path(org): Path<String>, params: ListParams) -> ApiResult<Json<List<AccessToken>>> {
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(org): Path<String>,
+    params: ListParams,
+) -> ApiResult<Json<List<AccessToken>>> {
     let org = path_id("org", &org, OrgId::parse)?;
     caller.check_admin(&org)?;
     params.no_filters()?;
@@ -58,7 +75,12 @@ async fn list(State(state): State<AppState>, caller: Caller, Path(org): Path<Str
     Ok(Json(List::from_page(state.store.list_tokens(&org, &page).await?, |t| t)))
 }
 
-async fn rename(State(state): State<AppState>, caller: Caller, Path((org, id)): Path<(String, String)>, ApiJson(input): ApiJson<TokenInput>) -> ApiResult<Json<AccessToken>> {
+async fn rename(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((org, id)): Path<(String, String)>,
+    ApiJson(input): ApiJson<TokenInput>,
+) -> ApiResult<Json<AccessToken>> {
     let org = path_id("org", &org, OrgId::parse)?;
     caller.check_admin(&org)?;
     let id = path_id("token", &id, TokenId::parse)?;
@@ -69,7 +91,11 @@ async fn rename(State(state): State<AppState>, caller: Caller, Path((org, id)): 
     Ok(Json(state.store.rename_token(&org, &id, &name).await.map_err(not_found("access token"))?))
 }
 
-async fn revoke(State(state): State<AppState>, caller: Caller, Path((org, id)): Path<(String, String)>) -> ApiResult<StatusCode> {
+async fn revoke(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((org, id)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
     let org = path_id("org", &org, OrgId::parse)?;
     caller.check_admin(&org)?;
     let id = path_id("token", &id, TokenId::parse)?;

@@ -186,7 +186,10 @@ async fn check_event_types(state: &AppState, types: &[String]) -> ApiResult<()> 
         match state.store.get_event_type(t).await {
             Ok(_) => {}
             Err(StoreError::NotFound) => {
-                return Err(ApiError::invalid(format!("event_types[{i}]"), format!("`{t}` is not in the event-type catalog")));
+                return Err(ApiError::invalid(
+                    format!("event_types[{i}]"),
+                    format!("`{t}` is not in the event-type catalog"),
+                ));
             }
             Err(e) => return Err(e.into()),
         }
@@ -205,7 +208,13 @@ async fn check_owner(state: &AppState, org: &OrgId, owner: &Option<MemberId>) ->
 }
 
 /// Applies `input` over `w` (a new webhook's defaults, or the stored one) and validates.
-async fn apply(state: &AppState, caller: &Caller, w: &mut Webhook, input: WebhookInput, creating: bool) -> ApiResult<()> {
+async fn apply(
+    state: &AppState,
+    caller: &Caller,
+    w: &mut Webhook,
+    input: WebhookInput,
+    creating: bool,
+) -> ApiResult<()> {
     let insecure = state.config.allow_private_targets;
     match (input.name, creating) {
         (Some(n), _) => w.name = validation::name("name", &n, 200)?,
@@ -255,15 +264,15 @@ async fn apply(state: &AppState, caller: &Caller, w: &mut Webhook, input: Webhoo
         }
         w.auth = state.key.seal(&serde_json::to_vec(&merged).map_err(|e| ApiError::Internal(e.to_string()))?);
     }
-    if let Some(enabled) = input.enabled {
-        if enabled != w.status.enabled || creating {
-            w.status = WebhookStatus {
-                enabled,
-                reason: Some(if enabled { "Enabled" } else { "Disabled" }.to_owned() + &format!(" by {}", caller.label())),
-                changed_at: chrono::Utc::now(),
-                changed_by: Some(caller.label()),
-            };
-        }
+    if let Some(enabled) = input.enabled
+        && (enabled != w.status.enabled || creating)
+    {
+        w.status = WebhookStatus {
+            enabled,
+            reason: Some(if enabled { "Enabled" } else { "Disabled" }.to_owned() + &format!(" by {}", caller.label())),
+            changed_at: chrono::Utc::now(),
+            changed_by: Some(caller.label()),
+        };
     }
     w.updated_at = chrono::Utc::now();
     Ok(())
@@ -275,7 +284,12 @@ fn org_of(caller: &Caller, raw: &str, write: bool) -> ApiResult<OrgId> {
     Ok(org)
 }
 
-async fn create(State(state): State<AppState>, caller: Caller, Path(org): Path<String>, ApiJson(input): ApiJson<WebhookInput>) -> ApiResult<(StatusCode, Json<WebhookView>)> {
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(org): Path<String>,
+    ApiJson(input): ApiJson<WebhookInput>,
+) -> ApiResult<(StatusCode, Json<WebhookView>)> {
     let org = org_of(&caller, &org, true)?;
     state.store.get_org(&org).await.map_err(not_found("organization"))?;
     let secret = SigningSecret::generate().to_text();
@@ -305,14 +319,23 @@ async fn create(State(state): State<AppState>, caller: Caller, Path(org): Path<S
     Ok((StatusCode::CREATED, Json(view(&state, w, Some(secret))?)))
 }
 
-async fn get_one(State(state): State<AppState>, caller: Caller, Path((org, id)): Path<(String, String)>) -> ApiResult<Json<WebhookView>> {
+async fn get_one(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((org, id)): Path<(String, String)>,
+) -> ApiResult<Json<WebhookView>> {
     let org = org_of(&caller, &org, false)?;
     let id = path_id("webhook", &id, WebhookId::parse)?;
     let w = state.store.get_webhook(&org, &id).await.map_err(not_found("webhook"))?;
     Ok(Json(view(&state, w, None)?))
 }
 
-async fn patch(State(state): State<AppState>, caller: Caller, Path((org, id)): Path<(String, String)>, ApiJson(input): ApiJson<WebhookInput>) -> ApiResult<Json<WebhookView>> {
+async fn patch(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((org, id)): Path<(String, String)>,
+    ApiJson(input): ApiJson<WebhookInput>,
+) -> ApiResult<Json<WebhookView>> {
     let org = org_of(&caller, &org, true)?;
     let id = path_id("webhook", &id, WebhookId::parse)?;
     let mut w = state.store.get_webhook(&org, &id).await.map_err(not_found("webhook"))?;
@@ -321,7 +344,11 @@ async fn patch(State(state): State<AppState>, caller: Caller, Path((org, id)): P
     Ok(Json(view(&state, w, None)?))
 }
 
-async fn delete(State(state): State<AppState>, caller: Caller, Path((org, id)): Path<(String, String)>) -> ApiResult<StatusCode> {
+async fn delete(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((org, id)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
     let org = org_of(&caller, &org, true)?;
     let id = path_id("webhook", &id, WebhookId::parse)?;
     match state.store.delete_webhooks(&org, &[id]).await? {
@@ -341,7 +368,12 @@ struct BulkDeleted {
     deleted: u64,
 }
 
-async fn bulk_delete(State(state): State<AppState>, caller: Caller, Path(org): Path<String>, ApiJson(input): ApiJson<BulkDelete>) -> ApiResult<Json<BulkDeleted>> {
+async fn bulk_delete(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(org): Path<String>,
+    ApiJson(input): ApiJson<BulkDelete>,
+) -> ApiResult<Json<BulkDeleted>> {
     let org = org_of(&caller, &org, true)?;
     if input.ids.is_empty() || input.ids.len() > 1000 {
         return Err(ApiError::invalid("ids", "give from 1 to 1000 webhook IDs"));
@@ -356,7 +388,12 @@ async fn bulk_delete(State(state): State<AppState>, caller: Caller, Path(org): P
     Ok(Json(BulkDeleted { deleted }))
 }
 
-async fn list(State(state): State<AppState>, caller: Caller, Path(org): Path<String>, params: ListParams) -> ApiResult<Json<List<WebhookView>>> {
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(org): Path<String>,
+    params: ListParams,
+) -> ApiResult<Json<List<WebhookView>>> {
     let org = org_of(&caller, &org, false)?;
     params.no_filters()?;
     let page = params.page(WebhookSort::parse, WebhookSort::NAMES)?;
@@ -368,7 +405,11 @@ async fn list(State(state): State<AppState>, caller: Caller, Path(org): Path<Str
 /// Rotation keeps the old secret valid this long, signing with both meanwhile.
 const ROTATION_OVERLAP: chrono::TimeDelta = chrono::TimeDelta::hours(24);
 
-async fn rotate_secret(State(state): State<AppState>, caller: Caller, Path((org, id)): Path<(String, String)>) -> ApiResult<Json<WebhookView>> {
+async fn rotate_secret(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((org, id)): Path<(String, String)>,
+) -> ApiResult<Json<WebhookView>> {
     let org = org_of(&caller, &org, true)?;
     let id = path_id("webhook", &id, WebhookId::parse)?;
     let mut w = state.store.get_webhook(&org, &id).await.map_err(not_found("webhook"))?;
@@ -386,17 +427,32 @@ struct TestInput {
     event_type: Option<String>,
 }
 
-async fn test(State(state): State<AppState>, caller: Caller, Path((org, id)): Path<(String, String)>, body: axum::body::Bytes) -> ApiResult<(StatusCode, Json<super::events::Accepted>)> {
+async fn test(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((org, id)): Path<(String, String)>,
+    body: axum::body::Bytes,
+) -> ApiResult<(StatusCode, Json<super::events::Accepted>)> {
     let org = org_of(&caller, &org, true)?;
     let id = path_id("webhook", &id, WebhookId::parse)?;
     let w = state.store.get_webhook(&org, &id).await.map_err(not_found("webhook"))?;
-    let input: TestInput = if body.iter().all(u8::is_ascii_whitespace) { TestInput::default() } else { crate::extract::parse_json(&body)? };
+    let input: TestInput = if body.iter().all(u8::is_ascii_whitespace) {
+        TestInput::default()
+    } else {
+        crate::extract::parse_json(&body)?
+    };
     let event_type = match input.event_type {
         Some(t) if w.event_types.contains(&t) => t,
         Some(t) => return Err(ApiError::invalid("event_type", format!("the webhook is not subscribed to `{t}`"))),
         None => w.event_types.first().cloned().unwrap_or_default(),
     };
-    let example = state.store.get_event_type(&event_type).await.ok().and_then(|e| e.example).unwrap_or_else(|| serde_json::json!({"test": true}));
+    let example = state
+        .store
+        .get_event_type(&event_type)
+        .await
+        .ok()
+        .and_then(|e| e.example)
+        .unwrap_or_else(|| serde_json::json!({"test": true}));
     let accepted = super::events::publish_to(&state, &w, &event_type, example).await?;
     Ok((StatusCode::ACCEPTED, Json(accepted)))
 }
@@ -412,7 +468,12 @@ struct Recovered {
     deliveries: u64,
 }
 
-async fn recover(State(state): State<AppState>, caller: Caller, Path((org, id)): Path<(String, String)>, ApiJson(input): ApiJson<RecoverInput>) -> ApiResult<(StatusCode, Json<Recovered>)> {
+async fn recover(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((org, id)): Path<(String, String)>,
+    ApiJson(input): ApiJson<RecoverInput>,
+) -> ApiResult<(StatusCode, Json<Recovered>)> {
     let org = org_of(&caller, &org, true)?;
     let id = path_id("webhook", &id, WebhookId::parse)?;
     if input.since > chrono::Utc::now() {

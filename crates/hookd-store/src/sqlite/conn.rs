@@ -103,7 +103,8 @@ impl Db {
         }
         let lock = if exclusive {
             let lock_path = path.with_extension("lock");
-            let lock = File::create(&lock_path).map_err(|e| StoreError::Unavailable(format!("{}: {e}", lock_path.display())))?;
+            let lock = File::create(&lock_path)
+                .map_err(|e| StoreError::Unavailable(format!("{}: {e}", lock_path.display())))?;
             lock.try_lock().map_err(|_| {
                 StoreError::Unavailable(format!(
                     "{} is in use by another hookd process; one SQLite file serves one node (use PostgreSQL for several)",

@@ -83,7 +83,14 @@ struct Listing<'a> {
 }
 
 impl Listing<'_> {
-    fn sql(&self, mut scope: Vec<(String, Vec<Value>)>, order: Order, cursor: Option<&Cursor>, q: Option<&str>, limit: usize) -> (String, Vec<Value>) {
+    fn sql(
+        &self,
+        mut scope: Vec<(String, Vec<Value>)>,
+        order: Order,
+        cursor: Option<&Cursor>,
+        q: Option<&str>,
+        limit: usize,
+    ) -> (String, Vec<Value>) {
         if let Some(q) = q.filter(|q| !q.is_empty()) {
             let cond = self.search.iter().map(|c| format!("{c} LIKE ? ESCAPE '\\'")).collect::<Vec<_>>().join(" OR ");
             scope.push((format!("({cond})"), vec![Value::Text(like(q)); self.search.len()]));
@@ -93,7 +100,8 @@ impl Listing<'_> {
             Order::Desc => ("<", "DESC"),
         };
         if let Some(c) = cursor {
-            let key = if self.sort_is_int { Value::Integer(c.key.parse().unwrap_or(0)) } else { Value::Text(c.key.clone()) };
+            let key =
+                if self.sort_is_int { Value::Integer(c.key.parse().unwrap_or(0)) } else { Value::Text(c.key.clone()) };
             let (e, id) = (self.sort_expr, self.id_col);
             scope.push((
                 format!("({e} {cmp} ? OR ({e} = ? AND {id} {cmp} ?))"),
@@ -134,7 +142,12 @@ fn page<T>(mut rows: Vec<T>, limit: usize, key: impl Fn(&T) -> (String, String))
     Page { data: rows, next_cursor }
 }
 
-fn query_all<T>(c: &Connection, sql: &str, params: Vec<Value>, map: impl Fn(&rusqlite::Row) -> rusqlite::Result<T>) -> Result<Vec<T>, StoreError> {
+fn query_all<T>(
+    c: &Connection,
+    sql: &str,
+    params: Vec<Value>,
+    map: impl Fn(&rusqlite::Row) -> rusqlite::Result<T>,
+) -> Result<Vec<T>, StoreError> {
     let mut stmt = c.prepare_cached(sql).map_err(map_err)?;
     let rows = stmt.query_map(params_from_iter(params), |r| map(r)).map_err(map_err)?;
     rows.collect::<Result<Vec<_>, _>>().map_err(map_err)
@@ -143,7 +156,9 @@ fn query_all<T>(c: &Connection, sql: &str, params: Vec<Value>, map: impl Fn(&rus
 fn insert_webhook_types(c: &Connection, w: &Webhook) -> Result<(), StoreError> {
     c.execute("DELETE FROM webhook_event_types WHERE webhook_id = ?1", [w.id.as_str()]).map_err(map_err)?;
     let mut stmt = c
-        .prepare_cached("INSERT OR IGNORE INTO webhook_event_types (org_id, event_type, webhook_id) VALUES (?1, ?2, ?3)")
+        .prepare_cached(
+            "INSERT OR IGNORE INTO webhook_event_types (org_id, event_type, webhook_id) VALUES (?1, ?2, ?3)",
+        )
         .map_err(map_err)?;
     for t in &w.event_types {
         stmt.execute(params![w.org_id.as_str(), t, w.id.as_str()]).map_err(map_err)?;
@@ -214,7 +229,9 @@ impl Store for SqliteStore {
         let key = key.to_owned();
         self.db
             .read(move |c| {
-                c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional().map_err(map_err)
+                c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+                    .optional()
+                    .map_err(map_err)
             })
             .await
     }
@@ -239,7 +256,13 @@ impl Store for SqliteStore {
             .write(move |c| {
                 c.execute(
                     "INSERT INTO orgs (id, name, parent_id, features, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![o.id.as_str(), o.name, o.parent_id.as_ref().map(|p| p.to_string()), to_json(&o.features), ms(&o.created_at)],
+                    params![
+                        o.id.as_str(),
+                        o.name,
+                        o.parent_id.as_ref().map(|p| p.to_string()),
+                        to_json(&o.features),
+                        ms(&o.created_at)
+                    ],
                 )
                 .map(|_| ())
                 .map_err(map_err)
@@ -251,7 +274,8 @@ impl Store for SqliteStore {
         let id = id.to_string();
         self.db
             .read(move |c| {
-                c.query_row(&format!("SELECT {} FROM orgs WHERE id = ?1", rows::ORG_COLS), [id], rows::org).map_err(map_err)
+                c.query_row(&format!("SELECT {} FROM orgs WHERE id = ?1", rows::ORG_COLS), [id], rows::org)
+                    .map_err(map_err)
             })
             .await
     }
@@ -263,7 +287,12 @@ impl Store for SqliteStore {
                 let n = c
                     .execute(
                         "UPDATE orgs SET name = ?2, parent_id = ?3, features = ?4 WHERE id = ?1",
-                        params![o.id.as_str(), o.name, o.parent_id.as_ref().map(|p| p.to_string()), to_json(&o.features)],
+                        params![
+                            o.id.as_str(),
+                            o.name,
+                            o.parent_id.as_ref().map(|p| p.to_string()),
+                            to_json(&o.features)
+                        ],
                     )
                     .map_err(map_err)?;
                 not_found_if_zero(n)
@@ -275,7 +304,14 @@ impl Store for SqliteStore {
         let req = req.clone();
         self.db
             .read(move |c| {
-                let l = Listing { from: "orgs", cols: rows::ORG_COLS, id_col: "id", sort_expr: "id", sort_is_int: false, search: &["name", "id"] };
+                let l = Listing {
+                    from: "orgs",
+                    cols: rows::ORG_COLS,
+                    id_col: "id",
+                    sort_expr: "id",
+                    sort_is_int: false,
+                    search: &["name", "id"],
+                };
                 let (sql, p) = l.sql(vec![], req.order, req.cursor.as_ref(), req.q.as_deref(), req.limit);
                 let rows = query_all(c, &sql, p, rows::org)?;
                 Ok(page(rows, req.limit, |o| (o.id.to_string(), o.id.to_string())))
@@ -288,10 +324,21 @@ impl Store for SqliteStore {
         self.db
             .write(move |c| {
                 c.execute(
-                    &format!("INSERT INTO members ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", rows::MEMBER_COLS),
+                    &format!(
+                        "INSERT INTO members ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                        rows::MEMBER_COLS
+                    ),
                     params![
-                        m.id.as_str(), m.org_id.as_str(), m.name, m.email, m.phone, m.role.as_str(), to_json(&m.groups),
-                        m.external_id, m.status.as_str(), ms(&m.created_at)
+                        m.id.as_str(),
+                        m.org_id.as_str(),
+                        m.name,
+                        m.email,
+                        m.phone,
+                        m.role.as_str(),
+                        to_json(&m.groups),
+                        m.external_id,
+                        m.status.as_str(),
+                        ms(&m.created_at)
                     ],
                 )
                 .map(|_| ())
@@ -304,8 +351,12 @@ impl Store for SqliteStore {
         let (org, id) = (org.to_string(), id.to_string());
         self.db
             .read(move |c| {
-                c.query_row(&format!("SELECT {} FROM members WHERE id = ?1 AND org_id = ?2", rows::MEMBER_COLS), [id, org], rows::member)
-                    .map_err(map_err)
+                c.query_row(
+                    &format!("SELECT {} FROM members WHERE id = ?1 AND org_id = ?2", rows::MEMBER_COLS),
+                    [id, org],
+                    rows::member,
+                )
+                .map_err(map_err)
             })
             .await
     }
@@ -343,8 +394,21 @@ impl Store for SqliteStore {
         let (org, req) = (org.to_string(), req.clone());
         self.db
             .read(move |c| {
-                let l = Listing { from: "members", cols: rows::MEMBER_COLS, id_col: "id", sort_expr: "id", sort_is_int: false, search: &["name", "email"] };
-                let (sql, p) = l.sql(vec![("org_id = ?".into(), vec![Value::Text(org)])], req.order, req.cursor.as_ref(), req.q.as_deref(), req.limit);
+                let l = Listing {
+                    from: "members",
+                    cols: rows::MEMBER_COLS,
+                    id_col: "id",
+                    sort_expr: "id",
+                    sort_is_int: false,
+                    search: &["name", "email"],
+                };
+                let (sql, p) = l.sql(
+                    vec![("org_id = ?".into(), vec![Value::Text(org)])],
+                    req.order,
+                    req.cursor.as_ref(),
+                    req.q.as_deref(),
+                    req.limit,
+                );
                 let rows = query_all(c, &sql, p, rows::member)?;
                 Ok(page(rows, req.limit, |m| (m.id.to_string(), m.id.to_string())))
             })
@@ -382,8 +446,21 @@ impl Store for SqliteStore {
         let (org, req) = (org.to_string(), req.clone());
         self.db
             .read(move |c| {
-                let l = Listing { from: "tokens", cols: rows::TOKEN_COLS, id_col: "id", sort_expr: "id", sort_is_int: false, search: &["name"] };
-                let (sql, p) = l.sql(vec![("org_id = ?".into(), vec![Value::Text(org)])], req.order, req.cursor.as_ref(), req.q.as_deref(), req.limit);
+                let l = Listing {
+                    from: "tokens",
+                    cols: rows::TOKEN_COLS,
+                    id_col: "id",
+                    sort_expr: "id",
+                    sort_is_int: false,
+                    search: &["name"],
+                };
+                let (sql, p) = l.sql(
+                    vec![("org_id = ?".into(), vec![Value::Text(org)])],
+                    req.order,
+                    req.cursor.as_ref(),
+                    req.q.as_deref(),
+                    req.limit,
+                );
                 let rows = query_all(c, &sql, p, rows::token)?;
                 Ok(page(rows, req.limit, |t| (t.id.to_string(), t.id.to_string())))
             })
@@ -395,7 +472,10 @@ impl Store for SqliteStore {
         self.db
             .write(move |c| {
                 c.query_row(
-                    &format!("UPDATE tokens SET name = ?3 WHERE id = ?1 AND org_id = ?2 RETURNING {}", rows::TOKEN_COLS),
+                    &format!(
+                        "UPDATE tokens SET name = ?3 WHERE id = ?1 AND org_id = ?2 RETURNING {}",
+                        rows::TOKEN_COLS
+                    ),
                     [id, org, name],
                     rows::token,
                 )
@@ -447,7 +527,14 @@ impl Store for SqliteStore {
 
     async fn list_event_types(&self) -> Result<Vec<EventType>, StoreError> {
         self.db
-            .read(|c| query_all(c, &format!("SELECT {} FROM event_types ORDER BY grp, name", rows::EVENT_TYPE_COLS), vec![], rows::event_type))
+            .read(|c| {
+                query_all(
+                    c,
+                    &format!("SELECT {} FROM event_types ORDER BY grp, name", rows::EVENT_TYPE_COLS),
+                    vec![],
+                    rows::event_type,
+                )
+            })
             .await
     }
 
@@ -473,8 +560,11 @@ impl Store for SqliteStore {
                 let n = c.execute(WEBHOOK_UPDATE, params_from_iter(webhook_params(&w))).map_err(map_err)?;
                 not_found_if_zero(n)?;
                 insert_webhook_types(c, &w)?;
-                c.execute("UPDATE deliveries SET ordered = ?2 WHERE webhook_id = ?1 AND state = 'pending'", params![w.id.as_str(), w.options.ordered])
-                    .map_err(map_err)?;
+                c.execute(
+                    "UPDATE deliveries SET ordered = ?2 WHERE webhook_id = ?1 AND state = 'pending'",
+                    params![w.id.as_str(), w.options.ordered],
+                )
+                .map_err(map_err)?;
                 Ok(())
             })
             .await
@@ -515,8 +605,21 @@ impl Store for SqliteStore {
                     WebhookSort::Status => ("w.enabled", true),
                     WebhookSort::LastTriggeredAt => ("COALESCE(w.last_triggered_at, 0)", true),
                 };
-                let l = Listing { from: "webhooks w", cols: rows::WEBHOOK_COLS, id_col: "w.id", sort_expr, sort_is_int, search: &["w.name", "w.url", "w.id", "w.description"] };
-                let (sql, p) = l.sql(vec![("w.org_id = ?".into(), vec![Value::Text(org)])], req.order, req.cursor.as_ref(), req.q.as_deref(), req.limit);
+                let l = Listing {
+                    from: "webhooks w",
+                    cols: rows::WEBHOOK_COLS,
+                    id_col: "w.id",
+                    sort_expr,
+                    sort_is_int,
+                    search: &["w.name", "w.url", "w.id", "w.description"],
+                };
+                let (sql, p) = l.sql(
+                    vec![("w.org_id = ?".into(), vec![Value::Text(org)])],
+                    req.order,
+                    req.cursor.as_ref(),
+                    req.q.as_deref(),
+                    req.limit,
+                );
                 let rows = query_all(c, &sql, p, rows::webhook)?;
                 Ok(page(rows, req.limit, |w| {
                     let key = match req.sort {
@@ -533,8 +636,14 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn webhooks_for_event(&self, org: &Org, event_type: &str, env: Environment) -> Result<Vec<(Webhook, Option<Member>)>, StoreError> {
-        let (org_id, parent, event_type) = (org.id.to_string(), org.parent_id.as_ref().map(|p| p.to_string()), event_type.to_owned());
+    async fn webhooks_for_event(
+        &self,
+        org: &Org,
+        event_type: &str,
+        env: Environment,
+    ) -> Result<Vec<(Webhook, Option<Member>)>, StoreError> {
+        let (org_id, parent, event_type) =
+            (org.id.to_string(), org.parent_id.as_ref().map(|p| p.to_string()), event_type.to_owned());
         self.db
             .read(move |c| {
                 let sql = format!(
@@ -587,7 +696,7 @@ impl Store for SqliteStore {
                         .map_err(map_err)?;
                     if let Some(event) = existing {
                         let deliveries = deliveries_of_event(c, event.id.as_str())?;
-                        return Ok(Published::Existing { event, deliveries });
+                        return Ok(Published::Existing { event: Box::new(event), deliveries });
                     }
                 }
                 c.prepare_cached(
@@ -623,7 +732,11 @@ impl Store for SqliteStore {
         self.db
             .read(move |c| {
                 let e = c
-                    .query_row(&format!("SELECT {} FROM events e WHERE e.id = ?1 AND e.org_id = ?2", rows::EVENT_COLS), [&id, &org], rows::event)
+                    .query_row(
+                        &format!("SELECT {} FROM events e WHERE e.id = ?1 AND e.org_id = ?2", rows::EVENT_COLS),
+                        [&id, &org],
+                        rows::event,
+                    )
                     .map_err(map_err)?;
                 Ok((e, deliveries_of_event(c, &id)?))
             })
@@ -634,8 +747,12 @@ impl Store for SqliteStore {
         let (org, id) = (org.to_string(), id.to_string());
         self.db
             .read(move |c| {
-                c.query_row(&format!("SELECT {} FROM deliveries d WHERE d.id = ?1 AND d.org_id = ?2", rows::DELIVERY_COLS), [id, org], rows::delivery)
-                    .map_err(map_err)
+                c.query_row(
+                    &format!("SELECT {} FROM deliveries d WHERE d.id = ?1 AND d.org_id = ?2", rows::DELIVERY_COLS),
+                    [id, org],
+                    rows::delivery,
+                )
+                .map_err(map_err)
             })
             .await
     }
@@ -648,10 +765,10 @@ impl Store for SqliteStore {
                 // A delivery in flight keeps its lease; the re-send follows it.
                 c.query_row(
                     &format!(
-                        "UPDATE deliveries AS d SET state = 'pending', next_trigger = 'manual', updated_at = ?3,
-                           next_attempt_at = CASE WHEN d.leased_by IS NULL THEN ?3 ELSE d.next_attempt_at END
-                         WHERE d.id = ?1 AND d.org_id = ?2 RETURNING {}",
-                        rows::DELIVERY_COLS
+                        "UPDATE deliveries SET state = 'pending', next_trigger = 'manual', updated_at = ?3,
+                           next_attempt_at = CASE WHEN leased_by IS NULL THEN ?3 ELSE next_attempt_at END
+                         WHERE id = ?1 AND org_id = ?2 RETURNING {}",
+                        rows::DELIVERY_COLS.replace("d.", "")
                     ),
                     params![id, org, now],
                     rows::delivery,
@@ -787,9 +904,11 @@ impl Store for SqliteStore {
     async fn next_due_at(&self) -> Result<Option<Timestamp>, StoreError> {
         self.db
             .read(|c| {
-                c.query_row("SELECT min(next_attempt_at) FROM deliveries WHERE state = 'pending'", [], |r| r.get::<_, Option<i64>>(0))
-                    .map(|v| v.map(rows::ts))
-                    .map_err(map_err)
+                c.query_row("SELECT min(next_attempt_at) FROM deliveries WHERE state = 'pending'", [], |r| {
+                    r.get::<_, Option<i64>>(0)
+                })
+                .map(|v| v.map(rows::ts))
+                .map_err(map_err)
             })
             .await
     }
@@ -808,7 +927,12 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn list_attempts(&self, org: &OrgId, filter: &AttemptFilter, req: &PageRequest<AttemptSort>) -> Result<Page<Attempt>, StoreError> {
+    async fn list_attempts(
+        &self,
+        org: &OrgId,
+        filter: &AttemptFilter,
+        req: &PageRequest<AttemptSort>,
+    ) -> Result<Page<Attempt>, StoreError> {
         let (org, filter, req) = (org.to_string(), filter.clone(), req.clone());
         self.db
             .read(move |c| {
@@ -822,8 +946,13 @@ impl Store for SqliteStore {
                     scope.push(("a.webhook_id = ?".into(), vec![Value::Text(w.to_string())]));
                 }
                 match filter.succeeded {
-                    Some(true) => scope.push(("a.response_status BETWEEN 200 AND 299 AND a.error_kind IS NULL".into(), vec![])),
-                    Some(false) => scope.push(("(a.response_status IS NULL OR a.response_status NOT BETWEEN 200 AND 299)".into(), vec![])),
+                    Some(true) => {
+                        scope.push(("a.response_status BETWEEN 200 AND 299 AND a.error_kind IS NULL".into(), vec![]))
+                    }
+                    Some(false) => scope.push((
+                        "(a.response_status IS NULL OR a.response_status NOT BETWEEN 200 AND 299)".into(),
+                        vec![],
+                    )),
                     None => {}
                 }
                 let l = Listing {
@@ -832,7 +961,13 @@ impl Store for SqliteStore {
                     id_col: "a.id",
                     sort_expr,
                     sort_is_int,
-                    search: &["a.url", "a.event_ids", "a.delivery_id", "CAST(a.response_status AS TEXT)", "a.error_message"],
+                    search: &[
+                        "a.url",
+                        "a.event_ids",
+                        "a.delivery_id",
+                        "CAST(a.response_status AS TEXT)",
+                        "a.error_message",
+                    ],
                 };
                 let (sql, p) = l.sql(scope, req.order, req.cursor.as_ref(), req.q.as_deref(), req.limit);
                 let rows = query_all(c, &sql, p, |r| rows::attempt(r, false))?;
@@ -853,7 +988,11 @@ impl Store for SqliteStore {
         self.db
             .read(move |c| {
                 c.query_row(
-                    &format!("SELECT {}, {} FROM attempts a WHERE a.id = ?1 AND a.org_id = ?2", rows::ATTEMPT_SUMMARY_COLS, rows::ATTEMPT_DETAIL_COLS),
+                    &format!(
+                        "SELECT {}, {} FROM attempts a WHERE a.id = ?1 AND a.org_id = ?2",
+                        rows::ATTEMPT_SUMMARY_COLS,
+                        rows::ATTEMPT_DETAIL_COLS
+                    ),
                     [id, org],
                     |r| rows::attempt(r, true),
                 )
@@ -862,13 +1001,20 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn delivery_states(&self, org: &OrgId, event: &EventId) -> Result<Vec<(DeliveryId, DeliveryState)>, StoreError> {
+    async fn delivery_states(
+        &self,
+        org: &OrgId,
+        event: &EventId,
+    ) -> Result<Vec<(DeliveryId, DeliveryState)>, StoreError> {
         let (org, event) = (org.to_string(), event.to_string());
         self.db
             .read(move |c| {
                 query_all(
                     c,
-                    &format!("SELECT {} FROM deliveries d WHERE d.event_id = ?1 AND d.org_id = ?2 ORDER BY d.id", rows::DELIVERY_COLS),
+                    &format!(
+                        "SELECT {} FROM deliveries d WHERE d.event_id = ?1 AND d.org_id = ?2 ORDER BY d.id",
+                        rows::DELIVERY_COLS
+                    ),
                     vec![Value::Text(event), Value::Text(org)],
                     |r| rows::delivery(r).map(|d| (d.id, d.state)),
                 )

@@ -40,7 +40,11 @@ fn id<T>(row: &Row, col: &str, parse: fn(&str) -> Result<T, hookd_core::IdParseE
     parse(&text).map_err(|_| bad(col, &text))
 }
 
-fn opt_id<T>(row: &Row, col: &str, parse: fn(&str) -> Result<T, hookd_core::IdParseError>) -> rusqlite::Result<Option<T>> {
+fn opt_id<T>(
+    row: &Row,
+    col: &str,
+    parse: fn(&str) -> Result<T, hookd_core::IdParseError>,
+) -> rusqlite::Result<Option<T>> {
     let text: Option<String> = row.get(col)?;
     text.map(|t| parse(&t).map_err(|_| bad(col, &t))).transpose()
 }
@@ -193,7 +197,12 @@ pub(crate) fn attempt(row: &Row, detail: bool) -> rusqlite::Result<Attempt> {
     };
     let event_ids: Vec<String> = json(row.get("event_ids")?);
     let (request_headers, request_body, response_headers, response_body) = if detail {
-        (json(row.get("request_headers")?), row.get("request_body")?, json(row.get("response_headers")?), row.get("response_body")?)
+        (
+            json(row.get("request_headers")?),
+            row.get("request_body")?,
+            json(row.get("response_headers")?),
+            row.get("response_body")?,
+        )
     } else {
         Default::default()
     };

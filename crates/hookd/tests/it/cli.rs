@@ -1,0 +1,116 @@
+use std::process::Command;
+
+use serde_json::json;
+
+use crate::support::{OPERATOR, TestApp};
+
+fn hookd(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_hookd"))
+        .args(args)
+        .env_clear()
+        .env("HOOKD_DATA_DIR", dir)
+        .current_dir(dir)
+        .output()
+        .expect("run hookd")
+}
+
+#[tokio::test]
+async fn token_create_prints_a_working_token_beside_a_running_server() {
+    let app = TestApp::spawn().await;
+    let (_, org) = app.op("POST", "/orgs", Some(json!({"name": "CLI"}))).await;
+    let org_id = org["id"].as_str().unwrap();
+    let out = hookd(&app.data_dir, &["token", "create", "--org", org_id, "--name", "ci", "--role", "viewer"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert!(token.starts_with("hkd_"));
+    let (s, _) = app.call("GET", &format!("/orgs/{org_id}/webhooks"), &token, None).await;
+    assert_eq!(s, 200);
+    let (s, _) = app.call("GET", &format!("/orgs/{org_id}/webhooks"), OPERATOR, None).await;
+    assert_eq!(s, 200);
+}
+
+#[test]
+fn migrate_and_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = hookd(dir.path(), &["migrate"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("schema version 1"));
+    assert!(dir.path().join("hookd.db").exists());
+
+    let out = hookd(dir.path(), &["token", "create", "--org", "nope", "--name", "x"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--org"));
+
+    let out = hookd(dir.path(), &["serve", "--database-url", "mysql://x"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("HOOKD_DATABASE_URL"));
+
+    std::fs::write(dir.path().join("hookd.toml"), "listen = 5\n").unwrap();
+    let out = hookd(dir.path(), &["migrate"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("hookd.toml"));
+}
+
+#[test]
+fn first_start_prints_the_operator_token_and_demo_seeds_the_catalog() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hookd"))
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+        .env_clear()
+        .env("HOOKD_DATA_DIR", dir.path())
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::BufRead as _;
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut printed = vec![];
+    let url = loop {
+        let l = lines.next().unwrap().unwrap();
+        printed.push(l.clone());
+        if let Some(rest) = l.strip_prefix("hookd listening on ") {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    let token =
+        printed.iter().find_map(|l| l.strip_prefix("operator token (shown once, keep it): ")).unwrap().to_owned();
+    let client = reqwest::blocking::Client::new();
+    let types: serde_json::Value =
+        client.get(format!("{url}/api/v1/event-types")).bearer_auth(&token).send().unwrap().json().unwrap();
+    let names: Vec<&str> = types["data"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    for want in [
+        "organization.updated",
+        "user.updated",
+        "assign_task",
+        "create_quote",
+        "USER_CREATED",
+        "USER_DISABLED",
+        "USER_REMOVED_FROM_GROUP",
+        "contract.status_changed",
+    ] {
+        assert!(names.contains(&want), "{want} missing from {names:?}");
+    }
+    let demo_token = printed.iter().find_map(|l| l.strip_prefix("demo admin token: ")).unwrap();
+    let demo_org = printed.iter().find_map(|l| l.strip_prefix("demo org: ")).unwrap();
+    let r = client.get(format!("{url}/api/v1/orgs/{demo_org}/members")).bearer_auth(demo_token).send().unwrap();
+    assert_eq!(r.status(), 200);
+    let _ = child.kill();
+    let _ = child.wait();
+    // A second start reuses the stored operator token and prints none.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hookd"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env_clear()
+        .env("HOOKD_DATA_DIR", dir.path())
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert!(first.starts_with("hookd listening on "), "{first}");
+    let url = first.strip_prefix("hookd listening on ").unwrap().split_whitespace().next().unwrap().to_owned();
+    let r = client.get(format!("{url}/api/v1/orgs")).bearer_auth(&token).send().unwrap();
+    assert_eq!(r.status(), 200);
+    let _ = child.kill();
+    let _ = child.wait();
+}

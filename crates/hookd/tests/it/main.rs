@@ -1,0 +1,9 @@
+//! Integration tests: the real binary, a real receiver, real SQLite files.
+
+mod cli;
+mod crash;
+mod delivery;
+mod security;
+mod service;
+mod support;
+mod validation;

@@ -1,0 +1,177 @@
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::support::{Options, Receiver, TestApp};
+
+#[tokio::test]
+async fn private_targets_are_refused_when_not_allowed() {
+    let app = TestApp::spawn_with(Options { allow_private: false, ..Default::default() }).await;
+    let mut rx = Receiver::start().await;
+    let org = app.org().await;
+    let port = rx.addr.port();
+    let (s, p) = app
+        .call(
+            "POST",
+            &format!("/orgs/{}/webhooks", org.id),
+            &org.token,
+            Some(json!({"name": "h", "url": rx.url(), "event_types": ["user.created"]})),
+        )
+        .await;
+    assert_eq!(s, 422);
+    assert_eq!(p["field"], "url");
+    // An IP literal and a name that resolves to loopback, both over https.
+    let literal = app
+        .create_webhook(
+            &org,
+            json!({"name": "ip", "url": format!("https://127.0.0.1:{port}/x"), "event_types": ["user.created"]}),
+        )
+        .await;
+    let named = app
+        .create_webhook(
+            &org,
+            json!({"name": "dns", "url": format!("https://localhost:{port}/x"), "event_types": ["user.created"]}),
+        )
+        .await;
+    let mapped = app.create_webhook(&org, json!({"name": "mapped", "url": format!("https://[::ffff:127.0.0.1]:{port}/x"), "event_types": ["user.created"]})).await;
+    app.publish(&org, json!({"type": "user.created", "payload": {}})).await;
+    for w in [&literal, &named, &mapped] {
+        let attempts = app.attempts_until(&org, w["id"].as_str().unwrap(), |a| !a.is_empty()).await;
+        assert_eq!(attempts[0]["error"]["kind"], "ssrf", "{}", attempts[0]);
+        assert!(attempts[0]["response_status"].is_null());
+    }
+    rx.assert_quiet(Duration::from_millis(300)).await;
+}
+
+#[tokio::test]
+async fn redirects_are_not_followed() {
+    let app = TestApp::spawn_with(Options { retry_schedule: "", ..Default::default() }).await;
+    let mut rx = Receiver::start().await;
+    let org = app.org().await;
+    let w = app
+        .create_webhook(
+            &org,
+            json!({"name": "r", "url": format!("http://{}/redirect", rx.addr), "event_types": ["user.created"]}),
+        )
+        .await;
+    app.publish(&org, json!({"type": "user.created", "payload": {}})).await;
+    assert_eq!(rx.next().await.path, "/redirect");
+    let attempts = app.attempts_until(&org, w["id"].as_str().unwrap(), |a| !a.is_empty()).await;
+    assert_eq!(attempts[0]["response_status"], 302);
+    assert_eq!(attempts[0]["succeeded"], false);
+    rx.assert_quiet(Duration::from_millis(300)).await;
+}
+
+fn file_contains(path: &std::path::Path, needle: &str) -> bool {
+    std::fs::read(path).map(|b| b.windows(needle.len()).any(|w| w == needle.as_bytes())).unwrap_or(false)
+}
+
+#[tokio::test]
+async fn secrets_are_write_only_and_sealed_at_rest() {
+    let app = TestApp::spawn().await;
+    let mut rx = Receiver::start().await;
+    let org = app.org().await;
+    let password = "correct-horse-battery-staple";
+    let w = app.create_webhook(&org, json!({"name": "s", "url": rx.url(), "event_types": ["user.created"], "auth": {"type": "basic", "username": "hookd", "password": password}})).await;
+    let wid = w["id"].as_str().unwrap();
+    let secret = w["signing"]["secret"].as_str().unwrap().to_owned();
+    assert_eq!(w["auth"]["password"], "****aple");
+    let (_, got) = app.call("GET", &format!("/orgs/{}/webhooks/{wid}", org.id), &org.token, None).await;
+    assert!(got["signing"].get("secret").is_none(), "{got}");
+    assert_eq!(got["auth"]["password"], "****aple");
+    let (_, list) = app.call("GET", &format!("/orgs/{}/webhooks", org.id), &org.token, None).await;
+    let text = list.to_string();
+    assert!(!text.contains(password) && !text.contains(&secret));
+    // Sending the masked form back keeps the stored password.
+    let (s, _) = app
+        .call(
+            "PATCH",
+            &format!("/orgs/{}/webhooks/{wid}", org.id),
+            &org.token,
+            Some(json!({"name": "s2", "auth": got["auth"]})),
+        )
+        .await;
+    assert_eq!(s, 200);
+    app.publish(&org, json!({"type": "user.created", "payload": {}})).await;
+    let r = rx.next().await;
+    use base64::Engine as _;
+    assert_eq!(
+        r.header("authorization"),
+        format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("hookd:{password}")))
+    );
+    let attempts = app.attempts_until(&org, wid, |a| !a.is_empty()).await;
+    let (_, detail) = app
+        .call("GET", &format!("/orgs/{}/attempts/{}", org.id, attempts[0]["id"].as_str().unwrap()), &org.token, None)
+        .await;
+    let auth_header = detail["request_headers"].as_array().unwrap().iter().find(|h| h[0] == "authorization").unwrap();
+    assert!(auth_header[1].as_str().unwrap().starts_with("****"), "{auth_header}");
+    for file in ["hookd.db", "hookd.db-wal"] {
+        let path = app.data_dir.join(file);
+        assert!(!file_contains(&path, password), "{file} holds the password in plain text");
+        assert!(!file_contains(&path, &secret), "{file} holds the signing secret in plain text");
+        assert!(!file_contains(&path, crate::support::OPERATOR), "{file} holds the operator token");
+    }
+    let key = app.data_dir.join("master.key");
+    use std::os::unix::fs::PermissionsExt as _;
+    assert_eq!(std::fs::metadata(key).unwrap().permissions().mode() & 0o777, 0o600);
+}
+
+#[tokio::test]
+async fn tenants_are_isolated_and_roles_enforced() {
+    let app = TestApp::spawn().await;
+    let rx = Receiver::start().await;
+    let a = app.org().await;
+    let b = app.org().await;
+    let wb = app.create_webhook(&b, json!({"name": "b", "url": rx.url(), "event_types": ["user.created"]})).await;
+    let wbid = wb["id"].as_str().unwrap();
+    // A's token cannot see or touch B, whether through B's path or its own.
+    for (m, path) in [
+        ("GET", format!("/orgs/{}/webhooks/{wbid}", b.id)),
+        ("GET", format!("/orgs/{}/webhooks", b.id)),
+        ("GET", format!("/orgs/{}/attempts", b.id)),
+        ("DELETE", format!("/orgs/{}/webhooks/{wbid}", b.id)),
+    ] {
+        let (s, _) = app.call(m, &path, &a.token, None).await;
+        assert_eq!(s, 404, "{m} {path}");
+    }
+    let (s, _) = app.call("GET", &format!("/orgs/{}/webhooks/{wbid}", a.id), &a.token, None).await;
+    assert_eq!(s, 404);
+    let (s, r) =
+        app.call("POST", &format!("/orgs/{}/webhooks:bulk-delete", a.id), &a.token, Some(json!({"ids": [wbid]}))).await;
+    assert_eq!((s.as_u16(), r["deleted"].as_u64()), (200, Some(0)));
+    let (s, _) = app.call("GET", &format!("/orgs/{}/webhooks/{wbid}", b.id), &b.token, None).await;
+    assert_eq!(s, 200, "B's webhook survived");
+    // Viewers read but never write; org tokens never reach operator routes.
+    let (_, v) = app
+        .call("POST", &format!("/orgs/{}/tokens", a.id), &a.token, Some(json!({"name": "ro", "role": "viewer"})))
+        .await;
+    let viewer = v["token_value"].as_str().unwrap();
+    let (s, _) = app.call("GET", &format!("/orgs/{}/webhooks", a.id), viewer, None).await;
+    assert_eq!(s, 200);
+    let (s, p) = app
+        .call(
+            "POST",
+            &format!("/orgs/{}/webhooks", a.id),
+            viewer,
+            Some(json!({"name": "x", "url": rx.url(), "event_types": ["user.created"]})),
+        )
+        .await;
+    assert_eq!(s, 403, "{p}");
+    let (s, _) = app.call("POST", "/orgs", &a.token, Some(json!({"name": "evil"}))).await;
+    assert_eq!(s, 403);
+    let (s, _) = app.call("GET", &format!("/orgs/{}/webhooks", a.id), "not-a-token", None).await;
+    assert_eq!(s, 401);
+    let r = app.http.get(format!("{}/api/v1/orgs/{}/webhooks", app.url, a.id)).send().await.unwrap();
+    assert_eq!(r.status(), 401);
+    // A revoked token stops working at once; listings never show token values.
+    let (_, list) = app.call("GET", &format!("/orgs/{}/tokens", a.id), &a.token, None).await;
+    assert!(!list.to_string().contains(viewer));
+    let vid = v["id"].as_str().unwrap();
+    let (s, renamed) =
+        app.call("PATCH", &format!("/orgs/{}/tokens/{vid}", a.id), &a.token, Some(json!({"name": "read only"}))).await;
+    assert_eq!((s.as_u16(), renamed["name"].as_str()), (200, Some("read only")));
+    let (s, _) = app.call("DELETE", &format!("/orgs/{}/tokens/{vid}", a.id), &a.token, None).await;
+    assert_eq!(s, 204);
+    let (s, _) = app.call("GET", &format!("/orgs/{}/webhooks", a.id), viewer, None).await;
+    assert_eq!(s, 401);
+}

@@ -1,0 +1,51 @@
+use serde_json::json;
+
+use crate::support::{Receiver, TestApp};
+
+#[tokio::test]
+async fn health_readiness_metrics_and_openapi() {
+    let app = TestApp::spawn().await;
+    let get = |p: &str| app.http.get(format!("{}{p}", app.url)).send();
+    assert_eq!(get("/healthz").await.unwrap().status(), 200);
+    assert_eq!(get("/readyz").await.unwrap().status(), 200);
+
+    let mut rx = Receiver::start().await;
+    let org = app.org().await;
+    app.create_webhook(&org, json!({"name": "m", "url": rx.url(), "event_types": ["user.created"]})).await;
+    app.publish(&org, json!({"type": "user.created", "payload": {}})).await;
+    rx.next().await;
+    let deadline = std::time::Instant::now() + crate::support::WAIT;
+    loop {
+        let text = get("/metrics").await.unwrap().text().await.unwrap();
+        assert!(text.contains("# TYPE hookd_events_published_total counter"));
+        let done = ["hookd_events_published_total 1", "hookd_attempts_succeeded_total 1", "hookd_deliveries_pending 0"];
+        if done.iter().all(|d| text.contains(d)) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{text}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+
+    let doc: serde_json::Value = get("/api/openapi.json").await.unwrap().json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc["paths"].as_object().unwrap();
+    assert!(paths.contains_key("/api/v1/orgs/{org}/webhooks"));
+    assert!(doc["components"]["schemas"]["WebhookOptions"].is_object());
+    // Every documented route exists: none answers "route not found".
+    for (path, item) in paths {
+        for method in item.as_object().unwrap().keys() {
+            let concrete = path.replace("{org}", &org.id).replace("{id}", "x").replace("{name}", "user.created");
+            let m = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let r = app
+                .http
+                .request(m, format!("{}{concrete}", app.url))
+                .bearer_auth(crate::support::OPERATOR)
+                .send()
+                .await
+                .unwrap();
+            let status = r.status();
+            let body: serde_json::Value = r.json().await.unwrap_or_default();
+            assert!(status != 405 && body["detail"] != "route not found", "{method} {path}: {status} {body}");
+        }
+    }
+}
