@@ -1,0 +1,45 @@
+//! The store suite: written once against `&dyn Store`, run on every backend.
+
+mod suite;
+
+use std::sync::Arc;
+
+use hookd_store::Store;
+use hookd_store::sqlite::SqliteStore;
+
+/// A SQLite store in a fresh temp dir, removed when the guard drops.
+async fn temp_sqlite() -> (Arc<dyn Store>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SqliteStore::open(&dir.path().join("hookd.db")).await.expect("open sqlite");
+    (Arc::new(store), dir)
+}
+
+/// Expands every case of the suite into one test per backend, named `backend::case`.
+macro_rules! store_suite {
+    ($backend:ident => $make:path) => {
+        mod $backend {
+            macro_rules! case {
+                ($name:ident) => {
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                    async fn $name() {
+                        let (store, _guard) = $make().await;
+                        crate::suite::$name(store.as_ref()).await;
+                    }
+                };
+            }
+            case!(orgs_and_members_are_scoped_to_their_org);
+            case!(tokens_are_found_by_hash_only);
+            case!(webhook_listing_pages_every_sort_without_gaps);
+            case!(publish_is_idempotent_by_key);
+            case!(claims_lease_and_expired_leases_come_back);
+            case!(recorded_outcomes_move_deliveries);
+            case!(ordered_webhooks_claim_only_their_oldest_delivery);
+            case!(resend_and_recover_make_deliveries_due);
+            case!(resend_during_an_attempt_sends_once_more);
+            case!(deleting_webhooks_fails_their_pending_deliveries);
+            case!(attempt_history_filters_and_searches);
+        }
+    };
+}
+
+store_suite!(sqlite => crate::temp_sqlite);

@@ -1,0 +1,414 @@
+//! Store behaviour every backend must have. Each case gets a fresh, empty store.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use hookd_core::model::*;
+use hookd_core::secret::SealedSecret;
+use hookd_core::{AttemptId, DeliveryId, EventId, MemberId, OrgId, TokenId, WebhookId};
+use hookd_store::*;
+
+async fn org(s: &dyn Store, parent: Option<&OrgId>) -> Org {
+    let o = Org {
+        id: OrgId::new(),
+        name: "Acme".into(),
+        parent_id: parent.cloned(),
+        features: vec![],
+        created_at: Utc::now(),
+    };
+    s.create_org(&o).await.unwrap();
+    o
+}
+
+fn webhook(org: &OrgId, name: &str, ordered: bool) -> Webhook {
+    let now = Utc::now();
+    Webhook {
+        id: WebhookId::new(),
+        org_id: org.clone(),
+        name: name.into(),
+        url: format!("https://{name}.example/hook"),
+        description: None,
+        event_types: vec!["user.created".into()],
+        environment: Environment::Live,
+        owner_id: None,
+        include_child_orgs: false,
+        options: WebhookOptions { ordered, ..Default::default() },
+        signing_enabled: true,
+        signing_secret: SealedSecret(vec![1, 2, 3]),
+        previous_secret: None,
+        auth: SealedSecret(vec![4, 5, 6]),
+        status: WebhookStatus { enabled: true, reason: None, changed_at: now, changed_by: None },
+        created_at: now,
+        updated_at: now,
+        last_triggered_at: None,
+    }
+}
+
+fn event(org: &OrgId, key: Option<&str>) -> Event {
+    let now = Utc::now();
+    Event {
+        id: EventId::new(),
+        org_id: org.clone(),
+        event_type: "user.created".into(),
+        payload: r#"{"id":1}"#.into(),
+        resource_url: None,
+        environment: Environment::Live,
+        visible_to: vec![],
+        occurred_at: now,
+        created_at: now,
+        idempotency_key: key.map(str::to_owned),
+    }
+}
+
+fn delivery(e: &Event, w: &Webhook) -> Delivery {
+    Delivery {
+        id: DeliveryId::new(),
+        org_id: e.org_id.clone(),
+        webhook_id: w.id.clone(),
+        event_id: e.id.clone(),
+        state: DeliveryState::Pending,
+        attempts: 0,
+        next_attempt_at: Some(e.created_at),
+        next_trigger: Trigger::Auto,
+        created_at: e.created_at,
+        updated_at: e.created_at,
+    }
+}
+
+async fn publish_one(s: &dyn Store, w: &Webhook) -> Delivery {
+    let e = event(&w.org_id, None);
+    let d = delivery(&e, w);
+    s.publish(&e, std::slice::from_ref(&d)).await.unwrap();
+    d
+}
+
+fn attempt(d: &Delivery, status: u16, url: &str) -> Attempt {
+    Attempt {
+        id: AttemptId::new(),
+        org_id: d.org_id.clone(),
+        delivery_id: d.id.clone(),
+        webhook_id: d.webhook_id.clone(),
+        event_ids: vec![d.event_id.clone()],
+        url: url.into(),
+        sent_at: Utc::now(),
+        response_status: Some(status),
+        duration_ms: 3,
+        error: None,
+        trigger: Trigger::Auto,
+        request_headers: vec![("webhook-id".into(), d.id.to_string())],
+        request_body: "{}".into(),
+        response_headers: vec![],
+        response_body: "ok".into(),
+    }
+}
+
+fn record(d: &Delivery, a: Option<Attempt>, outcome: Outcome) -> AttemptRecord {
+    AttemptRecord {
+        attempt: a,
+        org_id: d.org_id.clone(),
+        delivery_id: d.id.clone(),
+        webhook_id: d.webhook_id.clone(),
+        outcome,
+        disable_webhook: None,
+    }
+}
+
+const LONG: Duration = Duration::from_secs(60);
+
+pub async fn orgs_and_members_are_scoped_to_their_org(s: &dyn Store) {
+    let a = org(s, None).await;
+    let b = org(s, Some(&a.id)).await;
+    assert_eq!(s.get_org(&b.id).await.unwrap().parent_id, Some(a.id.clone()));
+    let m = Member {
+        id: MemberId::new(),
+        org_id: a.id.clone(),
+        name: "Ada".into(),
+        email: "ada@example.com".into(),
+        phone: None,
+        role: Role::Admin,
+        groups: vec!["sales".into()],
+        external_id: Some("u-1".into()),
+        status: MemberStatus::Active,
+        created_at: Utc::now(),
+    };
+    s.create_member(&m).await.unwrap();
+    assert!(matches!(s.get_member(&b.id, &m.id).await, Err(StoreError::NotFound)));
+    assert!(matches!(s.delete_member(&b.id, &m.id).await, Err(StoreError::NotFound)));
+    let dup = Member { id: MemberId::new(), ..m.clone() };
+    assert!(matches!(s.create_member(&dup).await, Err(StoreError::Conflict { .. })));
+    let other_org = Member { id: MemberId::new(), org_id: b.id.clone(), ..m.clone() };
+    s.create_member(&other_org).await.unwrap();
+    let page = s.list_members(&a.id, &PageRequest::default()).await.unwrap();
+    assert_eq!(page.data.len(), 1);
+    assert_eq!(page.data[0].groups, vec!["sales".to_string()]);
+    s.delete_member(&a.id, &m.id).await.unwrap();
+    assert!(s.list_members(&a.id, &PageRequest::default()).await.unwrap().data.is_empty());
+}
+
+pub async fn tokens_are_found_by_hash_only(s: &dyn Store) {
+    let a = org(s, None).await;
+    let t = AccessToken {
+        id: TokenId::new(),
+        org_id: a.id.clone(),
+        name: "ci".into(),
+        role: Role::Viewer,
+        created_at: Utc::now(),
+        last_used_at: None,
+    };
+    s.create_token(&t, &[7; 32]).await.unwrap();
+    assert_eq!(s.token_by_hash(&[7; 32]).await.unwrap().unwrap().id, t.id);
+    assert!(s.token_by_hash(&[8; 32]).await.unwrap().is_none());
+    let b = org(s, None).await;
+    assert!(matches!(s.rename_token(&b.id, &t.id, "x").await, Err(StoreError::NotFound)));
+    assert_eq!(s.rename_token(&a.id, &t.id, "deploy").await.unwrap().name, "deploy");
+    s.delete_token(&a.id, &t.id).await.unwrap();
+    assert!(s.token_by_hash(&[7; 32]).await.unwrap().is_none());
+}
+
+pub async fn webhook_listing_pages_every_sort_without_gaps(s: &dyn Store) {
+    let a = org(s, None).await;
+    let names = ["delta", "alpha", "echo", "charlie", "bravo", "foxtrot", "golf", "hotel"];
+    for (i, n) in names.iter().enumerate() {
+        let mut w = webhook(&a.id, n, false);
+        w.status.enabled = i % 3 != 0;
+        w.last_triggered_at = (i % 2 == 0).then(|| Utc::now() + chrono::Duration::seconds(i as i64));
+        s.create_webhook(&w).await.unwrap();
+    }
+    s.create_webhook(&webhook(&org(s, None).await.id, "other-org", false)).await.unwrap();
+    for sort in [
+        WebhookSort::CreatedAt,
+        WebhookSort::Name,
+        WebhookSort::Url,
+        WebhookSort::Owner,
+        WebhookSort::Status,
+        WebhookSort::LastTriggeredAt,
+    ] {
+        for order in [Order::Asc, Order::Desc] {
+            let mut seen = Vec::new();
+            let mut req = PageRequest { limit: 3, cursor: None, sort, order, q: None };
+            loop {
+                let page = s.list_webhooks(&a.id, &req).await.unwrap();
+                seen.extend(page.data);
+                match page.next_cursor {
+                    Some(c) => req.cursor = Some(Cursor::decode(&c).unwrap()),
+                    None => break,
+                }
+            }
+            let mut ids: Vec<_> = seen.iter().map(|w| w.id.clone()).collect();
+            ids.sort();
+            ids.dedup();
+            assert_eq!(ids.len(), names.len(), "{sort:?} {order:?} lost or repeated rows");
+            if sort == WebhookSort::Name {
+                let got: Vec<_> = seen.iter().map(|w| w.name.as_str()).collect();
+                let mut want: Vec<_> = names.to_vec();
+                want.sort();
+                if order == Order::Desc {
+                    want.reverse();
+                }
+                assert_eq!(got, want);
+            }
+        }
+    }
+    let found = s.list_webhooks(&a.id, &PageRequest { q: Some("LF".into()), ..Default::default() }).await.unwrap();
+    assert_eq!(found.data.iter().map(|w| w.name.as_str()).collect::<Vec<_>>(), vec!["golf"]);
+    let percent = s.list_webhooks(&a.id, &PageRequest { q: Some("%".into()), ..Default::default() }).await.unwrap();
+    assert!(percent.data.is_empty(), "search treats % literally");
+}
+
+pub async fn publish_is_idempotent_by_key(s: &dyn Store) {
+    let a = org(s, None).await;
+    let w = webhook(&a.id, "w", false);
+    s.create_webhook(&w).await.unwrap();
+    let e = event(&a.id, Some("k1"));
+    let d = delivery(&e, &w);
+    assert!(matches!(s.publish(&e, std::slice::from_ref(&d)).await.unwrap(), Published::New));
+    let again = event(&a.id, Some("k1"));
+    match s.publish(&again, &[delivery(&again, &w)]).await.unwrap() {
+        Published::Existing { event, deliveries } => {
+            assert_eq!(event.id, e.id);
+            assert_eq!(deliveries, vec![d.id.clone()]);
+        }
+        Published::New => panic!("a repeated key must not create a second event"),
+    }
+    // The same key in another org is another event.
+    let b = org(s, None).await;
+    assert!(matches!(s.publish(&event(&b.id, Some("k1")), &[]).await.unwrap(), Published::New));
+    let (got, dl) = s.get_event(&a.id, &e.id).await.unwrap();
+    assert_eq!((got.payload.as_str(), dl.len()), (r#"{"id":1}"#, 1));
+    assert!(matches!(s.get_event(&b.id, &e.id).await, Err(StoreError::NotFound)));
+}
+
+pub async fn claims_lease_and_expired_leases_come_back(s: &dyn Store) {
+    let a = org(s, None).await;
+    let w = webhook(&a.id, "w", false);
+    s.create_webhook(&w).await.unwrap();
+    for _ in 0..3 {
+        publish_one(s, &w).await;
+    }
+    let claimed = s.claim_due("node-a", LONG, 10).await.unwrap();
+    assert_eq!(claimed.len(), 3);
+    assert_eq!(claimed[0].webhook.id, w.id);
+    assert!(s.claim_due("node-b", LONG, 10).await.unwrap().is_empty(), "leased deliveries are not claimed twice");
+    let backlog = s.backlog().await.unwrap();
+    assert_eq!((backlog.pending, backlog.due), (3, 0));
+
+    // A zero lease expires at once: another node takes the work over.
+    let d = publish_one(s, &w).await;
+    let first = s.claim_due("node-a", Duration::ZERO, 10).await.unwrap();
+    assert_eq!(first.len(), 1);
+    let again = s.claim_due("node-b", LONG, 10).await.unwrap();
+    assert_eq!(again.iter().map(|c| c.delivery.id.clone()).collect::<Vec<_>>(), vec![d.id]);
+}
+
+pub async fn recorded_outcomes_move_deliveries(s: &dyn Store) {
+    let a = org(s, None).await;
+    let w = webhook(&a.id, "w", false);
+    s.create_webhook(&w).await.unwrap();
+    let ok = publish_one(s, &w).await;
+    let later = publish_one(s, &w).await;
+    let dead = publish_one(s, &w).await;
+    assert_eq!(s.claim_due("n", LONG, 10).await.unwrap().len(), 3);
+    let retry_at = Utc::now() + chrono::Duration::minutes(5);
+    s.record_attempts(vec![
+        record(&ok, Some(attempt(&ok, 200, &w.url)), Outcome::Succeeded),
+        record(&later, Some(attempt(&later, 500, &w.url)), Outcome::RetryAt(retry_at)),
+        AttemptRecord {
+            disable_webhook: Some("410 Gone".into()),
+            ..record(&dead, Some(attempt(&dead, 410, &w.url)), Outcome::Failed)
+        },
+    ])
+    .await
+    .unwrap();
+    assert_eq!(s.get_delivery(&a.id, &ok.id).await.unwrap().state, DeliveryState::Succeeded);
+    let l = s.get_delivery(&a.id, &later.id).await.unwrap();
+    assert_eq!((l.state, l.attempts, l.next_trigger), (DeliveryState::Pending, 1, Trigger::Retry));
+    assert_eq!(s.get_delivery(&a.id, &dead.id).await.unwrap().state, DeliveryState::Failed);
+    assert!(s.claim_due("n", LONG, 10).await.unwrap().is_empty());
+    let due = s.next_due_at().await.unwrap().unwrap();
+    assert!((due - retry_at).num_milliseconds().abs() < 5);
+    let wh = s.get_webhook(&a.id, &w.id).await.unwrap();
+    assert!(!wh.status.enabled);
+    assert_eq!(wh.status.reason.as_deref(), Some("410 Gone"));
+    assert!(wh.last_triggered_at.is_some());
+    assert!(
+        s.webhooks_for_event(&a, "user.created", Environment::Live).await.unwrap().is_empty(),
+        "disabled webhooks get nothing"
+    );
+}
+
+pub async fn ordered_webhooks_claim_only_their_oldest_delivery(s: &dyn Store) {
+    let a = org(s, None).await;
+    let w = webhook(&a.id, "ordered", true);
+    s.create_webhook(&w).await.unwrap();
+    let first = publish_one(s, &w).await;
+    let second = publish_one(s, &w).await;
+    let claimed = s.claim_due("n", LONG, 10).await.unwrap();
+    assert_eq!(claimed.iter().map(|c| c.delivery.id.clone()).collect::<Vec<_>>(), vec![first.id.clone()]);
+    assert!(s.claim_due("n", LONG, 10).await.unwrap().is_empty(), "one in flight at a time");
+    // A retry holds the line: the next one waits behind it.
+    s.record_attempts(vec![record(
+        &first,
+        Some(attempt(&first, 500, &w.url)),
+        Outcome::RetryAt(Utc::now() + chrono::Duration::minutes(1)),
+    )])
+    .await
+    .unwrap();
+    assert!(s.claim_due("n", LONG, 10).await.unwrap().is_empty());
+    s.resend_delivery(&a.id, &first.id).await.unwrap();
+    let claimed = s.claim_due("n", LONG, 10).await.unwrap();
+    assert_eq!((&claimed[0].delivery.id, claimed[0].delivery.next_trigger), (&first.id, Trigger::Manual));
+    let manual = Attempt { trigger: Trigger::Manual, ..attempt(&first, 200, &w.url) };
+    s.record_attempts(vec![record(&first, Some(manual), Outcome::Succeeded)]).await.unwrap();
+    let claimed = s.claim_due("n", LONG, 10).await.unwrap();
+    assert_eq!(claimed.iter().map(|c| c.delivery.id.clone()).collect::<Vec<_>>(), vec![second.id]);
+}
+
+pub async fn resend_during_an_attempt_sends_once_more(s: &dyn Store) {
+    let a = org(s, None).await;
+    let w = webhook(&a.id, "w", false);
+    s.create_webhook(&w).await.unwrap();
+    let d = publish_one(s, &w).await;
+    assert_eq!(s.claim_due("n", LONG, 10).await.unwrap().len(), 1);
+    s.resend_delivery(&a.id, &d.id).await.unwrap();
+    assert!(s.claim_due("n", LONG, 10).await.unwrap().is_empty(), "still leased");
+    s.record_attempts(vec![record(&d, Some(attempt(&d, 200, &w.url)), Outcome::Succeeded)]).await.unwrap();
+    let again = s.claim_due("n", LONG, 10).await.unwrap();
+    assert_eq!(again.len(), 1, "the re-send asked for during the attempt still happens");
+    assert_eq!(again[0].delivery.next_trigger, Trigger::Manual);
+}
+
+pub async fn resend_and_recover_make_deliveries_due(s: &dyn Store) {
+    let a = org(s, None).await;
+    let w = webhook(&a.id, "w", false);
+    s.create_webhook(&w).await.unwrap();
+    let d = publish_one(s, &w).await;
+    s.claim_due("n", LONG, 10).await.unwrap();
+    s.record_attempts(vec![record(&d, Some(attempt(&d, 500, &w.url)), Outcome::Failed)]).await.unwrap();
+    let b = org(s, None).await;
+    assert!(matches!(s.resend_delivery(&b.id, &d.id).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        s.recover_webhook(&b.id, &w.id, Utc::now() - chrono::Duration::hours(1)).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(s.recover_webhook(&a.id, &w.id, Utc::now() + chrono::Duration::hours(1)).await.unwrap(), 0);
+    assert_eq!(s.recover_webhook(&a.id, &w.id, Utc::now() - chrono::Duration::hours(1)).await.unwrap(), 1);
+    let claimed = s.claim_due("n", LONG, 10).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].delivery.next_trigger, Trigger::Manual);
+    let manual = Attempt { trigger: Trigger::Manual, ..attempt(&d, 200, &w.url) };
+    s.record_attempts(vec![record(&d, Some(manual), Outcome::Succeeded)]).await.unwrap();
+    assert_eq!(s.get_delivery(&a.id, &d.id).await.unwrap().state, DeliveryState::Succeeded);
+    let r = s.resend_delivery(&a.id, &d.id).await.unwrap();
+    assert_eq!((r.state, r.next_trigger), (DeliveryState::Pending, Trigger::Manual));
+    assert_eq!(s.claim_due("n", LONG, 10).await.unwrap().len(), 1);
+}
+
+pub async fn deleting_webhooks_fails_their_pending_deliveries(s: &dyn Store) {
+    let a = org(s, None).await;
+    let b = org(s, None).await;
+    let w = webhook(&a.id, "w", false);
+    s.create_webhook(&w).await.unwrap();
+    let d = publish_one(s, &w).await;
+    assert_eq!(s.delete_webhooks(&b.id, std::slice::from_ref(&w.id)).await.unwrap(), 0, "another org cannot delete it");
+    assert_eq!(s.delete_webhooks(&a.id, std::slice::from_ref(&w.id)).await.unwrap(), 1);
+    assert_eq!(s.get_delivery(&a.id, &d.id).await.unwrap().state, DeliveryState::Failed);
+    assert!(s.claim_due("n", LONG, 10).await.unwrap().is_empty());
+    assert!(matches!(s.get_webhook(&a.id, &w.id).await, Err(StoreError::NotFound)));
+}
+
+pub async fn attempt_history_filters_and_searches(s: &dyn Store) {
+    let a = org(s, None).await;
+    let w1 = webhook(&a.id, "one", false);
+    let w2 = webhook(&a.id, "two", false);
+    s.create_webhook(&w1).await.unwrap();
+    s.create_webhook(&w2).await.unwrap();
+    let mut records = vec![];
+    for (w, status) in [(&w1, 200), (&w1, 500), (&w2, 404), (&w2, 200)] {
+        let d = publish_one(s, w).await;
+        records.push(record(&d, Some(attempt(&d, status, &w.url)), Outcome::Succeeded));
+    }
+    s.claim_due("n", LONG, 10).await.unwrap();
+    s.record_attempts(records).await.unwrap();
+    let org_id = a.id.clone();
+    let all = |f: AttemptFilter, q: Option<&str>, sort: AttemptSort, order: Order| {
+        let req = PageRequest { limit: 50, cursor: None, sort, order, q: q.map(str::to_owned) };
+        let org_id = org_id.clone();
+        async move { s.list_attempts(&org_id, &f, &req).await.unwrap().data }
+    };
+    assert_eq!(all(AttemptFilter::default(), None, AttemptSort::SentAt, Order::Asc).await.len(), 4);
+    let one =
+        all(AttemptFilter { webhook_id: Some(w1.id.clone()), succeeded: None }, None, AttemptSort::SentAt, Order::Asc)
+            .await;
+    assert_eq!(one.len(), 2);
+    assert!(one.iter().all(|x| x.webhook_id == w1.id && x.request_body.is_empty()), "the list leaves bodies out");
+    let failed =
+        all(AttemptFilter { webhook_id: None, succeeded: Some(false) }, None, AttemptSort::Result, Order::Desc).await;
+    assert_eq!(failed.iter().map(|x| x.response_status.unwrap()).collect::<Vec<_>>(), vec![500, 404]);
+    assert_eq!(all(AttemptFilter::default(), Some("two.example"), AttemptSort::Url, Order::Asc).await.len(), 2);
+    let detail = s.get_attempt(&a.id, &one[0].id).await.unwrap();
+    assert_eq!(detail.response_body, "ok");
+    assert_eq!(detail.request_headers[0].0, "webhook-id");
+    let b = org(s, None).await;
+    assert!(matches!(s.get_attempt(&b.id, &one[0].id).await, Err(StoreError::NotFound)));
+    assert!(s.list_attempts(&b.id, &AttemptFilter::default(), &PageRequest::default()).await.unwrap().data.is_empty());
+}
