@@ -1,8 +1,21 @@
-//! `hookd bench`: starts a receiver and a `hookd serve` child process, publishes N events to
-//! E webhooks from P publishers, and prints one JSON line.
+//! `hookd bench`: starts a receiver in this process and `hookd serve` as a child process on a
+//! fresh data dir, publishes N events to E webhooks from P concurrent publishers, waits for
+//! every delivery, and prints one JSON line. Latency runs from the moment a publish request
+//! starts to the moment the receiver has the delivery.
 
-use anyhow::Result;
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use axum::Router;
+use axum::extract::State;
+use axum::http::HeaderMap;
 use clap::Args;
+use serde_json::json;
 
 #[derive(Debug, Args)]
 pub struct BenchArgs {
@@ -21,8 +34,218 @@ pub struct BenchArgs {
     /// Give up waiting for deliveries after this many seconds.
     #[arg(long, default_value_t = 300)]
     pub timeout_s: u64,
+    /// Database for the server under test (default: SQLite in a temp dir).
+    #[arg(long)]
+    pub database_url: Option<String>,
 }
 
-pub async fn run(_args: BenchArgs) -> Result<()> {
-    anyhow::bail!("bench is not built yet")
+/// First receipt time of each delivery, and how many requests came in all.
+#[derive(Default)]
+struct Receipts {
+    first: HashMap<String, Instant>,
+    total: usize,
+}
+
+async fn receive(State(r): State<Arc<Mutex<Receipts>>>, headers: HeaderMap) -> &'static str {
+    let now = Instant::now();
+    if let Some(id) = headers.get("webhook-id").and_then(|v| v.to_str().ok()) {
+        if let Ok(mut r) = r.lock() {
+            r.total += 1;
+            r.first.entry(id.to_owned()).or_insert(now);
+        }
+    }
+    "ok"
+}
+
+struct Server {
+    child: Child,
+    url: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_server(token: &str, database_url: Option<&str>) -> Result<Server> {
+    let dir = tempfile::tempdir().context("temp dir")?;
+    let exe = std::env::current_exe().context("locating the hookd binary")?;
+    let mut cmd = Command::new(exe);
+    cmd.arg("serve")
+        .env("HOOKD_DATA_DIR", dir.path())
+        .env("HOOKD_LISTEN", "127.0.0.1:0")
+        .env("HOOKD_OPERATOR_TOKEN", token)
+        .env("HOOKD_ALLOW_PRIVATE_TARGETS", "true")
+        .env("HOOKD_LOG", "warn")
+        .env_remove("HOOKD_CONFIG")
+        .current_dir(dir.path())
+        .stdout(Stdio::piped());
+    if let Some(url) = database_url {
+        cmd.env("HOOKD_DATABASE_URL", url);
+    }
+    let mut child = cmd.spawn().context("starting hookd serve")?;
+    let stdout = child.stdout.take().context("server stdout")?;
+    let mut lines = BufReader::new(stdout).lines();
+    let url = loop {
+        match lines.next() {
+            Some(Ok(line)) => {
+                if let Some(rest) = line.strip_prefix("hookd listening on ") {
+                    break rest.split_whitespace().next().unwrap_or_default().to_owned();
+                }
+            }
+            _ => bail!("hookd serve exited before listening"),
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    Ok(Server { child, url, _dir: dir })
+}
+
+/// The peak resident set of a process, in MiB (Linux `VmHWM`).
+fn peak_rss_mib(pid: u32) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx.min(sorted.len() - 1)]
+}
+
+async fn call(http: &reqwest::Client, url: String, token: &str, body: serde_json::Value) -> Result<serde_json::Value> {
+    let r = http.post(&url).bearer_auth(token).json(&body).send().await.with_context(|| format!("POST {url}"))?;
+    let status = r.status();
+    let text = r.text().await?;
+    if !status.is_success() {
+        bail!("POST {url}: {status} {text}");
+    }
+    Ok(serde_json::from_str(&text)?)
+}
+
+pub async fn run(args: BenchArgs) -> Result<()> {
+    if args.events == 0 || args.webhooks == 0 || args.publishers == 0 {
+        bail!("--events, --webhooks and --publishers must be at least 1");
+    }
+    let receipts = Arc::new(Mutex::new(Receipts::default()));
+    let app = Router::new().fallback(receive).with_state(receipts.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let rx_addr = listener.local_addr()?;
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let token = hookd_server::api::tokens::new_token_value();
+    let server = start_server(&token, args.database_url.as_deref())?;
+    let http = reqwest::Client::builder().pool_max_idle_per_host(args.publishers * 2).build()?;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !http.get(format!("{}/readyz", server.url)).send().await.is_ok_and(|r| r.status().is_success()) {
+        if Instant::now() > deadline {
+            bail!("the server never became ready");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let api = format!("{}/api/v1", server.url);
+    call(&http, format!("{api}/event-types"), &token, json!({"name": "bench.event", "group": "Bench"})).await?;
+    let org = call(&http, format!("{api}/orgs"), &token, json!({"name": "bench"})).await?;
+    let org_id = org["id"].as_str().context("org id")?.to_owned();
+    for i in 0..args.webhooks {
+        call(
+            &http,
+            format!("{api}/orgs/{org_id}/webhooks"),
+            &token,
+            json!({"name": format!("bench {i}"), "url": format!("http://{rx_addr}/hook/{i}"), "event_types": ["bench.event"]}),
+        )
+        .await?;
+    }
+
+    let filler = "x".repeat(args.payload_bytes.saturating_sub(32).max(1));
+    let next = Arc::new(AtomicUsize::new(0));
+    let published: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..args.publishers {
+        let (http, url, token, next, published, filler) = (
+            http.clone(),
+            format!("{api}/orgs/{org_id}/events"),
+            token.clone(),
+            next.clone(),
+            published.clone(),
+            filler.clone(),
+        );
+        let n = args.events;
+        tasks.push(tokio::spawn(async move {
+            let mut mine = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= n {
+                    break;
+                }
+                let t0 = Instant::now();
+                let body = json!({"type": "bench.event", "payload": {"i": i, "data": filler}});
+                let accepted = call(&http, url.clone(), &token, body).await?;
+                for d in accepted["deliveries"].as_array().into_iter().flatten() {
+                    mine.push((d.as_str().unwrap_or_default().to_owned(), t0));
+                }
+            }
+            if let Ok(mut p) = published.lock() {
+                p.extend(mine);
+            }
+            Ok::<(), anyhow::Error>(())
+        }));
+    }
+    for t in tasks {
+        t.await??;
+    }
+    let ingest_elapsed = started.elapsed();
+    let expected = args.events * args.webhooks;
+    let wait_until = Instant::now() + Duration::from_secs(args.timeout_s);
+    loop {
+        let got = receipts.lock().map(|r| r.first.len()).unwrap_or(0);
+        if got >= expected || Instant::now() > wait_until {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let delivered_elapsed = started.elapsed();
+    // A short quiet period to catch duplicates still on the wire.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let rss = peak_rss_mib(server.child.id());
+
+    let published = published.lock().map(|p| p.clone()).unwrap_or_default();
+    let (first, total) = receipts.lock().map(|r| (r.first.clone(), r.total)).unwrap_or_default();
+    let mut latencies: Vec<f64> = published
+        .iter()
+        .filter_map(|(id, t0)| first.get(id).map(|t| t.saturating_duration_since(*t0).as_secs_f64() * 1000.0))
+        .collect();
+    latencies.sort_by(f64::total_cmp);
+    let lost = published.keys().filter(|id| !first.contains_key(*id)).count();
+    let line = json!({
+        "backend": args.database_url.as_deref().map(|u| u.split(':').next().unwrap_or("?")).unwrap_or("sqlite"),
+        "events": args.events,
+        "webhooks": args.webhooks,
+        "payload_bytes": args.payload_bytes,
+        "publishers": args.publishers,
+        "ingest_per_s": (args.events as f64 / ingest_elapsed.as_secs_f64()).round(),
+        "deliveries_per_s": (first.len() as f64 / delivered_elapsed.as_secs_f64()).round(),
+        "latency_ms": {
+            "p50": (percentile(&latencies, 0.50) * 10.0).round() / 10.0,
+            "p99": (percentile(&latencies, 0.99) * 10.0).round() / 10.0,
+            "max": (latencies.last().copied().unwrap_or(0.0) * 10.0).round() / 10.0,
+        },
+        "delivered": first.len(),
+        "lost": lost,
+        "duplicated": total.saturating_sub(first.len()),
+        "peak_rss_mb": rss.map(|r| (r * 10.0).round() / 10.0),
+    });
+    println!("{line}");
+    drop(server);
+    if lost > 0 {
+        bail!("{lost} deliveries were lost");
+    }
+    Ok(())
 }

@@ -114,3 +114,20 @@ fn first_start_prints_the_operator_token_and_demo_seeds_the_catalog() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+#[test]
+fn bench_smoke_delivers_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_hookd"))
+        .args(["bench", "--events", "200", "--webhooks", "2", "--publishers", "4", "--timeout-s", "60"])
+        .current_dir(dir.path())
+        .output()
+        .expect("run hookd bench");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let line: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON line");
+    assert_eq!(line["delivered"], 400);
+    assert_eq!(line["lost"], 0);
+    assert_eq!(line["duplicated"], 0);
+    assert!(line["latency_ms"]["p99"].as_f64().is_some());
+    assert!(line["peak_rss_mb"].as_f64().is_some_and(|r| r > 0.0));
+}
