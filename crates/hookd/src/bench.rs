@@ -48,11 +48,11 @@ struct Receipts {
 
 async fn receive(State(r): State<Arc<Mutex<Receipts>>>, headers: HeaderMap) -> &'static str {
     let now = Instant::now();
-    if let Some(id) = headers.get("webhook-id").and_then(|v| v.to_str().ok()) {
-        if let Ok(mut r) = r.lock() {
-            r.total += 1;
-            r.first.entry(id.to_owned()).or_insert(now);
-        }
+    if let Some(id) = headers.get("webhook-id").and_then(|v| v.to_str().ok())
+        && let Ok(mut r) = r.lock()
+    {
+        r.total += 1;
+        r.first.entry(id.to_owned()).or_insert(now);
     }
     "ok"
 }
