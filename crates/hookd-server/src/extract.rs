@@ -126,10 +126,15 @@ impl FromRequestParts<AppState> for Caller {
         if constant_time_eq(&hash, &state.config.operator_token_sha256) {
             return Ok(Caller::Operator);
         }
-        match state.store.token_by_hash(&hash).await? {
-            Some(t) => Ok(Caller::Org { org_id: t.org_id, role: t.role, token: t.id }),
-            None => Err(ApiError::Unauthorized),
-        }
+        let token = match state.tokens.get(&hash) {
+            Some(t) => t,
+            None => {
+                let t = state.store.token_by_hash(&hash).await?.ok_or(ApiError::Unauthorized)?;
+                state.tokens.put(hash, t.clone());
+                t
+            }
+        };
+        Ok(Caller::Org { org_id: token.org_id, role: token.role, token: token.id })
     }
 }
 

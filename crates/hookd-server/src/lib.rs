@@ -3,6 +3,7 @@
 //! call the store; they hold no SQL and send no webhooks themselves.
 
 pub mod api;
+pub mod cache;
 pub mod error;
 pub mod extract;
 pub mod openapi;

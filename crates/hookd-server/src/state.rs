@@ -1,11 +1,15 @@
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::time::Duration;
 
+use hookd_core::model::{AccessToken, EventType};
 use hookd_core::schema::PayloadSchema;
 use hookd_core::secret::MasterKey;
 use hookd_delivery::Metrics;
-use hookd_store::Store;
+use hookd_store::{Store, StoreError};
 use tokio::sync::Notify;
+
+use crate::cache::Ttl;
+use crate::error::ApiError;
 
 /// Settings the API needs from the operator's configuration.
 #[derive(Debug, Clone)]
@@ -20,8 +24,14 @@ pub struct ApiConfig {
     pub public_url: String,
 }
 
-/// Compiled payload schemas by event type, with the schema text each was built from.
-pub type SchemaCache = Arc<Mutex<HashMap<String, (String, Arc<PayloadSchema>)>>>;
+/// A catalog entry with its compiled schema, as publishing needs it.
+#[derive(Clone)]
+pub struct CatalogEntry {
+    pub event_type: EventType,
+    pub schema: Option<Arc<PayloadSchema>>,
+}
+
+const CACHE_TTL: Duration = Duration::from_secs(5);
 
 #[derive(Clone)]
 pub struct AppState {
@@ -30,7 +40,8 @@ pub struct AppState {
     pub wake: Arc<Notify>,
     pub metrics: Arc<Metrics>,
     pub config: Arc<ApiConfig>,
-    pub schemas: SchemaCache,
+    pub catalog: Arc<Ttl<String, CatalogEntry>>,
+    pub tokens: Arc<Ttl<[u8; 32], AccessToken>>,
 }
 
 impl AppState {
@@ -41,6 +52,33 @@ impl AppState {
         metrics: Arc<Metrics>,
         config: ApiConfig,
     ) -> Self {
-        Self { store, key, wake, metrics, config: Arc::new(config), schemas: Arc::default() }
+        Self {
+            store,
+            key,
+            wake,
+            metrics,
+            config: Arc::new(config),
+            catalog: Arc::new(Ttl::new(CACHE_TTL)),
+            tokens: Arc::new(Ttl::new(CACHE_TTL)),
+        }
+    }
+
+    /// An event type with its compiled schema; `None` when it is not in the catalog.
+    pub async fn catalog_entry(&self, name: &str) -> Result<Option<CatalogEntry>, ApiError> {
+        if let Some(e) = self.catalog.get(&name.to_owned()) {
+            return Ok(Some(e));
+        }
+        let event_type = match self.store.get_event_type(name).await {
+            Ok(t) => t,
+            Err(StoreError::NotFound) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let schema = match &event_type.schema {
+            Some(s) => Some(Arc::new(PayloadSchema::compile(s).map_err(|e| ApiError::Internal(e.to_string()))?)),
+            None => None,
+        };
+        let entry = CatalogEntry { event_type, schema };
+        self.catalog.put(name.to_owned(), entry.clone());
+        Ok(Some(entry))
     }
 }

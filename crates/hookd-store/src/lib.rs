@@ -12,9 +12,7 @@ pub mod sqlite;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use hookd_core::model::{
-    AccessToken, Attempt, Delivery, DeliveryState, Environment, Event, EventType, Member, Org, Webhook,
-};
+use hookd_core::model::{AccessToken, Attempt, Delivery, DeliveryState, Event, EventType, Member, Org, Webhook};
 use hookd_core::{AttemptId, DeliveryId, EventId, MemberId, OrgId, TokenId, WebhookId};
 
 pub use error::StoreError;
@@ -52,12 +50,23 @@ pub struct AttemptRecord {
     pub disable_webhook: Option<String>,
 }
 
-/// The result of publishing: a new event, or the one an earlier call with the same
-/// `Idempotency-Key` created.
+/// Which webhooks an event goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Audience {
+    /// Every enabled webhook of the event's org (or of its parent, when the webhook includes
+    /// child orgs) subscribed to its type in its environment, whose owner may view it.
+    Subscribers,
+    /// One webhook, whatever it subscribes to (the `test` action).
+    Webhook(WebhookId),
+}
+
+/// The result of publishing: the event's deliveries, and whether an earlier call with the
+/// same `Idempotency-Key` had already created it.
 #[derive(Debug, Clone)]
-pub enum Published {
-    New,
-    Existing { event: Box<Event>, deliveries: Vec<DeliveryId> },
+pub struct Published {
+    pub event_id: EventId,
+    pub deliveries: Vec<DeliveryId>,
+    pub replayed: bool,
 }
 
 /// Filters of the history listing.
@@ -162,18 +171,11 @@ pub trait Store: Send + Sync + 'static {
     /// Deletes the webhooks and fails their pending deliveries; returns how many existed.
     async fn delete_webhooks(&self, org: &OrgId, ids: &[WebhookId]) -> Result<u64, StoreError>;
     async fn list_webhooks(&self, org: &OrgId, page: &PageRequest<WebhookSort>) -> Result<Page<Webhook>, StoreError>;
-    /// Enabled webhooks of `org` (and of its parent, when they include child orgs)
-    /// subscribed to `event_type` in `environment`, with their owners.
-    async fn webhooks_for_event(
-        &self,
-        org: &Org,
-        event_type: &str,
-        environment: Environment,
-    ) -> Result<Vec<(Webhook, Option<Member>)>, StoreError>;
-
     // Events and deliveries.
-    /// Writes the event and its deliveries in one durable transaction.
-    async fn publish(&self, event: &Event, deliveries: &[Delivery]) -> Result<Published, StoreError>;
+    /// Picks the event's webhooks and writes the event and its deliveries in one durable
+    /// transaction, so a webhook created or disabled meanwhile is either wholly in or out.
+    /// `NotFound` when the event's org does not exist.
+    async fn publish(&self, event: &Event, audience: &Audience) -> Result<Published, StoreError>;
     async fn get_event(&self, org: &OrgId, id: &EventId) -> Result<(Event, Vec<DeliveryId>), StoreError>;
     async fn get_delivery(&self, org: &OrgId, id: &DeliveryId) -> Result<Delivery, StoreError>;
     /// Makes a delivery due now again, for a manual re-send.

@@ -37,6 +37,7 @@ macro_rules! store_suite {
             case!(resend_and_recover_make_deliveries_due);
             case!(resend_during_an_attempt_sends_once_more);
             case!(deleting_webhooks_fails_their_pending_deliveries);
+            case!(subscribers_are_matched_by_type_environment_org_and_owner);
             case!(attempt_history_filters_and_searches);
         }
     };

@@ -44,9 +44,7 @@ pub async fn upsert(state: &AppState, input: EventTypeInput) -> ApiResult<EventT
         created_at: chrono::Utc::now(),
     };
     state.store.upsert_event_type(&et).await?;
-    if let Ok(mut cache) = state.schemas.lock() {
-        cache.remove(&et.name);
-    }
+    state.catalog.remove(&et.name);
     Ok(et)
 }
 

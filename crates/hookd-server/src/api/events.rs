@@ -1,15 +1,13 @@
-use std::sync::Arc;
-
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use hookd_core::model::{Delivery, DeliveryState, Environment, Event, Trigger, Webhook};
-use hookd_core::schema::{PayloadSchema, SchemaError};
-use hookd_core::visibility::{may_view, valid_entry};
+use hookd_core::model::{DeliveryState, Environment, Event, Webhook};
+use hookd_core::schema::SchemaError;
+use hookd_core::visibility::valid_entry;
 use hookd_core::{DeliveryId, EventId, OrgId};
 use hookd_delivery::Metrics;
-use hookd_store::{Published, StoreError};
+use hookd_store::{Audience, Published};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
@@ -57,35 +55,6 @@ struct DeliveryStateView {
     state: DeliveryState,
 }
 
-fn schema_for(state: &AppState, name: &str, schema: &serde_json::Value) -> ApiResult<Arc<PayloadSchema>> {
-    let text = schema.to_string();
-    if let Some((cached_text, compiled)) = state.schemas.lock().ok().and_then(|c| c.get(name).cloned())
-        && cached_text == text
-    {
-        return Ok(compiled);
-    }
-    let compiled = Arc::new(PayloadSchema::compile(schema).map_err(|e| ApiError::Internal(e.to_string()))?);
-    if let Ok(mut c) = state.schemas.lock() {
-        c.insert(name.to_owned(), (text, compiled.clone()));
-    }
-    Ok(compiled)
-}
-
-fn new_delivery(event: &Event, webhook: &Webhook) -> Delivery {
-    Delivery {
-        id: DeliveryId::new(),
-        org_id: event.org_id.clone(),
-        webhook_id: webhook.id.clone(),
-        event_id: event.id.clone(),
-        state: DeliveryState::Pending,
-        attempts: 0,
-        next_attempt_at: Some(event.created_at),
-        next_trigger: Trigger::Auto,
-        created_at: event.created_at,
-        updated_at: event.created_at,
-    }
-}
-
 async fn publish(
     State(state): State<AppState>,
     caller: Caller,
@@ -108,19 +77,14 @@ async fn publish(
     if input.payload.get().len() > state.config.max_payload_bytes {
         return Err(ApiError::TooLarge(state.config.max_payload_bytes));
     }
-    let event_type = match state.store.get_event_type(&input.event_type).await {
-        Ok(t) => t,
-        Err(StoreError::NotFound) => {
-            return Err(ApiError::invalid("type", format!("`{}` is not in the event-type catalog", input.event_type)));
-        }
-        Err(e) => return Err(e.into()),
+    let Some(entry) = state.catalog_entry(&input.event_type).await? else {
+        return Err(ApiError::invalid("type", format!("`{}` is not in the event-type catalog", input.event_type)));
     };
-    if let Some(schema) = &event_type.schema {
+    if let Some(schema) = &entry.schema {
+        let event_type = &entry.event_type;
         let payload: serde_json::Value =
             serde_json::from_str(input.payload.get()).map_err(|e| ApiError::invalid("payload", e.to_string()))?;
-        if let Err(SchemaError::Violation { path, message }) =
-            schema_for(&state, &event_type.name, schema)?.check(&payload)
-        {
+        if let Err(SchemaError::Violation { path, message }) = schema.check(&payload) {
             return Err(ApiError::invalid(
                 format!("payload{path}"),
                 format!("breaks the schema of {}: {message}", event_type.name),
@@ -139,51 +103,32 @@ async fn publish(
             ));
         }
     }
-    let org = state.store.get_org(&org_id).await.map_err(not_found("organization"))?;
-    let environment = input.environment.unwrap_or_default();
     let now = chrono::Utc::now();
     let event = Event {
         id: EventId::new(),
-        org_id: org_id.clone(),
+        org_id,
         event_type: input.event_type,
         payload: input.payload.get().to_owned(),
         resource_url: input.resource_url,
-        environment,
+        environment: input.environment.unwrap_or_default(),
         visible_to,
         occurred_at: input.occurred_at.unwrap_or(now),
         created_at: now,
         idempotency_key,
     };
-    let candidates = state.store.webhooks_for_event(&org, &event.event_type, environment).await?;
-    let deliveries: Vec<Delivery> = candidates
-        .iter()
-        .filter(|(_, owner)| match owner {
-            Some(m) => may_view(m, &event.visible_to),
-            // A webhook without an owner only sees events visible to everyone.
-            None => event.visible_to.is_empty(),
-        })
-        .map(|(w, _)| new_delivery(&event, w))
-        .collect();
-    accept(&state, event, deliveries).await
+    let published = state.store.publish(&event, &Audience::Subscribers).await.map_err(not_found("organization"))?;
+    Ok((StatusCode::ACCEPTED, Json(accepted(&state, published))))
 }
 
-async fn accept(state: &AppState, event: Event, deliveries: Vec<Delivery>) -> ApiResult<(StatusCode, Json<Accepted>)> {
-    match state.store.publish(&event, &deliveries).await? {
-        Published::New => {
-            Metrics::add(&state.metrics.events_published, 1);
-            Metrics::add(&state.metrics.deliveries_created, deliveries.len() as u64);
-            if !deliveries.is_empty() {
-                state.wake.notify_one();
-            }
-            Ok((
-                StatusCode::ACCEPTED,
-                Json(Accepted { id: event.id, deliveries: deliveries.into_iter().map(|d| d.id).collect() }),
-            ))
-        }
-        Published::Existing { event, deliveries } => {
-            Ok((StatusCode::ACCEPTED, Json(Accepted { id: event.id, deliveries })))
+fn accepted(state: &AppState, p: Published) -> Accepted {
+    if !p.replayed {
+        Metrics::add(&state.metrics.events_published, 1);
+        Metrics::add(&state.metrics.deliveries_created, p.deliveries.len() as u64);
+        if !p.deliveries.is_empty() {
+            state.wake.notify_one();
         }
     }
+    Accepted { id: p.event_id, deliveries: p.deliveries }
 }
 
 /// Publishes an event to one webhook only (the `test` action).
@@ -206,8 +151,9 @@ pub async fn publish_to(
         created_at: now,
         idempotency_key: None,
     };
-    let delivery = new_delivery(&event, webhook);
-    Ok(accept(state, event, vec![delivery]).await?.1.0)
+    let published =
+        state.store.publish(&event, &Audience::Webhook(webhook.id.clone())).await.map_err(not_found("webhook"))?;
+    Ok(accepted(state, published))
 }
 
 async fn get_one(

@@ -100,6 +100,8 @@ async fn revoke(
     caller.check_admin(&org)?;
     let id = path_id("token", &id, TokenId::parse)?;
     state.store.delete_token(&org, &id).await.map_err(not_found("access token"))?;
+    // Cached entries are keyed by hash, which we no longer know: drop them all (revocation is rare).
+    state.tokens.clear();
     Ok(StatusCode::NO_CONTENT)
 }
 

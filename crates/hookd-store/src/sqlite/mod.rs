@@ -7,9 +7,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use hookd_core::model::{
-    AccessToken, Attempt, Delivery, DeliveryState, Environment, Event, EventType, Member, Org, Webhook,
-};
+use hookd_core::model::{AccessToken, Attempt, Delivery, DeliveryState, Event, EventType, Member, Org, Webhook};
+use hookd_core::visibility::may_view;
 use hookd_core::{AttemptId, DeliveryId, EventId, MemberId, OrgId, TokenId, WebhookId};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
@@ -17,8 +16,8 @@ use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use self::conn::{Db, map_err};
 use self::rows::{ms, to_json};
 use crate::{
-    AttemptFilter, AttemptRecord, AttemptSort, Backlog, Claim, Cursor, Order, Outcome, Page, PageRequest, Published,
-    Store, StoreError, Timestamp, WebhookSort,
+    AttemptFilter, AttemptRecord, AttemptSort, Audience, Backlog, Claim, Cursor, Order, Outcome, Page, PageRequest,
+    Published, Store, StoreError, Timestamp, WebhookSort,
 };
 
 pub struct SqliteStore {
@@ -636,95 +635,9 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn webhooks_for_event(
-        &self,
-        org: &Org,
-        event_type: &str,
-        env: Environment,
-    ) -> Result<Vec<(Webhook, Option<Member>)>, StoreError> {
-        let (org_id, parent, event_type) =
-            (org.id.to_string(), org.parent_id.as_ref().map(|p| p.to_string()), event_type.to_owned());
-        self.db
-            .read(move |c| {
-                let sql = format!(
-                    "SELECT {cols}, m.id AS m_id FROM webhook_event_types t
-                     JOIN webhooks w ON w.id = t.webhook_id
-                     LEFT JOIN members m ON m.id = w.owner_id AND m.org_id = w.org_id
-                     WHERE t.event_type = ?2 AND w.enabled = 1 AND w.environment = ?3
-                       AND (t.org_id = ?1 OR (t.org_id = ?4 AND w.include_child_orgs = 1))",
-                    cols = rows::WEBHOOK_COLS
-                );
-                let found = query_all(
-                    c,
-                    &sql,
-                    vec![
-                        Value::Text(org_id),
-                        Value::Text(event_type),
-                        Value::Text(env.as_str().into()),
-                        parent.map(Value::Text).unwrap_or(Value::Null),
-                    ],
-                    |r| Ok((rows::webhook(r)?, r.get::<_, Option<String>>("m_id")?)),
-                )?;
-                let mut out = Vec::with_capacity(found.len());
-                for (w, owner) in found {
-                    let member = match owner {
-                        Some(id) => Some(
-                            c.prepare_cached(&format!("SELECT {} FROM members WHERE id = ?1", rows::MEMBER_COLS))
-                                .map_err(map_err)?
-                                .query_row([id], rows::member)
-                                .map_err(map_err)?,
-                        ),
-                        None => None,
-                    };
-                    out.push((w, member));
-                }
-                Ok(out)
-            })
-            .await
-    }
-
-    async fn publish(&self, e: &Event, deliveries: &[Delivery]) -> Result<Published, StoreError> {
-        let (e, deliveries) = (e.clone(), deliveries.to_vec());
-        self.db
-            .write(move |c| {
-                if let Some(key) = &e.idempotency_key {
-                    let existing = c
-                        .prepare_cached(&format!("SELECT {} FROM events e WHERE e.org_id = ?1 AND e.idempotency_key = ?2", rows::EVENT_COLS))
-                        .map_err(map_err)?
-                        .query_row([e.org_id.as_str(), key], rows::event)
-                        .optional()
-                        .map_err(map_err)?;
-                    if let Some(event) = existing {
-                        let deliveries = deliveries_of_event(c, event.id.as_str())?;
-                        return Ok(Published::Existing { event: Box::new(event), deliveries });
-                    }
-                }
-                c.prepare_cached(
-                    "INSERT INTO events (id, org_id, event_type, payload, resource_url, environment, visible_to, occurred_at, created_at, idempotency_key)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                )
-                .map_err(map_err)?
-                .execute(params![
-                    e.id.as_str(), e.org_id.as_str(), e.event_type, e.payload, e.resource_url, e.environment.as_str(),
-                    to_json(&e.visible_to), ms(&e.occurred_at), ms(&e.created_at), e.idempotency_key
-                ])
-                .map_err(map_err)?;
-                let mut stmt = c
-                    .prepare_cached(
-                        "INSERT INTO deliveries (id, org_id, webhook_id, event_id, state, attempts, next_attempt_at, next_trigger, ordered, created_at, updated_at)
-                         SELECT ?1, ?2, ?3, ?4, 'pending', 0, ?5, 'auto', json_extract(options, '$.ordered'), ?6, ?6 FROM webhooks WHERE id = ?3",
-                    )
-                    .map_err(map_err)?;
-                for d in &deliveries {
-                    stmt.execute(params![
-                        d.id.as_str(), d.org_id.as_str(), d.webhook_id.as_str(), d.event_id.as_str(),
-                        d.next_attempt_at.as_ref().map(ms), ms(&d.created_at)
-                    ])
-                    .map_err(map_err)?;
-                }
-                Ok(Published::New)
-            })
-            .await
+    async fn publish(&self, e: &Event, audience: &Audience) -> Result<Published, StoreError> {
+        let (e, audience) = (e.clone(), audience.clone());
+        self.db.write(move |c| publish_in(c, &e, &audience)).await
     }
 
     async fn get_event(&self, org: &OrgId, id: &EventId) -> Result<(Event, Vec<DeliveryId>), StoreError> {
@@ -1021,6 +934,95 @@ impl Store for SqliteStore {
             })
             .await
     }
+}
+
+/// Candidate webhooks for an event, with their owners (if any).
+fn subscribers(c: &Connection, e: &Event, parent: Option<&str>) -> Result<Vec<(Webhook, Option<Member>)>, StoreError> {
+    let sql = format!(
+        "SELECT {cols}, {member_cols} FROM webhook_event_types t
+         JOIN webhooks w ON w.id = t.webhook_id
+         LEFT JOIN members m ON m.id = w.owner_id AND m.org_id = w.org_id
+         WHERE t.event_type = ?2 AND w.enabled = 1 AND w.environment = ?3
+           AND (t.org_id = ?1 OR (t.org_id = ?4 AND w.include_child_orgs = 1))",
+        cols = rows::WEBHOOK_COLS,
+        member_cols = rows::OWNER_COLS,
+    );
+    query_all(
+        c,
+        &sql,
+        vec![
+            Value::Text(e.org_id.to_string()),
+            Value::Text(e.event_type.clone()),
+            Value::Text(e.environment.as_str().into()),
+            parent.map(|p| Value::Text(p.to_owned())).unwrap_or(Value::Null),
+        ],
+        |r| Ok((rows::webhook(r)?, rows::owner(r)?)),
+    )
+}
+
+fn publish_in(c: &Connection, e: &Event, audience: &Audience) -> Result<Published, StoreError> {
+    if let Some(key) = &e.idempotency_key {
+        let existing: Option<String> = c
+            .prepare_cached("SELECT id FROM events WHERE org_id = ?1 AND idempotency_key = ?2")
+            .map_err(map_err)?
+            .query_row([e.org_id.as_str(), key], |r| r.get(0))
+            .optional()
+            .map_err(map_err)?;
+        if let Some(id) = existing {
+            let event_id = EventId::parse(&id).map_err(|err| StoreError::Other(err.to_string()))?;
+            return Ok(Published { deliveries: deliveries_of_event(c, &id)?, event_id, replayed: true });
+        }
+    }
+    let parent: Option<String> = c
+        .prepare_cached("SELECT parent_id FROM orgs WHERE id = ?1")
+        .map_err(map_err)?
+        .query_row([e.org_id.as_str()], |r| r.get(0))
+        .map_err(map_err)?;
+    let targets: Vec<Webhook> = match audience {
+        Audience::Subscribers => subscribers(c, e, parent.as_deref())?
+            .into_iter()
+            .filter(|(_, owner)| match owner {
+                Some(m) => may_view(m, &e.visible_to),
+                // A webhook without an owner sees only what is visible to everyone.
+                None => e.visible_to.is_empty(),
+            })
+            .map(|(w, _)| w)
+            .collect(),
+        Audience::Webhook(id) => vec![get_webhook_in(c, e.org_id.as_str(), id.as_str())?],
+    };
+    c.prepare_cached(
+        "INSERT INTO events (id, org_id, event_type, payload, resource_url, environment, visible_to, occurred_at, created_at, idempotency_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )
+    .map_err(map_err)?
+    .execute(params![
+        e.id.as_str(),
+        e.org_id.as_str(),
+        e.event_type,
+        e.payload,
+        e.resource_url,
+        e.environment.as_str(),
+        to_json(&e.visible_to),
+        ms(&e.occurred_at),
+        ms(&e.created_at),
+        e.idempotency_key
+    ])
+    .map_err(map_err)?;
+    let mut stmt = c
+        .prepare_cached(
+            "INSERT INTO deliveries (id, org_id, webhook_id, event_id, state, attempts, next_attempt_at, next_trigger, ordered, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, 'pending', 0, ?5, 'auto', ?6, ?5, ?5)",
+        )
+        .map_err(map_err)?;
+    let now = ms(&e.created_at);
+    let mut deliveries = Vec::with_capacity(targets.len());
+    for w in &targets {
+        let id = DeliveryId::new();
+        stmt.execute(params![id.as_str(), e.org_id.as_str(), w.id.as_str(), e.id.as_str(), now, w.options.ordered])
+            .map_err(map_err)?;
+        deliveries.push(id);
+    }
+    Ok(Published { event_id: e.id.clone(), deliveries, replayed: false })
 }
 
 fn insert_attempt(c: &Connection, a: &Attempt) -> Result<(), StoreError> {

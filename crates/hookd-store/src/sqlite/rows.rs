@@ -83,6 +83,29 @@ pub(crate) fn member(row: &Row) -> rusqlite::Result<Member> {
     })
 }
 
+/// A webhook owner's columns, aliased so they sit beside a webhook's in one row.
+pub(crate) const OWNER_COLS: &str = "m.id AS m_id, m.org_id AS m_org_id, m.name AS m_name, m.email AS m_email, \
+    m.phone AS m_phone, m.role AS m_role, m.groups AS m_groups, m.external_id AS m_external_id, m.status AS m_status, \
+    m.created_at AS m_created_at";
+
+pub(crate) fn owner(row: &Row) -> rusqlite::Result<Option<Member>> {
+    if row.get::<_, Option<String>>("m_id")?.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(Member {
+        id: id(row, "m_id", hookd_core::MemberId::parse)?,
+        org_id: id(row, "m_org_id", hookd_core::OrgId::parse)?,
+        name: row.get("m_name")?,
+        email: row.get("m_email")?,
+        phone: row.get("m_phone")?,
+        role: enum_col(row, "m_role", Role::parse)?,
+        groups: json(row.get("m_groups")?),
+        external_id: row.get("m_external_id")?,
+        status: enum_col(row, "m_status", MemberStatus::parse)?,
+        created_at: ts(row.get("m_created_at")?),
+    }))
+}
+
 pub(crate) const TOKEN_COLS: &str = "id, org_id, name, role, created_at, last_used_at";
 
 pub(crate) fn token(row: &Row) -> rusqlite::Result<AccessToken> {

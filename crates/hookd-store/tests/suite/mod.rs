@@ -5,7 +5,7 @@ use std::time::Duration;
 use chrono::Utc;
 use hookd_core::model::*;
 use hookd_core::secret::SealedSecret;
-use hookd_core::{AttemptId, DeliveryId, EventId, MemberId, OrgId, TokenId, WebhookId};
+use hookd_core::{AttemptId, EventId, MemberId, OrgId, TokenId, WebhookId};
 use hookd_store::*;
 
 async fn org(s: &dyn Store, parent: Option<&OrgId>) -> Org {
@@ -60,26 +60,12 @@ fn event(org: &OrgId, key: Option<&str>) -> Event {
     }
 }
 
-fn delivery(e: &Event, w: &Webhook) -> Delivery {
-    Delivery {
-        id: DeliveryId::new(),
-        org_id: e.org_id.clone(),
-        webhook_id: w.id.clone(),
-        event_id: e.id.clone(),
-        state: DeliveryState::Pending,
-        attempts: 0,
-        next_attempt_at: Some(e.created_at),
-        next_trigger: Trigger::Auto,
-        created_at: e.created_at,
-        updated_at: e.created_at,
-    }
-}
-
+/// Publishes one event to exactly `w` and returns its delivery as stored.
 async fn publish_one(s: &dyn Store, w: &Webhook) -> Delivery {
     let e = event(&w.org_id, None);
-    let d = delivery(&e, w);
-    s.publish(&e, std::slice::from_ref(&d)).await.unwrap();
-    d
+    let p = s.publish(&e, &Audience::Webhook(w.id.clone())).await.unwrap();
+    assert_eq!(p.deliveries.len(), 1);
+    s.get_delivery(&w.org_id, &p.deliveries[0]).await.unwrap()
 }
 
 fn attempt(d: &Delivery, status: u16, url: &str) -> Attempt {
@@ -220,19 +206,17 @@ pub async fn publish_is_idempotent_by_key(s: &dyn Store) {
     let w = webhook(&a.id, "w", false);
     s.create_webhook(&w).await.unwrap();
     let e = event(&a.id, Some("k1"));
-    let d = delivery(&e, &w);
-    assert!(matches!(s.publish(&e, std::slice::from_ref(&d)).await.unwrap(), Published::New));
-    let again = event(&a.id, Some("k1"));
-    match s.publish(&again, &[delivery(&again, &w)]).await.unwrap() {
-        Published::Existing { event, deliveries } => {
-            assert_eq!(event.id, e.id);
-            assert_eq!(deliveries, vec![d.id.clone()]);
-        }
-        Published::New => panic!("a repeated key must not create a second event"),
-    }
+    let first = s.publish(&e, &Audience::Subscribers).await.unwrap();
+    assert!(!first.replayed);
+    assert_eq!(first.deliveries.len(), 1);
+    let again = s.publish(&event(&a.id, Some("k1")), &Audience::Subscribers).await.unwrap();
+    assert!(again.replayed, "a repeated key must not create a second event");
+    assert_eq!((&again.event_id, &again.deliveries), (&e.id, &first.deliveries));
     // The same key in another org is another event.
     let b = org(s, None).await;
-    assert!(matches!(s.publish(&event(&b.id, Some("k1")), &[]).await.unwrap(), Published::New));
+    assert!(!s.publish(&event(&b.id, Some("k1")), &Audience::Subscribers).await.unwrap().replayed);
+    let missing = Event { org_id: OrgId::new(), ..event(&a.id, None) };
+    assert!(matches!(s.publish(&missing, &Audience::Subscribers).await, Err(StoreError::NotFound)));
     let (got, dl) = s.get_event(&a.id, &e.id).await.unwrap();
     assert_eq!((got.payload.as_str(), dl.len()), (r#"{"id":1}"#, 1));
     assert!(matches!(s.get_event(&b.id, &e.id).await, Err(StoreError::NotFound)));
@@ -290,10 +274,8 @@ pub async fn recorded_outcomes_move_deliveries(s: &dyn Store) {
     assert!(!wh.status.enabled);
     assert_eq!(wh.status.reason.as_deref(), Some("410 Gone"));
     assert!(wh.last_triggered_at.is_some());
-    assert!(
-        s.webhooks_for_event(&a, "user.created", Environment::Live).await.unwrap().is_empty(),
-        "disabled webhooks get nothing"
-    );
+    let p = s.publish(&event(&a.id, None), &Audience::Subscribers).await.unwrap();
+    assert!(p.deliveries.is_empty(), "disabled webhooks get nothing");
 }
 
 pub async fn ordered_webhooks_claim_only_their_oldest_delivery(s: &dyn Store) {
@@ -361,6 +343,53 @@ pub async fn resend_and_recover_make_deliveries_due(s: &dyn Store) {
     let r = s.resend_delivery(&a.id, &d.id).await.unwrap();
     assert_eq!((r.state, r.next_trigger), (DeliveryState::Pending, Trigger::Manual));
     assert_eq!(s.claim_due("n", LONG, 10).await.unwrap().len(), 1);
+}
+
+pub async fn subscribers_are_matched_by_type_environment_org_and_owner(s: &dyn Store) {
+    let parent = org(s, None).await;
+    let child = org(s, Some(&parent.id)).await;
+    let owner = Member {
+        id: MemberId::new(),
+        org_id: child.id.clone(),
+        name: "Al".into(),
+        email: "al@example.com".into(),
+        phone: None,
+        role: Role::Member,
+        groups: vec!["sales".into()],
+        external_id: None,
+        status: MemberStatus::Active,
+        created_at: Utc::now(),
+    };
+    s.create_member(&owner).await.unwrap();
+    let plain = webhook(&child.id, "plain", false);
+    let owned = Webhook { owner_id: Some(owner.id.clone()), ..webhook(&child.id, "owned", false) };
+    let other_type = Webhook { event_types: vec!["user.deleted".into()], ..webhook(&child.id, "other", false) };
+    let test_env = Webhook { environment: Environment::Test, ..webhook(&child.id, "test", false) };
+    let parent_all = Webhook { include_child_orgs: true, ..webhook(&parent.id, "parent-all", false) };
+    let parent_own = webhook(&parent.id, "parent-own", false);
+    for w in [&plain, &owned, &other_type, &test_env, &parent_all, &parent_own] {
+        s.create_webhook(w).await.unwrap();
+    }
+    async fn names(s: &dyn Store, child: &OrgId, parent: &OrgId, p: Published) -> Vec<String> {
+        let mut names = vec![];
+        for d in p.deliveries {
+            let d = s.get_delivery(child, &d).await.unwrap();
+            let w = match s.get_webhook(child, &d.webhook_id).await {
+                Ok(w) => w,
+                Err(_) => s.get_webhook(parent, &d.webhook_id).await.unwrap(),
+            };
+            names.push(w.name);
+        }
+        names.sort();
+        names
+    }
+    let (c, p) = (&child.id, &parent.id);
+    let everyone = s.publish(&event(c, None), &Audience::Subscribers).await.unwrap();
+    assert_eq!(names(s, c, p, everyone).await, vec!["owned", "parent-all", "plain"]);
+    let sales = Event { visible_to: vec!["group:sales".into()], ..event(c, None) };
+    assert_eq!(names(s, c, p, s.publish(&sales, &Audience::Subscribers).await.unwrap()).await, vec!["owned"]);
+    let test = Event { environment: Environment::Test, ..event(c, None) };
+    assert_eq!(names(s, c, p, s.publish(&test, &Audience::Subscribers).await.unwrap()).await, vec!["test"]);
 }
 
 pub async fn deleting_webhooks_fails_their_pending_deliveries(s: &dyn Store) {
