@@ -6,6 +6,7 @@
 pub mod envelope;
 pub mod id;
 pub mod model;
+pub mod operational;
 pub mod retry;
 pub mod schema;
 pub mod secret;

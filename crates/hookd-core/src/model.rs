@@ -300,6 +300,10 @@ pub struct Webhook {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub last_triggered_at: Option<DateTime<Utc>>,
+    /// When the current streak of failures began (reset by any success); kept by the store.
+    pub failing_since: Option<DateTime<Utc>>,
+    /// Deliveries that failed for good during the current streak; kept by the store.
+    pub failed_deliveries: u32,
 }
 
 #[derive(Debug, Clone)]

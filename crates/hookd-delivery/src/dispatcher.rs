@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use hookd_core::envelope::{self, WebhookRef};
 use hookd_core::model::{Attempt, AttemptError, AttemptErrorKind, AuthMethod, Trigger, Webhook, WebhookAuth};
+use hookd_core::operational::DisablePolicy;
 use hookd_core::retry::RetryPolicy;
 use hookd_core::secret::MasterKey;
 use hookd_core::signing::SigningSecret;
@@ -29,6 +30,8 @@ pub struct DispatchConfig {
     pub retry: RetryPolicy,
     /// Longest sleep between looks at the queue when nothing wakes us.
     pub poll: Duration,
+    /// When a webhook that keeps failing is disabled.
+    pub disable: DisablePolicy,
 }
 
 pub struct Dispatcher {
@@ -197,7 +200,14 @@ impl Dispatcher {
             }
             None => {
                 Metrics::add(&self.metrics.deliveries_failed, group.len() as u64);
-                records_for(Some(&attempt), Outcome::Failed, None)
+                // The claim's copy of the streak is a moment old; one more failure is this one.
+                let failed = webhook.failed_deliveries + group.len() as u32;
+                let since = webhook.failing_since.or(Some(sent_at));
+                let disable = self.config.disable.should_disable(since, failed, chrono::Utc::now()).then(|| {
+                    Metrics::add(&self.metrics.webhooks_disabled, 1);
+                    self.config.disable.reason(failed)
+                });
+                records_for(Some(&attempt), Outcome::Failed, disable)
             }
         }
     }

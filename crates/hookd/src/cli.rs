@@ -92,6 +92,12 @@ pub struct Settings {
     /// Most requests in flight at once (default 256).
     #[arg(long, env = "HOOKD_CONCURRENCY")]
     pub concurrency: Option<usize>,
+    /// Disable a webhook whose deliveries all failed for this long (default 3d)...
+    #[arg(long, env = "HOOKD_DISABLE_AFTER")]
+    pub disable_after: Option<String>,
+    /// ...and at least this many of them (default 10).
+    #[arg(long, env = "HOOKD_DISABLE_MIN_FAILURES")]
+    pub disable_min_failures: Option<u32>,
     /// Largest accepted event payload in bytes (default 1048576).
     #[arg(long, env = "HOOKD_MAX_PAYLOAD_BYTES")]
     pub max_payload_bytes: Option<usize>,

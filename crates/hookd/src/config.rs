@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
+use hookd_core::operational::DisablePolicy;
 use hookd_core::retry::{RetryPolicy, parse_duration};
 use serde::Deserialize;
 
@@ -24,6 +25,8 @@ struct FileSettings {
     lease: Option<String>,
     concurrency: Option<usize>,
     max_payload_bytes: Option<usize>,
+    disable_after: Option<String>,
+    disable_min_failures: Option<u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -39,6 +42,7 @@ pub struct Config {
     pub lease: Duration,
     pub concurrency: usize,
     pub max_payload_bytes: usize,
+    pub disable: DisablePolicy,
 }
 
 impl Config {
@@ -81,7 +85,15 @@ impl Config {
         if max_payload_bytes < 1024 {
             bail!("HOOKD_MAX_PAYLOAD_BYTES must be at least 1024");
         }
+        let mut disable = DisablePolicy::default();
+        if let Some(text) = s.disable_after.clone().or(f.disable_after) {
+            disable.window = parse_duration(&text).context("HOOKD_DISABLE_AFTER")?;
+        }
+        if let Some(n) = s.disable_min_failures.or(f.disable_min_failures) {
+            disable.min_failures = n.max(1);
+        }
         Ok(Self {
+            disable,
             sqlite_path,
             listen: s.listen.clone().or(f.listen).unwrap_or_else(|| "127.0.0.1:8080".into()),
             public_url: s.public_url.clone().or(f.public_url),

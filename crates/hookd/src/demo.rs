@@ -132,6 +132,24 @@ fn catalog() -> Vec<(&'static str, &'static str, &'static str, serde_json::Value
     ]
 }
 
+/// hookd's own events (`webhook.disabled`, `webhook.enabled`), in every catalog.
+pub async fn seed_operational(state: &AppState) -> Result<()> {
+    for (name, description, example) in hookd_core::operational::catalog() {
+        if state.store.get_event_type(name).await.is_ok() {
+            continue;
+        }
+        let input = EventTypeInput {
+            name: name.into(),
+            group: Some(hookd_core::operational::GROUP.into()),
+            description: Some(description.into()),
+            schema: None,
+            example: Some(example),
+        };
+        upsert(state, input).await.map_err(|e| anyhow::anyhow!("seeding {name}: {e}"))?;
+    }
+    Ok(())
+}
+
 pub async fn seed(state: &AppState) -> Result<()> {
     for (name, group, description, example) in catalog() {
         upsert(

@@ -99,6 +99,7 @@ pub async fn serve(config: Config, demo: bool) -> Result<()> {
             public_url: public_url.clone(),
         },
     );
+    crate::demo::seed_operational(&state).await?;
     if demo {
         crate::demo::seed(&state).await?;
     }
@@ -113,6 +114,7 @@ pub async fn serve(config: Config, demo: bool) -> Result<()> {
             concurrency: config.concurrency,
             retry: config.retry.clone(),
             poll: Duration::from_secs(1),
+            disable: config.disable,
         },
         wake,
         metrics,

@@ -3,9 +3,10 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use hookd_core::model::{AuthMethod, Environment, Webhook, WebhookAuth, WebhookOptions, WebhookStatus};
+use hookd_core::operational;
 use hookd_core::signing::SigningSecret;
 use hookd_core::{MemberId, OrgId, WebhookId, validation};
-use hookd_store::{StoreError, WebhookSort};
+use hookd_store::{Audience, StoreError, WebhookSort};
 use serde::{Deserialize, Serialize};
 
 use super::List;
@@ -313,6 +314,8 @@ async fn create(
         created_at: now,
         updated_at: now,
         last_triggered_at: None,
+        failing_since: None,
+        failed_deliveries: 0,
     };
     apply(&state, &caller, &mut w, input, true).await?;
     state.store.create_webhook(&w).await?;
@@ -339,8 +342,16 @@ async fn patch(
     let org = org_of(&caller, &org, true)?;
     let id = path_id("webhook", &id, WebhookId::parse)?;
     let mut w = state.store.get_webhook(&org, &id).await.map_err(not_found("webhook"))?;
+    let was_enabled = w.status.enabled;
     apply(&state, &caller, &mut w, input, false).await?;
     state.store.update_webhook(&w).await.map_err(not_found("webhook"))?;
+    if w.status.enabled != was_enabled {
+        let kind = if w.status.enabled { operational::WEBHOOK_ENABLED } else { operational::WEBHOOK_DISABLED };
+        let published = state.store.publish(&operational::event(&w, kind), &Audience::Subscribers).await?;
+        if !published.deliveries.is_empty() {
+            state.wake.notify_one();
+        }
+    }
     Ok(Json(view(&state, w, None)?))
 }
 

@@ -10,7 +10,10 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::StoreError;
 
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/sqlite/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../../migrations/sqlite/0001_init.sql")),
+    (2, include_str!("../../migrations/sqlite/0002_failure_streak.sql")),
+];
 /// Writes queued together share one transaction and one fsync, up to this many.
 const MAX_GROUP: usize = 1024;
 

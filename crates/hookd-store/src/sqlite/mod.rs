@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use hookd_core::model::{AccessToken, Attempt, Delivery, DeliveryState, Event, EventType, Member, Org, Webhook};
+use hookd_core::operational;
 use hookd_core::visibility::may_view;
 use hookd_core::{AttemptId, DeliveryId, EventId, MemberId, OrgId, TokenId, WebhookId};
 use rusqlite::types::Value;
@@ -774,10 +775,21 @@ impl Store for SqliteStore {
                 for r in &records {
                     if let Some(a) = &r.attempt {
                         insert_attempt(c, a)?;
-                        c.prepare_cached("UPDATE webhooks SET last_triggered_at = ?2 WHERE id = ?1")
-                            .map_err(map_err)?
-                            .execute(params![a.webhook_id.as_str(), ms(&a.sent_at)])
-                            .map_err(map_err)?;
+                        // A success ends the failure streak; a failure starts one (or goes on).
+                        let sql = if a.succeeded() {
+                            "UPDATE webhooks SET last_triggered_at = ?2, failing_since = NULL, failed_deliveries = 0 WHERE id = ?1"
+                        } else {
+                            "UPDATE webhooks SET last_triggered_at = ?2, failing_since = COALESCE(failing_since, ?2),
+                               failed_deliveries = failed_deliveries + ?3 WHERE id = ?1"
+                        };
+                        let mut stmt = c.prepare_cached(sql).map_err(map_err)?;
+                        let sent = ms(&a.sent_at);
+                        let failed = (r.outcome == Outcome::Failed) as i64;
+                        if a.succeeded() {
+                            stmt.execute(params![a.webhook_id.as_str(), sent]).map_err(map_err)?;
+                        } else {
+                            stmt.execute(params![a.webhook_id.as_str(), sent, failed]).map_err(map_err)?;
+                        }
                     }
                     let (state, next) = match &r.outcome {
                         Outcome::Succeeded => (DeliveryState::Succeeded, None),
@@ -801,12 +813,17 @@ impl Store for SqliteStore {
                     ])
                     .map_err(map_err)?;
                     if let Some(reason) = &r.disable_webhook {
-                        c.execute(
-                            "UPDATE webhooks SET enabled = 0, status_reason = ?3, status_changed_at = ?4, status_changed_by = 'hookd'
-                             WHERE id = ?1 AND org_id = ?2 AND enabled = 1",
-                            params![r.webhook_id.as_str(), r.org_id.as_str(), reason, now],
-                        )
-                        .map_err(map_err)?;
+                        let changed = c
+                            .execute(
+                                "UPDATE webhooks SET enabled = 0, status_reason = ?3, status_changed_at = ?4, status_changed_by = 'hookd'
+                                 WHERE id = ?1 AND org_id = ?2 AND enabled = 1",
+                                params![r.webhook_id.as_str(), r.org_id.as_str(), reason, now],
+                            )
+                            .map_err(map_err)?;
+                        if changed > 0 {
+                            let w = get_webhook_in(c, r.org_id.as_str(), r.webhook_id.as_str())?;
+                            publish_in(c, &operational::event(&w, operational::WEBHOOK_DISABLED), &Audience::Subscribers)?;
+                        }
                     }
                 }
                 Ok(())

@@ -136,7 +136,7 @@ pub(crate) fn event_type(row: &Row) -> rusqlite::Result<EventType> {
 pub(crate) const WEBHOOK_COLS: &str = "w.id, w.org_id, w.name, w.url, w.description, w.event_types, w.environment, \
     w.owner_id, w.include_child_orgs, w.options, w.signing_enabled, w.signing_secret, w.previous_secret, \
     w.previous_until, w.auth, w.enabled, w.status_reason, w.status_changed_at, w.status_changed_by, w.created_at, \
-    w.updated_at, w.last_triggered_at";
+    w.updated_at, w.last_triggered_at, w.failing_since, w.failed_deliveries";
 
 pub(crate) fn webhook(row: &Row) -> rusqlite::Result<Webhook> {
     let previous: Option<Vec<u8>> = row.get("previous_secret")?;
@@ -165,6 +165,8 @@ pub(crate) fn webhook(row: &Row) -> rusqlite::Result<Webhook> {
         created_at: ts(row.get("created_at")?),
         updated_at: ts(row.get("updated_at")?),
         last_triggered_at: row.get::<_, Option<i64>>("last_triggered_at")?.map(ts),
+        failing_since: row.get::<_, Option<i64>>("failing_since")?.map(ts),
+        failed_deliveries: row.get("failed_deliveries")?,
     })
 }
 

@@ -41,6 +41,8 @@ fn webhook(org: &OrgId, name: &str, ordered: bool) -> Webhook {
         created_at: now,
         updated_at: now,
         last_triggered_at: None,
+        failing_since: None,
+        failed_deliveries: 0,
     }
 }
 

@@ -374,3 +374,45 @@ async fn retry_after_is_honoured() {
         started.elapsed()
     );
 }
+
+#[tokio::test]
+async fn webhooks_failing_too_long_are_disabled_and_the_org_is_told() {
+    let app = TestApp::spawn_with(crate::support::Options {
+        retry_schedule: "",
+        extra_env: vec![("HOOKD_DISABLE_AFTER", "0s".into()), ("HOOKD_DISABLE_MIN_FAILURES", "2".into())],
+        ..Default::default()
+    })
+    .await;
+    let mut rx = Receiver::start().await;
+    rx.plan(&[500, 500]);
+    let org = app.org().await;
+    let failing = app
+        .create_webhook(
+            &org,
+            json!({"name": "flaky", "url": format!("http://{}/flaky", rx.addr), "event_types": ["user.created"]}),
+        )
+        .await;
+    let fid = failing["id"].as_str().unwrap();
+    app.create_webhook(&org, json!({"name": "ops", "url": format!("http://{}/ops", rx.addr), "event_types": ["webhook.disabled", "webhook.enabled"]})).await;
+    app.publish(&org, json!({"type": "user.created", "payload": {"n": 1}})).await;
+    assert_eq!(rx.next().await.path, "/flaky");
+    app.attempts_until(&org, fid, |a| a.len() == 1).await;
+    let (_, still) = app.call("GET", &format!("/orgs/{}/webhooks/{fid}", org.id), &org.token, None).await;
+    assert_eq!(still["enabled"], true, "one failure is not enough");
+    app.publish(&org, json!({"type": "user.created", "payload": {"n": 2}})).await;
+    assert_eq!(rx.next().await.path, "/flaky");
+    let told = rx.next().await;
+    assert_eq!((told.path.as_str(), told.header("x-hookd-event")), ("/ops", "webhook.disabled"));
+    let body = told.json();
+    assert_eq!(body["payload"]["webhook"]["id"], fid);
+    assert!(body["payload"]["reason"].as_str().unwrap().contains("2 failed deliveries"), "{body}");
+    let (_, got) = app.call("GET", &format!("/orgs/{}/webhooks/{fid}", org.id), &org.token, None).await;
+    assert_eq!(got["enabled"], false);
+    let (s, _) = app
+        .call("PATCH", &format!("/orgs/{}/webhooks/{fid}", org.id), &org.token, Some(json!({"enabled": true})))
+        .await;
+    assert_eq!(s, 200);
+    let told = rx.next().await;
+    assert_eq!(told.header("x-hookd-event"), "webhook.enabled");
+    assert_eq!(told.json()["payload"]["enabled"], true);
+}
