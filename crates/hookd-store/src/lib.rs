@@ -7,6 +7,8 @@
 
 mod error;
 mod page;
+mod rows;
+pub mod postgres;
 pub mod sqlite;
 
 use std::time::Duration;

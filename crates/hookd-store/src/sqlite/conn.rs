@@ -36,6 +36,10 @@ pub(crate) fn map_err(e: rusqlite::Error) -> StoreError {
     use rusqlite::ErrorCode;
     match &e {
         rusqlite::Error::QueryReturnedNoRows => StoreError::NotFound,
+        rusqlite::Error::ToSqlConversionFailure(inner) => match inner.downcast_ref::<StoreError>() {
+            Some(store) => store.clone(),
+            None => StoreError::Other(e.to_string()),
+        },
         rusqlite::Error::SqliteFailure(f, msg) => match f.code {
             ErrorCode::ConstraintViolation => {
                 // SQLite names the violated columns only in its message ("UNIQUE constraint
