@@ -7,8 +7,8 @@
 
 mod error;
 mod page;
-mod rows;
 pub mod postgres;
+mod rows;
 pub mod sqlite;
 
 use std::time::Duration;
@@ -138,6 +138,9 @@ pub struct Backlog {
 pub trait Store: Send + Sync + 'static {
     /// `Ok` when the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
+    /// Wakes `wake` whenever another node makes work due. One node alone needs nothing:
+    /// its own API wakes its dispatcher directly.
+    fn watch_for_work(&self, _wake: std::sync::Arc<tokio::sync::Notify>) {}
     async fn get_setting(&self, key: &str) -> Result<Option<String>, StoreError>;
     async fn put_setting(&self, key: &str, value: &str) -> Result<(), StoreError>;
 

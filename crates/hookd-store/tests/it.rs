@@ -5,13 +5,22 @@ mod suite;
 use std::sync::Arc;
 
 use hookd_store::Store;
+use hookd_store::postgres::PostgresStore;
 use hookd_store::sqlite::SqliteStore;
+use hookd_testkit::TempPostgres;
 
 /// A SQLite store in a fresh temp dir, removed when the guard drops.
 async fn temp_sqlite() -> (Arc<dyn Store>, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = SqliteStore::open(&dir.path().join("hookd.db")).await.expect("open sqlite");
     (Arc::new(store), dir)
+}
+
+/// A fresh database on this test process's throwaway PostgreSQL cluster.
+async fn temp_postgres() -> (Arc<dyn Store>, ()) {
+    let url = tokio::task::spawn_blocking(|| TempPostgres::shared().database()).await.expect("cluster");
+    let store = PostgresStore::connect(&url, 4).await.expect("connect postgres");
+    (Arc::new(store), ())
 }
 
 /// Expands every case of the suite into one test per backend, named `backend::case`.
@@ -44,3 +53,4 @@ macro_rules! store_suite {
 }
 
 store_suite!(sqlite => crate::temp_sqlite);
+store_suite!(postgres => crate::temp_postgres);

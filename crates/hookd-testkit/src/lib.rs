@@ -28,7 +28,9 @@ fn pg_bin() -> PathBuf {
         .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path().join("bin")).filter(|p| p.join("initdb").exists()).collect())
         .unwrap_or_default();
     found.sort();
-    found.pop().expect("PostgreSQL server binaries not found: install Debian's `postgresql` package or set HOOKD_PG_BIN")
+    found
+        .pop()
+        .expect("PostgreSQL server binaries not found: install Debian's `postgresql` package or set HOOKD_PG_BIN")
 }
 
 fn free_port() -> u16 {

@@ -1,1 +1,1056 @@
-//! placeholder
+//! The scale-out backend: any number of `hookd serve` nodes share one PostgreSQL. Claims
+//! use `FOR UPDATE SKIP LOCKED` with leases; nodes wake each other with LISTEN/NOTIFY.
+
+mod rows;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use deadpool_postgres::{GenericClient, Pool, PoolConfig, Runtime, Timeouts};
+use hookd_core::model::{AccessToken, Attempt, Delivery, DeliveryState, Event, EventType, Member, Org, Webhook};
+use hookd_core::operational;
+use hookd_core::visibility::may_view;
+use hookd_core::{AttemptId, DeliveryId, EventId, MemberId, OrgId, TokenId, WebhookId};
+use tokio::sync::Notify;
+use tokio_postgres::error::SqlState;
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{AsyncMessage, NoTls};
+
+use crate::rows::{self as r, ms, to_json};
+use crate::{
+    AttemptFilter, AttemptRecord, AttemptSort, Audience, Backlog, Claim, Cursor, Order, Outcome, Page, PageRequest,
+    Published, Store, StoreError, Timestamp, WebhookSort,
+};
+
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/postgres/0001_init.sql"))];
+/// Serializes migrations of nodes that start at once.
+const MIGRATION_LOCK: i64 = 0x686f_6f6b_64; // "hookd"
+const CHANNEL: &str = "hookd_work";
+
+type Param = Box<dyn ToSql + Sync + Send>;
+
+pub struct PostgresStore {
+    pool: Pool,
+    url: String,
+}
+
+/// The URL with its password replaced, for messages.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    match rest.rsplit_once('@') {
+        Some((creds, host)) => match creds.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:****@{host}"),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
+fn map_err(e: tokio_postgres::Error) -> StoreError {
+    if let Some(db) = e.as_db_error() {
+        let code = db.code();
+        if *code == SqlState::UNIQUE_VIOLATION || *code == SqlState::FOREIGN_KEY_VIOLATION {
+            return StoreError::Conflict { constraint: db.constraint().unwrap_or("constraint").to_owned() };
+        }
+        if code.code().starts_with("08") || *code == SqlState::ADMIN_SHUTDOWN || *code == SqlState::CANNOT_CONNECT_NOW {
+            return StoreError::Unavailable(db.to_string());
+        }
+        return StoreError::Other(db.to_string());
+    }
+    if e.is_closed() || std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>()) {
+        return StoreError::Unavailable(e.to_string());
+    }
+    StoreError::Other(e.to_string())
+}
+
+fn pool_err(e: deadpool_postgres::PoolError) -> StoreError {
+    match e {
+        deadpool_postgres::PoolError::Backend(e) => map_err(e),
+        other => StoreError::Unavailable(other.to_string()),
+    }
+}
+
+fn refs(params: &[Param]) -> Vec<&(dyn ToSql + Sync)> {
+    params.iter().map(|p| p.as_ref() as &(dyn ToSql + Sync)).collect()
+}
+
+async fn one<C: GenericClient, T>(
+    c: &C,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+    map: impl Fn(&tokio_postgres::Row) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let stmt = c.prepare_cached(sql).await.map_err(map_err)?;
+    match c.query_opt(&stmt, params).await.map_err(map_err)? {
+        Some(row) => map(&row),
+        None => Err(StoreError::NotFound),
+    }
+}
+
+async fn all<C: GenericClient, T>(
+    c: &C,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+    map: impl Fn(&tokio_postgres::Row) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    let stmt = c.prepare_cached(sql).await.map_err(map_err)?;
+    c.query(&stmt, params).await.map_err(map_err)?.iter().map(map).collect()
+}
+
+async fn exec<C: GenericClient>(c: &C, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64, StoreError> {
+    let stmt = c.prepare_cached(sql).await.map_err(map_err)?;
+    c.execute(&stmt, params).await.map_err(map_err)
+}
+
+fn not_found_if_zero(n: u64) -> Result<(), StoreError> {
+    if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+}
+
+fn like(q: &str) -> String {
+    let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// One keyset listing; see the SQLite backend's twin.
+struct Listing<'a> {
+    from: &'a str,
+    cols: &'a str,
+    id_col: &'a str,
+    sort_expr: &'a str,
+    sort_is_int: bool,
+    search: &'a [&'a str],
+}
+
+impl Listing<'_> {
+    /// `scope` conditions use `{}` where their one parameter goes.
+    fn sql(&self, scope: Vec<(&str, Param)>, extra: &[&str], req: &PageRequest<impl Sized>) -> (String, Vec<Param>) {
+        let mut params: Vec<Param> = Vec::new();
+        let mut conds: Vec<String> = Vec::new();
+        let next = |p: Param, params: &mut Vec<Param>| {
+            params.push(p);
+            format!("${}", params.len())
+        };
+        for (cond, p) in scope {
+            let n = next(p, &mut params);
+            conds.push(cond.replace("{}", &n));
+        }
+        conds.extend(extra.iter().map(|s| s.to_string()));
+        if let Some(q) = req.q.as_deref().filter(|q| !q.is_empty()) {
+            let n = next(Box::new(like(q)), &mut params);
+            let any = self.search.iter().map(|c| format!("{c} ILIKE {n}")).collect::<Vec<_>>().join(" OR ");
+            conds.push(format!("({any})"));
+        }
+        let (cmp, dir) = match req.order {
+            Order::Asc => (">", "ASC"),
+            Order::Desc => ("<", "DESC"),
+        };
+        if let Some(c) = &req.cursor {
+            let key = if self.sort_is_int {
+                next(Box::new(c.key.parse::<i64>().unwrap_or(0)), &mut params)
+            } else {
+                next(Box::new(c.key.clone()), &mut params)
+            };
+            let id = next(Box::new(c.id.clone()), &mut params);
+            let (e, idc) = (self.sort_expr, self.id_col);
+            conds.push(format!("({e} {cmp} {key} OR ({e} = {key} AND {idc} {cmp} {id}))"));
+        }
+        let where_ = if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };
+        // COLLATE "C" makes text order byte order, as in SQLite, so cursors agree with it.
+        let collate = if self.sort_is_int { "" } else { " COLLATE \"C\"" };
+        let sql = format!(
+            "SELECT {cols} FROM {from} {where_} ORDER BY {e}{collate} {dir}, {id} COLLATE \"C\" {dir} LIMIT {n}",
+            cols = self.cols,
+            from = self.from,
+            e = self.sort_expr,
+            id = self.id_col,
+            n = req.limit + 1
+        );
+        (sql, params)
+    }
+}
+
+fn page<T>(mut rows: Vec<T>, limit: usize, key: impl Fn(&T) -> (String, String)) -> Page<T> {
+    let next_cursor = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(|r| {
+            let (key, id) = key(r);
+            Cursor { key, id }.encode()
+        })
+    } else {
+        None
+    };
+    Page { data: rows, next_cursor }
+}
+
+fn webhook_params(w: &Webhook) -> Vec<Param> {
+    vec![
+        Box::new(w.id.to_string()),
+        Box::new(w.org_id.to_string()),
+        Box::new(w.name.clone()),
+        Box::new(w.url.clone()),
+        Box::new(w.description.clone()),
+        Box::new(to_json(&w.event_types)),
+        Box::new(w.environment.as_str().to_owned()),
+        Box::new(w.owner_id.as_ref().map(|o| o.to_string())),
+        Box::new(w.include_child_orgs),
+        Box::new(to_json(&w.options)),
+        Box::new(w.signing_enabled),
+        Box::new(w.signing_secret.0.clone()),
+        Box::new(w.previous_secret.as_ref().map(|(s, _)| s.0.clone())),
+        Box::new(w.previous_secret.as_ref().map(|(_, u)| ms(u))),
+        Box::new(w.auth.0.clone()),
+        Box::new(w.status.enabled),
+        Box::new(w.status.reason.clone()),
+        Box::new(ms(&w.status.changed_at)),
+        Box::new(w.status.changed_by.clone()),
+        Box::new(ms(&w.created_at)),
+        Box::new(ms(&w.updated_at)),
+        Box::new(w.last_triggered_at.as_ref().map(ms)),
+    ]
+}
+
+const WEBHOOK_INSERT: &str = "INSERT INTO webhooks (id, org_id, name, url, description, event_types, environment, \
+    owner_id, include_child_orgs, options, signing_enabled, signing_secret, previous_secret, previous_until, auth, \
+    enabled, status_reason, status_changed_at, status_changed_by, created_at, updated_at, last_triggered_at) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)";
+
+const WEBHOOK_UPDATE: &str = "UPDATE webhooks SET name = $3, url = $4, description = $5, event_types = $6, \
+    environment = $7, owner_id = $8, include_child_orgs = $9, options = $10, signing_enabled = $11, \
+    signing_secret = $12, previous_secret = $13, previous_until = $14, auth = $15, enabled = $16, status_reason = $17, \
+    status_changed_at = $18, status_changed_by = $19, created_at = $20, updated_at = $21, last_triggered_at = $22 \
+    WHERE id = $1 AND org_id = $2";
+
+async fn insert_webhook_types<C: GenericClient>(c: &C, w: &Webhook) -> Result<(), StoreError> {
+    exec(c, "DELETE FROM webhook_event_types WHERE webhook_id = $1", &[&w.id.as_str()]).await?;
+    for t in &w.event_types {
+        exec(
+            c,
+            "INSERT INTO webhook_event_types (org_id, event_type, webhook_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            &[&w.org_id.as_str(), t, &w.id.as_str()],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+async fn get_webhook_in<C: GenericClient>(c: &C, org: &str, id: &str) -> Result<Webhook, StoreError> {
+    let sql = format!("SELECT {} FROM webhooks w WHERE w.id = $1 AND w.org_id = $2", r::WEBHOOK_COLS);
+    one(c, &sql, &[&id, &org], r::webhook).await
+}
+
+async fn deliveries_of_event<C: GenericClient>(c: &C, event: &str) -> Result<Vec<DeliveryId>, StoreError> {
+    all(c, "SELECT id FROM deliveries WHERE event_id = $1 ORDER BY id", &[&event], |row| {
+        let id: String = row.try_get(0).map_err(map_err)?;
+        DeliveryId::parse(&id).map_err(|e| StoreError::Other(e.to_string()))
+    })
+    .await
+}
+
+async fn subscribers<C: GenericClient>(
+    c: &C,
+    e: &Event,
+    parent: Option<&str>,
+) -> Result<Vec<(Webhook, Option<Member>)>, StoreError> {
+    let sql = format!(
+        "SELECT {cols}, {owner} FROM webhook_event_types t
+         JOIN webhooks w ON w.id = t.webhook_id
+         LEFT JOIN members m ON m.id = w.owner_id AND m.org_id = w.org_id
+         WHERE t.event_type = $2 AND w.enabled AND w.environment = $3
+           AND (t.org_id = $1 OR (t.org_id = $4 AND w.include_child_orgs))",
+        cols = r::WEBHOOK_COLS,
+        owner = r::OWNER_COLS,
+    );
+    all(c, &sql, &[&e.org_id.as_str(), &e.event_type, &e.environment.as_str(), &parent], |row| {
+        Ok((r::webhook(row)?, r::owner(row)?))
+    })
+    .await
+}
+
+/// The publish transaction's body; the caller commits.
+async fn publish_in<C: GenericClient>(c: &C, e: &Event, audience: &Audience) -> Result<Published, StoreError> {
+    if let Some(key) = &e.idempotency_key {
+        let existing = one(
+            c,
+            "SELECT id FROM events WHERE org_id = $1 AND idempotency_key = $2",
+            &[&e.org_id.as_str(), key],
+            |row| row.try_get::<_, String>(0).map_err(map_err),
+        )
+        .await;
+        match existing {
+            Ok(id) => {
+                let event_id = EventId::parse(&id).map_err(|err| StoreError::Other(err.to_string()))?;
+                return Ok(Published { deliveries: deliveries_of_event(c, &id).await?, event_id, replayed: true });
+            }
+            Err(StoreError::NotFound) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    let parent: Option<String> = one(c, "SELECT parent_id FROM orgs WHERE id = $1", &[&e.org_id.as_str()], |row| {
+        row.try_get(0).map_err(map_err)
+    })
+    .await?;
+    let targets: Vec<Webhook> = match audience {
+        Audience::Subscribers => subscribers(c, e, parent.as_deref())
+            .await?
+            .into_iter()
+            .filter(|(_, owner)| match owner {
+                Some(m) => may_view(m, &e.visible_to),
+                None => e.visible_to.is_empty(),
+            })
+            .map(|(w, _)| w)
+            .collect(),
+        Audience::Webhook(id) => vec![get_webhook_in(c, e.org_id.as_str(), id.as_str()).await?],
+    };
+    exec(
+        c,
+        "INSERT INTO events (id, org_id, event_type, payload, resource_url, environment, visible_to, occurred_at, created_at, idempotency_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        &[
+            &e.id.as_str(),
+            &e.org_id.as_str(),
+            &e.event_type,
+            &e.payload,
+            &e.resource_url,
+            &e.environment.as_str(),
+            &to_json(&e.visible_to),
+            &ms(&e.occurred_at),
+            &ms(&e.created_at),
+            &e.idempotency_key,
+        ],
+    )
+    .await?;
+    let now = ms(&e.created_at);
+    let mut deliveries = Vec::with_capacity(targets.len());
+    for w in &targets {
+        let id = DeliveryId::new();
+        exec(
+            c,
+            "INSERT INTO deliveries (id, org_id, webhook_id, event_id, state, attempts, next_attempt_at, next_trigger, ordered, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, 'pending', 0, $5, 'auto', $6, $5, $5)",
+            &[&id.as_str(), &e.org_id.as_str(), &w.id.as_str(), &e.id.as_str(), &now, &w.options.ordered],
+        )
+        .await?;
+        deliveries.push(id);
+    }
+    if !deliveries.is_empty() {
+        // Delivered to listening nodes when this transaction commits.
+        exec(c, "SELECT pg_notify($1, '')", &[&CHANNEL]).await?;
+    }
+    Ok(Published { event_id: e.id.clone(), deliveries, replayed: false })
+}
+
+impl PostgresStore {
+    /// Connects, checks the database answers, and applies migrations (under an advisory
+    /// lock, so nodes starting together do not race).
+    pub async fn connect(url: &str, pool_size: usize) -> Result<Self, StoreError> {
+        let mut cfg = deadpool_postgres::Config::new();
+        cfg.url = Some(url.to_owned());
+        let mut pool_cfg = PoolConfig::new(pool_size.max(2));
+        pool_cfg.timeouts = Timeouts {
+            wait: Some(Duration::from_secs(5)),
+            create: Some(Duration::from_secs(5)),
+            recycle: Some(Duration::from_secs(5)),
+        };
+        cfg.pool = Some(pool_cfg);
+        let pool = cfg
+            .create_pool(Some(Runtime::Tokio1), NoTls)
+            .map_err(|e| StoreError::Unavailable(format!("{}: {e}", redact(url))))?;
+        let store = Self { pool, url: url.to_owned() };
+        store.migrate().await.map_err(|e| match e {
+            StoreError::Unavailable(m) => StoreError::Unavailable(format!("cannot reach {}: {m}", redact(url))),
+            other => other,
+        })?;
+        Ok(store)
+    }
+
+    /// Applies the migrations this binary knows and the database lacks; returns the version.
+    pub async fn migrate(&self) -> Result<i64, StoreError> {
+        let mut client = self.pool.get().await.map_err(pool_err)?;
+        client.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})")).await.map_err(map_err)?;
+        let result = async {
+            client
+                .batch_execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)")
+                .await
+                .map_err(map_err)?;
+            let row = client.query_one("SELECT COALESCE(max(version), 0) FROM schema_migrations", &[]).await.map_err(map_err)?;
+            let mut version: i64 = row.try_get(0).map_err(map_err)?;
+            for (v, sql) in MIGRATIONS {
+                if *v > version {
+                    let tx = client.transaction().await.map_err(map_err)?;
+                    tx.batch_execute(sql).await.map_err(map_err)?;
+                    tx.execute("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)", &[v, &ms(&chrono::Utc::now())])
+                        .await
+                        .map_err(map_err)?;
+                    tx.commit().await.map_err(map_err)?;
+                    version = *v;
+                }
+            }
+            Ok(version)
+        }
+        .await;
+        let _ = client.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})")).await;
+        result
+    }
+
+    async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
+        self.pool.get().await.map_err(pool_err)
+    }
+}
+
+/// Listens for new work and wakes this node's dispatcher, reconnecting after failures.
+async fn listen(url: String, wake: Arc<Notify>) {
+    loop {
+        match tokio_postgres::connect(&url, NoTls).await {
+            Ok((client, mut conn)) => {
+                let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<()>();
+                let driver = tokio::spawn(async move {
+                    while let Some(msg) = std::future::poll_fn(|cx| conn.poll_message(cx)).await {
+                        match msg {
+                            Ok(AsyncMessage::Notification(_)) => {
+                                let _ = tx.send(());
+                            }
+                            Ok(_) => {}
+                            Err(_) => break,
+                        }
+                    }
+                });
+                if client.batch_execute(&format!("LISTEN {CHANNEL}")).await.is_ok() {
+                    // A notification may have been missed while we were away.
+                    wake.notify_one();
+                    while rx.recv().await.is_some() {
+                        wake.notify_one();
+                    }
+                }
+                driver.abort();
+            }
+            Err(e) => tracing::warn!(error = %e, "LISTEN connection failed; retrying"),
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        let c = self.client().await?;
+        c.simple_query("SELECT 1").await.map(|_| ()).map_err(map_err)
+    }
+
+    fn watch_for_work(&self, wake: Arc<Notify>) {
+        tokio::spawn(listen(self.url.clone(), wake));
+    }
+
+    async fn get_setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        let c = self.client().await?;
+        match one(&c, "SELECT value FROM settings WHERE key = $1", &[&key], |row| row.try_get(0).map_err(map_err)).await
+        {
+            Ok(v) => Ok(Some(v)),
+            Err(StoreError::NotFound) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn put_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        let c = self.client().await?;
+        exec(
+            &c,
+            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            &[&key, &value],
+        )
+        .await
+        .map(|_| ())
+    }
+
+    async fn create_org(&self, o: &Org) -> Result<(), StoreError> {
+        let c = self.client().await?;
+        exec(
+            &c,
+            "INSERT INTO orgs (id, name, parent_id, features, created_at) VALUES ($1, $2, $3, $4, $5)",
+            &[
+                &o.id.as_str(),
+                &o.name,
+                &o.parent_id.as_ref().map(|p| p.to_string()),
+                &to_json(&o.features),
+                &ms(&o.created_at),
+            ],
+        )
+        .await
+        .map(|_| ())
+    }
+
+    async fn get_org(&self, id: &OrgId) -> Result<Org, StoreError> {
+        let c = self.client().await?;
+        one(&c, &format!("SELECT {} FROM orgs WHERE id = $1", r::ORG_COLS), &[&id.as_str()], r::org).await
+    }
+
+    async fn update_org(&self, o: &Org) -> Result<(), StoreError> {
+        let c = self.client().await?;
+        let n = exec(
+            &c,
+            "UPDATE orgs SET name = $2, parent_id = $3, features = $4 WHERE id = $1",
+            &[&o.id.as_str(), &o.name, &o.parent_id.as_ref().map(|p| p.to_string()), &to_json(&o.features)],
+        )
+        .await?;
+        not_found_if_zero(n)
+    }
+
+    async fn list_orgs(&self, req: &PageRequest<()>) -> Result<Page<Org>, StoreError> {
+        let c = self.client().await?;
+        let l = Listing {
+            from: "orgs",
+            cols: r::ORG_COLS,
+            id_col: "id",
+            sort_expr: "id",
+            sort_is_int: false,
+            search: &["name", "id"],
+        };
+        let (sql, p) = l.sql(vec![], &[], req);
+        let rows = all(&c, &sql, &refs(&p), r::org).await?;
+        Ok(page(rows, req.limit, |o| (o.id.to_string(), o.id.to_string())))
+    }
+
+    async fn create_member(&self, m: &Member) -> Result<(), StoreError> {
+        let c = self.client().await?;
+        exec(
+            &c,
+            &format!("INSERT INTO members ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", r::MEMBER_COLS),
+            &[
+                &m.id.as_str(),
+                &m.org_id.as_str(),
+                &m.name,
+                &m.email,
+                &m.phone,
+                &m.role.as_str(),
+                &to_json(&m.groups),
+                &m.external_id,
+                &m.status.as_str(),
+                &ms(&m.created_at),
+            ],
+        )
+        .await
+        .map(|_| ())
+    }
+
+    async fn get_member(&self, org: &OrgId, id: &MemberId) -> Result<Member, StoreError> {
+        let c = self.client().await?;
+        let sql = format!("SELECT {} FROM members WHERE id = $1 AND org_id = $2", r::MEMBER_COLS);
+        one(&c, &sql, &[&id.as_str(), &org.as_str()], r::member).await
+    }
+
+    async fn update_member(&self, m: &Member) -> Result<(), StoreError> {
+        let c = self.client().await?;
+        let n = exec(
+            &c,
+            "UPDATE members SET name = $3, email = $4, phone = $5, role = $6, groups = $7, external_id = $8, status = $9
+             WHERE id = $1 AND org_id = $2",
+            &[
+                &m.id.as_str(),
+                &m.org_id.as_str(),
+                &m.name,
+                &m.email,
+                &m.phone,
+                &m.role.as_str(),
+                &to_json(&m.groups),
+                &m.external_id,
+                &m.status.as_str(),
+            ],
+        )
+        .await?;
+        not_found_if_zero(n)
+    }
+
+    async fn delete_member(&self, org: &OrgId, id: &MemberId) -> Result<(), StoreError> {
+        let c = self.client().await?;
+        not_found_if_zero(
+            exec(&c, "DELETE FROM members WHERE id = $1 AND org_id = $2", &[&id.as_str(), &org.as_str()]).await?,
+        )
+    }
+
+    async fn list_members(&self, org: &OrgId, req: &PageRequest<()>) -> Result<Page<Member>, StoreError> {
+        let c = self.client().await?;
+        let l = Listing {
+            from: "members",
+            cols: r::MEMBER_COLS,
+            id_col: "id",
+            sort_expr: "id",
+            sort_is_int: false,
+            search: &["name", "email"],
+        };
+        let (sql, p) = l.sql(vec![("org_id = {}", Box::new(org.to_string()))], &[], req);
+        let rows = all(&c, &sql, &refs(&p), r::member).await?;
+        Ok(page(rows, req.limit, |m| (m.id.to_string(), m.id.to_string())))
+    }
+
+    async fn create_token(&self, t: &AccessToken, hash: &[u8; 32]) -> Result<(), StoreError> {
+        let c = self.client().await?;
+        exec(
+            &c,
+            "INSERT INTO tokens (id, org_id, name, role, hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            &[&t.id.as_str(), &t.org_id.as_str(), &t.name, &t.role.as_str(), &hash.to_vec(), &ms(&t.created_at)],
+        )
+        .await
+        .map(|_| ())
+    }
+
+    async fn token_by_hash(&self, hash: &[u8; 32]) -> Result<Option<AccessToken>, StoreError> {
+        let c = self.client().await?;
+        match one(&c, &format!("SELECT {} FROM tokens WHERE hash = $1", r::TOKEN_COLS), &[&hash.to_vec()], r::token)
+            .await
+        {
+            Ok(t) => Ok(Some(t)),
+            Err(StoreError::NotFound) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn list_tokens(&self, org: &OrgId, req: &PageRequest<()>) -> Result<Page<AccessToken>, StoreError> {
+        let c = self.client().await?;
+        let l = Listing {
+            from: "tokens",
+            cols: r::TOKEN_COLS,
+            id_col: "id",
+            sort_expr: "id",
+            sort_is_int: false,
+            search: &["name"],
+        };
+        let (sql, p) = l.sql(vec![("org_id = {}", Box::new(org.to_string()))], &[], req);
+        let rows = all(&c, &sql, &refs(&p), r::token).await?;
+        Ok(page(rows, req.limit, |t| (t.id.to_string(), t.id.to_string())))
+    }
+
+    async fn rename_token(&self, org: &OrgId, id: &TokenId, name: &str) -> Result<AccessToken, StoreError> {
+        let c = self.client().await?;
+        let sql = format!("UPDATE tokens SET name = $3 WHERE id = $1 AND org_id = $2 RETURNING {}", r::TOKEN_COLS);
+        one(&c, &sql, &[&id.as_str(), &org.as_str(), &name], r::token).await
+    }
+
+    async fn delete_token(&self, org: &OrgId, id: &TokenId) -> Result<(), StoreError> {
+        let c = self.client().await?;
+        not_found_if_zero(
+            exec(&c, "DELETE FROM tokens WHERE id = $1 AND org_id = $2", &[&id.as_str(), &org.as_str()]).await?,
+        )
+    }
+
+    async fn upsert_event_type(&self, et: &EventType) -> Result<(), StoreError> {
+        let c = self.client().await?;
+        exec(
+            &c,
+            "INSERT INTO event_types (name, grp, description, schema, example, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (name) DO UPDATE SET grp = excluded.grp, description = excluded.description,
+               schema = excluded.schema, example = excluded.example",
+            &[
+                &et.name,
+                &et.group,
+                &et.description,
+                &et.schema.as_ref().map(to_json),
+                &et.example.as_ref().map(to_json),
+                &ms(&et.created_at),
+            ],
+        )
+        .await
+        .map(|_| ())
+    }
+
+    async fn get_event_type(&self, name: &str) -> Result<EventType, StoreError> {
+        let c = self.client().await?;
+        one(&c, &format!("SELECT {} FROM event_types WHERE name = $1", r::EVENT_TYPE_COLS), &[&name], r::event_type)
+            .await
+    }
+
+    async fn list_event_types(&self) -> Result<Vec<EventType>, StoreError> {
+        let c = self.client().await?;
+        all(
+            &c,
+            &format!("SELECT {} FROM event_types ORDER BY grp COLLATE \"C\", name COLLATE \"C\"", r::EVENT_TYPE_COLS),
+            &[],
+            r::event_type,
+        )
+        .await
+    }
+
+    async fn create_webhook(&self, w: &Webhook) -> Result<(), StoreError> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(map_err)?;
+        exec(&tx, WEBHOOK_INSERT, &refs(&webhook_params(w))).await?;
+        insert_webhook_types(&tx, w).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn get_webhook(&self, org: &OrgId, id: &WebhookId) -> Result<Webhook, StoreError> {
+        let c = self.client().await?;
+        get_webhook_in(&c, org.as_str(), id.as_str()).await
+    }
+
+    async fn update_webhook(&self, w: &Webhook) -> Result<(), StoreError> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(map_err)?;
+        not_found_if_zero(exec(&tx, WEBHOOK_UPDATE, &refs(&webhook_params(w))).await?)?;
+        insert_webhook_types(&tx, w).await?;
+        exec(
+            &tx,
+            "UPDATE deliveries SET ordered = $2 WHERE webhook_id = $1 AND state = 'pending'",
+            &[&w.id.as_str(), &w.options.ordered],
+        )
+        .await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn delete_webhooks(&self, org: &OrgId, ids: &[WebhookId]) -> Result<u64, StoreError> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(map_err)?;
+        let now = ms(&chrono::Utc::now());
+        let mut n = 0;
+        for id in ids {
+            let deleted =
+                exec(&tx, "DELETE FROM webhooks WHERE id = $1 AND org_id = $2", &[&id.as_str(), &org.as_str()]).await?;
+            if deleted > 0 {
+                exec(
+                    &tx,
+                    "UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, leased_by = NULL, updated_at = $2
+                     WHERE webhook_id = $1 AND state = 'pending'",
+                    &[&id.as_str(), &now],
+                )
+                .await?;
+            }
+            n += deleted;
+        }
+        tx.commit().await.map_err(map_err)?;
+        Ok(n)
+    }
+
+    async fn list_webhooks(&self, org: &OrgId, req: &PageRequest<WebhookSort>) -> Result<Page<Webhook>, StoreError> {
+        let c = self.client().await?;
+        let (sort_expr, sort_is_int) = match req.sort {
+            WebhookSort::CreatedAt => ("w.id", false),
+            WebhookSort::Name => ("w.name", false),
+            WebhookSort::Url => ("w.url", false),
+            WebhookSort::Owner => ("COALESCE(w.owner_id, '')", false),
+            WebhookSort::Status => ("(CASE WHEN w.enabled THEN 1 ELSE 0 END)::bigint", true),
+            WebhookSort::LastTriggeredAt => ("COALESCE(w.last_triggered_at, 0)", true),
+        };
+        let search = ["w.name", "w.url", "w.id", "COALESCE(w.description, '')"];
+        let l = Listing {
+            from: "webhooks w",
+            cols: r::WEBHOOK_COLS,
+            id_col: "w.id",
+            sort_expr,
+            sort_is_int,
+            search: &search,
+        };
+        let (sql, p) = l.sql(vec![("w.org_id = {}", Box::new(org.to_string()))], &[], req);
+        let rows = all(&c, &sql, &refs(&p), r::webhook).await?;
+        Ok(page(rows, req.limit, |w| {
+            let key = match req.sort {
+                WebhookSort::CreatedAt => w.id.to_string(),
+                WebhookSort::Name => w.name.clone(),
+                WebhookSort::Url => w.url.clone(),
+                WebhookSort::Owner => w.owner_id.as_ref().map(|o| o.to_string()).unwrap_or_default(),
+                WebhookSort::Status => (w.status.enabled as i64).to_string(),
+                WebhookSort::LastTriggeredAt => w.last_triggered_at.as_ref().map(ms).unwrap_or(0).to_string(),
+            };
+            (key, w.id.to_string())
+        }))
+    }
+
+    async fn publish(&self, e: &Event, audience: &Audience) -> Result<Published, StoreError> {
+        let mut c = self.client().await?;
+        for _ in 0..2 {
+            let tx = c.transaction().await.map_err(map_err)?;
+            match publish_in(&tx, e, audience).await {
+                Ok(p) => {
+                    tx.commit().await.map_err(map_err)?;
+                    return Ok(p);
+                }
+                // Two publishes with one Idempotency-Key raced: the loser reads the winner's.
+                Err(StoreError::Conflict { constraint }) if constraint == "events_idempotency" => {
+                    tx.rollback().await.map_err(map_err)?;
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        Err(StoreError::Conflict { constraint: "events_idempotency".into() })
+    }
+
+    async fn get_event(&self, org: &OrgId, id: &EventId) -> Result<(Event, Vec<DeliveryId>), StoreError> {
+        let c = self.client().await?;
+        let sql = format!("SELECT {} FROM events e WHERE e.id = $1 AND e.org_id = $2", r::EVENT_COLS);
+        let e = one(&c, &sql, &[&id.as_str(), &org.as_str()], r::event).await?;
+        Ok((e, deliveries_of_event(&c, id.as_str()).await?))
+    }
+
+    async fn get_delivery(&self, org: &OrgId, id: &DeliveryId) -> Result<Delivery, StoreError> {
+        let c = self.client().await?;
+        let sql = format!("SELECT {} FROM deliveries d WHERE d.id = $1 AND d.org_id = $2", r::DELIVERY_COLS);
+        one(&c, &sql, &[&id.as_str(), &org.as_str()], r::delivery).await
+    }
+
+    async fn resend_delivery(&self, org: &OrgId, id: &DeliveryId) -> Result<Delivery, StoreError> {
+        let c = self.client().await?;
+        let now = ms(&chrono::Utc::now());
+        let sql = format!(
+            "UPDATE deliveries d SET state = 'pending', next_trigger = 'manual', updated_at = $3,
+               next_attempt_at = CASE WHEN d.leased_by IS NULL THEN $3::bigint ELSE d.next_attempt_at END
+             WHERE d.id = $1 AND d.org_id = $2 RETURNING {}",
+            r::DELIVERY_COLS
+        );
+        let d = one(&c, &sql, &[&id.as_str(), &org.as_str(), &now], r::delivery).await?;
+        exec(&c, "SELECT pg_notify($1, '')", &[&CHANNEL]).await?;
+        Ok(d)
+    }
+
+    async fn recover_webhook(&self, org: &OrgId, id: &WebhookId, since: Timestamp) -> Result<u64, StoreError> {
+        let c = self.client().await?;
+        get_webhook_in(&c, org.as_str(), id.as_str()).await?;
+        let now = ms(&chrono::Utc::now());
+        let n = exec(
+            &c,
+            "UPDATE deliveries SET state = 'pending', next_trigger = 'manual', next_attempt_at = $3, updated_at = $3
+             WHERE webhook_id = $1 AND org_id = $2 AND state = 'failed' AND created_at >= $4",
+            &[&id.as_str(), &org.as_str(), &now, &ms(&since)],
+        )
+        .await?;
+        if n > 0 {
+            exec(&c, "SELECT pg_notify($1, '')", &[&CHANNEL]).await?;
+        }
+        Ok(n)
+    }
+
+    async fn claim_due(&self, node: &str, lease: Duration, max: usize) -> Result<Vec<Claim>, StoreError> {
+        let c = self.client().await?;
+        let now = ms(&chrono::Utc::now());
+        let until = now + lease.as_millis() as i64;
+        // SKIP LOCKED lets nodes claim side by side; an ordered webhook's oldest pending
+        // delivery is the only one of its deliveries that can be due.
+        let sql = format!(
+            "WITH due AS (
+               SELECT d.id FROM deliveries d
+               WHERE d.state = 'pending' AND d.next_attempt_at <= $1
+                 AND (NOT d.ordered OR d.id = (SELECT min(o.id) FROM deliveries o WHERE o.webhook_id = d.webhook_id AND o.state = 'pending'))
+               ORDER BY d.next_attempt_at
+               LIMIT $4
+               FOR UPDATE SKIP LOCKED)
+             UPDATE deliveries d SET next_attempt_at = $2, leased_by = $3 FROM due WHERE d.id = due.id
+             RETURNING {}",
+            r::DELIVERY_COLS
+        );
+        let deliveries = all(&c, &sql, &[&now, &until, &node, &(max as i64)], r::delivery).await?;
+        if deliveries.is_empty() {
+            return Ok(vec![]);
+        }
+        let event_ids: Vec<String> = deliveries.iter().map(|d| d.event_id.to_string()).collect();
+        let webhook_ids: Vec<String> = deliveries.iter().map(|d| d.webhook_id.to_string()).collect();
+        let events =
+            all(&c, &format!("SELECT {} FROM events e WHERE e.id = ANY($1)", r::EVENT_COLS), &[&event_ids], r::event)
+                .await?;
+        let webhooks = all(
+            &c,
+            &format!("SELECT {} FROM webhooks w WHERE w.id = ANY($1)", r::WEBHOOK_COLS),
+            &[&webhook_ids],
+            r::webhook,
+        )
+        .await?;
+        let events: std::collections::HashMap<EventId, Event> = events.into_iter().map(|e| (e.id.clone(), e)).collect();
+        let webhooks: std::collections::HashMap<WebhookId, Webhook> =
+            webhooks.into_iter().map(|w| (w.id.clone(), w)).collect();
+        let mut claims = Vec::with_capacity(deliveries.len());
+        for d in deliveries {
+            match (events.get(&d.event_id), webhooks.get(&d.webhook_id)) {
+                (Some(e), Some(w)) => claims.push(Claim { event: e.clone(), webhook: w.clone(), delivery: d }),
+                // The webhook was deleted after the claim query started.
+                _ => {
+                    exec(&c, "UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, leased_by = NULL WHERE id = $1", &[&d.id.as_str()])
+                        .await?;
+                }
+            }
+        }
+        Ok(claims)
+    }
+
+    async fn record_attempts(&self, records: Vec<AttemptRecord>) -> Result<(), StoreError> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(map_err)?;
+        let now = ms(&chrono::Utc::now());
+        for rec in &records {
+            if let Some(a) = &rec.attempt {
+                insert_attempt(&tx, a).await?;
+                let sent = ms(&a.sent_at);
+                if a.succeeded() {
+                    exec(
+                        &tx,
+                        "UPDATE webhooks SET last_triggered_at = $2, failing_since = NULL, failed_deliveries = 0 WHERE id = $1",
+                        &[&a.webhook_id.as_str(), &sent],
+                    )
+                    .await?;
+                } else {
+                    let failed = (rec.outcome == Outcome::Failed) as i64;
+                    exec(
+                        &tx,
+                        "UPDATE webhooks SET last_triggered_at = $2, failing_since = COALESCE(failing_since, $2),
+                           failed_deliveries = failed_deliveries + $3 WHERE id = $1",
+                        &[&a.webhook_id.as_str(), &sent, &failed],
+                    )
+                    .await?;
+                }
+            }
+            let (state, next) = match &rec.outcome {
+                Outcome::Succeeded => (DeliveryState::Succeeded, None),
+                Outcome::RetryAt(t) => (DeliveryState::Pending, Some(ms(t))),
+                Outcome::Failed => (DeliveryState::Failed, None),
+            };
+            let counted = rec.attempt.is_some() as i64;
+            let manual_attempt = rec.attempt.as_ref().is_none_or(|a| a.trigger == hookd_core::model::Trigger::Manual);
+            // A manual re-send requested while this attempt was in flight stays due.
+            exec(
+                &tx,
+                "UPDATE deliveries SET
+                   state = CASE WHEN next_trigger = 'manual' AND NOT $6::boolean THEN 'pending' ELSE $2::text END,
+                   next_attempt_at = CASE WHEN next_trigger = 'manual' AND NOT $6::boolean THEN $5::bigint ELSE $3::bigint END,
+                   next_trigger = CASE WHEN next_trigger = 'manual' AND NOT $6::boolean THEN 'manual' ELSE 'retry' END,
+                   attempts = attempts + $4::bigint, leased_by = NULL, updated_at = $5::bigint
+                 WHERE id = $1",
+                &[&rec.delivery_id.as_str(), &state.as_str(), &next, &counted, &now, &manual_attempt],
+            )
+            .await?;
+            if let Some(reason) = &rec.disable_webhook {
+                let changed = exec(
+                    &tx,
+                    "UPDATE webhooks SET enabled = false, status_reason = $3, status_changed_at = $4, status_changed_by = 'hookd'
+                     WHERE id = $1 AND org_id = $2 AND enabled",
+                    &[&rec.webhook_id.as_str(), &rec.org_id.as_str(), reason, &now],
+                )
+                .await?;
+                if changed > 0 {
+                    let w = get_webhook_in(&tx, rec.org_id.as_str(), rec.webhook_id.as_str()).await?;
+                    publish_in(&tx, &operational::event(&w, operational::WEBHOOK_DISABLED), &Audience::Subscribers)
+                        .await?;
+                }
+            }
+        }
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn next_due_at(&self) -> Result<Option<Timestamp>, StoreError> {
+        let c = self.client().await?;
+        one(&c, "SELECT min(next_attempt_at) FROM deliveries WHERE state = 'pending'", &[], |row| {
+            row.try_get::<_, Option<i64>>(0).map(|v| v.map(r::ts)).map_err(map_err)
+        })
+        .await
+    }
+
+    async fn backlog(&self) -> Result<Backlog, StoreError> {
+        let c = self.client().await?;
+        let now = ms(&chrono::Utc::now());
+        one(
+            &c,
+            "SELECT count(*), count(*) FILTER (WHERE next_attempt_at <= $1) FROM deliveries WHERE state = 'pending'",
+            &[&now],
+            |row| {
+                let pending: i64 = row.try_get(0).map_err(map_err)?;
+                let due: i64 = row.try_get(1).map_err(map_err)?;
+                Ok(Backlog { pending: pending as u64, due: due as u64 })
+            },
+        )
+        .await
+    }
+
+    async fn list_attempts(
+        &self,
+        org: &OrgId,
+        filter: &AttemptFilter,
+        req: &PageRequest<AttemptSort>,
+    ) -> Result<Page<Attempt>, StoreError> {
+        let c = self.client().await?;
+        let (sort_expr, sort_is_int) = match req.sort {
+            AttemptSort::SentAt => ("a.id", false),
+            AttemptSort::Url => ("a.url", false),
+            AttemptSort::Result => ("COALESCE(a.response_status, 0)", true),
+        };
+        let mut scope: Vec<(&str, Param)> = vec![("a.org_id = {}", Box::new(org.to_string()))];
+        if let Some(w) = &filter.webhook_id {
+            scope.push(("a.webhook_id = {}", Box::new(w.to_string())));
+        }
+        let extra: &[&str] = match filter.succeeded {
+            Some(true) => &["a.response_status BETWEEN 200 AND 299 AND a.error_kind IS NULL"],
+            Some(false) => &["(a.response_status IS NULL OR a.response_status NOT BETWEEN 200 AND 299)"],
+            None => &[],
+        };
+        let search = [
+            "a.url",
+            "a.event_ids",
+            "a.delivery_id",
+            "COALESCE(a.response_status::text, '')",
+            "COALESCE(a.error_message, '')",
+        ];
+        let l = Listing {
+            from: "attempts a",
+            cols: r::ATTEMPT_SUMMARY_COLS,
+            id_col: "a.id",
+            sort_expr,
+            sort_is_int,
+            search: &search,
+        };
+        let (sql, p) = l.sql(scope, extra, req);
+        let rows = all(&c, &sql, &refs(&p), |row| r::attempt(row, false)).await?;
+        Ok(page(rows, req.limit, |a| {
+            let key = match req.sort {
+                AttemptSort::SentAt => a.id.to_string(),
+                AttemptSort::Url => a.url.clone(),
+                AttemptSort::Result => a.response_status.unwrap_or(0).to_string(),
+            };
+            (key, a.id.to_string())
+        }))
+    }
+
+    async fn get_attempt(&self, org: &OrgId, id: &AttemptId) -> Result<Attempt, StoreError> {
+        let c = self.client().await?;
+        let sql = format!(
+            "SELECT {}, {} FROM attempts a WHERE a.id = $1 AND a.org_id = $2",
+            r::ATTEMPT_SUMMARY_COLS,
+            r::ATTEMPT_DETAIL_COLS
+        );
+        one(&c, &sql, &[&id.as_str(), &org.as_str()], |row| r::attempt(row, true)).await
+    }
+
+    async fn delivery_states(
+        &self,
+        org: &OrgId,
+        event: &EventId,
+    ) -> Result<Vec<(DeliveryId, DeliveryState)>, StoreError> {
+        let c = self.client().await?;
+        let sql = format!(
+            "SELECT {} FROM deliveries d WHERE d.event_id = $1 AND d.org_id = $2 ORDER BY d.id",
+            r::DELIVERY_COLS
+        );
+        all(&c, &sql, &[&event.as_str(), &org.as_str()], |row| r::delivery(row).map(|d| (d.id, d.state))).await
+    }
+}
+
+async fn insert_attempt<C: GenericClient>(c: &C, a: &Attempt) -> Result<(), StoreError> {
+    exec(
+        c,
+        "INSERT INTO attempts (id, org_id, delivery_id, webhook_id, event_ids, url, sent_at, response_status, duration_ms,
+           error_kind, error_message, trigger, request_headers, request_body, response_headers, response_body)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+        &[
+            &a.id.as_str(),
+            &a.org_id.as_str(),
+            &a.delivery_id.as_str(),
+            &a.webhook_id.as_str(),
+            &to_json(&a.event_ids),
+            &a.url,
+            &ms(&a.sent_at),
+            &a.response_status.map(i64::from),
+            &(a.duration_ms as i64),
+            &a.error.as_ref().map(|e| e.kind.as_str()),
+            &a.error.as_ref().map(|e| e.message.clone()),
+            &a.trigger.as_str(),
+            &to_json(&a.request_headers),
+            &a.request_body,
+            &to_json(&a.response_headers),
+            &a.response_body,
+        ],
+    )
+    .await
+    .map(|_| ())
+}

@@ -2,12 +2,12 @@
 
 use hookd_core::model::{AccessToken, Attempt, Delivery, Event, EventType, Member, Org, Webhook};
 
+use crate::StoreError;
+use crate::rows::{self as shared, DbRow};
 pub(crate) use crate::rows::{
     ATTEMPT_DETAIL_COLS, ATTEMPT_SUMMARY_COLS, DELIVERY_COLS, EVENT_COLS, EVENT_TYPE_COLS, MEMBER_COLS, ORG_COLS,
     OWNER_COLS, TOKEN_COLS, WEBHOOK_COLS, ms, to_json, ts,
 };
-use crate::rows::{self as shared, DbRow};
-use crate::StoreError;
 
 fn get<T: rusqlite::types::FromSql>(row: &rusqlite::Row, col: &str) -> Result<T, StoreError> {
     row.get(col).map_err(|e| StoreError::Other(format!("column {col}: {e}")))
