@@ -59,10 +59,10 @@ fn command(bin: &Path, name: &str, user: Option<(u32, u32)>, die_with_parent: bo
             if die_with_parent && libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGQUIT) != 0 {
                 return Err(std::io::Error::last_os_error());
             }
-            if let Some((uid, gid)) = user {
-                if libc::setgroups(0, std::ptr::null()) != 0 || libc::setgid(gid) != 0 || libc::setuid(uid) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
+            if let Some((uid, gid)) = user
+                && (libc::setgroups(0, std::ptr::null()) != 0 || libc::setgid(gid) != 0 || libc::setuid(uid) != 0)
+            {
+                return Err(std::io::Error::last_os_error());
             }
             Ok(())
         });
@@ -74,10 +74,11 @@ impl TempPostgres {
     /// The cluster of this test process, started on first use.
     pub fn shared() -> &'static TempPostgres {
         static CLUSTER: OnceLock<TempPostgres> = OnceLock::new();
-        CLUSTER.get_or_init(TempPostgres::start)
+        CLUSTER.get_or_init(TempPostgres::new)
     }
 
-    fn start() -> Self {
+    /// A cluster of one's own (for tests that stop the database); stopped on drop.
+    pub fn new() -> Self {
         let bin = pg_bin();
         let user = drop_to();
         let tmp = tempfile::Builder::new().prefix("hookd-pg-").tempdir().expect("tempdir").keep();
@@ -108,7 +109,9 @@ impl TempPostgres {
         cmd.arg("-D")
             .arg(&self.dir)
             .args(["-p", &self.port.to_string(), "-h", "127.0.0.1", "-k", ""])
-            .args(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"])
+            // fsync=off survives a killed server (the OS keeps the writes); synchronous_commit
+            // stays on, or a commit acknowledged just before a kill could be lost.
+            .args(["-c", "fsync=off", "-c", "full_page_writes=off"])
             .args(["-c", "max_connections=300", "-c", "shared_buffers=64MB"])
             .stdout(Stdio::null())
             .stderr(Stdio::null());
@@ -169,5 +172,17 @@ impl TempPostgres {
     /// Starts it again after [`kill`](Self::kill).
     pub fn restart(&self) {
         self.boot();
+    }
+}
+
+impl Default for TempPostgres {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for TempPostgres {
+    fn drop(&mut self) {
+        self.kill();
     }
 }

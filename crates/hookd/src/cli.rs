@@ -62,9 +62,12 @@ pub struct Settings {
     /// A TOML file with these settings (default: ./hookd.toml when it exists).
     #[arg(long, env = "HOOKD_CONFIG")]
     pub config: Option<PathBuf>,
-    /// `sqlite://PATH` (default: DATA_DIR/hookd.db).
+    /// `sqlite://PATH` or `postgres://USER:PASSWORD@HOST:PORT/DB` (default: DATA_DIR/hookd.db).
     #[arg(long, env = "HOOKD_DATABASE_URL")]
     pub database_url: Option<String>,
+    /// PostgreSQL connections per node (default 16).
+    #[arg(long, env = "HOOKD_DATABASE_POOL")]
+    pub database_pool: Option<usize>,
     /// Address to listen on (default 127.0.0.1:8080).
     #[arg(long, env = "HOOKD_LISTEN")]
     pub listen: Option<String>,

@@ -27,11 +27,29 @@ struct FileSettings {
     max_payload_bytes: Option<usize>,
     disable_after: Option<String>,
     disable_min_failures: Option<u32>,
+    database_pool: Option<usize>,
+}
+
+/// Where the data lives.
+#[derive(Debug, Clone)]
+pub enum Database {
+    Sqlite(PathBuf),
+    Postgres { url: String, pool: usize },
+}
+
+impl Database {
+    /// How messages name it: the path, or the URL without its password.
+    pub fn display(&self) -> String {
+        match self {
+            Database::Sqlite(p) => p.display().to_string(),
+            Database::Postgres { url, .. } => hookd_store::postgres::redact(url),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct Config {
-    pub sqlite_path: PathBuf,
+    pub database: Database,
     pub listen: String,
     pub public_url: Option<String>,
     pub data_dir: PathBuf,
@@ -59,14 +77,18 @@ impl Config {
         };
         let data_dir = s.data_dir.clone().or(f.data_dir).unwrap_or_else(|| PathBuf::from("hookd-data"));
         let database_url = s.database_url.clone().or(f.database_url);
-        let sqlite_path = match database_url {
-            None => data_dir.join("hookd.db"),
+        let pool = s.database_pool.or(f.database_pool).unwrap_or(16);
+        let database = match database_url {
+            None => Database::Sqlite(data_dir.join("hookd.db")),
             Some(url) => match url.strip_prefix("sqlite://") {
-                Some(p) if !p.is_empty() => PathBuf::from(p),
+                Some(p) if !p.is_empty() => Database::Sqlite(PathBuf::from(p)),
                 _ if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-                    bail!("HOOKD_DATABASE_URL: PostgreSQL is not available in this build yet; use sqlite://PATH")
+                    Database::Postgres { url, pool }
                 }
-                _ => bail!("HOOKD_DATABASE_URL `{url}` must look like sqlite://PATH"),
+                _ => bail!(
+                    "HOOKD_DATABASE_URL `{}` must look like sqlite://PATH or postgres://USER@HOST/DB",
+                    hookd_store::postgres::redact(&url)
+                ),
             },
         };
         let retry = match s.retry_schedule.clone().or(f.retry_schedule) {
@@ -94,7 +116,7 @@ impl Config {
         }
         Ok(Self {
             disable,
-            sqlite_path,
+            database,
             listen: s.listen.clone().or(f.listen).unwrap_or_else(|| "127.0.0.1:8080".into()),
             public_url: s.public_url.clone().or(f.public_url),
             data_dir,

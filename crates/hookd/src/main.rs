@@ -12,10 +12,11 @@ use anyhow::{Context, Result};
 use clap::Parser;
 use hookd_core::OrgId;
 use hookd_core::model::Role;
+use hookd_store::postgres::PostgresStore;
 use hookd_store::sqlite::SqliteStore;
 
 use crate::cli::{Cli, Command, TokenCommand};
-use crate::config::Config;
+use crate::config::{Config, Database};
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -44,16 +45,21 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Serve { settings, demo } => wiring::serve(Config::resolve(&settings)?, demo).await,
         Command::Migrate { settings } => {
             let config = Config::resolve(&settings)?;
-            let v = SqliteStore::migrate(&config.sqlite_path)
-                .with_context(|| format!("migrating {}", config.sqlite_path.display()))?;
-            println!("{} is at schema version {v}", config.sqlite_path.display());
+            let what = || format!("migrating {}", config.database.display());
+            let v = match &config.database {
+                Database::Sqlite(path) => SqliteStore::migrate(path).with_context(what)?,
+                Database::Postgres { url, .. } => {
+                    PostgresStore::connect(url, 2).await.with_context(what)?.migrate().await.with_context(what)?
+                }
+            };
+            println!("{} is at schema version {v}", config.database.display());
             Ok(())
         }
         Command::Token { command: TokenCommand::Create { settings, org, name, role } } => {
             let config = Config::resolve(&settings)?;
             let org = OrgId::parse(&org).map_err(|e| anyhow::anyhow!("--org: {e}"))?;
             let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("--role must be admin, member or viewer"))?;
-            let store = std::sync::Arc::new(SqliteStore::open_shared(&config.sqlite_path)?);
+            let store = wiring::open_store(&config, true).await?;
             let key = wiring::master_key(&config)?;
             let state = hookd_server::AppState::new(
                 store,

@@ -10,10 +10,11 @@ use hookd_delivery::{DispatchConfig, Dispatcher, HttpClients, Metrics};
 use hookd_server::extract::token_hash;
 use hookd_server::{ApiConfig, AppState};
 use hookd_store::Store;
+use hookd_store::postgres::PostgresStore;
 use hookd_store::sqlite::SqliteStore;
 use tokio::sync::{Notify, watch};
 
-use crate::config::Config;
+use crate::config::{Config, Database};
 
 const OPERATOR_TOKEN_KEY: &str = "operator_token_sha256";
 
@@ -69,15 +70,19 @@ async fn operator_token(config: &Config, store: &dyn Store) -> Result<[u8; 32]> 
     Ok(hash)
 }
 
-pub async fn open_store(config: &Config) -> Result<Arc<dyn Store>> {
-    let store = SqliteStore::open(&config.sqlite_path)
-        .await
-        .with_context(|| format!("cannot open the database {}", config.sqlite_path.display()))?;
-    Ok(Arc::new(store))
+/// Opens the configured database. `shared` opens SQLite beside a running server (CLI
+/// commands) instead of taking it over.
+pub async fn open_store(config: &Config, shared: bool) -> Result<Arc<dyn Store>> {
+    let what = || format!("cannot open the database {}", config.database.display());
+    Ok(match &config.database {
+        Database::Sqlite(path) if shared => Arc::new(SqliteStore::open_shared(path).with_context(what)?),
+        Database::Sqlite(path) => Arc::new(SqliteStore::open(path).await.with_context(what)?),
+        Database::Postgres { url, pool } => Arc::new(PostgresStore::connect(url, *pool).await.with_context(what)?),
+    })
 }
 
 pub async fn serve(config: Config, demo: bool) -> Result<()> {
-    let store = open_store(&config).await?;
+    let store = open_store(&config, false).await?;
     let key = master_key(&config)?;
     let operator = operator_token(&config, store.as_ref()).await?;
     let listener = tokio::net::TcpListener::bind(&config.listen)
@@ -86,6 +91,7 @@ pub async fn serve(config: Config, demo: bool) -> Result<()> {
     let addr = listener.local_addr()?;
     let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
     let wake = Arc::new(Notify::new());
+    store.watch_for_work(wake.clone());
     let metrics = Arc::new(Metrics::default());
     let state = AppState::new(
         store.clone(),
@@ -121,7 +127,7 @@ pub async fn serve(config: Config, demo: bool) -> Result<()> {
     );
     let (stop_tx, stop_rx) = watch::channel(false);
     let workers = tokio::spawn(dispatcher.run(stop_rx.clone()));
-    println!("hookd listening on {public_url} (database {})", config.sqlite_path.display());
+    println!("hookd listening on {public_url} (database {})", config.database.display());
     let mut stop_http = stop_rx.clone();
     let server = axum::serve(listener, hookd_server::app(state)).with_graceful_shutdown(async move {
         let _ = stop_http.wait_for(|s| *s).await;

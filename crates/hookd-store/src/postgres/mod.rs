@@ -25,7 +25,7 @@ use crate::{
 
 const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/postgres/0001_init.sql"))];
 /// Serializes migrations of nodes that start at once.
-const MIGRATION_LOCK: i64 = 0x686f_6f6b_64; // "hookd"
+const MIGRATION_LOCK: i64 = 0x68_6f6f_6b64; // "hookd" in ASCII
 const CHANNEL: &str = "hookd_work";
 
 type Param = Box<dyn ToSql + Sync + Send>;
@@ -358,7 +358,7 @@ impl PostgresStore {
             .map_err(|e| StoreError::Unavailable(format!("{}: {e}", redact(url))))?;
         let store = Self { pool, url: url.to_owned() };
         store.migrate().await.map_err(|e| match e {
-            StoreError::Unavailable(m) => StoreError::Unavailable(format!("cannot reach {}: {m}", redact(url))),
+            StoreError::Unavailable(m) => StoreError::Unavailable(format!("cannot reach it: {m}")),
             other => other,
         })?;
         Ok(store)

@@ -1,6 +1,7 @@
 //! Integration tests: the real binary, a real receiver, real SQLite files.
 
 mod cli;
+mod cluster;
 mod crash;
 mod delivery;
 mod security;

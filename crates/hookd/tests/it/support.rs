@@ -228,6 +228,9 @@ pub struct Receiver {
 
 async fn receive(State(s): State<RxState>, uri: axum::http::Uri, headers: HeaderMap, body: Bytes) -> Response {
     let path = uri.path().to_owned();
+    if path.starts_with("/slow") {
+        tokio::time::sleep(Duration::from_millis(40)).await;
+    }
     let _ = s.tx.send(Received { path: path.clone(), headers, body });
     if path == "/redirect" {
         return (StatusCode::FOUND, [("location", "/redirected")]).into_response();
@@ -261,7 +264,11 @@ impl Receiver {
     }
 
     pub async fn next(&mut self) -> Received {
-        tokio::time::timeout(WAIT, self.rx.recv()).await.expect("no request arrived in time").expect("receiver closed")
+        self.next_within(WAIT).await.expect("no request arrived in time")
+    }
+
+    pub async fn next_within(&mut self, d: Duration) -> Option<Received> {
+        tokio::time::timeout(d, self.rx.recv()).await.ok().flatten()
     }
 
     /// Asserts nothing more arrives within `d`.

@@ -1,0 +1,158 @@
+//! Several nodes on one PostgreSQL: shared work, node loss, database loss.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use hookd_testkit::TempPostgres;
+use serde_json::json;
+
+use crate::support::{Options, Org, Receiver, TestApp, WAIT};
+
+const KEY: &str = "8f1c0e7a9b2d4c6e8f1a3b5c7d9e0f2a4b6c8d0e1f3a5b7c9d1e3f5a7b9c0d2e";
+
+fn node_options(url: &str, lease: &'static str) -> Options {
+    Options {
+        lease,
+        extra_env: vec![("HOOKD_DATABASE_URL", url.to_owned()), ("HOOKD_SECRET_KEY", KEY.to_owned())],
+        ..Default::default()
+    }
+}
+
+async fn database(pg: &'static TempPostgres) -> String {
+    tokio::task::spawn_blocking(move || pg.database()).await.unwrap()
+}
+
+/// Publishes `n` events from `publishers` tasks spread over `nodes`; returns the promised
+/// delivery IDs (those answered 202). Stops quietly when a node goes away.
+async fn publish_load(nodes: &[String], org: &Org, n: usize, publishers: usize) -> BTreeSet<String> {
+    let promised = Arc::new(Mutex::new(BTreeSet::new()));
+    let http = reqwest::Client::new();
+    let mut tasks = vec![];
+    for p in 0..publishers {
+        let (http, promised, token) = (http.clone(), promised.clone(), org.token.clone());
+        let url = format!("{}/api/v1/orgs/{}/events", nodes[p % nodes.len()], org.id);
+        tasks.push(tokio::spawn(async move {
+            for i in (p..n).step_by(publishers) {
+                let r = http
+                    .post(&url)
+                    .bearer_auth(&token)
+                    .json(&json!({"type": "user.created", "payload": {"i": i}}))
+                    .send()
+                    .await;
+                let Ok(r) = r else { return };
+                if r.status() != 202 {
+                    continue;
+                }
+                let body: serde_json::Value = r.json().await.unwrap();
+                let mut pr = promised.lock().unwrap();
+                for d in body["deliveries"].as_array().unwrap() {
+                    pr.insert(d.as_str().unwrap().to_owned());
+                }
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+
+    promised.lock().unwrap().clone()
+}
+
+/// Receives until every promised delivery arrived; returns how often each came.
+async fn collect(rx: &mut Receiver, promised: &BTreeSet<String>, counts: &mut BTreeMap<String, usize>) {
+    while !promised.iter().all(|d| counts.contains_key(d)) {
+        match rx.next_within(WAIT).await {
+            Some(r) => *counts.entry(r.header("webhook-id").to_owned()).or_default() += 1,
+            None => panic!(
+                "lost deliveries: {} of {} promised arrived; missing e.g. {:?}",
+                counts.len(),
+                promised.len(),
+                promised.iter().filter(|d| !counts.contains_key(*d)).take(3).collect::<Vec<_>>()
+            ),
+        }
+    }
+}
+
+async fn metric(app: &TestApp, name: &str) -> u64 {
+    let text = app.http.get(format!("{}/metrics", app.url)).send().await.unwrap().text().await.unwrap();
+    text.lines().find_map(|l| l.strip_prefix(&format!("{name} "))).and_then(|v| v.parse().ok()).unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_nodes_share_the_work_without_loss_or_duplicates() {
+    let url = database(TempPostgres::shared()).await;
+    let a = TestApp::spawn_with(node_options(&url, "30s")).await;
+    let b = TestApp::spawn_with(node_options(&url, "30s")).await;
+    let mut rx = Receiver::start().await;
+    let org = a.org().await;
+    a.create_webhook(&org, json!({"name": "shared", "url": rx.url(), "event_types": ["user.created"]})).await;
+    let promised = publish_load(&[a.url.clone(), b.url.clone()], &org, 400, 8).await;
+    assert_eq!(promised.len(), 400);
+    let mut counts = BTreeMap::new();
+    collect(&mut rx, &promised, &mut counts).await;
+    rx.assert_quiet(Duration::from_millis(500)).await;
+    assert!(counts.values().all(|c| *c == 1), "duplicates in normal operation");
+    let (sa, sb) = (metric(&a, "hookd_attempts_total").await, metric(&b, "hookd_attempts_total").await);
+    assert_eq!(sa + sb, 400);
+    assert!(sa > 0 && sb > 0, "both nodes worked: {sa} and {sb}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killing_a_node_half_way_loses_nothing() {
+    let url = database(TempPostgres::shared()).await;
+    let mut a = TestApp::spawn_with(node_options(&url, "2s")).await;
+    let b = TestApp::spawn_with(node_options(&url, "2s")).await;
+    let mut rx = Receiver::start().await;
+    let org = a.org().await;
+    a.create_webhook(
+        &org,
+        json!({"name": "slow", "url": format!("http://{}/slow", rx.addr), "event_types": ["user.created"]}),
+    )
+    .await;
+    let promised = publish_load(&[a.url.clone(), b.url.clone()], &org, 300, 8).await;
+    let mut counts = BTreeMap::new();
+    while counts.len() < 100 {
+        let r = rx.next().await;
+        *counts.entry(r.header("webhook-id").to_owned()).or_default() += 1;
+    }
+    a.kill();
+    collect(&mut rx, &promised, &mut counts).await;
+    let duplicates: usize = counts.values().map(|c| c - 1).sum();
+    // Only requests the dead node had in flight may arrive twice.
+    assert!(duplicates <= 256, "{duplicates} duplicates");
+    assert!(metric(&b, "hookd_attempts_total").await > 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_restart_mid_load_loses_nothing_accepted() {
+    let pg: &'static TempPostgres = Box::leak(Box::new(tokio::task::spawn_blocking(TempPostgres::new).await.unwrap()));
+    let url = database(pg).await;
+    let app = TestApp::spawn_with(node_options(&url, "2s")).await;
+    let mut rx = Receiver::start().await;
+    let org = app.org().await;
+    app.create_webhook(&org, json!({"name": "w", "url": rx.url(), "event_types": ["user.created"]})).await;
+    let mut promised = publish_load(std::slice::from_ref(&app.url), &org, 100, 4).await;
+    tokio::task::spawn_blocking(move || pg.kill()).await.unwrap();
+    let ready = app.http.get(format!("{}/readyz", app.url)).send().await.unwrap();
+    assert_eq!(ready.status(), 503, "not ready while the database is down");
+    let (s, p) = app
+        .call(
+            "POST",
+            &format!("/orgs/{}/events", org.id),
+            &org.token,
+            Some(json!({"type": "user.created", "payload": {}})),
+        )
+        .await;
+    assert_eq!(s, 503, "{p}");
+    tokio::task::spawn_blocking(move || pg.restart()).await.unwrap();
+    let deadline = Instant::now() + WAIT;
+    while !app.http.get(format!("{}/readyz", app.url)).send().await.unwrap().status().is_success() {
+        assert!(Instant::now() < deadline, "never ready again");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    promised.extend(publish_load(std::slice::from_ref(&app.url), &org, 100, 4).await);
+    let mut counts = BTreeMap::new();
+    collect(&mut rx, &promised, &mut counts).await;
+    assert!(promised.len() >= 200);
+}
