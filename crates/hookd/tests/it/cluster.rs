@@ -156,3 +156,56 @@ async fn a_database_restart_mid_load_loses_nothing_accepted() {
     collect(&mut rx, &promised, &mut counts).await;
     assert!(promised.len() >= 200);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ordered_webhooks_stay_ordered_across_nodes() {
+    let url = database(TempPostgres::shared()).await;
+    let a = TestApp::spawn_with(node_options(&url, "30s")).await;
+    let b = TestApp::spawn_with(node_options(&url, "30s")).await;
+    let mut rx = Receiver::start().await;
+    rx.plan(&[500]);
+    let org = a.org().await;
+    a.create_webhook(&org, json!({"name": "o", "url": rx.url(), "event_types": ["user.created"], "options": {"ordered": true}})).await;
+    for n in 0..6 {
+        let node = if n % 2 == 0 { &a } else { &b };
+        node.publish(&org, json!({"type": "user.created", "payload": {"n": n}})).await;
+    }
+    let mut seen = vec![];
+    for _ in 0..7 {
+        seen.push(rx.next().await.json()["payload"]["n"].as_i64().unwrap());
+    }
+    assert_eq!(seen, vec![0, 0, 1, 2, 3, 4, 5]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nodes_starting_together_migrate_once() {
+    let url = database(TempPostgres::shared()).await;
+    let runs: Vec<_> = (0..4)
+        .map(|_| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_hookd"))
+                .args(["migrate", "--database-url", &url])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for run in runs {
+        let out = run.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("schema version 1"));
+    }
+}
+
+#[test]
+fn an_unreachable_database_is_a_clear_error() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hookd"))
+        .args(["serve", "--database-url", "postgres://hookd:hunter2@127.0.0.1:1/hookd", "--listen", "127.0.0.1:0"])
+        .env("HOOKD_DATA_DIR", tempfile::tempdir().unwrap().path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("postgres://hookd:****@127.0.0.1:1/hookd"), "{err}");
+    assert!(!err.contains("hunter2"));
+}
