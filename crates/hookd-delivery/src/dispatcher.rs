@@ -12,7 +12,7 @@ use hookd_core::secret::MasterKey;
 use hookd_core::signing::SigningSecret;
 use hookd_core::{AttemptId, DeliveryId};
 use hookd_store::{AttemptRecord, Claim, Outcome, Store};
-use tokio::sync::{Notify, Semaphore, watch};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc, watch};
 use url::Url;
 
 use crate::auth::{Outgoing, TokenCache, static_headers};
@@ -60,6 +60,8 @@ impl Dispatcher {
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         let this = Arc::new(self);
         let permits = Arc::new(Semaphore::new(this.config.concurrency));
+        let (records_tx, records_rx) = mpsc::unbounded_channel();
+        let recorder = tokio::spawn(record(this.store.clone(), records_rx));
         loop {
             if *shutdown.borrow() {
                 break;
@@ -100,20 +102,20 @@ impl Dispatcher {
             for group in group_claims(claims) {
                 let Ok(permit) = permits.clone().acquire_owned().await else { break };
                 let this = this.clone();
+                let records_tx = records_tx.clone();
                 tokio::spawn(async move {
                     Metrics::add(&this.metrics.in_flight, 1);
                     let records = this.deliver(group).await;
                     this.metrics.in_flight.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
-                    if let Err(e) = this.store.record_attempts(records).await {
-                        // The lease expires and the delivery is tried again: at least once.
-                        tracing::error!(error = %e, "recording an attempt failed");
-                    }
-                    drop(permit);
+                    // The permit goes with the records: it is released once they are written.
+                    let _ = records_tx.send((records, permit));
                 });
             }
         }
         // Let requests in flight finish and record, so a clean stop re-sends nothing.
+        drop(records_tx);
         let _ = permits.acquire_many(this.config.concurrency as u32).await;
+        let _ = recorder.await;
     }
 
     /// Sends one request for a group of claims of one webhook and says what became of each.
@@ -321,6 +323,30 @@ impl Dispatcher {
             out.push(open(prev)?);
         }
         Ok(out)
+    }
+}
+
+/// Writes finished attempts, as many at a time as have piled up: one transaction (and one
+/// fsync) for a whole batch instead of one per request.
+async fn record(store: Arc<dyn Store>, mut rx: mpsc::UnboundedReceiver<(Vec<AttemptRecord>, OwnedSemaphorePermit)>) {
+    const MAX_BATCH: usize = 512;
+    while let Some(first) = rx.recv().await {
+        let mut records = first.0;
+        let mut permits = vec![first.1];
+        while records.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok((more, permit)) => {
+                    records.extend(more);
+                    permits.push(permit);
+                }
+                Err(_) => break,
+            }
+        }
+        if let Err(e) = store.record_attempts(records).await {
+            // The leases expire and the deliveries are tried again: at least once.
+            tracing::error!(error = %e, "recording attempts failed");
+        }
+        drop(permits);
     }
 }
 

@@ -37,6 +37,9 @@ pub struct BenchArgs {
     /// Database for the server under test (default: SQLite in a temp dir).
     #[arg(long)]
     pub database_url: Option<String>,
+    /// `hookd serve` processes sharing the database (PostgreSQL only); publishers spread over them.
+    #[arg(long, default_value_t = 1)]
+    pub nodes: usize,
 }
 
 /// First receipt time of each delivery, and how many requests came in all.
@@ -70,7 +73,7 @@ impl Drop for Server {
     }
 }
 
-fn start_server(token: &str, database_url: Option<&str>) -> Result<Server> {
+fn start_server(token: &str, key: &str, database_url: Option<&str>) -> Result<Server> {
     let dir = tempfile::tempdir().context("temp dir")?;
     let exe = std::env::current_exe().context("locating the hookd binary")?;
     let mut cmd = Command::new(exe);
@@ -78,6 +81,7 @@ fn start_server(token: &str, database_url: Option<&str>) -> Result<Server> {
         .env("HOOKD_DATA_DIR", dir.path())
         .env("HOOKD_LISTEN", "127.0.0.1:0")
         .env("HOOKD_OPERATOR_TOKEN", token)
+        .env("HOOKD_SECRET_KEY", key)
         .env("HOOKD_ALLOW_PRIVATE_TARGETS", "true")
         .env("HOOKD_LOG", "warn")
         .env_remove("HOOKD_CONFIG")
@@ -130,8 +134,11 @@ async fn call(http: &reqwest::Client, url: String, token: &str, body: serde_json
 }
 
 pub async fn run(args: BenchArgs) -> Result<()> {
-    if args.events == 0 || args.webhooks == 0 || args.publishers == 0 {
-        bail!("--events, --webhooks and --publishers must be at least 1");
+    if args.events == 0 || args.webhooks == 0 || args.publishers == 0 || args.nodes == 0 {
+        bail!("--events, --webhooks, --publishers and --nodes must be at least 1");
+    }
+    if args.nodes > 1 && !args.database_url.as_deref().is_some_and(|u| u.starts_with("postgres")) {
+        bail!("--nodes above 1 needs --database-url postgres://...: one SQLite file serves one node");
     }
     let receipts = Arc::new(Mutex::new(Receipts::default()));
     let app = Router::new().fallback(receive).with_state(receipts.clone());
@@ -140,16 +147,21 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     tokio::spawn(async move { axum::serve(listener, app).await });
 
     let token = hookd_server::api::tokens::new_token_value();
-    let server = start_server(&token, args.database_url.as_deref())?;
+    let (_, key) = hookd_core::secret::MasterKey::generate();
+    let servers = (0..args.nodes)
+        .map(|_| start_server(&token, &key, args.database_url.as_deref()))
+        .collect::<Result<Vec<_>>>()?;
     let http = reqwest::Client::builder().pool_max_idle_per_host(args.publishers * 2).build()?;
     let deadline = Instant::now() + Duration::from_secs(30);
-    while !http.get(format!("{}/readyz", server.url)).send().await.is_ok_and(|r| r.status().is_success()) {
-        if Instant::now() > deadline {
-            bail!("the server never became ready");
+    for server in &servers {
+        while !http.get(format!("{}/readyz", server.url)).send().await.is_ok_and(|r| r.status().is_success()) {
+            if Instant::now() > deadline {
+                bail!("the server never became ready");
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let api = format!("{}/api/v1", server.url);
+    let api = format!("{}/api/v1", servers[0].url);
     call(&http, format!("{api}/event-types"), &token, json!({"name": "bench.event", "group": "Bench"})).await?;
     let org = call(&http, format!("{api}/orgs"), &token, json!({"name": "bench"})).await?;
     let org_id = org["id"].as_str().context("org id")?.to_owned();
@@ -168,15 +180,10 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     let published: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
     let started = Instant::now();
     let mut tasks = Vec::new();
-    for _ in 0..args.publishers {
-        let (http, url, token, next, published, filler) = (
-            http.clone(),
-            format!("{api}/orgs/{org_id}/events"),
-            token.clone(),
-            next.clone(),
-            published.clone(),
-            filler.clone(),
-        );
+    for p in 0..args.publishers {
+        let url = format!("{}/api/v1/orgs/{org_id}/events", servers[p % servers.len()].url);
+        let (http, token, next, published, filler) =
+            (http.clone(), token.clone(), next.clone(), published.clone(), filler.clone());
         let n = args.events;
         tasks.push(tokio::spawn(async move {
             let mut mine = Vec::new();
@@ -214,7 +221,7 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     let delivered_elapsed = started.elapsed();
     // A short quiet period to catch duplicates still on the wire.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let rss = peak_rss_mib(server.child.id());
+    let rss: Vec<f64> = servers.iter().filter_map(|s| peak_rss_mib(s.child.id())).collect();
 
     let published = published.lock().map(|p| p.clone()).unwrap_or_default();
     let (first, total) = receipts.lock().map(|r| (r.first.clone(), r.total)).unwrap_or_default();
@@ -240,10 +247,11 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         "delivered": first.len(),
         "lost": lost,
         "duplicated": total.saturating_sub(first.len()),
-        "peak_rss_mb": rss.map(|r| (r * 10.0).round() / 10.0),
+        "nodes": args.nodes,
+        "peak_rss_mb": rss.iter().copied().reduce(f64::max).map(|r| (r * 10.0).round() / 10.0),
     });
     println!("{line}");
-    drop(server);
+    drop(servers);
     if lost > 0 {
         bail!("{lost} deliveries were lost");
     }

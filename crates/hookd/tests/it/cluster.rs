@@ -165,7 +165,11 @@ async fn ordered_webhooks_stay_ordered_across_nodes() {
     let mut rx = Receiver::start().await;
     rx.plan(&[500]);
     let org = a.org().await;
-    a.create_webhook(&org, json!({"name": "o", "url": rx.url(), "event_types": ["user.created"], "options": {"ordered": true}})).await;
+    a.create_webhook(
+        &org,
+        json!({"name": "o", "url": rx.url(), "event_types": ["user.created"], "options": {"ordered": true}}),
+    )
+    .await;
     for n in 0..6 {
         let node = if n % 2 == 0 { &a } else { &b };
         node.publish(&org, json!({"type": "user.created", "payload": {"n": n}})).await;
