@@ -62,6 +62,48 @@ pub enum Audience {
     Webhook(WebhookId),
 }
 
+/// What a batch of attempt records does to one webhook's row: one update per webhook per
+/// batch, however many of its attempts the batch holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct WebhookEffect {
+    pub webhook_id: WebhookId,
+    pub last_triggered_at: Timestamp,
+    /// A success in the batch ended the streak: the columns are set, not added to.
+    pub reset: bool,
+    /// The first failed attempt after the last success in the batch, if any.
+    pub failing_since: Option<Timestamp>,
+    /// Deliveries that failed for good after the last success in the batch.
+    pub failed_deliveries: i64,
+}
+
+pub(crate) fn webhook_effects(records: &[AttemptRecord]) -> Vec<WebhookEffect> {
+    let mut order: Vec<WebhookId> = Vec::new();
+    let mut effects: std::collections::HashMap<WebhookId, WebhookEffect> = std::collections::HashMap::new();
+    for r in records {
+        let Some(a) = &r.attempt else { continue };
+        let e = effects.entry(a.webhook_id.clone()).or_insert_with(|| {
+            order.push(a.webhook_id.clone());
+            WebhookEffect {
+                webhook_id: a.webhook_id.clone(),
+                last_triggered_at: a.sent_at,
+                reset: false,
+                failing_since: None,
+                failed_deliveries: 0,
+            }
+        });
+        e.last_triggered_at = e.last_triggered_at.max(a.sent_at);
+        if a.succeeded() {
+            e.reset = true;
+            e.failing_since = None;
+            e.failed_deliveries = 0;
+        } else {
+            e.failing_since = Some(e.failing_since.map_or(a.sent_at, |t| t.min(a.sent_at)));
+            e.failed_deliveries += (r.outcome == Outcome::Failed) as i64;
+        }
+    }
+    order.into_iter().filter_map(|id| effects.remove(&id)).collect()
+}
+
 /// The result of publishing: the event's deliveries, and whether an earlier call with the
 /// same `Idempotency-Key` had already created it.
 #[derive(Debug, Clone)]

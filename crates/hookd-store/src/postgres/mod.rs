@@ -871,60 +871,80 @@ impl Store for PostgresStore {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(map_err)?;
         let now = ms(&chrono::Utc::now());
-        for rec in &records {
-            if let Some(a) = &rec.attempt {
-                insert_attempt(&tx, a).await?;
-                let sent = ms(&a.sent_at);
-                if a.succeeded() {
-                    exec(
-                        &tx,
-                        "UPDATE webhooks SET last_triggered_at = $2, failing_since = NULL, failed_deliveries = 0 WHERE id = $1",
-                        &[&a.webhook_id.as_str(), &sent],
-                    )
-                    .await?;
-                } else {
-                    let failed = (rec.outcome == Outcome::Failed) as i64;
-                    exec(
-                        &tx,
-                        "UPDATE webhooks SET last_triggered_at = $2, failing_since = COALESCE(failing_since, $2),
-                           failed_deliveries = failed_deliveries + $3 WHERE id = $1",
-                        &[&a.webhook_id.as_str(), &sent, &failed],
-                    )
-                    .await?;
-                }
-            }
-            let (state, next) = match &rec.outcome {
-                Outcome::Succeeded => (DeliveryState::Succeeded, None),
-                Outcome::RetryAt(t) => (DeliveryState::Pending, Some(ms(t))),
-                Outcome::Failed => (DeliveryState::Failed, None),
-            };
-            let counted = rec.attempt.is_some() as i64;
-            let manual_attempt = rec.attempt.as_ref().is_none_or(|a| a.trigger == hookd_core::model::Trigger::Manual);
-            // A manual re-send requested while this attempt was in flight stays due.
-            exec(
+        // The statements of a batch are independent: send them pipelined, one round trip.
+        let insert = tx.prepare_cached(INSERT_ATTEMPT).await.map_err(map_err)?;
+        let update = tx.prepare_cached(UPDATE_DELIVERY).await.map_err(map_err)?;
+        let reset = tx
+            .prepare_cached("UPDATE webhooks SET last_triggered_at = $2, failing_since = $3, failed_deliveries = $4 WHERE id = $1")
+            .await
+            .map_err(map_err)?;
+        let extend = tx
+            .prepare_cached(
+                "UPDATE webhooks SET last_triggered_at = GREATEST(COALESCE(last_triggered_at, 0), $2),
+                   failing_since = COALESCE(failing_since, $3), failed_deliveries = failed_deliveries + $4 WHERE id = $1",
+            )
+            .await
+            .map_err(map_err)?;
+        let attempt_params: Vec<Vec<Param>> = records.iter().filter_map(|r| r.attempt.as_ref()).map(attempt_params).collect();
+        let delivery_params: Vec<Vec<Param>> = records
+            .iter()
+            .map(|rec| {
+                let (state, next) = match &rec.outcome {
+                    Outcome::Succeeded => (DeliveryState::Succeeded, None),
+                    Outcome::RetryAt(t) => (DeliveryState::Pending, Some(ms(t))),
+                    Outcome::Failed => (DeliveryState::Failed, None),
+                };
+                let manual = rec.attempt.as_ref().is_none_or(|a| a.trigger == hookd_core::model::Trigger::Manual);
+                let p: Vec<Param> = vec![
+                    Box::new(rec.delivery_id.to_string()),
+                    Box::new(state.as_str().to_owned()),
+                    Box::new(next),
+                    Box::new(rec.attempt.is_some() as i64),
+                    Box::new(now),
+                    Box::new(manual),
+                ];
+                p
+            })
+            .collect();
+        let effects = crate::webhook_effects(&records);
+        let effect_params: Vec<(bool, Vec<Param>)> = effects
+            .iter()
+            .map(|e| {
+                let p: Vec<Param> = vec![
+                    Box::new(e.webhook_id.to_string()),
+                    Box::new(ms(&e.last_triggered_at)),
+                    Box::new(e.failing_since.as_ref().map(ms)),
+                    Box::new(e.failed_deliveries),
+                ];
+                (e.reset, p)
+            })
+            .collect();
+        let attempt_refs: Vec<_> = attempt_params.iter().map(|p| refs(p)).collect();
+        let delivery_refs: Vec<_> = delivery_params.iter().map(|p| refs(p)).collect();
+        let effect_refs: Vec<_> = effect_params.iter().map(|(r, p)| (*r, refs(p))).collect();
+        let mut pending = Vec::new();
+        for p in &attempt_refs {
+            pending.push(tx.execute(&insert, p));
+        }
+        for p in &delivery_refs {
+            pending.push(tx.execute(&update, p));
+        }
+        for (is_reset, p) in &effect_refs {
+            pending.push(tx.execute(if *is_reset { &reset } else { &extend }, p));
+        }
+        futures_util::future::try_join_all(pending).await.map_err(map_err)?;
+        for rec in records.iter().filter(|r| r.disable_webhook.is_some()) {
+            let reason = rec.disable_webhook.as_deref().unwrap_or_default();
+            let changed = exec(
                 &tx,
-                "UPDATE deliveries SET
-                   state = CASE WHEN next_trigger = 'manual' AND NOT $6::boolean THEN 'pending' ELSE $2::text END,
-                   next_attempt_at = CASE WHEN next_trigger = 'manual' AND NOT $6::boolean THEN $5::bigint ELSE $3::bigint END,
-                   next_trigger = CASE WHEN next_trigger = 'manual' AND NOT $6::boolean THEN 'manual' ELSE 'retry' END,
-                   attempts = attempts + $4::bigint, leased_by = NULL, updated_at = $5::bigint
-                 WHERE id = $1",
-                &[&rec.delivery_id.as_str(), &state.as_str(), &next, &counted, &now, &manual_attempt],
+                "UPDATE webhooks SET enabled = false, status_reason = $3, status_changed_at = $4, status_changed_by = 'hookd'
+                 WHERE id = $1 AND org_id = $2 AND enabled",
+                &[&rec.webhook_id.as_str(), &rec.org_id.as_str(), &reason, &now],
             )
             .await?;
-            if let Some(reason) = &rec.disable_webhook {
-                let changed = exec(
-                    &tx,
-                    "UPDATE webhooks SET enabled = false, status_reason = $3, status_changed_at = $4, status_changed_by = 'hookd'
-                     WHERE id = $1 AND org_id = $2 AND enabled",
-                    &[&rec.webhook_id.as_str(), &rec.org_id.as_str(), reason, &now],
-                )
-                .await?;
-                if changed > 0 {
-                    let w = get_webhook_in(&tx, rec.org_id.as_str(), rec.webhook_id.as_str()).await?;
-                    publish_in(&tx, &operational::event(&w, operational::WEBHOOK_DISABLED), &Audience::Subscribers)
-                        .await?;
-                }
+            if changed > 0 {
+                let w = get_webhook_in(&tx, rec.org_id.as_str(), rec.webhook_id.as_str()).await?;
+                publish_in(&tx, &operational::event(&w, operational::WEBHOOK_DISABLED), &Audience::Subscribers).await?;
             }
         }
         tx.commit().await.map_err(map_err)
@@ -1026,31 +1046,35 @@ impl Store for PostgresStore {
     }
 }
 
-async fn insert_attempt<C: GenericClient>(c: &C, a: &Attempt) -> Result<(), StoreError> {
-    exec(
-        c,
-        "INSERT INTO attempts (id, org_id, delivery_id, webhook_id, event_ids, url, sent_at, response_status, duration_ms,
-           error_kind, error_message, trigger, request_headers, request_body, response_headers, response_body)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-        &[
-            &a.id.as_str(),
-            &a.org_id.as_str(),
-            &a.delivery_id.as_str(),
-            &a.webhook_id.as_str(),
-            &to_json(&a.event_ids),
-            &a.url,
-            &ms(&a.sent_at),
-            &a.response_status.map(i64::from),
-            &(a.duration_ms as i64),
-            &a.error.as_ref().map(|e| e.kind.as_str()),
-            &a.error.as_ref().map(|e| e.message.clone()),
-            &a.trigger.as_str(),
-            &to_json(&a.request_headers),
-            &a.request_body,
-            &to_json(&a.response_headers),
-            &a.response_body,
-        ],
-    )
-    .await
-    .map(|_| ())
+const INSERT_ATTEMPT: &str = "INSERT INTO attempts (id, org_id, delivery_id, webhook_id, event_ids, url, sent_at,
+    response_status, duration_ms, error_kind, error_message, trigger, request_headers, request_body, response_headers,
+    response_body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
+
+/// A manual re-send requested while the attempt was in flight keeps the delivery due.
+const UPDATE_DELIVERY: &str = "UPDATE deliveries SET
+    state = CASE WHEN next_trigger = 'manual' AND NOT $6::boolean THEN 'pending' ELSE $2::text END,
+    next_attempt_at = CASE WHEN next_trigger = 'manual' AND NOT $6::boolean THEN $5::bigint ELSE $3::bigint END,
+    next_trigger = CASE WHEN next_trigger = 'manual' AND NOT $6::boolean THEN 'manual' ELSE 'retry' END,
+    attempts = attempts + $4::bigint, leased_by = NULL, updated_at = $5::bigint
+    WHERE id = $1";
+
+fn attempt_params(a: &Attempt) -> Vec<Param> {
+    vec![
+        Box::new(a.id.to_string()),
+        Box::new(a.org_id.to_string()),
+        Box::new(a.delivery_id.to_string()),
+        Box::new(a.webhook_id.to_string()),
+        Box::new(to_json(&a.event_ids)),
+        Box::new(a.url.clone()),
+        Box::new(ms(&a.sent_at)),
+        Box::new(a.response_status.map(i64::from)),
+        Box::new(a.duration_ms as i64),
+        Box::new(a.error.as_ref().map(|e| e.kind.as_str().to_owned())),
+        Box::new(a.error.as_ref().map(|e| e.message.clone())),
+        Box::new(a.trigger.as_str().to_owned()),
+        Box::new(to_json(&a.request_headers)),
+        Box::new(a.request_body.clone()),
+        Box::new(to_json(&a.response_headers)),
+        Box::new(a.response_body.clone()),
+    ]
 }

@@ -772,24 +772,22 @@ impl Store for SqliteStore {
         let now = ms(&chrono::Utc::now());
         self.db
             .write(move |c| {
+                for e in crate::webhook_effects(&records) {
+                    let (sent, since) = (ms(&e.last_triggered_at), e.failing_since.as_ref().map(ms));
+                    let sql = if e.reset {
+                        "UPDATE webhooks SET last_triggered_at = ?2, failing_since = ?3, failed_deliveries = ?4 WHERE id = ?1"
+                    } else {
+                        "UPDATE webhooks SET last_triggered_at = max(COALESCE(last_triggered_at, 0), ?2),
+                           failing_since = COALESCE(failing_since, ?3), failed_deliveries = failed_deliveries + ?4 WHERE id = ?1"
+                    };
+                    c.prepare_cached(sql)
+                        .map_err(map_err)?
+                        .execute(params![e.webhook_id.as_str(), sent, since, e.failed_deliveries])
+                        .map_err(map_err)?;
+                }
                 for r in &records {
                     if let Some(a) = &r.attempt {
                         insert_attempt(c, a)?;
-                        // A success ends the failure streak; a failure starts one (or goes on).
-                        let sql = if a.succeeded() {
-                            "UPDATE webhooks SET last_triggered_at = ?2, failing_since = NULL, failed_deliveries = 0 WHERE id = ?1"
-                        } else {
-                            "UPDATE webhooks SET last_triggered_at = ?2, failing_since = COALESCE(failing_since, ?2),
-                               failed_deliveries = failed_deliveries + ?3 WHERE id = ?1"
-                        };
-                        let mut stmt = c.prepare_cached(sql).map_err(map_err)?;
-                        let sent = ms(&a.sent_at);
-                        let failed = (r.outcome == Outcome::Failed) as i64;
-                        if a.succeeded() {
-                            stmt.execute(params![a.webhook_id.as_str(), sent]).map_err(map_err)?;
-                        } else {
-                            stmt.execute(params![a.webhook_id.as_str(), sent, failed]).map_err(map_err)?;
-                        }
                     }
                     let (state, next) = match &r.outcome {
                         Outcome::Succeeded => (DeliveryState::Succeeded, None),
