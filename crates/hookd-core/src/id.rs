@@ -19,7 +19,11 @@ pub struct IdParseError {
 
 /// Encodes a new ULID-like body for the given wall-clock milliseconds.
 pub fn new_body(unix_ms: u64) -> String {
-    let random: u128 = rand::random::<u128>() & ((1u128 << 80) - 1);
+    encode(unix_ms, rand::random::<u128>())
+}
+
+fn encode(unix_ms: u64, random: u128) -> String {
+    let random = random & ((1u128 << 80) - 1);
     let value: u128 = ((unix_ms as u128 & ((1u128 << 48) - 1)) << 80) | random;
     let mut out = [0u8; BODY_LEN];
     for (i, slot) in out.iter_mut().enumerate() {
@@ -50,6 +54,16 @@ macro_rules! typed_id {
 
             pub fn new() -> Self {
                 Self(format!("{}_{}", $prefix, new_body(now_ms())))
+            }
+
+            /// An ID that sorts as if made at `unix_ms` (records made along with an older one).
+            pub fn at(unix_ms: u64) -> Self {
+                Self(format!("{}_{}", $prefix, new_body(unix_ms)))
+            }
+
+            /// The smallest ID made at `unix_ms`: every ID below it is older.
+            pub fn floor(unix_ms: u64) -> String {
+                format!("{}_{}", $prefix, encode(unix_ms, 0))
             }
 
             pub fn parse(value: &str) -> Result<Self, IdParseError> {
@@ -121,6 +135,15 @@ mod tests {
         let b = WebhookId(format!("wh_{}", new_body(2_000)));
         assert!(a < b);
         assert_eq!(WebhookId::parse(a.as_str()).unwrap(), a);
+    }
+
+    #[test]
+    fn floors_split_ids_by_time() {
+        let old = AttemptId::at(1_000_000);
+        let new = AttemptId::at(2_000_000);
+        let cut = AttemptId::floor(1_500_000);
+        assert!(old.as_str() < cut.as_str() && cut.as_str() < new.as_str());
+        assert!(AttemptId::parse(&cut).is_ok());
     }
 
     #[test]

@@ -252,4 +252,9 @@ pub trait Store: Send + Sync + 'static {
         org: &OrgId,
         event: &EventId,
     ) -> Result<Vec<(DeliveryId, DeliveryState)>, StoreError>;
+
+    // Retention.
+    /// Deletes up to `max` of each of: attempts, finished deliveries, and events left with no
+    /// delivery, made before `before`. Returns how many rows went; call again until 0.
+    async fn prune(&self, before: Timestamp, max: usize) -> Result<u64, StoreError>;
 }

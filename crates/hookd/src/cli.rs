@@ -101,6 +101,9 @@ pub struct Settings {
     /// ...and at least this many of them (default 10).
     #[arg(long, env = "HOOKD_DISABLE_MIN_FAILURES")]
     pub disable_min_failures: Option<u32>,
+    /// Keep events, deliveries and attempts this long once finished (default 30d).
+    #[arg(long, env = "HOOKD_RETENTION")]
+    pub retention: Option<String>,
     /// Largest accepted event payload in bytes (default 1048576).
     #[arg(long, env = "HOOKD_MAX_PAYLOAD_BYTES")]
     pub max_payload_bytes: Option<usize>,

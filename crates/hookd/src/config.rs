@@ -28,6 +28,7 @@ struct FileSettings {
     disable_after: Option<String>,
     disable_min_failures: Option<u32>,
     database_pool: Option<usize>,
+    retention: Option<String>,
 }
 
 /// Where the data lives.
@@ -61,6 +62,7 @@ pub struct Config {
     pub concurrency: usize,
     pub max_payload_bytes: usize,
     pub disable: DisablePolicy,
+    pub retention: Duration,
 }
 
 impl Config {
@@ -114,7 +116,12 @@ impl Config {
         if let Some(n) = s.disable_min_failures.or(f.disable_min_failures) {
             disable.min_failures = n.max(1);
         }
+        let retention = match s.retention.clone().or(f.retention) {
+            Some(text) => parse_duration(&text).context("HOOKD_RETENTION")?,
+            None => Duration::from_secs(30 * 86_400),
+        };
         Ok(Self {
+            retention,
             disable,
             database,
             listen: s.listen.clone().or(f.listen).unwrap_or_else(|| "127.0.0.1:8080".into()),

@@ -111,7 +111,7 @@ pub async fn serve(config: Config, demo: bool) -> Result<()> {
     }
     let clients = Arc::new(HttpClients::new(config.allow_private_targets).context("building the HTTP client")?);
     let dispatcher = Dispatcher::new(
-        store,
+        store.clone(),
         clients,
         key,
         DispatchConfig {
@@ -127,6 +127,7 @@ pub async fn serve(config: Config, demo: bool) -> Result<()> {
     );
     let (stop_tx, stop_rx) = watch::channel(false);
     let workers = tokio::spawn(dispatcher.run(stop_rx.clone()));
+    tokio::spawn(prune(store.clone(), config.retention, stop_rx.clone()));
     println!("hookd listening on {public_url} (database {})", config.database.display());
     let mut stop_http = stop_rx.clone();
     let server = axum::serve(listener, hookd_server::app(state)).with_graceful_shutdown(async move {
@@ -140,6 +141,37 @@ pub async fn serve(config: Config, demo: bool) -> Result<()> {
     server.await.context("HTTP server")?;
     let _ = workers.await;
     Ok(())
+}
+
+/// Deletes finished work older than the retention period, a small batch at a time so that
+/// delivery never waits long behind it.
+async fn prune(store: Arc<dyn Store>, retention: Duration, mut stop: watch::Receiver<bool>) {
+    const BATCH: usize = 1000;
+    let Ok(retention) = chrono::Duration::from_std(retention) else { return };
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(60)) => {}
+            _ = stop.changed() => return,
+        }
+        let mut total = 0;
+        loop {
+            match store.prune(chrono::Utc::now() - retention, BATCH).await {
+                Ok(0) => break,
+                Ok(n) => total += n,
+                Err(e) => {
+                    tracing::warn!(error = %e, "pruning old history failed; will try again");
+                    break;
+                }
+            }
+            if *stop.borrow() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        if total > 0 {
+            tracing::info!(rows = total, "pruned history past the retention period");
+        }
+    }
 }
 
 fn hostname() -> String {

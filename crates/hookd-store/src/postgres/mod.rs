@@ -323,7 +323,8 @@ async fn publish_in<C: GenericClient>(c: &C, e: &Event, audience: &Audience) -> 
     let now = ms(&e.created_at);
     let mut deliveries = Vec::with_capacity(targets.len());
     for w in &targets {
-        let id = DeliveryId::new();
+        // Made with its event: retention removes both by the same clock.
+        let id = DeliveryId::at(now.max(0) as u64);
         exec(
             c,
             "INSERT INTO deliveries (id, org_id, webhook_id, event_id, state, attempts, next_attempt_at, next_trigger, ordered, created_at, updated_at)
@@ -875,7 +876,9 @@ impl Store for PostgresStore {
         let insert = tx.prepare_cached(INSERT_ATTEMPT).await.map_err(map_err)?;
         let update = tx.prepare_cached(UPDATE_DELIVERY).await.map_err(map_err)?;
         let reset = tx
-            .prepare_cached("UPDATE webhooks SET last_triggered_at = $2, failing_since = $3, failed_deliveries = $4 WHERE id = $1")
+            .prepare_cached(
+                "UPDATE webhooks SET last_triggered_at = $2, failing_since = $3, failed_deliveries = $4 WHERE id = $1",
+            )
             .await
             .map_err(map_err)?;
         let extend = tx
@@ -885,7 +888,8 @@ impl Store for PostgresStore {
             )
             .await
             .map_err(map_err)?;
-        let attempt_params: Vec<Vec<Param>> = records.iter().filter_map(|r| r.attempt.as_ref()).map(attempt_params).collect();
+        let attempt_params: Vec<Vec<Param>> =
+            records.iter().filter_map(|r| r.attempt.as_ref()).map(attempt_params).collect();
         let delivery_params: Vec<Vec<Param>> = records
             .iter()
             .map(|rec| {
@@ -1030,6 +1034,35 @@ impl Store for PostgresStore {
             r::ATTEMPT_DETAIL_COLS
         );
         one(&c, &sql, &[&id.as_str(), &org.as_str()], |row| r::attempt(row, true)).await
+    }
+
+    async fn prune(&self, before: Timestamp, max: usize) -> Result<u64, StoreError> {
+        // IDs sort by creation time, so "older than" is a range scan of each primary key.
+        let t = ms(&before).max(0) as u64;
+        let (att, dlv, evt) = (AttemptId::floor(t), DeliveryId::floor(t), EventId::floor(t));
+        let max = max as i64;
+        let c = self.client().await?;
+        let mut n = exec(
+            &c,
+            "DELETE FROM attempts WHERE id IN (SELECT id FROM attempts WHERE id < $1 ORDER BY id LIMIT $2)",
+            &[&att, &max],
+        )
+        .await?;
+        n += exec(
+            &c,
+            "DELETE FROM deliveries WHERE id IN
+               (SELECT id FROM deliveries WHERE id < $1 AND state != 'pending' ORDER BY id LIMIT $2)",
+            &[&dlv, &max],
+        )
+        .await?;
+        n += exec(
+            &c,
+            "DELETE FROM events WHERE id IN (SELECT e.id FROM events e WHERE e.id < $1
+               AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id) ORDER BY e.id LIMIT $2)",
+            &[&evt, &max],
+        )
+        .await?;
+        Ok(n)
     }
 
     async fn delivery_states(

@@ -929,6 +929,38 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn prune(&self, before: Timestamp, max: usize) -> Result<u64, StoreError> {
+        // IDs sort by creation time, so "older than" is a range scan of each primary key.
+        let t = ms(&before).max(0) as u64;
+        let (att, dlv, evt) = (AttemptId::floor(t), DeliveryId::floor(t), EventId::floor(t));
+        let max = max as i64;
+        self.db
+            .write(move |c| {
+                let mut n = c
+                    .execute(
+                        "DELETE FROM attempts WHERE id IN (SELECT id FROM attempts WHERE id < ?1 LIMIT ?2)",
+                        params![att, max],
+                    )
+                    .map_err(map_err)?;
+                n += c
+                    .execute(
+                        "DELETE FROM deliveries WHERE id IN
+                           (SELECT id FROM deliveries WHERE id < ?1 AND state != 'pending' LIMIT ?2)",
+                        params![dlv, max],
+                    )
+                    .map_err(map_err)?;
+                n += c
+                    .execute(
+                        "DELETE FROM events WHERE id IN (SELECT e.id FROM events e WHERE e.id < ?1
+                           AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id) LIMIT ?2)",
+                        params![evt, max],
+                    )
+                    .map_err(map_err)?;
+                Ok(n as u64)
+            })
+            .await
+    }
+
     async fn delivery_states(
         &self,
         org: &OrgId,
@@ -1032,7 +1064,8 @@ fn publish_in(c: &Connection, e: &Event, audience: &Audience) -> Result<Publishe
     let now = ms(&e.created_at);
     let mut deliveries = Vec::with_capacity(targets.len());
     for w in &targets {
-        let id = DeliveryId::new();
+        // Made with its event: retention removes both by the same clock.
+        let id = DeliveryId::at(now.max(0) as u64);
         stmt.execute(params![id.as_str(), e.org_id.as_str(), w.id.as_str(), e.id.as_str(), now, w.options.ordered])
             .map_err(map_err)?;
         deliveries.push(id);

@@ -443,3 +443,44 @@ pub async fn attempt_history_filters_and_searches(s: &dyn Store) {
     assert!(matches!(s.get_attempt(&b.id, &one[0].id).await, Err(StoreError::NotFound)));
     assert!(s.list_attempts(&b.id, &AttemptFilter::default(), &PageRequest::default()).await.unwrap().data.is_empty());
 }
+
+pub async fn retention_prunes_old_finished_work_only(s: &dyn Store) {
+    let a = org(s, None).await;
+    let w = webhook(&a.id, "w", false);
+    s.create_webhook(&w).await.unwrap();
+    let old_t = Utc::now() - chrono::Duration::days(40);
+    let old_ms = old_t.timestamp_millis() as u64;
+    let old_event =
+        |n: u64| Event { id: EventId::at(old_ms + n), created_at: old_t, occurred_at: old_t, ..event(&a.id, None) };
+    let done = s.publish(&old_event(0), &Audience::Webhook(w.id.clone())).await.unwrap();
+    let waiting = s.publish(&old_event(1), &Audience::Webhook(w.id.clone())).await.unwrap();
+    let fresh = publish_one(s, &w).await;
+    assert_eq!(s.claim_due("n", LONG, 10).await.unwrap().len(), 3);
+    let done_d = s.get_delivery(&a.id, &done.deliveries[0]).await.unwrap();
+    let old_attempt = Attempt { id: AttemptId::at(old_ms), sent_at: old_t, ..attempt(&done_d, 200, &w.url) };
+    let new_attempt = attempt(&fresh, 200, &w.url);
+    s.record_attempts(vec![
+        record(&done_d, Some(old_attempt.clone()), Outcome::Succeeded),
+        record(&fresh, Some(new_attempt.clone()), Outcome::Succeeded),
+    ])
+    .await
+    .unwrap();
+    let cutoff = Utc::now() - chrono::Duration::days(30);
+    let mut removed = 0;
+    loop {
+        let n = s.prune(cutoff, 1).await.unwrap();
+        if n == 0 {
+            break;
+        }
+        removed += n;
+    }
+    assert_eq!(removed, 3, "the old attempt, its finished delivery and its event");
+    assert!(matches!(s.get_attempt(&a.id, &old_attempt.id).await, Err(StoreError::NotFound)));
+    assert!(matches!(s.get_delivery(&a.id, &done_d.id).await, Err(StoreError::NotFound)));
+    assert!(matches!(s.get_event(&a.id, &done.event_id).await, Err(StoreError::NotFound)));
+    // Work still owed is never pruned, however old; new work is kept.
+    assert_eq!(s.get_delivery(&a.id, &waiting.deliveries[0]).await.unwrap().state, DeliveryState::Pending);
+    assert!(s.get_event(&a.id, &waiting.event_id).await.is_ok());
+    assert!(s.get_attempt(&a.id, &new_attempt.id).await.is_ok());
+    assert!(s.get_delivery(&a.id, &fresh.id).await.is_ok());
+}
