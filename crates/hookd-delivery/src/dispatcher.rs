@@ -42,6 +42,32 @@ pub struct Dispatcher {
     wake: Arc<Notify>,
     metrics: Arc<Metrics>,
     tokens: Arc<TokenCache>,
+    limits: RateLimits,
+}
+
+/// Per-webhook token buckets for `options.rate_limit_per_s` (per node: each node of a cluster
+/// allows the full rate).
+#[derive(Default)]
+struct RateLimits {
+    buckets: std::sync::Mutex<std::collections::HashMap<hookd_core::WebhookId, (f64, std::time::Instant)>>,
+}
+
+impl RateLimits {
+    /// Takes one request's token; when there is none, says how long until there is.
+    fn take(&self, webhook: &hookd_core::WebhookId, per_s: u32) -> Option<Duration> {
+        let rate = f64::from(per_s.max(1));
+        let now = std::time::Instant::now();
+        let mut buckets = self.buckets.lock().ok()?;
+        let (tokens, last) = buckets.entry(webhook.clone()).or_insert((rate, now));
+        *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * rate).min(rate);
+        *last = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            None
+        } else {
+            Some(Duration::from_secs_f64((1.0 - *tokens) / rate))
+        }
+    }
 }
 
 impl Dispatcher {
@@ -53,7 +79,16 @@ impl Dispatcher {
         wake: Arc<Notify>,
         metrics: Arc<Metrics>,
     ) -> Self {
-        Self { store, clients, key, config, wake, metrics, tokens: Arc::new(TokenCache::default()) }
+        Self {
+            store,
+            clients,
+            key,
+            config,
+            wake,
+            metrics,
+            tokens: Arc::new(TokenCache::default()),
+            limits: RateLimits::default(),
+        }
     }
 
     /// Runs until `shutdown` turns true, then waits for requests in flight.
@@ -143,6 +178,13 @@ impl Dispatcher {
         if !webhook.status.enabled && !manual {
             Metrics::add(&self.metrics.deliveries_failed, group.len() as u64);
             return records_for(None, Outcome::Failed, None);
+        }
+        if let Some(per_s) = webhook.options.rate_limit_per_s {
+            if let Some(wait) = self.limits.take(&webhook.id, per_s) {
+                // Over the webhook's rate: come back when a request is allowed, no attempt made.
+                let at = chrono::Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default();
+                return records_for(None, Outcome::RetryAt(at), None);
+            }
         }
         let events: Vec<&hookd_core::model::Event> = group.iter().map(|c| &c.event).collect();
         let first = &group[0].delivery;

@@ -1087,7 +1087,8 @@ const INSERT_ATTEMPT: &str = "INSERT INTO attempts (id, org_id, delivery_id, web
 const UPDATE_DELIVERY: &str = "UPDATE deliveries SET
     state = CASE WHEN next_trigger = 'manual' AND NOT $6::boolean THEN 'pending' ELSE $2::text END,
     next_attempt_at = CASE WHEN next_trigger = 'manual' AND NOT $6::boolean THEN $5::bigint ELSE $3::bigint END,
-    next_trigger = CASE WHEN next_trigger = 'manual' AND NOT $6::boolean THEN 'manual' ELSE 'retry' END,
+    next_trigger = CASE WHEN $4::bigint = 0 THEN next_trigger
+                        WHEN next_trigger = 'manual' AND NOT $6::boolean THEN 'manual' ELSE 'retry' END,
     attempts = attempts + $4::bigint, leased_by = NULL, updated_at = $5::bigint
     WHERE id = $1";
 

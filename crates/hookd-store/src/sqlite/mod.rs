@@ -800,7 +800,7 @@ impl Store for SqliteStore {
                         "UPDATE deliveries SET
                            state = CASE WHEN next_trigger = 'manual' AND ?6 = 0 THEN 'pending' ELSE ?2 END,
                            next_attempt_at = CASE WHEN next_trigger = 'manual' AND ?6 = 0 THEN ?5 ELSE ?3 END,
-                           next_trigger = CASE WHEN next_trigger = 'manual' AND ?6 = 0 THEN 'manual' ELSE 'retry' END,
+                           next_trigger = CASE WHEN ?4 = 0 THEN next_trigger WHEN next_trigger = 'manual' AND ?6 = 0 THEN 'manual' ELSE 'retry' END,
                            attempts = attempts + ?4, leased_by = NULL, updated_at = ?5
                          WHERE id = ?1",
                     )

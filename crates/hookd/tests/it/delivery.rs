@@ -416,3 +416,26 @@ async fn webhooks_failing_too_long_are_disabled_and_the_org_is_told() {
     assert_eq!(told.header("x-hookd-event"), "webhook.enabled");
     assert_eq!(told.json()["payload"]["enabled"], true);
 }
+
+#[tokio::test]
+async fn rate_limited_webhooks_are_paced_without_extra_attempts() {
+    let app = TestApp::spawn().await;
+    let mut rx = Receiver::start().await;
+    let org = app.org().await;
+    let w = app.create_webhook(&org, json!({"name": "slow", "url": rx.url(), "event_types": ["user.created"], "options": {"rate_limit_per_s": 2}})).await;
+    for n in 0..6 {
+        app.publish(&org, json!({"type": "user.created", "payload": {"n": n}})).await;
+    }
+    let first = rx.next().await;
+    let started = std::time::Instant::now();
+    let mut got = vec![first.json()["payload"]["n"].as_i64().unwrap()];
+    for _ in 0..5 {
+        got.push(rx.next().await.json()["payload"]["n"].as_i64().unwrap());
+    }
+    // A burst of 2, then 2 a second: the last of 6 cannot come before 1.5 s after the first.
+    assert!(started.elapsed() >= Duration::from_millis(1500), "6 requests in {:?}", started.elapsed());
+    got.sort();
+    assert_eq!(got, vec![0, 1, 2, 3, 4, 5]);
+    let attempts = app.attempts_until(&org, w["id"].as_str().unwrap(), |a| a.len() == 6).await;
+    assert!(attempts.iter().all(|a| a["trigger"] == "auto"), "waiting for the rate is not a retry");
+}
