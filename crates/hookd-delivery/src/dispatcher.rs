@@ -179,12 +179,12 @@ impl Dispatcher {
             Metrics::add(&self.metrics.deliveries_failed, group.len() as u64);
             return records_for(None, Outcome::Failed, None);
         }
-        if let Some(per_s) = webhook.options.rate_limit_per_s {
-            if let Some(wait) = self.limits.take(&webhook.id, per_s) {
-                // Over the webhook's rate: come back when a request is allowed, no attempt made.
-                let at = chrono::Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default();
-                return records_for(None, Outcome::RetryAt(at), None);
-            }
+        if let Some(per_s) = webhook.options.rate_limit_per_s
+            && let Some(wait) = self.limits.take(&webhook.id, per_s)
+        {
+            // Over the webhook's rate: come back when a request is allowed, no attempt made.
+            let at = chrono::Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default();
+            return records_for(None, Outcome::RetryAt(at), None);
         }
         let events: Vec<&hookd_core::model::Event> = group.iter().map(|c| &c.event).collect();
         let first = &group[0].delivery;
