@@ -17,10 +17,11 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{AsyncMessage, NoTls};
 
+use crate::page::{like, not_found_if_zero, page};
 use crate::rows::{self as r, ms, to_json};
 use crate::{
-    AttemptFilter, AttemptRecord, AttemptSort, Audience, Backlog, Claim, Cursor, Order, Outcome, Page, PageRequest,
-    Published, Store, StoreError, Timestamp, WebhookSort,
+    AttemptFilter, AttemptRecord, AttemptSort, Audience, Backlog, Claim, Order, Outcome, Page, PageRequest, Published,
+    Store, StoreError, Timestamp, WebhookSort,
 };
 
 const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/postgres/0001_init.sql"))];
@@ -103,15 +104,6 @@ async fn exec<C: GenericClient>(c: &C, sql: &str, params: &[&(dyn ToSql + Sync)]
     c.execute(&stmt, params).await.map_err(map_err)
 }
 
-fn not_found_if_zero(n: u64) -> Result<(), StoreError> {
-    if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
-}
-
-fn like(q: &str) -> String {
-    let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 /// One keyset listing; see the SQLite backend's twin.
 struct Listing<'a> {
     from: &'a str,
@@ -168,19 +160,6 @@ impl Listing<'_> {
         );
         (sql, params)
     }
-}
-
-fn page<T>(mut rows: Vec<T>, limit: usize, key: impl Fn(&T) -> (String, String)) -> Page<T> {
-    let next_cursor = if rows.len() > limit {
-        rows.truncate(limit);
-        rows.last().map(|r| {
-            let (key, id) = key(r);
-            Cursor { key, id }.encode()
-        })
-    } else {
-        None
-    };
-    Page { data: rows, next_cursor }
 }
 
 fn webhook_params(w: &Webhook) -> Vec<Param> {

@@ -16,6 +16,7 @@ use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
 use self::conn::{Db, map_err};
 use self::rows::{ms, to_json};
+use crate::page::{like, not_found_if_zero, page};
 use crate::{
     AttemptFilter, AttemptRecord, AttemptSort, Audience, Backlog, Claim, Cursor, Order, Outcome, Page, PageRequest,
     Published, Store, StoreError, Timestamp, WebhookSort,
@@ -61,15 +62,6 @@ impl SqliteStore {
         let c = Connection::open(path).map_err(map_err)?;
         conn::migrate(&c)
     }
-}
-
-fn not_found_if_zero(n: usize) -> Result<(), StoreError> {
-    if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
-}
-
-fn like(q: &str) -> String {
-    let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    format!("%{escaped}%")
 }
 
 /// One keyset listing: scope (always includes the org), optional search, sort and cursor.
@@ -127,19 +119,6 @@ impl Listing<'_> {
         );
         (sql, params)
     }
-}
-
-fn page<T>(mut rows: Vec<T>, limit: usize, key: impl Fn(&T) -> (String, String)) -> Page<T> {
-    let next_cursor = if rows.len() > limit {
-        rows.truncate(limit);
-        rows.last().map(|r| {
-            let (key, id) = key(r);
-            Cursor { key, id }.encode()
-        })
-    } else {
-        None
-    };
-    Page { data: rows, next_cursor }
 }
 
 fn query_all<T>(
@@ -295,7 +274,7 @@ impl Store for SqliteStore {
                         ],
                     )
                     .map_err(map_err)?;
-                not_found_if_zero(n)
+                not_found_if_zero(n as u64)
             })
             .await
     }
@@ -375,7 +354,7 @@ impl Store for SqliteStore {
                         ],
                     )
                     .map_err(map_err)?;
-                not_found_if_zero(n)
+                not_found_if_zero(n as u64)
             })
             .await
     }
@@ -385,7 +364,7 @@ impl Store for SqliteStore {
         self.db
             .write(move |c| {
                 let n = c.execute("DELETE FROM members WHERE id = ?1 AND org_id = ?2", [id, org]).map_err(map_err)?;
-                not_found_if_zero(n)
+                not_found_if_zero(n as u64)
             })
             .await
     }
@@ -489,7 +468,7 @@ impl Store for SqliteStore {
         self.db
             .write(move |c| {
                 let n = c.execute("DELETE FROM tokens WHERE id = ?1 AND org_id = ?2", [id, org]).map_err(map_err)?;
-                not_found_if_zero(n)
+                not_found_if_zero(n as u64)
             })
             .await
     }
@@ -558,7 +537,7 @@ impl Store for SqliteStore {
         self.db
             .write(move |c| {
                 let n = c.execute(WEBHOOK_UPDATE, params_from_iter(webhook_params(&w))).map_err(map_err)?;
-                not_found_if_zero(n)?;
+                not_found_if_zero(n as u64)?;
                 insert_webhook_types(c, &w)?;
                 c.execute(
                     "UPDATE deliveries SET ordered = ?2 WHERE webhook_id = ?1 AND state = 'pending'",
