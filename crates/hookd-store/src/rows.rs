@@ -166,6 +166,39 @@ pub(crate) fn webhook(row: &impl DbRow) -> Result<Webhook, StoreError> {
     })
 }
 
+/// A webhook an event goes to: what publishing needs of it and no more (publishing reads
+/// every subscriber of the event's type, so full rows would cost on every publish).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Target {
+    pub id: WebhookId,
+    pub ordered: bool,
+}
+
+pub(crate) const TARGET_COLS: &str = "w.id, w.options";
+
+pub(crate) fn target(row: &impl DbRow) -> Result<Target, StoreError> {
+    #[derive(serde::Deserialize, Default)]
+    struct Ordered {
+        #[serde(default)]
+        ordered: bool,
+    }
+    let options: Ordered = json(row.text("options")?);
+    Ok(Target { id: id(row, "id", WebhookId::parse)?, ordered: options.ordered })
+}
+
+/// The subscribers that may see the event: an owner must be allowed to view it; a webhook
+/// without an owner sees only what is visible to everyone.
+pub(crate) fn visible_to_owner(candidates: Vec<(Target, Option<Member>)>, e: &Event) -> Vec<Target> {
+    candidates
+        .into_iter()
+        .filter(|(_, owner)| match owner {
+            Some(m) => hookd_core::visibility::may_view(m, &e.visible_to),
+            None => e.visible_to.is_empty(),
+        })
+        .map(|(t, _)| t)
+        .collect()
+}
+
 pub(crate) const EVENT_COLS: &str = "e.id, e.org_id, e.event_type, e.payload, e.resource_url, e.environment, \
     e.visible_to, e.occurred_at, e.created_at, e.idempotency_key";
 

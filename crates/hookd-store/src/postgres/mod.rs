@@ -10,7 +10,6 @@ use async_trait::async_trait;
 use deadpool_postgres::{GenericClient, Pool, PoolConfig, Runtime, Timeouts};
 use hookd_core::model::{AccessToken, Attempt, Delivery, DeliveryState, Event, EventType, Member, Org, Webhook};
 use hookd_core::operational;
-use hookd_core::visibility::may_view;
 use hookd_core::{AttemptId, DeliveryId, EventId, MemberId, OrgId, TokenId, WebhookId};
 use tokio::sync::Notify;
 use tokio_postgres::error::SqlState;
@@ -230,18 +229,18 @@ async fn subscribers<C: GenericClient>(
     c: &C,
     e: &Event,
     parent: Option<&str>,
-) -> Result<Vec<(Webhook, Option<Member>)>, StoreError> {
+) -> Result<Vec<(r::Target, Option<Member>)>, StoreError> {
     let sql = format!(
         "SELECT {cols}, {owner} FROM webhook_event_types t
          JOIN webhooks w ON w.id = t.webhook_id
          LEFT JOIN members m ON m.id = w.owner_id AND m.org_id = w.org_id
          WHERE t.event_type = $2 AND w.enabled AND w.environment = $3
            AND (t.org_id = $1 OR (t.org_id = $4 AND w.include_child_orgs))",
-        cols = r::WEBHOOK_COLS,
+        cols = r::TARGET_COLS,
         owner = r::OWNER_COLS,
     );
     all(c, &sql, &[&e.org_id.as_str(), &e.event_type, &e.environment.as_str(), &parent], |row| {
-        Ok((r::webhook(row)?, r::owner(row)?))
+        Ok((r::target(row)?, r::owner(row)?))
     })
     .await
 }
@@ -269,17 +268,12 @@ async fn publish_in<C: GenericClient>(c: &C, e: &Event, audience: &Audience) -> 
         row.try_get(0).map_err(map_err)
     })
     .await?;
-    let targets: Vec<Webhook> = match audience {
-        Audience::Subscribers => subscribers(c, e, parent.as_deref())
-            .await?
-            .into_iter()
-            .filter(|(_, owner)| match owner {
-                Some(m) => may_view(m, &e.visible_to),
-                None => e.visible_to.is_empty(),
-            })
-            .map(|(w, _)| w)
-            .collect(),
-        Audience::Webhook(id) => vec![get_webhook_in(c, e.org_id.as_str(), id.as_str()).await?],
+    let targets: Vec<r::Target> = match audience {
+        Audience::Subscribers => r::visible_to_owner(subscribers(c, e, parent.as_deref()).await?, e),
+        Audience::Webhook(id) => {
+            let sql = format!("SELECT {} FROM webhooks w WHERE w.id = $1 AND w.org_id = $2", r::TARGET_COLS);
+            vec![one(c, &sql, &[&id.as_str(), &e.org_id.as_str()], r::target).await?]
+        }
     };
     exec(
         c,
@@ -308,7 +302,7 @@ async fn publish_in<C: GenericClient>(c: &C, e: &Event, audience: &Audience) -> 
             c,
             "INSERT INTO deliveries (id, org_id, webhook_id, event_id, state, attempts, next_attempt_at, next_trigger, ordered, created_at, updated_at)
              VALUES ($1, $2, $3, $4, 'pending', 0, $5, 'auto', $6, $5, $5)",
-            &[&id.as_str(), &e.org_id.as_str(), &w.id.as_str(), &e.id.as_str(), &now, &w.options.ordered],
+            &[&id.as_str(), &e.org_id.as_str(), &w.id.as_str(), &e.id.as_str(), &now, &w.ordered],
         )
         .await?;
         deliveries.push(id);

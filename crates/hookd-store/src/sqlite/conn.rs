@@ -66,7 +66,8 @@ fn configure(conn: &Connection) -> Result<(), StoreError> {
          PRAGMA synchronous = FULL;
          PRAGMA foreign_keys = ON;
          PRAGMA busy_timeout = 5000;
-         PRAGMA cache_size = -16000;",
+         PRAGMA cache_size = -16000;
+         PRAGMA temp_store = MEMORY;",
     )
     .map_err(map_err)
 }
@@ -181,6 +182,11 @@ impl Db {
     }
 }
 
+/// Runs a statement prepared once per connection: the writer says these thousands of times a second.
+fn run_cached(conn: &Connection, sql: &str) -> rusqlite::Result<usize> {
+    conn.prepare_cached(sql)?.execute([])
+}
+
 fn write_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
@@ -190,7 +196,7 @@ fn write_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+        if let Err(e) = run_cached(&conn, "BEGIN IMMEDIATE") {
             let err = map_err(e);
             for job in batch {
                 // Each job still runs its completion so no caller waits forever.
@@ -202,15 +208,15 @@ fn write_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
         let mut finishes = Vec::with_capacity(batch.len());
         for job in batch {
             // A savepoint per job: one caller's failed write leaves the others' intact.
-            let _ = conn.execute_batch("SAVEPOINT job");
+            let _ = run_cached(&conn, "SAVEPOINT job");
             let done = job(&conn);
             if !done.ok {
-                let _ = conn.execute_batch("ROLLBACK TO job");
+                let _ = run_cached(&conn, "ROLLBACK TO job");
             }
-            let _ = conn.execute_batch("RELEASE job");
+            let _ = run_cached(&conn, "RELEASE job");
             finishes.push(done.finish);
         }
-        let commit_err = conn.execute_batch("COMMIT").err().map(map_err);
+        let commit_err = run_cached(&conn, "COMMIT").err().map(map_err);
         if commit_err.is_some() {
             let _ = conn.execute_batch("ROLLBACK");
         }

@@ -3,19 +3,19 @@
 mod conn;
 mod rows;
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use hookd_core::model::{AccessToken, Attempt, Delivery, DeliveryState, Event, EventType, Member, Org, Webhook};
 use hookd_core::operational;
-use hookd_core::visibility::may_view;
 use hookd_core::{AttemptId, DeliveryId, EventId, MemberId, OrgId, TokenId, WebhookId};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
 use self::conn::{Db, map_err};
-use self::rows::{ms, to_json};
+use self::rows::{Target, ms, to_json};
 use crate::page::{like, not_found_if_zero, page};
 use crate::{
     AttemptFilter, AttemptRecord, AttemptSort, Audience, Backlog, Claim, Cursor, Order, Outcome, Page, PageRequest,
@@ -699,46 +699,51 @@ impl Store for SqliteStore {
             .write(move |c| {
                 // Unordered deliveries: any that are due. Ordered webhooks: only the oldest
                 // pending delivery, and only while it is due (not leased, not waiting to retry).
-                let ids: Vec<String> = query_all(
+                let claimed: Vec<Delivery> = query_all(
                     c,
-                    "UPDATE deliveries SET next_attempt_at = ?2, leased_by = ?3
-                     WHERE id IN (
-                       SELECT id FROM deliveries d
-                       WHERE d.state = 'pending' AND d.next_attempt_at <= ?1
-                         AND (d.ordered = 0 OR d.id = (SELECT min(o.id) FROM deliveries o WHERE o.webhook_id = d.webhook_id AND o.state = 'pending'))
-                       ORDER BY d.next_attempt_at LIMIT ?4)
-                     RETURNING id",
+                    &format!(
+                        "UPDATE deliveries SET next_attempt_at = ?2, leased_by = ?3
+                         WHERE id IN (
+                           SELECT id FROM deliveries d
+                           WHERE d.state = 'pending' AND d.next_attempt_at <= ?1
+                             AND (d.ordered = 0 OR d.id = (SELECT min(o.id) FROM deliveries o WHERE o.webhook_id = d.webhook_id AND o.state = 'pending'))
+                           ORDER BY d.next_attempt_at LIMIT ?4)
+                         RETURNING {}",
+                        rows::DELIVERY_COLS.replace("d.", "")
+                    ),
                     vec![Value::Integer(now), Value::Integer(until), Value::Text(node), Value::Integer(max as i64)],
-                    |r| r.get(0),
+                    rows::delivery,
                 )?;
-                let mut claims = Vec::with_capacity(ids.len());
-                let mut webhooks: std::collections::HashMap<String, Option<Webhook>> = std::collections::HashMap::new();
-                for id in ids {
-                    let delivery = c
-                        .prepare_cached(&format!("SELECT {} FROM deliveries d WHERE d.id = ?1", rows::DELIVERY_COLS))
-                        .map_err(map_err)?
-                        .query_row([&id], rows::delivery)
-                        .map_err(map_err)?;
-                    let event = c
-                        .prepare_cached(&format!("SELECT {} FROM events e WHERE e.id = ?1", rows::EVENT_COLS))
-                        .map_err(map_err)?
-                        .query_row([delivery.event_id.as_str()], rows::event)
-                        .map_err(map_err)?;
-                    let key = delivery.webhook_id.to_string();
-                    if !webhooks.contains_key(&key) {
+                // An event with E webhooks is E claims: read each event and webhook once.
+                let mut events: HashMap<EventId, Event> = HashMap::new();
+                let mut webhooks: HashMap<WebhookId, Option<Webhook>> = HashMap::new();
+                let mut claims = Vec::with_capacity(claimed.len());
+                for delivery in claimed {
+                    if !events.contains_key(&delivery.event_id) {
+                        let event = c
+                            .prepare_cached(&format!("SELECT {} FROM events e WHERE e.id = ?1", rows::EVENT_COLS))
+                            .map_err(map_err)?
+                            .query_row([delivery.event_id.as_str()], rows::event)
+                            .map_err(map_err)?;
+                        events.insert(delivery.event_id.clone(), event);
+                    }
+                    if !webhooks.contains_key(&delivery.webhook_id) {
                         let w = c
                             .prepare_cached(&format!("SELECT {} FROM webhooks w WHERE w.id = ?1", rows::WEBHOOK_COLS))
                             .map_err(map_err)?
-                            .query_row([&key], rows::webhook)
+                            .query_row([delivery.webhook_id.as_str()], rows::webhook)
                             .optional()
                             .map_err(map_err)?;
-                        webhooks.insert(key.clone(), w);
+                        webhooks.insert(delivery.webhook_id.clone(), w);
                     }
-                    match webhooks.get(&key).cloned().flatten() {
-                        Some(webhook) => claims.push(Claim { delivery, event, webhook }),
-                        None => {
-                            c.execute("UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, leased_by = NULL WHERE id = ?1", [&id])
-                                .map_err(map_err)?;
+                    match (webhooks.get(&delivery.webhook_id).cloned().flatten(), events.get(&delivery.event_id)) {
+                        (Some(webhook), Some(event)) => claims.push(Claim { event: event.clone(), delivery, webhook }),
+                        _ => {
+                            c.execute(
+                                "UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, leased_by = NULL WHERE id = ?1",
+                                [delivery.id.as_str()],
+                            )
+                            .map_err(map_err)?;
                         }
                     }
                 }
@@ -963,14 +968,14 @@ impl Store for SqliteStore {
 }
 
 /// Candidate webhooks for an event, with their owners (if any).
-fn subscribers(c: &Connection, e: &Event, parent: Option<&str>) -> Result<Vec<(Webhook, Option<Member>)>, StoreError> {
+fn subscribers(c: &Connection, e: &Event, parent: Option<&str>) -> Result<Vec<(Target, Option<Member>)>, StoreError> {
     let sql = format!(
         "SELECT {cols}, {member_cols} FROM webhook_event_types t
          JOIN webhooks w ON w.id = t.webhook_id
          LEFT JOIN members m ON m.id = w.owner_id AND m.org_id = w.org_id
          WHERE t.event_type = ?2 AND w.enabled = 1 AND w.environment = ?3
            AND (t.org_id = ?1 OR (t.org_id = ?4 AND w.include_child_orgs = 1))",
-        cols = rows::WEBHOOK_COLS,
+        cols = rows::TARGET_COLS,
         member_cols = rows::OWNER_COLS,
     );
     query_all(
@@ -982,7 +987,7 @@ fn subscribers(c: &Connection, e: &Event, parent: Option<&str>) -> Result<Vec<(W
             Value::Text(e.environment.as_str().into()),
             parent.map(|p| Value::Text(p.to_owned())).unwrap_or(Value::Null),
         ],
-        |r| Ok((rows::webhook(r)?, rows::owner(r)?)),
+        |r| Ok((rows::target(r)?, rows::owner(r)?)),
     )
 }
 
@@ -1004,17 +1009,17 @@ fn publish_in(c: &Connection, e: &Event, audience: &Audience) -> Result<Publishe
         .map_err(map_err)?
         .query_row([e.org_id.as_str()], |r| r.get(0))
         .map_err(map_err)?;
-    let targets: Vec<Webhook> = match audience {
-        Audience::Subscribers => subscribers(c, e, parent.as_deref())?
-            .into_iter()
-            .filter(|(_, owner)| match owner {
-                Some(m) => may_view(m, &e.visible_to),
-                // A webhook without an owner sees only what is visible to everyone.
-                None => e.visible_to.is_empty(),
-            })
-            .map(|(w, _)| w)
-            .collect(),
-        Audience::Webhook(id) => vec![get_webhook_in(c, e.org_id.as_str(), id.as_str())?],
+    let targets: Vec<Target> = match audience {
+        Audience::Subscribers => rows::visible_to_owner(subscribers(c, e, parent.as_deref())?, e),
+        Audience::Webhook(id) => vec![
+            c.prepare_cached(&format!(
+                "SELECT {} FROM webhooks w WHERE w.id = ?1 AND w.org_id = ?2",
+                rows::TARGET_COLS
+            ))
+            .map_err(map_err)?
+            .query_row([id.as_str(), e.org_id.as_str()], rows::target)
+            .map_err(map_err)?,
+        ],
     };
     c.prepare_cached(
         "INSERT INTO events (id, org_id, event_type, payload, resource_url, environment, visible_to, occurred_at, created_at, idempotency_key)
@@ -1045,7 +1050,7 @@ fn publish_in(c: &Connection, e: &Event, audience: &Audience) -> Result<Publishe
     for w in &targets {
         // Made with its event: retention removes both by the same clock.
         let id = DeliveryId::at(now.max(0) as u64);
-        stmt.execute(params![id.as_str(), e.org_id.as_str(), w.id.as_str(), e.id.as_str(), now, w.options.ordered])
+        stmt.execute(params![id.as_str(), e.org_id.as_str(), w.id.as_str(), e.id.as_str(), now, w.ordered])
             .map_err(map_err)?;
         deliveries.push(id);
     }

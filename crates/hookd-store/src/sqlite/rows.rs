@@ -6,7 +6,7 @@ use crate::StoreError;
 use crate::rows::{self as shared, DbRow};
 pub(crate) use crate::rows::{
     ATTEMPT_DETAIL_COLS, ATTEMPT_SUMMARY_COLS, DELIVERY_COLS, EVENT_COLS, EVENT_TYPE_COLS, MEMBER_COLS, ORG_COLS,
-    OWNER_COLS, TOKEN_COLS, WEBHOOK_COLS, ms, to_json, ts,
+    OWNER_COLS, TARGET_COLS, TOKEN_COLS, Target, WEBHOOK_COLS, ms, to_json, ts, visible_to_owner,
 };
 
 fn get<T: rusqlite::types::FromSql>(row: &rusqlite::Row, col: &str) -> Result<T, StoreError> {
@@ -59,6 +59,9 @@ pub(crate) fn event_type(r: &rusqlite::Row) -> rusqlite::Result<EventType> {
 }
 pub(crate) fn webhook(r: &rusqlite::Row) -> rusqlite::Result<Webhook> {
     shared::webhook(r).map_err(wrap)
+}
+pub(crate) fn target(r: &rusqlite::Row) -> rusqlite::Result<Target> {
+    shared::target(r).map_err(wrap)
 }
 pub(crate) fn event(r: &rusqlite::Row) -> rusqlite::Result<Event> {
     shared::event(r).map_err(wrap)
