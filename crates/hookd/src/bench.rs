@@ -115,6 +115,17 @@ fn peak_rss_mib(pid: u32) -> Option<f64> {
     Some(kib / 1024.0)
 }
 
+/// CPU time a process has used so far, in seconds (user + system, from `/proc/PID/stat`):
+/// steadier than wall-clock rates on a shared machine.
+fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -175,6 +186,7 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         .await?;
     }
 
+    let cpu_before: f64 = servers.iter().filter_map(|s| cpu_seconds(s.child.id())).sum();
     let filler = "x".repeat(args.payload_bytes.saturating_sub(32).max(1));
     let next = Arc::new(AtomicUsize::new(0));
     let published: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
@@ -222,6 +234,7 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     // A short quiet period to catch duplicates still on the wire.
     tokio::time::sleep(Duration::from_millis(300)).await;
     let rss: Vec<f64> = servers.iter().filter_map(|s| peak_rss_mib(s.child.id())).collect();
+    let cpu: f64 = servers.iter().filter_map(|s| cpu_seconds(s.child.id())).sum::<f64>() - cpu_before;
 
     let published = published.lock().map(|p| p.clone()).unwrap_or_default();
     let (first, total) = receipts.lock().map(|r| (r.first.clone(), r.total)).unwrap_or_default();
@@ -248,6 +261,7 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         "lost": lost,
         "duplicated": total.saturating_sub(first.len()),
         "nodes": args.nodes,
+        "server_cpu_us_per_delivery": (cpu * 1e6 / first.len().max(1) as f64).round(),
         "peak_rss_mb": rss.iter().copied().reduce(f64::max).map(|r| (r * 10.0).round() / 10.0),
     });
     println!("{line}");

@@ -75,6 +75,8 @@ fn configure(conn: &Connection) -> Result<(), StoreError> {
 fn open_conn(path: &Path, flags: OpenFlags) -> Result<Connection, StoreError> {
     let conn = Connection::open_with_flags(path, flags).map_err(map_err)?;
     configure(&conn)?;
+    // Room for every statement the store says (rusqlite keeps 16): a miss re-parses the SQL.
+    conn.set_prepared_statement_cache_capacity(256);
     Ok(conn)
 }
 

@@ -754,9 +754,14 @@ impl Store for SqliteStore {
 
     async fn record_attempts(&self, records: Vec<AttemptRecord>) -> Result<(), StoreError> {
         let now = ms(&chrono::Utc::now());
-        self.db
+        // The records are freed here, not on the writer thread that every write waits for.
+        let records = std::sync::Arc::new(records);
+        let shared = records.clone();
+        let written = self
+            .db
             .write(move |c| {
-                for e in crate::webhook_effects(&records) {
+                let records = &*shared;
+                for e in crate::webhook_effects(records) {
                     let (sent, since) = (ms(&e.last_triggered_at), e.failing_since.as_ref().map(ms));
                     let sql = if e.reset {
                         "UPDATE webhooks SET last_triggered_at = ?2, failing_since = ?3, failed_deliveries = ?4 WHERE id = ?1"
@@ -769,7 +774,7 @@ impl Store for SqliteStore {
                         .execute(params![e.webhook_id.as_str(), sent, since, e.failed_deliveries])
                         .map_err(map_err)?;
                 }
-                for r in &records {
+                for r in records {
                     if let Some(a) = &r.attempt {
                         insert_attempt(c, a)?;
                     }
@@ -810,7 +815,9 @@ impl Store for SqliteStore {
                 }
                 Ok(())
             })
-            .await
+            .await;
+        drop(records);
+        written
     }
 
     async fn next_due_at(&self) -> Result<Option<Timestamp>, StoreError> {
