@@ -225,27 +225,37 @@ async fn deliveries_of_event<C: GenericClient>(c: &C, event: &str) -> Result<Vec
     .await
 }
 
-async fn subscribers<C: GenericClient>(
-    c: &C,
-    e: &Event,
-    parent: Option<&str>,
-) -> Result<Vec<(r::Target, Option<Member>)>, StoreError> {
+async fn subscribers<C: GenericClient>(c: &C, e: &Event) -> Result<Vec<(r::Target, Option<Member>)>, StoreError> {
     let sql = format!(
         "SELECT {cols}, {owner} FROM webhook_event_types t
          JOIN webhooks w ON w.id = t.webhook_id
          LEFT JOIN members m ON m.id = w.owner_id AND m.org_id = w.org_id
          WHERE t.event_type = $2 AND w.enabled AND w.environment = $3
-           AND (t.org_id = $1 OR (t.org_id = $4 AND w.include_child_orgs))",
+           AND (t.org_id = $1 OR (t.org_id = (SELECT parent_id FROM orgs WHERE id = $1) AND w.include_child_orgs))",
         cols = r::TARGET_COLS,
         owner = r::OWNER_COLS,
     );
-    all(c, &sql, &[&e.org_id.as_str(), &e.event_type, &e.environment.as_str(), &parent], |row| {
+    all(c, &sql, &[&e.org_id.as_str(), &e.event_type, &e.environment.as_str()], |row| {
         Ok((r::target(row)?, r::owner(row)?))
     })
     .await
 }
 
-/// The publish transaction's body; the caller commits.
+/// The event, its deliveries and the wake-up of other nodes in one statement (so one round
+/// trip and one implicit transaction): nothing is written when the org does not exist.
+const PUBLISH: &str = "WITH ev AS (
+    INSERT INTO events (id, org_id, event_type, payload, resource_url, environment, visible_to, occurred_at, created_at, idempotency_key)
+    SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 WHERE EXISTS (SELECT 1 FROM orgs WHERE id = $2)
+    RETURNING id
+  ), dl AS (
+    INSERT INTO deliveries (id, org_id, webhook_id, event_id, state, attempts, next_attempt_at, next_trigger, ordered, created_at, updated_at)
+    SELECT d.id, $2, d.webhook_id, ev.id, 'pending', 0, $9, 'auto', d.ordered, $9, $9
+    FROM ev, unnest($11::text[], $12::text[], $13::boolean[]) AS d (id, webhook_id, ordered)
+    RETURNING 1
+  )
+  SELECT (SELECT count(*) FROM ev), (SELECT count(*) FROM (SELECT pg_notify($14, '') FROM dl LIMIT 1) n)";
+
+/// Writes an event and its deliveries; safe inside or outside a transaction.
 async fn publish_in<C: GenericClient>(c: &C, e: &Event, audience: &Audience) -> Result<Published, StoreError> {
     if let Some(key) = &e.idempotency_key {
         let existing = one(
@@ -264,21 +274,22 @@ async fn publish_in<C: GenericClient>(c: &C, e: &Event, audience: &Audience) -> 
             Err(other) => return Err(other),
         }
     }
-    let parent: Option<String> = one(c, "SELECT parent_id FROM orgs WHERE id = $1", &[&e.org_id.as_str()], |row| {
-        row.try_get(0).map_err(map_err)
-    })
-    .await?;
     let targets: Vec<r::Target> = match audience {
-        Audience::Subscribers => r::visible_to_owner(subscribers(c, e, parent.as_deref()).await?, e),
+        Audience::Subscribers => r::visible_to_owner(subscribers(c, e).await?, e),
         Audience::Webhook(id) => {
             let sql = format!("SELECT {} FROM webhooks w WHERE w.id = $1 AND w.org_id = $2", r::TARGET_COLS);
             vec![one(c, &sql, &[&id.as_str(), &e.org_id.as_str()], r::target).await?]
         }
     };
-    exec(
+    let now = ms(&e.created_at);
+    // Made with its event: retention removes both by the same clock.
+    let deliveries: Vec<DeliveryId> = targets.iter().map(|_| DeliveryId::at(now.max(0) as u64)).collect();
+    let ids: Vec<&str> = deliveries.iter().map(|d| d.as_str()).collect();
+    let webhooks: Vec<&str> = targets.iter().map(|t| t.id.as_str()).collect();
+    let ordered: Vec<bool> = targets.iter().map(|t| t.ordered).collect();
+    let inserted = one(
         c,
-        "INSERT INTO events (id, org_id, event_type, payload, resource_url, environment, visible_to, occurred_at, created_at, idempotency_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        PUBLISH,
         &[
             &e.id.as_str(),
             &e.org_id.as_str(),
@@ -288,28 +299,19 @@ async fn publish_in<C: GenericClient>(c: &C, e: &Event, audience: &Audience) -> 
             &e.environment.as_str(),
             &to_json(&e.visible_to),
             &ms(&e.occurred_at),
-            &ms(&e.created_at),
+            &now,
             &e.idempotency_key,
+            &ids,
+            &webhooks,
+            &ordered,
+            &CHANNEL,
         ],
+        |row| row.try_get::<_, i64>(0).map_err(map_err),
     )
     .await?;
-    let now = ms(&e.created_at);
-    let mut deliveries = Vec::with_capacity(targets.len());
-    for w in &targets {
-        // Made with its event: retention removes both by the same clock.
-        let id = DeliveryId::at(now.max(0) as u64);
-        exec(
-            c,
-            "INSERT INTO deliveries (id, org_id, webhook_id, event_id, state, attempts, next_attempt_at, next_trigger, ordered, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, 'pending', 0, $5, 'auto', $6, $5, $5)",
-            &[&id.as_str(), &e.org_id.as_str(), &w.id.as_str(), &e.id.as_str(), &now, &w.ordered],
-        )
-        .await?;
-        deliveries.push(id);
-    }
-    if !deliveries.is_empty() {
-        // Delivered to listening nodes when this transaction commits.
-        exec(c, "SELECT pg_notify($1, '')", &[&CHANNEL]).await?;
+    if inserted == 0 {
+        // The org is gone.
+        return Err(StoreError::NotFound);
     }
     Ok(Published { event_id: e.id.clone(), deliveries, replayed: false })
 }
@@ -728,19 +730,12 @@ impl Store for PostgresStore {
     }
 
     async fn publish(&self, e: &Event, audience: &Audience) -> Result<Published, StoreError> {
-        let mut c = self.client().await?;
+        let c = self.client().await?;
         for _ in 0..2 {
-            let tx = c.transaction().await.map_err(map_err)?;
-            match publish_in(&tx, e, audience).await {
-                Ok(p) => {
-                    tx.commit().await.map_err(map_err)?;
-                    return Ok(p);
-                }
+            match publish_in(&c, e, audience).await {
                 // Two publishes with one Idempotency-Key raced: the loser reads the winner's.
-                Err(StoreError::Conflict { constraint }) if constraint == "events_idempotency" => {
-                    tx.rollback().await.map_err(map_err)?;
-                }
-                Err(other) => return Err(other),
+                Err(StoreError::Conflict { constraint }) if constraint == "events_idempotency" => {}
+                other => return other,
             }
         }
         Err(StoreError::Conflict { constraint: "events_idempotency".into() })
@@ -843,73 +838,16 @@ impl Store for PostgresStore {
 
     async fn record_attempts(&self, records: Vec<AttemptRecord>) -> Result<(), StoreError> {
         let mut c = self.client().await?;
-        let tx = c.transaction().await.map_err(map_err)?;
         let now = ms(&chrono::Utc::now());
-        // The statements of a batch are independent: send them pipelined, one round trip.
-        let insert = tx.prepare_cached(INSERT_ATTEMPT).await.map_err(map_err)?;
-        let update = tx.prepare_cached(UPDATE_DELIVERY).await.map_err(map_err)?;
-        let reset = tx
-            .prepare_cached(
-                "UPDATE webhooks SET last_triggered_at = $2, failing_since = $3, failed_deliveries = $4 WHERE id = $1",
-            )
-            .await
-            .map_err(map_err)?;
-        let extend = tx
-            .prepare_cached(
-                "UPDATE webhooks SET last_triggered_at = GREATEST(COALESCE(last_triggered_at, 0), $2),
-                   failing_since = COALESCE(failing_since, $3), failed_deliveries = failed_deliveries + $4 WHERE id = $1",
-            )
-            .await
-            .map_err(map_err)?;
-        let attempt_params: Vec<Vec<Param>> =
-            records.iter().filter_map(|r| r.attempt.as_ref()).map(attempt_params).collect();
-        let delivery_params: Vec<Vec<Param>> = records
-            .iter()
-            .map(|rec| {
-                let (state, next) = match &rec.outcome {
-                    Outcome::Succeeded => (DeliveryState::Succeeded, None),
-                    Outcome::RetryAt(t) => (DeliveryState::Pending, Some(ms(t))),
-                    Outcome::Failed => (DeliveryState::Failed, None),
-                };
-                let manual = rec.attempt.as_ref().is_none_or(|a| a.trigger == hookd_core::model::Trigger::Manual);
-                let p: Vec<Param> = vec![
-                    Box::new(rec.delivery_id.to_string()),
-                    Box::new(state.as_str().to_owned()),
-                    Box::new(next),
-                    Box::new(rec.attempt.is_some() as i64),
-                    Box::new(now),
-                    Box::new(manual),
-                ];
-                p
-            })
-            .collect();
-        let effects = crate::webhook_effects(&records);
-        let effect_params: Vec<(bool, Vec<Param>)> = effects
-            .iter()
-            .map(|e| {
-                let p: Vec<Param> = vec![
-                    Box::new(e.webhook_id.to_string()),
-                    Box::new(ms(&e.last_triggered_at)),
-                    Box::new(e.failing_since.as_ref().map(ms)),
-                    Box::new(e.failed_deliveries),
-                ];
-                (e.reset, p)
-            })
-            .collect();
-        let attempt_refs: Vec<_> = attempt_params.iter().map(|p| refs(p)).collect();
-        let delivery_refs: Vec<_> = delivery_params.iter().map(|p| refs(p)).collect();
-        let effect_refs: Vec<_> = effect_params.iter().map(|(r, p)| (*r, refs(p))).collect();
-        let mut pending = Vec::new();
-        for p in &attempt_refs {
-            pending.push(tx.execute(&insert, p));
+        let batch = RecordBatch::new(&records, now);
+        let params = batch.params();
+        if records.iter().all(|r| r.disable_webhook.is_none()) {
+            // One statement is one implicit transaction: the whole batch in one round trip.
+            exec(&c, RECORD, &params).await?;
+            return Ok(());
         }
-        for p in &delivery_refs {
-            pending.push(tx.execute(&update, p));
-        }
-        for (is_reset, p) in &effect_refs {
-            pending.push(tx.execute(if *is_reset { &reset } else { &extend }, p));
-        }
-        futures_util::future::try_join_all(pending).await.map_err(map_err)?;
+        let tx = c.transaction().await.map_err(map_err)?;
+        exec(&tx, RECORD, &params).await?;
         for rec in records.iter().filter(|r| r.disable_webhook.is_some()) {
             let reason = rec.disable_webhook.as_deref().unwrap_or_default();
             let changed = exec(
@@ -1052,36 +990,139 @@ impl Store for PostgresStore {
     }
 }
 
-const INSERT_ATTEMPT: &str = "INSERT INTO attempts (id, org_id, delivery_id, webhook_id, event_ids, url, sent_at,
-    response_status, duration_ms, error_kind, error_message, trigger, request_headers, request_body, response_headers,
-    response_body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
+/// A batch of attempt records as one statement: the attempts inserted, their deliveries moved
+/// on, and one update per webhook, each from arrays (`unnest`), so its cost does not grow
+/// with round trips. A manual re-send requested while an attempt was in flight keeps its
+/// delivery due.
+const RECORD: &str = "WITH a AS (
+    INSERT INTO attempts (id, org_id, delivery_id, webhook_id, event_ids, url, sent_at, response_status, duration_ms,
+      error_kind, error_message, trigger, request_headers, request_body, response_headers, response_body)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[],
+      $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[])
+  ), d AS (
+    UPDATE deliveries SET
+      state = CASE WHEN next_trigger = 'manual' AND NOT u.manual THEN 'pending' ELSE u.state END,
+      next_attempt_at = CASE WHEN next_trigger = 'manual' AND NOT u.manual THEN $27::bigint ELSE u.next END,
+      next_trigger = CASE WHEN u.counted = 0 THEN next_trigger
+                          WHEN next_trigger = 'manual' AND NOT u.manual THEN 'manual' ELSE 'retry' END,
+      attempts = attempts + u.counted, leased_by = NULL, updated_at = $27::bigint
+    FROM unnest($17::text[], $18::text[], $19::bigint[], $20::bigint[], $21::boolean[]) AS u (id, state, next, counted, manual)
+    WHERE deliveries.id = u.id
+  )
+  UPDATE webhooks w SET
+    last_triggered_at = CASE WHEN e.reset THEN e.sent ELSE GREATEST(COALESCE(w.last_triggered_at, 0), e.sent) END,
+    failing_since = CASE WHEN e.reset THEN e.since ELSE COALESCE(w.failing_since, e.since) END,
+    failed_deliveries = CASE WHEN e.reset THEN e.failed ELSE w.failed_deliveries + e.failed END
+  FROM unnest($22::text[], $23::bigint[], $24::bigint[], $25::bigint[], $26::boolean[]) AS e (id, sent, since, failed, reset)
+  WHERE w.id = e.id";
 
-/// A manual re-send requested while the attempt was in flight keeps the delivery due.
-const UPDATE_DELIVERY: &str = "UPDATE deliveries SET
-    state = CASE WHEN next_trigger = 'manual' AND NOT $6::boolean THEN 'pending' ELSE $2::text END,
-    next_attempt_at = CASE WHEN next_trigger = 'manual' AND NOT $6::boolean THEN $5::bigint ELSE $3::bigint END,
-    next_trigger = CASE WHEN $4::bigint = 0 THEN next_trigger
-                        WHEN next_trigger = 'manual' AND NOT $6::boolean THEN 'manual' ELSE 'retry' END,
-    attempts = attempts + $4::bigint, leased_by = NULL, updated_at = $5::bigint
-    WHERE id = $1";
+/// [`RECORD`]'s parameters, column by column.
+#[derive(Default)]
+struct RecordBatch {
+    a_id: Vec<String>,
+    a_org: Vec<String>,
+    a_delivery: Vec<String>,
+    a_webhook: Vec<String>,
+    a_events: Vec<String>,
+    a_url: Vec<String>,
+    a_sent: Vec<i64>,
+    a_status: Vec<Option<i64>>,
+    a_duration: Vec<i64>,
+    a_error_kind: Vec<Option<&'static str>>,
+    a_error_message: Vec<Option<String>>,
+    a_trigger: Vec<&'static str>,
+    a_req_headers: Vec<String>,
+    a_req_body: Vec<String>,
+    a_resp_headers: Vec<String>,
+    a_resp_body: Vec<String>,
+    d_id: Vec<String>,
+    d_state: Vec<&'static str>,
+    d_next: Vec<Option<i64>>,
+    d_counted: Vec<i64>,
+    d_manual: Vec<bool>,
+    w_id: Vec<String>,
+    w_sent: Vec<i64>,
+    w_since: Vec<Option<i64>>,
+    w_failed: Vec<i64>,
+    w_reset: Vec<bool>,
+    now: i64,
+}
 
-fn attempt_params(a: &Attempt) -> Vec<Param> {
-    vec![
-        Box::new(a.id.to_string()),
-        Box::new(a.org_id.to_string()),
-        Box::new(a.delivery_id.to_string()),
-        Box::new(a.webhook_id.to_string()),
-        Box::new(to_json(&a.event_ids)),
-        Box::new(a.url.clone()),
-        Box::new(ms(&a.sent_at)),
-        Box::new(a.response_status.map(i64::from)),
-        Box::new(a.duration_ms as i64),
-        Box::new(a.error.as_ref().map(|e| e.kind.as_str().to_owned())),
-        Box::new(a.error.as_ref().map(|e| e.message.clone())),
-        Box::new(a.trigger.as_str().to_owned()),
-        Box::new(to_json(&a.request_headers)),
-        Box::new(a.request_body.clone()),
-        Box::new(to_json(&a.response_headers)),
-        Box::new(a.response_body.clone()),
-    ]
+impl RecordBatch {
+    fn new(records: &[AttemptRecord], now: i64) -> Self {
+        let mut b = RecordBatch { now, ..Default::default() };
+        for rec in records {
+            if let Some(a) = &rec.attempt {
+                b.a_id.push(a.id.to_string());
+                b.a_org.push(a.org_id.to_string());
+                b.a_delivery.push(a.delivery_id.to_string());
+                b.a_webhook.push(a.webhook_id.to_string());
+                b.a_events.push(to_json(&a.event_ids));
+                b.a_url.push(a.url.clone());
+                b.a_sent.push(ms(&a.sent_at));
+                b.a_status.push(a.response_status.map(i64::from));
+                b.a_duration.push(a.duration_ms as i64);
+                b.a_error_kind.push(a.error.as_ref().map(|e| e.kind.as_str()));
+                b.a_error_message.push(a.error.as_ref().map(|e| e.message.clone()));
+                b.a_trigger.push(a.trigger.as_str());
+                b.a_req_headers.push(to_json(&a.request_headers));
+                b.a_req_body.push(a.request_body.clone());
+                b.a_resp_headers.push(to_json(&a.response_headers));
+                b.a_resp_body.push(a.response_body.clone());
+            }
+            let (state, next) = match &rec.outcome {
+                Outcome::Succeeded => (DeliveryState::Succeeded, None),
+                Outcome::RetryAt(t) => (DeliveryState::Pending, Some(ms(t))),
+                Outcome::Failed => (DeliveryState::Failed, None),
+            };
+            b.d_id.push(rec.delivery_id.to_string());
+            b.d_state.push(state.as_str());
+            b.d_next.push(next);
+            b.d_counted.push(rec.attempt.is_some() as i64);
+            b.d_manual.push(rec.attempt.as_ref().is_none_or(|a| a.trigger == hookd_core::model::Trigger::Manual));
+        }
+        let mut effects = crate::webhook_effects(records);
+        // Rows locked in one order by every node: concurrent batches cannot deadlock.
+        effects.sort_by(|x, y| x.webhook_id.as_str().cmp(y.webhook_id.as_str()));
+        for e in effects {
+            b.w_id.push(e.webhook_id.to_string());
+            b.w_sent.push(ms(&e.last_triggered_at));
+            b.w_since.push(e.failing_since.as_ref().map(ms));
+            b.w_failed.push(e.failed_deliveries);
+            b.w_reset.push(e.reset);
+        }
+        b
+    }
+
+    fn params(&self) -> [&(dyn ToSql + Sync); 27] {
+        [
+            &self.a_id,
+            &self.a_org,
+            &self.a_delivery,
+            &self.a_webhook,
+            &self.a_events,
+            &self.a_url,
+            &self.a_sent,
+            &self.a_status,
+            &self.a_duration,
+            &self.a_error_kind,
+            &self.a_error_message,
+            &self.a_trigger,
+            &self.a_req_headers,
+            &self.a_req_body,
+            &self.a_resp_headers,
+            &self.a_resp_body,
+            &self.d_id,
+            &self.d_state,
+            &self.d_next,
+            &self.d_counted,
+            &self.d_manual,
+            &self.w_id,
+            &self.w_sent,
+            &self.w_since,
+            &self.w_failed,
+            &self.w_reset,
+            &self.now,
+        ]
+    }
 }
