@@ -56,18 +56,35 @@ fn command(bin: &Path, name: &str, user: Option<(u32, u32)>, die_with_parent: bo
     // SAFETY: only async-signal-safe calls between fork and exec.
     unsafe {
         cmd.pre_exec(move || {
-            if die_with_parent && libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGQUIT) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
             if let Some((uid, gid)) = user
                 && (libc::setgroups(0, std::ptr::null()) != 0 || libc::setgid(gid) != 0 || libc::setuid(uid) != 0)
             {
+                return Err(std::io::Error::last_os_error());
+            }
+            // After setuid: a change of credentials clears the parent-death signal.
+            if die_with_parent && libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGQUIT) != 0 {
                 return Err(std::io::Error::last_os_error());
             }
             Ok(())
         });
     }
     cmd
+}
+
+/// Removes the data dirs of earlier test processes' clusters. The shared cluster outlives every
+/// destructor (it dies with its process), so its dir is left behind; one whose postmaster has
+/// gone and that is more than an hour old cannot be in use by a test starting now.
+fn sweep_stale_clusters() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
+    for e in entries.filter_map(|e| e.ok()) {
+        let path = e.path();
+        let stale = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("hookd-pg-"))
+            && !path.join("data/postmaster.pid").exists()
+            && e.metadata().and_then(|m| m.modified()).is_ok_and(|t| t.elapsed().is_ok_and(|a| a.as_secs() > 3600));
+        if stale {
+            let _ = std::fs::remove_dir_all(&path);
+        }
+    }
 }
 
 impl TempPostgres {
@@ -81,6 +98,7 @@ impl TempPostgres {
     pub fn new() -> Self {
         let bin = pg_bin();
         let user = drop_to();
+        sweep_stale_clusters();
         let tmp = tempfile::Builder::new().prefix("hookd-pg-").tempdir().expect("tempdir").keep();
         let dir = tmp.join("data");
         std::fs::create_dir_all(&dir).expect("data dir");
