@@ -71,6 +71,15 @@ fn command(bin: &Path, name: &str, user: Option<(u32, u32)>, die_with_parent: bo
     cmd
 }
 
+/// Whether the postmaster a `postmaster.pid` names is still running (a killed one leaves
+/// the file behind).
+fn postmaster_alive(pid_file: &Path) -> bool {
+    std::fs::read_to_string(pid_file)
+        .ok()
+        .and_then(|t| t.lines().next().and_then(|l| l.trim().parse::<u32>().ok()))
+        .is_some_and(|pid| Path::new(&format!("/proc/{pid}")).exists())
+}
+
 /// Removes the data dirs of earlier test processes' clusters. The shared cluster outlives every
 /// destructor (it dies with its process), so its dir is left behind; one whose postmaster has
 /// gone and that is more than an hour old cannot be in use by a test starting now.
@@ -79,7 +88,7 @@ fn sweep_stale_clusters() {
     for e in entries.filter_map(|e| e.ok()) {
         let path = e.path();
         let stale = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("hookd-pg-"))
-            && !path.join("data/postmaster.pid").exists()
+            && !postmaster_alive(&path.join("data/postmaster.pid"))
             && e.metadata().and_then(|m| m.modified()).is_ok_and(|t| t.elapsed().is_ok_and(|a| a.as_secs() > 3600));
         if stale {
             let _ = std::fs::remove_dir_all(&path);
