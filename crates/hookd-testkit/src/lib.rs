@@ -172,10 +172,15 @@ impl TempPostgres {
 
     /// A fresh, empty database; returns its URL.
     pub fn database(&self) -> String {
+        self.database_with("")
+    }
+
+    /// A fresh database made with these `CREATE DATABASE` options (a collation, say).
+    pub fn database_with(&self, options: &str) -> String {
         let name = format!("t{}_{}", std::process::id(), self.next_db.fetch_add(1, Ordering::Relaxed));
         let out = Command::new(self.bin.join("psql"))
             .args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-U", "hookd", "-d", "postgres", "-q", "-c"])
-            .arg(format!("CREATE DATABASE {name}"))
+            .arg(format!("CREATE DATABASE {name} {options}"))
             .output()
             .expect("psql");
         assert!(out.status.success(), "CREATE DATABASE failed: {}", String::from_utf8_lossy(&out.stderr));
