@@ -134,3 +134,57 @@ fn claim_and_record_100(b: divan::Bencher) {
         })
     });
 }
+
+/// The first page (50) of one webhook's history when it has 1,000,000 attempts, as the
+/// history API asks for it (newest first). The fixture writes the attempts in batches of
+/// 1,000 through `record_attempts`, the dispatcher's own path.
+#[divan::bench(sample_count = 50)]
+fn history_first_page_of_1m(b: divan::Bencher) {
+    let f = fixture();
+    f.rt.block_on(async {
+        for _ in 0..1_000 {
+            let records: Vec<AttemptRecord> = (0..1_000)
+                .map(|_| {
+                    let attempt = Attempt {
+                        id: AttemptId::new(),
+                        org_id: f.webhook.org_id.clone(),
+                        delivery_id: hookd_core::DeliveryId::new(),
+                        webhook_id: f.webhook.id.clone(),
+                        event_ids: vec![EventId::new()],
+                        url: f.webhook.url.clone(),
+                        sent_at: Utc::now(),
+                        response_status: Some(200),
+                        duration_ms: 1,
+                        error: None,
+                        trigger: Trigger::Auto,
+                        request_headers: vec![("content-type".into(), "application/json".into())],
+                        request_body: "{}".into(),
+                        response_headers: vec![],
+                        response_body: "ok".into(),
+                    };
+                    AttemptRecord {
+                        org_id: attempt.org_id.clone(),
+                        delivery_id: attempt.delivery_id.clone(),
+                        webhook_id: attempt.webhook_id.clone(),
+                        attempt: Some(attempt),
+                        outcome: Outcome::Succeeded,
+                        disable_webhook: None,
+                    }
+                })
+                .collect();
+            f.store.record_attempts(records).await.unwrap();
+        }
+    });
+    let filter = hookd_store::AttemptFilter { webhook_id: Some(f.webhook.id.clone()), succeeded: None };
+    let req = hookd_store::PageRequest {
+        limit: 50,
+        cursor: None,
+        sort: hookd_store::AttemptSort::SentAt,
+        order: hookd_store::Order::Desc,
+        q: None,
+    };
+    b.bench_local(|| {
+        let page = f.rt.block_on(f.store.list_attempts(&f.webhook.org_id, &filter, &req)).unwrap();
+        assert_eq!(page.data.len(), 50);
+    });
+}
