@@ -1,6 +1,7 @@
 //! The scale-out backend: any number of `hookd serve` nodes share one PostgreSQL. Claims
 //! use `FOR UPDATE SKIP LOCKED` with leases; nodes wake each other with LISTEN/NOTIFY.
 
+mod publish;
 mod rows;
 
 use std::sync::Arc;
@@ -36,6 +37,7 @@ type Param = Box<dyn ToSql + Sync + Send>;
 pub struct PostgresStore {
     pool: Pool,
     url: String,
+    ingest: publish::Ingestor,
 }
 
 /// The URL with its password replaced, for messages.
@@ -269,97 +271,6 @@ async fn deliveries_of_event<C: GenericClient>(c: &C, event: &str) -> Result<Vec
     .await
 }
 
-async fn subscribers<C: GenericClient>(c: &C, e: &Event) -> Result<Vec<(r::Target, Option<Member>)>, StoreError> {
-    let sql = format!(
-        "SELECT {cols}, {owner} FROM webhook_event_types t
-         JOIN webhooks w ON w.id = t.webhook_id
-         LEFT JOIN members m ON m.id = w.owner_id AND m.org_id = w.org_id
-         WHERE t.event_type = $2 AND w.enabled AND w.environment = $3
-           AND (t.org_id = $1 OR (t.org_id = (SELECT parent_id FROM orgs WHERE id = $1) AND w.include_child_orgs))",
-        cols = r::TARGET_COLS,
-        owner = r::OWNER_COLS,
-    );
-    all(c, &sql, &[&e.org_id.as_str(), &e.event_type, &e.environment.as_str()], |row| {
-        Ok((r::target(row)?, r::owner(row)?))
-    })
-    .await
-}
-
-/// The event, its deliveries and the wake-up of other nodes in one statement (so one round
-/// trip and one implicit transaction): nothing is written when the org does not exist.
-const PUBLISH: &str = "WITH ev AS (
-    INSERT INTO events (id, org_id, event_type, payload, resource_url, environment, visible_to, occurred_at, created_at, idempotency_key)
-    SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 WHERE EXISTS (SELECT 1 FROM orgs WHERE id = $2)
-    RETURNING id
-  ), dl AS (
-    INSERT INTO deliveries (id, org_id, webhook_id, event_id, state, attempts, next_attempt_at, next_trigger, ordered, created_at, updated_at)
-    SELECT d.id, $2, d.webhook_id, ev.id, 'pending', 0, $9, 'auto', d.ordered, $9, $9
-    FROM ev, unnest($11::text[], $12::text[], $13::boolean[]) AS d (id, webhook_id, ordered)
-    RETURNING 1
-  )
-  SELECT (SELECT count(*) FROM ev), (SELECT count(*) FROM (SELECT pg_notify($14, '') FROM dl LIMIT 1) n)";
-
-/// Writes an event and its deliveries; safe inside or outside a transaction.
-async fn publish_in<C: GenericClient>(c: &C, e: &Event, audience: &Audience) -> Result<Published, StoreError> {
-    if let Some(key) = &e.idempotency_key {
-        let existing = one(
-            c,
-            "SELECT id FROM events WHERE org_id = $1 AND idempotency_key = $2",
-            &[&e.org_id.as_str(), key],
-            |row| row.try_get::<_, String>(0).map_err(map_err),
-        )
-        .await;
-        match existing {
-            Ok(id) => {
-                let event_id = EventId::parse(&id).map_err(|err| StoreError::Other(err.to_string()))?;
-                return Ok(Published { deliveries: deliveries_of_event(c, &id).await?, event_id, replayed: true });
-            }
-            Err(StoreError::NotFound) => {}
-            Err(other) => return Err(other),
-        }
-    }
-    let targets: Vec<r::Target> = match audience {
-        Audience::Subscribers => r::visible_to_owner(subscribers(c, e).await?, e),
-        Audience::Webhook(id) => {
-            let sql = format!("SELECT {} FROM webhooks w WHERE w.id = $1 AND w.org_id = $2", r::TARGET_COLS);
-            vec![one(c, &sql, &[&id.as_str(), &e.org_id.as_str()], r::target).await?]
-        }
-    };
-    let now = ms(&e.created_at);
-    // Made with its event: retention removes both by the same clock.
-    let deliveries: Vec<DeliveryId> = targets.iter().map(|_| DeliveryId::at(now.max(0) as u64)).collect();
-    let ids: Vec<&str> = deliveries.iter().map(|d| d.as_str()).collect();
-    let webhooks: Vec<&str> = targets.iter().map(|t| t.id.as_str()).collect();
-    let ordered: Vec<bool> = targets.iter().map(|t| t.ordered).collect();
-    let inserted = one(
-        c,
-        PUBLISH,
-        &[
-            &e.id.as_str(),
-            &e.org_id.as_str(),
-            &e.event_type,
-            &e.payload,
-            &e.resource_url,
-            &e.environment.as_str(),
-            &to_json(&e.visible_to),
-            &ms(&e.occurred_at),
-            &now,
-            &e.idempotency_key,
-            &ids,
-            &webhooks,
-            &ordered,
-            &CHANNEL,
-        ],
-        |row| row.try_get::<_, i64>(0).map_err(map_err),
-    )
-    .await?;
-    if inserted == 0 {
-        // The org is gone.
-        return Err(StoreError::NotFound);
-    }
-    Ok(Published { event_id: e.id.clone(), deliveries, replayed: false })
-}
-
 impl PostgresStore {
     /// Connects, checks the database answers, and applies migrations (under an advisory
     /// lock, so nodes starting together do not race).
@@ -376,7 +287,7 @@ impl PostgresStore {
         let pool = cfg
             .create_pool(Some(Runtime::Tokio1), NoTls)
             .map_err(|e| StoreError::Unavailable(format!("{}: {e}", redact(url))))?;
-        let store = Self { pool, url: url.to_owned() };
+        let store = Self { ingest: publish::Ingestor::start(pool.clone()), pool, url: url.to_owned() };
         store.migrate().await.map_err(|e| match e {
             StoreError::Unavailable(m) => StoreError::Unavailable(format!("cannot reach it: {m}")),
             other => other,
@@ -774,15 +685,7 @@ impl Store for PostgresStore {
     }
 
     async fn publish(&self, e: &Event, audience: &Audience) -> Result<Published, StoreError> {
-        let c = self.client().await?;
-        for _ in 0..2 {
-            match publish_in(&c, e, audience).await {
-                // Two publishes with one Idempotency-Key raced: the loser reads the winner's.
-                Err(StoreError::Conflict { constraint }) if constraint == "events_idempotency" => {}
-                other => return other,
-            }
-        }
-        Err(StoreError::Conflict { constraint: "events_idempotency".into() })
+        self.ingest.publish(&self.pool, e, audience).await
     }
 
     async fn get_event(&self, org: &OrgId, id: &EventId) -> Result<(Event, Vec<DeliveryId>), StoreError> {
@@ -903,7 +806,12 @@ impl Store for PostgresStore {
             .await?;
             if changed > 0 {
                 let w = get_webhook_in(&tx, rec.org_id.as_str(), rec.webhook_id.as_str()).await?;
-                publish_in(&tx, &operational::event(&w, operational::WEBHOOK_DISABLED), &Audience::Subscribers).await?;
+                publish::publish_in(
+                    &tx,
+                    &operational::event(&w, operational::WEBHOOK_DISABLED),
+                    &Audience::Subscribers,
+                )
+                .await?;
             }
         }
         tx.commit().await.map_err(map_err)

@@ -1,0 +1,258 @@
+//! Publishing on PostgreSQL: pick an event's webhooks, then write events and their deliveries
+//! in batches. Concurrent publishes share one statement, one commit and one WAL flush (group
+//! commit, as the SQLite writer does): the flush, not the insert, is what a durable publish
+//! costs. Alone, a publish goes at once in a batch of one.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use deadpool_postgres::{GenericClient, Pool};
+use hookd_core::model::{Event, Member};
+use hookd_core::{DeliveryId, EventId};
+use tokio::sync::{Semaphore, mpsc, oneshot};
+
+use super::{CHANNEL, all, deliveries_of_event, map_err, one, pool_err};
+use crate::rows::{self as r, Target, ms, to_json};
+use crate::{Audience, Published, StoreError};
+
+/// Events written by one statement, at most.
+const MAX_BATCH: usize = 256;
+/// Batches being written at once: while they all wait for their commit, new publishes queue
+/// up and go together in the next.
+const STREAMS: usize = 2;
+
+/// An event on its way into a batch, with the webhooks it goes to.
+pub(super) struct Ingest {
+    event: Event,
+    targets: Vec<Target>,
+    done: oneshot::Sender<Result<Published, StoreError>>,
+}
+
+/// The queue of publishes waiting for a batch.
+#[derive(Clone)]
+pub(super) struct Ingestor {
+    queue: mpsc::UnboundedSender<Ingest>,
+}
+
+impl Ingestor {
+    /// Starts the batching task; it ends when the last `Ingestor` is dropped.
+    pub(super) fn start(pool: Pool) -> Self {
+        let (queue, rx) = mpsc::unbounded_channel();
+        tokio::spawn(group_commit(pool, rx));
+        Self { queue }
+    }
+
+    pub(super) async fn publish(&self, pool: &Pool, e: &Event, audience: &Audience) -> Result<Published, StoreError> {
+        let targets = {
+            // The connection goes back before the wait for a batch.
+            let c = pool.get().await.map_err(pool_err)?;
+            targets(&c, e, audience).await?
+        };
+        let (done, result) = oneshot::channel();
+        let stopped = || StoreError::Unavailable("the PostgreSQL ingest task has stopped".into());
+        self.queue.send(Ingest { event: e.clone(), targets, done }).map_err(|_| stopped())?;
+        result.await.map_err(|_| stopped())?
+    }
+}
+
+async fn group_commit(pool: Pool, mut rx: mpsc::UnboundedReceiver<Ingest>) {
+    let streams = Arc::new(Semaphore::new(STREAMS));
+    while let Some(first) = rx.recv().await {
+        // Waiting for a free stream first lets the queue fill while all are busy.
+        let Ok(permit) = streams.clone().acquire_owned().await else { break };
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(more) => batch.push(more),
+                Err(_) => break,
+            }
+        }
+        let pool = pool.clone();
+        tokio::spawn(async move {
+            let _permit = permit;
+            let items: Vec<(&Event, &[Target])> = batch.iter().map(|i| (&i.event, i.targets.as_slice())).collect();
+            let results = match pool.get().await {
+                Ok(c) => write_batch(&c, &items).await,
+                Err(e) => Err(pool_err(e)),
+            };
+            match results {
+                Ok(results) => {
+                    for (ingest, result) in batch.into_iter().zip(results) {
+                        let _ = ingest.done.send(result);
+                    }
+                }
+                Err(e) => {
+                    for ingest in batch {
+                        let _ = ingest.done.send(Err(e.clone()));
+                    }
+                }
+            }
+        });
+    }
+}
+
+/// Publishes one event on `c` (a transaction, say): the same statement as a batch.
+pub(super) async fn publish_in<C: GenericClient>(
+    c: &C,
+    e: &Event,
+    audience: &Audience,
+) -> Result<Published, StoreError> {
+    let targets = targets(c, e, audience).await?;
+    let mut results = write_batch(c, &[(e, &targets)]).await?;
+    results.pop().unwrap_or(Err(StoreError::NotFound))
+}
+
+/// The webhooks an event goes to.
+async fn targets<C: GenericClient>(c: &C, e: &Event, audience: &Audience) -> Result<Vec<Target>, StoreError> {
+    match audience {
+        Audience::Subscribers => Ok(r::visible_to_owner(subscribers(c, e).await?, e)),
+        Audience::Webhook(id) => {
+            let sql = format!("SELECT {} FROM webhooks w WHERE w.id = $1 AND w.org_id = $2", r::TARGET_COLS);
+            Ok(vec![one(c, &sql, &[&id.as_str(), &e.org_id.as_str()], r::target).await?])
+        }
+    }
+}
+
+async fn subscribers<C: GenericClient>(c: &C, e: &Event) -> Result<Vec<(Target, Option<Member>)>, StoreError> {
+    let sql = format!(
+        "SELECT {cols}, {owner} FROM webhook_event_types t
+         JOIN webhooks w ON w.id = t.webhook_id
+         LEFT JOIN members m ON m.id = w.owner_id AND m.org_id = w.org_id
+         WHERE t.event_type = $2 AND w.enabled AND w.environment = $3
+           AND (t.org_id = $1 OR (t.org_id = (SELECT parent_id FROM orgs WHERE id = $1) AND w.include_child_orgs))",
+        cols = r::TARGET_COLS,
+        owner = r::OWNER_COLS,
+    );
+    all(c, &sql, &[&e.org_id.as_str(), &e.event_type, &e.environment.as_str()], |row| {
+        Ok((r::target(row)?, r::owner(row)?))
+    })
+    .await
+}
+
+/// Events and their deliveries from arrays, in one statement (one implicit transaction), with
+/// the wake-up for other nodes. An event whose org does not exist is not written; one whose
+/// `Idempotency-Key` is taken is not written either (the earlier event answers for it).
+const WRITE_BATCH: &str = "WITH e AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+      $8::bigint[], $9::bigint[], $10::text[])
+      AS e (id, org_id, event_type, payload, resource_url, environment, visible_to, occurred_at, created_at, idempotency_key)
+  ), ev AS (
+    INSERT INTO events (id, org_id, event_type, payload, resource_url, environment, visible_to, occurred_at, created_at, idempotency_key)
+    SELECT e.* FROM e WHERE EXISTS (SELECT 1 FROM orgs o WHERE o.id = e.org_id)
+    ON CONFLICT (org_id, idempotency_key) DO NOTHING
+    RETURNING id
+  ), dl AS (
+    INSERT INTO deliveries (id, org_id, webhook_id, event_id, state, attempts, next_attempt_at, next_trigger, ordered, created_at, updated_at)
+    SELECT d.id, d.org_id, d.webhook_id, d.event_id, 'pending', 0, d.created_at, 'auto', d.ordered, d.created_at, d.created_at
+    FROM unnest($11::text[], $12::text[], $13::text[], $14::text[], $15::boolean[], $16::bigint[])
+      AS d (id, org_id, webhook_id, event_id, ordered, created_at)
+    WHERE d.event_id IN (SELECT id FROM ev)
+    RETURNING 1
+  )
+  SELECT ev.id, (SELECT count(*) FROM (SELECT pg_notify($17, '') FROM dl LIMIT 1) n) FROM ev";
+
+/// [`WRITE_BATCH`]'s parameters, column by column.
+#[derive(Default)]
+struct Columns<'a> {
+    id: Vec<&'a str>,
+    org: Vec<&'a str>,
+    event_type: Vec<&'a str>,
+    payload: Vec<&'a str>,
+    resource_url: Vec<Option<&'a str>>,
+    environment: Vec<&'static str>,
+    visible_to: Vec<String>,
+    occurred_at: Vec<i64>,
+    created_at: Vec<i64>,
+    idempotency_key: Vec<Option<&'a str>>,
+    d_id: Vec<String>,
+    d_org: Vec<&'a str>,
+    d_webhook: Vec<&'a str>,
+    d_event: Vec<&'a str>,
+    d_ordered: Vec<bool>,
+    d_created: Vec<i64>,
+}
+
+/// Writes the events of a batch; says for each what became of it.
+async fn write_batch<C: GenericClient>(
+    c: &C,
+    items: &[(&Event, &[Target])],
+) -> Result<Vec<Result<Published, StoreError>>, StoreError> {
+    let mut cols = Columns::default();
+    let mut deliveries: Vec<Vec<DeliveryId>> = Vec::with_capacity(items.len());
+    for (e, targets) in items {
+        let created = ms(&e.created_at);
+        cols.id.push(e.id.as_str());
+        cols.org.push(e.org_id.as_str());
+        cols.event_type.push(&e.event_type);
+        cols.payload.push(&e.payload);
+        cols.resource_url.push(e.resource_url.as_deref());
+        cols.environment.push(e.environment.as_str());
+        cols.visible_to.push(to_json(&e.visible_to));
+        cols.occurred_at.push(ms(&e.occurred_at));
+        cols.created_at.push(created);
+        cols.idempotency_key.push(e.idempotency_key.as_deref());
+        // Made with its event: retention removes both by the same clock.
+        let ids: Vec<DeliveryId> = targets.iter().map(|_| DeliveryId::at(created.max(0) as u64)).collect();
+        for (t, id) in targets.iter().zip(&ids) {
+            cols.d_id.push(id.to_string());
+            cols.d_org.push(e.org_id.as_str());
+            cols.d_webhook.push(t.id.as_str());
+            cols.d_event.push(e.id.as_str());
+            cols.d_ordered.push(t.ordered);
+            cols.d_created.push(created);
+        }
+        deliveries.push(ids);
+    }
+    let stmt = c.prepare_cached(WRITE_BATCH).await.map_err(map_err)?;
+    let written: HashSet<String> = c
+        .query(
+            &stmt,
+            &[
+                &cols.id,
+                &cols.org,
+                &cols.event_type,
+                &cols.payload,
+                &cols.resource_url,
+                &cols.environment,
+                &cols.visible_to,
+                &cols.occurred_at,
+                &cols.created_at,
+                &cols.idempotency_key,
+                &cols.d_id,
+                &cols.d_org,
+                &cols.d_webhook,
+                &cols.d_event,
+                &cols.d_ordered,
+                &cols.d_created,
+                &CHANNEL,
+            ],
+        )
+        .await
+        .map_err(map_err)?
+        .iter()
+        .map(|row| row.try_get::<_, String>(0).map_err(map_err))
+        .collect::<Result<_, _>>()?;
+    let mut results = Vec::with_capacity(items.len());
+    for ((e, _), deliveries) in items.iter().zip(deliveries) {
+        let result = if written.contains(e.id.as_str()) {
+            Ok(Published { event_id: e.id.clone(), deliveries, replayed: false })
+        } else {
+            replay(c, e).await
+        };
+        results.push(result);
+    }
+    Ok(results)
+}
+
+/// An event the batch did not write: the earlier event with its `Idempotency-Key`, or, if
+/// there is none, its org does not exist.
+async fn replay<C: GenericClient>(c: &C, e: &Event) -> Result<Published, StoreError> {
+    let Some(key) = &e.idempotency_key else { return Err(StoreError::NotFound) };
+    let id =
+        one(c, "SELECT id FROM events WHERE org_id = $1 AND idempotency_key = $2", &[&e.org_id.as_str(), key], |row| {
+            row.try_get::<_, String>(0).map_err(map_err)
+        })
+        .await?;
+    let event_id = EventId::parse(&id).map_err(|err| StoreError::Other(err.to_string()))?;
+    Ok(Published { deliveries: deliveries_of_event(c, &id).await?, event_id, replayed: true })
+}
