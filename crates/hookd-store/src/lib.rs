@@ -63,7 +63,8 @@ pub enum Audience {
 }
 
 /// What a batch of attempt records does to one webhook's row: one update per webhook per
-/// batch, however many of its attempts the batch holds.
+/// batch, however many of its attempts the batch holds, and none while the webhook stays
+/// healthy and `last_triggered_at` would move by less than a second (its precision).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct WebhookEffect {
     pub webhook_id: WebhookId,

@@ -916,7 +916,8 @@ impl Store for PostgresStore {
 /// A batch of attempt records as one statement: the attempts inserted, their deliveries moved
 /// on, and one update per webhook, each from arrays (`unnest`), so its cost does not grow
 /// with round trips. A manual re-send requested while an attempt was in flight keeps its
-/// delivery due.
+/// delivery due. A healthy webhook's row is left alone unless `last_triggered_at` moves by a
+/// second or more: every node's batches would otherwise queue on that one row lock.
 const RECORD: &str = "WITH a AS (
     INSERT INTO attempts (id, org_id, delivery_id, webhook_id, event_ids, url, sent_at, response_status, duration_ms,
       error_kind, error_message, trigger, request_headers, request_body, response_headers, response_body)
@@ -937,7 +938,8 @@ const RECORD: &str = "WITH a AS (
     failing_since = CASE WHEN e.reset THEN e.since ELSE COALESCE(w.failing_since, e.since) END,
     failed_deliveries = CASE WHEN e.reset THEN e.failed ELSE w.failed_deliveries + e.failed END
   FROM unnest($22::text[], $23::bigint[], $24::bigint[], $25::bigint[], $26::boolean[]) AS e (id, sent, since, failed, reset)
-  WHERE w.id = e.id";
+  WHERE w.id = e.id AND (NOT e.reset OR w.failing_since IS DISTINCT FROM e.since OR w.failed_deliveries <> e.failed
+    OR w.last_triggered_at IS NULL OR w.last_triggered_at < e.sent - 1000)";
 
 /// [`RECORD`]'s parameters, column by column.
 #[derive(Default)]

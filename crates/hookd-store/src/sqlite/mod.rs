@@ -769,7 +769,9 @@ impl Store for SqliteStore {
                 for e in crate::webhook_effects(records) {
                     let (sent, since) = (ms(&e.last_triggered_at), e.failing_since.as_ref().map(ms));
                     let sql = if e.reset {
-                        "UPDATE webhooks SET last_triggered_at = ?2, failing_since = ?3, failed_deliveries = ?4 WHERE id = ?1"
+                        "UPDATE webhooks SET last_triggered_at = ?2, failing_since = ?3, failed_deliveries = ?4
+                         WHERE id = ?1 AND (failing_since IS NOT ?3 OR failed_deliveries <> ?4
+                           OR last_triggered_at IS NULL OR last_triggered_at < ?2 - 1000)"
                     } else {
                         "UPDATE webhooks SET last_triggered_at = max(COALESCE(last_triggered_at, 0), ?2),
                            failing_since = COALESCE(failing_since, ?3), failed_deliveries = failed_deliveries + ?4 WHERE id = ?1"
