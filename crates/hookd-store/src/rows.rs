@@ -135,8 +135,6 @@ pub(crate) const WEBHOOK_COLS: &str = "w.id, w.org_id, w.name, w.url, w.descript
     w.updated_at, w.last_triggered_at, w.failing_since, w.failed_deliveries";
 
 pub(crate) fn webhook(row: &impl DbRow) -> Result<Webhook, StoreError> {
-    let previous = row.opt_blob("previous_secret")?;
-    let until = row.opt_int("previous_until")?;
     Ok(Webhook {
         id: id(row, "id", WebhookId::parse)?,
         org_id: id(row, "org_id", OrgId::parse)?,
@@ -150,7 +148,10 @@ pub(crate) fn webhook(row: &impl DbRow) -> Result<Webhook, StoreError> {
         options: json(row.text("options")?),
         signing_enabled: row.flag("signing_enabled")?,
         signing_secret: SealedSecret(row.blob("signing_secret")?),
-        previous_secret: previous.zip(until).map(|(p, u)| (SealedSecret(p), ts(u))),
+        previous_secret: {
+            let previous = row.opt_blob("previous_secret")?;
+            row.opt_int("previous_until")?.zip(previous).map(|(u, p)| (SealedSecret(p), ts(u)))
+        },
         auth: SealedSecret(row.blob("auth")?),
         status: WebhookStatus {
             enabled: row.flag("enabled")?,

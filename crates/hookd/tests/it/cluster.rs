@@ -194,11 +194,16 @@ async fn nodes_starting_together_migrate_once() {
                 .unwrap()
         })
         .collect();
+    let mut versions = Vec::new();
     for run in runs {
         let out = run.wait_with_output().unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        assert!(String::from_utf8_lossy(&out.stdout).contains("schema version 1"));
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(stdout.contains("schema version "), "{stdout}");
+        versions.push(stdout);
     }
+    // Whoever applied the migrations, every run ends at the same, latest version.
+    assert!(versions.windows(2).all(|w| w[0] == w[1]), "{versions:?}");
 }
 
 #[test]
