@@ -17,15 +17,45 @@ const MIGRATIONS: &[(i64, &str)] = &[
 /// Writes queued together share one transaction and one fsync, up to this many.
 const MAX_GROUP: usize = 1024;
 
-struct Done {
-    ok: bool,
-    finish: Box<dyn FnOnce(Option<StoreError>) + Send>,
+/// One caller's write, queued for the writer thread.
+trait Job: Send {
+    /// Runs the write; says whether it succeeded. Called again if its group is rolled back
+    /// because another job of the group failed.
+    fn run(&mut self, conn: &Connection) -> bool;
+    /// Answers the caller once the group's transaction has ended.
+    fn finish(self: Box<Self>, commit_err: Option<StoreError>);
 }
 
-type Job = Box<dyn FnOnce(&Connection) -> Done + Send>;
+struct Write<T, F> {
+    f: F,
+    result: Option<Result<T, StoreError>>,
+    reply: tokio::sync::oneshot::Sender<Result<T, StoreError>>,
+}
+
+impl<T, F> Job for Write<T, F>
+where
+    T: Send,
+    F: Fn(&Connection) -> Result<T, StoreError> + Send,
+{
+    fn run(&mut self, conn: &Connection) -> bool {
+        let result = (self.f)(conn);
+        let ok = result.is_ok();
+        self.result = Some(result);
+        ok
+    }
+
+    fn finish(self: Box<Self>, commit_err: Option<StoreError>) {
+        let answer = match (commit_err, self.result) {
+            (Some(e), _) => Err(e),
+            (None, Some(result)) => result,
+            (None, None) => Err(StoreError::Other("the write never ran".into())),
+        };
+        let _ = self.reply.send(answer);
+    }
+}
 
 pub(crate) struct Db {
-    writer: mpsc::Sender<Job>,
+    writer: mpsc::Sender<Box<dyn Job>>,
     readers: Arc<Mutex<Vec<Connection>>>,
     path: PathBuf,
     /// Held for the life of the process: one SQLite file serves one hookd node.
@@ -130,7 +160,7 @@ impl Db {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         migrate(&writer_conn)?;
-        let (tx, rx) = mpsc::channel::<Job>();
+        let (tx, rx) = mpsc::channel::<Box<dyn Job>>();
         std::thread::Builder::new()
             .name("hookd-sqlite-writer".into())
             .spawn(move || write_loop(writer_conn, rx))
@@ -141,21 +171,10 @@ impl Db {
     pub(crate) async fn write<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+        F: Fn(&Connection) -> Result<T, StoreError> + Send + 'static,
     {
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        let job: Job = Box::new(move |conn| {
-            let result = f(conn);
-            Done {
-                ok: result.is_ok(),
-                finish: Box::new(move |commit_err| {
-                    let _ = tx.send(match commit_err {
-                        Some(e) => Err(e),
-                        None => result,
-                    });
-                }),
-            }
-        });
+        let (reply, rx) = tokio::sync::oneshot::channel();
+        let job: Box<dyn Job> = Box::new(Write { f, result: None, reply });
         self.writer.send(job).map_err(|_| StoreError::Unavailable("the SQLite writer has stopped".into()))?;
         rx.await.map_err(|_| StoreError::Unavailable("the SQLite writer has stopped".into()))?
     }
@@ -189,7 +208,11 @@ fn run_cached(conn: &Connection, sql: &str) -> rusqlite::Result<usize> {
     conn.prepare_cached(sql)?.execute([])
 }
 
-fn write_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
+/// Commits queued writes in groups. A group runs as one plain transaction; only if one of its
+/// writes fails is it rolled back and run again with a savepoint per write, so that the
+/// failure undoes that write alone. (Savepoints on the common path cost a copy of every page
+/// a write touches.)
+fn write_loop(conn: Connection, rx: mpsc::Receiver<Box<dyn Job>>) {
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_GROUP {
@@ -201,29 +224,86 @@ fn write_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
         if let Err(e) = run_cached(&conn, "BEGIN IMMEDIATE") {
             let err = map_err(e);
             for job in batch {
-                // Each job still runs its completion so no caller waits forever.
-                let done = job(&conn);
-                (done.finish)(Some(err.clone()));
+                job.finish(Some(err.clone()));
             }
             continue;
         }
-        let mut finishes = Vec::with_capacity(batch.len());
-        for job in batch {
-            // A savepoint per job: one caller's failed write leaves the others' intact.
-            let _ = run_cached(&conn, "SAVEPOINT job");
-            let done = job(&conn);
-            if !done.ok {
-                let _ = run_cached(&conn, "ROLLBACK TO job");
+        let mut all_ok = true;
+        for job in batch.iter_mut() {
+            all_ok &= job.run(&conn);
+        }
+        if !all_ok {
+            let _ = run_cached(&conn, "ROLLBACK");
+            if let Err(e) = run_cached(&conn, "BEGIN IMMEDIATE") {
+                let err = map_err(e);
+                for job in batch {
+                    job.finish(Some(err.clone()));
+                }
+                continue;
             }
-            let _ = run_cached(&conn, "RELEASE job");
-            finishes.push(done.finish);
+            for job in batch.iter_mut() {
+                let _ = run_cached(&conn, "SAVEPOINT job");
+                if !job.run(&conn) {
+                    let _ = run_cached(&conn, "ROLLBACK TO job");
+                }
+                let _ = run_cached(&conn, "RELEASE job");
+            }
         }
         let commit_err = run_cached(&conn, "COMMIT").err().map(map_err);
         if commit_err.is_some() {
-            let _ = conn.execute_batch("ROLLBACK");
+            let _ = run_cached(&conn, "ROLLBACK");
         }
-        for finish in finishes {
-            finish(commit_err.clone());
+        for job in batch {
+            job.finish(commit_err.clone());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Writes queued together commit together, and one that fails after writing part of its
+    /// work leaves neither that part behind nor the others' writes undone.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failed_write_in_a_group_undoes_only_itself() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = Arc::new(Db::open(&dir.path().join("group.db")).expect("open"));
+        db.write(|c| {
+            c.execute_batch("CREATE TABLE t (k TEXT PRIMARY KEY); INSERT INTO t VALUES ('x')").map_err(map_err)
+        })
+        .await
+        .expect("table");
+        // Hold the writer so that the next writes queue up and form one group.
+        let busy = db.write(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            Ok(())
+        });
+        let insert = |keys: &'static [&'static str]| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                db.write(move |c| {
+                    for k in keys {
+                        c.execute("INSERT INTO t (k) VALUES (?1)", [k]).map_err(map_err)?;
+                    }
+                    Ok(())
+                })
+                .await
+            })
+        };
+        let (a, bad, b) = (insert(&["a"]), insert(&["partial", "x"]), insert(&["b"]));
+        busy.await.expect("busy");
+        assert!(a.await.expect("task").is_ok());
+        assert!(matches!(bad.await.expect("task"), Err(StoreError::Conflict { .. })));
+        assert!(b.await.expect("task").is_ok());
+        let keys: Vec<String> = db
+            .read(|c| {
+                let mut stmt = c.prepare("SELECT k FROM t ORDER BY k").map_err(map_err)?;
+                let rows = stmt.query_map([], |r| r.get(0)).map_err(map_err)?;
+                rows.collect::<Result<_, _>>().map_err(map_err)
+            })
+            .await
+            .expect("read");
+        assert_eq!(keys, vec!["a", "b", "x"]);
     }
 }

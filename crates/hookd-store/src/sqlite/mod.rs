@@ -226,7 +226,7 @@ impl Store for SqliteStore {
             .write(move |c| {
                 c.execute(
                     "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    [key, value],
+                    [&key, &value],
                 )
                 .map(|_| ())
                 .map_err(map_err)
@@ -368,7 +368,7 @@ impl Store for SqliteStore {
         let (org, id) = (org.to_string(), id.to_string());
         self.db
             .write(move |c| {
-                let n = c.execute("DELETE FROM members WHERE id = ?1 AND org_id = ?2", [id, org]).map_err(map_err)?;
+                let n = c.execute("DELETE FROM members WHERE id = ?1 AND org_id = ?2", [&id, &org]).map_err(map_err)?;
                 not_found_if_zero(n as u64)
             })
             .await
@@ -460,7 +460,7 @@ impl Store for SqliteStore {
                         "UPDATE tokens SET name = ?3 WHERE id = ?1 AND org_id = ?2 RETURNING {}",
                         rows::TOKEN_COLS
                     ),
-                    [id, org, name],
+                    [&id, &org, &name],
                     rows::token,
                 )
                 .map_err(map_err)
@@ -472,7 +472,7 @@ impl Store for SqliteStore {
         let (org, id) = (org.to_string(), id.to_string());
         self.db
             .write(move |c| {
-                let n = c.execute("DELETE FROM tokens WHERE id = ?1 AND org_id = ?2", [id, org]).map_err(map_err)?;
+                let n = c.execute("DELETE FROM tokens WHERE id = ?1 AND org_id = ?2", [&id, &org]).map_err(map_err)?;
                 not_found_if_zero(n as u64)
             })
             .await
@@ -716,7 +716,7 @@ impl Store for SqliteStore {
                          RETURNING {}",
                         rows::DELIVERY_COLS.replace("d.", "")
                     ),
-                    vec![Value::Integer(now), Value::Integer(until), Value::Text(node), Value::Integer(max as i64)],
+                    vec![Value::Integer(now), Value::Integer(until), Value::Text(node.clone()), Value::Integer(max as i64)],
                     rows::delivery,
                 )?;
                 // An event with E webhooks is E claims: read each event and webhook once.
