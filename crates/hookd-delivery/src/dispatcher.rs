@@ -43,6 +43,62 @@ pub struct Dispatcher {
     metrics: Arc<Metrics>,
     tokens: Arc<TokenCache>,
     limits: RateLimits,
+    opened: OpenedSecrets,
+}
+
+/// A webhook's signing secrets and outbound credentials, opened.
+struct Opened {
+    /// What they were opened from: a rotation or an edit seals new bytes.
+    sealed: (Vec<u8>, Option<Vec<u8>>, Vec<u8>),
+    current: SigningSecret,
+    previous: Option<(SigningSecret, chrono::DateTime<chrono::Utc>)>,
+    auth: WebhookAuth,
+}
+
+/// Opened secrets by webhook, so a delivery does not decrypt and parse them again; an entry
+/// is used only while the webhook's sealed bytes are the ones it was opened from.
+#[derive(Default)]
+struct OpenedSecrets {
+    by_webhook: std::sync::Mutex<std::collections::HashMap<hookd_core::WebhookId, Arc<Opened>>>,
+}
+
+impl OpenedSecrets {
+    /// Bounds the memory kept (and the plaintext kept in it) whatever the number of webhooks.
+    const MAX: usize = 10_000;
+
+    fn get(&self, key: &MasterKey, webhook: &Webhook) -> Result<Arc<Opened>, AttemptError> {
+        let sealed = (
+            webhook.signing_secret.0.clone(),
+            webhook.previous_secret.as_ref().map(|(s, _)| s.0.clone()),
+            webhook.auth.0.clone(),
+        );
+        if let Some(hit) = self.by_webhook.lock().ok().and_then(|m| m.get(&webhook.id).cloned())
+            && hit.sealed == sealed
+        {
+            return Ok(hit);
+        }
+        let unreadable =
+            |what: &str| AttemptError { kind: AttemptErrorKind::Auth, message: format!("the {what} cannot be read") };
+        let open_signing = |s| key.open_string(s).ok().and_then(|t| SigningSecret::parse(&t).ok());
+        let current = open_signing(&webhook.signing_secret).ok_or_else(|| unreadable("signing secret"))?;
+        let previous = match &webhook.previous_secret {
+            Some((s, until)) => Some((open_signing(s).ok_or_else(|| unreadable("signing secret"))?, *until)),
+            None => None,
+        };
+        let auth: WebhookAuth = key
+            .open(&webhook.auth)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .ok_or_else(|| unreadable("stored credentials"))?;
+        let opened = Arc::new(Opened { sealed, current, previous, auth });
+        if let Ok(mut m) = self.by_webhook.lock() {
+            if m.len() >= Self::MAX {
+                m.clear();
+            }
+            m.insert(webhook.id.clone(), opened.clone());
+        }
+        Ok(opened)
+    }
 }
 
 /// Per-webhook token buckets for `options.rate_limit_per_s` (per node: each node of a cluster
@@ -88,6 +144,7 @@ impl Dispatcher {
             metrics,
             tokens: Arc::new(TokenCache::default()),
             limits: RateLimits::default(),
+            opened: OpenedSecrets::default(),
         }
     }
 
@@ -287,33 +344,28 @@ impl Dispatcher {
         for (k, v) in &webhook.options.headers {
             headers.push((k.to_ascii_lowercase(), v.clone()));
         }
+        let opened = match self.opened.get(&self.key, webhook) {
+            Ok(o) => o,
+            Err(e) => return (headers, body, Err(e)),
+        };
         if webhook.signing_enabled {
-            match self.signing_secrets(webhook) {
-                Ok(secrets) => {
-                    let ts = chrono::Utc::now().timestamp();
-                    let sigs: Vec<String> = secrets.iter().map(|s| s.standard(delivery.as_str(), ts, &body)).collect();
-                    headers.push(("webhook-id".into(), delivery.to_string()));
-                    headers.push(("webhook-timestamp".into(), ts.to_string()));
-                    headers.push(("webhook-signature".into(), sigs.join(" ")));
-                    headers.push(("x-hub-signature-256".into(), secrets[0].hub_sha256(&body)));
-                    if webhook.options.legacy_signature {
-                        headers.push(("x-hub-signature".into(), secrets[0].hub_sha1(&body)));
-                    }
-                }
-                Err(e) => return (headers, body, Err(e)),
+            // The current secret first, then the one it replaced while that is still honoured.
+            let now = chrono::Utc::now();
+            let previous = opened.previous.as_ref().filter(|(_, until)| *until > now).map(|(s, _)| s);
+            let ts = now.timestamp();
+            let sigs: Vec<String> = std::iter::once(&opened.current)
+                .chain(previous)
+                .map(|s| s.standard(delivery.as_str(), ts, &body))
+                .collect();
+            headers.push(("webhook-id".into(), delivery.to_string()));
+            headers.push(("webhook-timestamp".into(), ts.to_string()));
+            headers.push(("webhook-signature".into(), sigs.join(" ")));
+            headers.push(("x-hub-signature-256".into(), opened.current.hub_sha256(&body)));
+            if webhook.options.legacy_signature {
+                headers.push(("x-hub-signature".into(), opened.current.hub_sha1(&body)));
             }
         }
-        let auth: WebhookAuth = match self.key.open(&webhook.auth).ok().and_then(|b| serde_json::from_slice(&b).ok()) {
-            Some(a) => a,
-            None => {
-                return (
-                    headers,
-                    body,
-                    Err(fail(AttemptErrorKind::Auth, "the stored credentials cannot be read".into())),
-                );
-            }
-        };
-        let method = auth.for_org(&events[0].org_id).clone();
+        let method = opened.auth.for_org(&events[0].org_id).clone();
         let identity = match &method {
             AuthMethod::Mtls { cert_pem, key_pem } => Some((cert_pem.as_str(), key_pem.as_str())),
             _ => None,
@@ -348,23 +400,6 @@ impl Dispatcher {
         recorded.push(("user-agent".into(), concat!("hookd/", env!("CARGO_PKG_VERSION")).into()));
         recorded.extend(secret_headers.into_iter().map(|(k, v)| (k, hookd_core::secret::mask(&v))));
         (recorded, body, result)
-    }
-
-    /// The current secret first, then the one it replaced while that is still honoured.
-    fn signing_secrets(&self, webhook: &Webhook) -> Result<Vec<SigningSecret>, AttemptError> {
-        let open = |sealed| {
-            self.key.open_string(sealed).ok().and_then(|t| SigningSecret::parse(&t).ok()).ok_or(AttemptError {
-                kind: AttemptErrorKind::Auth,
-                message: "the signing secret cannot be read".into(),
-            })
-        };
-        let mut out = vec![open(&webhook.signing_secret)?];
-        if let Some((prev, until)) = &webhook.previous_secret
-            && *until > chrono::Utc::now()
-        {
-            out.push(open(prev)?);
-        }
-        Ok(out)
     }
 }
 
