@@ -151,17 +151,26 @@ impl Dispatcher {
     /// Runs until `shutdown` turns true, then waits for requests in flight.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         let this = Arc::new(self);
-        let permits = Arc::new(Semaphore::new(this.config.concurrency));
+        // Two bounds: requests on the wire, and finished attempts not yet written. A request's
+        // slot frees when its answer is in, not when the recorder's commit is, so the commit
+        // time does not eat into how many requests can be out.
+        let sending = Arc::new(Semaphore::new(this.config.concurrency));
+        let unrecorded_max = this.config.concurrency * UNRECORDED_PER_SLOT;
+        let unrecorded = Arc::new(Semaphore::new(unrecorded_max));
         let (records_tx, records_rx) = mpsc::unbounded_channel();
         let recorder = tokio::spawn(record(this.store.clone(), records_rx));
         loop {
             if *shutdown.borrow() {
                 break;
             }
-            let free = permits.available_permits();
+            let free = sending.available_permits().min(unrecorded.available_permits());
             if free == 0 {
                 tokio::select! {
-                    p = permits.clone().acquire_owned() => drop(p),
+                    p = sending.clone().acquire_owned() => drop(p),
+                    _ = shutdown.changed() => {}
+                }
+                tokio::select! {
+                    p = unrecorded.clone().acquire_owned() => drop(p),
                     _ = shutdown.changed() => {}
                 }
                 continue;
@@ -192,21 +201,23 @@ impl Dispatcher {
                 continue;
             }
             for group in group_claims(claims) {
-                let Ok(permit) = permits.clone().acquire_owned().await else { break };
+                let Ok(slot) = sending.clone().acquire_owned().await else { break };
+                let Ok(unwritten) = unrecorded.clone().acquire_owned().await else { break };
                 let this = this.clone();
                 let records_tx = records_tx.clone();
                 tokio::spawn(async move {
                     Metrics::add(&this.metrics.in_flight, 1);
                     let records = this.deliver(group).await;
                     this.metrics.in_flight.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
-                    // The permit goes with the records: it is released once they are written.
-                    let _ = records_tx.send((records, permit));
+                    drop(slot);
+                    // This permit goes with the records: it is released once they are written.
+                    let _ = records_tx.send((records, unwritten));
                 });
             }
         }
         // Let requests in flight finish and record, so a clean stop re-sends nothing.
         drop(records_tx);
-        let _ = permits.acquire_many(this.config.concurrency as u32).await;
+        let _ = unrecorded.acquire_many(unrecorded_max as u32).await;
         let _ = recorder.await;
     }
 
@@ -402,6 +413,10 @@ impl Dispatcher {
         (recorded, body, result)
     }
 }
+
+/// Finished attempts waiting for the recorder, per request slot, at most: the work a crash
+/// would send again is bounded by `concurrency` times this.
+const UNRECORDED_PER_SLOT: usize = 4;
 
 /// Writes finished attempts, as many at a time as have piled up: one transaction (and one
 /// fsync) for a whole batch instead of one per request.
