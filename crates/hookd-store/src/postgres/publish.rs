@@ -21,10 +21,11 @@ const MAX_BATCH: usize = 256;
 /// up and go together in the next.
 const STREAMS: usize = 2;
 
-/// An event on its way into a batch, with the webhooks it goes to.
+/// An event on its way into a batch, with the webhook it goes to if it was named (the
+/// `test` action); the batch looks up every other event's subscribers in one query.
 pub(super) struct Ingest {
     event: Event,
-    targets: Vec<Target>,
+    only: Option<Target>,
     done: oneshot::Sender<Result<Published, StoreError>>,
 }
 
@@ -43,14 +44,16 @@ impl Ingestor {
     }
 
     pub(super) async fn publish(&self, pool: &Pool, e: &Event, audience: &Audience) -> Result<Published, StoreError> {
-        let targets = {
-            // The connection goes back before the wait for a batch.
-            let c = pool.get().await.map_err(pool_err)?;
-            targets(&c, e, audience).await?
+        let only = match audience {
+            Audience::Subscribers => None,
+            Audience::Webhook(id) => {
+                let c = pool.get().await.map_err(pool_err)?;
+                Some(named(&c, e, id).await?)
+            }
         };
         let (done, result) = oneshot::channel();
         let stopped = || StoreError::Unavailable("the PostgreSQL ingest task has stopped".into());
-        self.queue.send(Ingest { event: e.clone(), targets, done }).map_err(|_| stopped())?;
+        self.queue.send(Ingest { event: e.clone(), only, done }).map_err(|_| stopped())?;
         result.await.map_err(|_| stopped())?
     }
 }
@@ -70,9 +73,9 @@ async fn group_commit(pool: Pool, mut rx: mpsc::UnboundedReceiver<Ingest>) {
         let pool = pool.clone();
         tokio::spawn(async move {
             let _permit = permit;
-            let items: Vec<(&Event, &[Target])> = batch.iter().map(|i| (&i.event, i.targets.as_slice())).collect();
+            let items: Vec<(&Event, Option<&Target>)> = batch.iter().map(|i| (&i.event, i.only.as_ref())).collect();
             let results = match pool.get().await {
-                Ok(c) => write_batch(&c, &items).await,
+                Ok(c) => publish_batch(&c, &items).await,
                 Err(e) => Err(pool_err(e)),
             };
             match results {
@@ -91,42 +94,79 @@ async fn group_commit(pool: Pool, mut rx: mpsc::UnboundedReceiver<Ingest>) {
     }
 }
 
-/// Publishes one event on `c` (a transaction, say): the same statement as a batch.
+/// Publishes one event on `c` (a transaction, say): the same statements as a batch.
 pub(super) async fn publish_in<C: GenericClient>(
     c: &C,
     e: &Event,
     audience: &Audience,
 ) -> Result<Published, StoreError> {
-    let targets = targets(c, e, audience).await?;
-    let mut results = write_batch(c, &[(e, &targets)]).await?;
+    let only = match audience {
+        Audience::Subscribers => None,
+        Audience::Webhook(id) => Some(named(c, e, id).await?),
+    };
+    let mut results = publish_batch(c, &[(e, only.as_ref())]).await?;
     results.pop().unwrap_or(Err(StoreError::NotFound))
 }
 
-/// The webhooks an event goes to.
-async fn targets<C: GenericClient>(c: &C, e: &Event, audience: &Audience) -> Result<Vec<Target>, StoreError> {
-    match audience {
-        Audience::Subscribers => Ok(r::visible_to_owner(subscribers(c, e).await?, e)),
-        Audience::Webhook(id) => {
-            let sql = format!("SELECT {} FROM webhooks w WHERE w.id = $1 AND w.org_id = $2", r::TARGET_COLS);
-            Ok(vec![one(c, &sql, &[&id.as_str(), &e.org_id.as_str()], r::target).await?])
-        }
-    }
+/// The one webhook an event was addressed to, which must be of the event's org.
+async fn named<C: GenericClient>(c: &C, e: &Event, id: &hookd_core::WebhookId) -> Result<Target, StoreError> {
+    let sql = format!("SELECT {} FROM webhooks w WHERE w.id = $1 AND w.org_id = $2", r::TARGET_COLS);
+    one(c, &sql, &[&id.as_str(), &e.org_id.as_str()], r::target).await
 }
 
-async fn subscribers<C: GenericClient>(c: &C, e: &Event) -> Result<Vec<(Target, Option<Member>)>, StoreError> {
+/// Picks the webhooks of a batch's events (one query for all that go to their subscribers),
+/// then writes the batch.
+async fn publish_batch<C: GenericClient>(
+    c: &C,
+    items: &[(&Event, Option<&Target>)],
+) -> Result<Vec<Result<Published, StoreError>>, StoreError> {
+    let asking: Vec<&Event> = items.iter().filter(|(_, only)| only.is_none()).map(|(e, _)| *e).collect();
+    let mut found = subscribers(c, &asking).await?.into_iter();
+    let targets: Vec<Vec<Target>> = items
+        .iter()
+        .map(|(e, only)| match only {
+            Some(t) => vec![(*t).clone()],
+            None => r::visible_to_owner(found.next().unwrap_or_default(), e),
+        })
+        .collect();
+    let items: Vec<(&Event, &[Target])> = items.iter().zip(&targets).map(|((e, _), t)| (*e, t.as_slice())).collect();
+    write_batch(c, &items).await
+}
+
+/// The candidate webhooks of each event, with their owners, in the events' order.
+async fn subscribers<C: GenericClient>(
+    c: &C,
+    events: &[&Event],
+) -> Result<Vec<Vec<(Target, Option<Member>)>>, StoreError> {
+    let mut out: Vec<Vec<(Target, Option<Member>)>> = vec![Vec::new(); events.len()];
+    if events.is_empty() {
+        return Ok(out);
+    }
     let sql = format!(
-        "SELECT {cols}, {owner} FROM webhook_event_types t
-         JOIN webhooks w ON w.id = t.webhook_id
-         LEFT JOIN members m ON m.id = w.owner_id AND m.org_id = w.org_id
-         WHERE t.event_type = $2 AND w.enabled AND w.environment = $3
-           AND (t.org_id = $1 OR (t.org_id = (SELECT parent_id FROM orgs WHERE id = $1) AND w.include_child_orgs))",
+        "SELECT q.n, {cols}, {owner}
+         FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS q (org_id, event_type, environment, n)
+         JOIN webhook_event_types t ON t.event_type = q.event_type
+           AND (t.org_id = q.org_id OR t.org_id = (SELECT o.parent_id FROM orgs o WHERE o.id = q.org_id))
+         JOIN webhooks w ON w.id = t.webhook_id AND w.enabled AND w.environment = q.environment
+           AND (t.org_id = q.org_id OR w.include_child_orgs)
+         LEFT JOIN members m ON m.id = w.owner_id AND m.org_id = w.org_id",
         cols = r::TARGET_COLS,
         owner = r::OWNER_COLS,
     );
-    all(c, &sql, &[&e.org_id.as_str(), &e.event_type, &e.environment.as_str()], |row| {
-        Ok((r::target(row)?, r::owner(row)?))
+    let orgs: Vec<&str> = events.iter().map(|e| e.org_id.as_str()).collect();
+    let types: Vec<&str> = events.iter().map(|e| e.event_type.as_str()).collect();
+    let envs: Vec<&str> = events.iter().map(|e| e.environment.as_str()).collect();
+    let rows = all(c, &sql, &[&orgs, &types, &envs], |row| {
+        let n: i64 = row.try_get("n").map_err(map_err)?;
+        Ok((n, r::target(row)?, r::owner(row)?))
     })
-    .await
+    .await?;
+    for (n, target, owner) in rows {
+        if let Some(slot) = usize::try_from(n - 1).ok().and_then(|i| out.get_mut(i)) {
+            slot.push((target, owner));
+        }
+    }
+    Ok(out)
 }
 
 /// Events and their deliveries from arrays, in one statement (one implicit transaction), with
