@@ -40,6 +40,10 @@ pub struct BenchArgs {
     /// `hookd serve` processes sharing the database (PostgreSQL only); publishers spread over them.
     #[arg(long, default_value_t = 1)]
     pub nodes: usize,
+    /// Runs of the whole benchmark, each on a fresh server; the line gives the median of each
+    /// figure, and every run's deliveries/s.
+    #[arg(long, default_value_t = 1)]
+    pub runs: usize,
 }
 
 /// First receipt time of each delivery, and how many requests came in all.
@@ -145,12 +149,52 @@ async fn call(http: &reqwest::Client, url: String, token: &str, body: serde_json
 }
 
 pub async fn run(args: BenchArgs) -> Result<()> {
-    if args.events == 0 || args.webhooks == 0 || args.publishers == 0 || args.nodes == 0 {
-        bail!("--events, --webhooks, --publishers and --nodes must be at least 1");
+    if args.events == 0 || args.webhooks == 0 || args.publishers == 0 || args.nodes == 0 || args.runs == 0 {
+        bail!("--events, --webhooks, --publishers, --nodes and --runs must be at least 1");
     }
     if args.nodes > 1 && !args.database_url.as_deref().is_some_and(|u| u.starts_with("postgres")) {
         bail!("--nodes above 1 needs --database-url postgres://...: one SQLite file serves one node");
     }
+    let mut lines = Vec::with_capacity(args.runs);
+    for _ in 0..args.runs {
+        lines.push(run_once(&args).await?);
+    }
+    let line = if lines.len() == 1 { lines.remove(0) } else { medians(&lines) };
+    println!("{line}");
+    let lost = line["lost"].as_u64().unwrap_or(0);
+    if lost > 0 {
+        bail!("{lost} deliveries were lost");
+    }
+    Ok(())
+}
+
+/// One line for several runs: the median of each measured figure, the worst of lost and
+/// duplicated, and every run's deliveries/s.
+fn medians(lines: &[serde_json::Value]) -> serde_json::Value {
+    let median = |path: &[&str]| -> serde_json::Value {
+        let mut v: Vec<f64> =
+            lines.iter().filter_map(|l| path.iter().try_fold(l, |v, k| v.get(*k)).and_then(|v| v.as_f64())).collect();
+        v.sort_by(f64::total_cmp);
+        v.get(v.len() / 2).copied().map(serde_json::Value::from).unwrap_or(serde_json::Value::Null)
+    };
+    let worst = |key: &str| lines.iter().filter_map(|l| l[key].as_u64()).max().unwrap_or(0);
+    let mut line = lines[0].clone();
+    for key in ["ingest_per_s", "deliveries_per_s", "server_cpu_us_per_delivery", "peak_rss_mb"] {
+        line[key] = median(&[key]);
+    }
+    for key in ["p50", "p99", "max"] {
+        line["latency_ms"][key] = median(&["latency_ms", key]);
+    }
+    line["delivered"] = lines.iter().filter_map(|l| l["delivered"].as_u64()).min().unwrap_or(0).into();
+    line["lost"] = worst("lost").into();
+    line["duplicated"] = worst("duplicated").into();
+    line["runs"] = lines.len().into();
+    line["deliveries_per_s_runs"] = lines.iter().map(|l| l["deliveries_per_s"].clone()).collect();
+    line
+}
+
+/// One whole benchmark: receiver, fresh servers, publish, wait, measure.
+async fn run_once(args: &BenchArgs) -> Result<serde_json::Value> {
     let receipts = Arc::new(Mutex::new(Receipts::default()));
     let app = Router::new().fallback(receive).with_state(receipts.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -264,10 +308,6 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         "server_cpu_us_per_delivery": (cpu * 1e6 / first.len().max(1) as f64).round(),
         "peak_rss_mb": rss.iter().copied().reduce(f64::max).map(|r| (r * 10.0).round() / 10.0),
     });
-    println!("{line}");
     drop(servers);
-    if lost > 0 {
-        bail!("{lost} deliveries were lost");
-    }
-    Ok(())
+    Ok(line)
 }

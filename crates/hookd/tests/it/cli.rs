@@ -119,7 +119,7 @@ fn first_start_prints_the_operator_token_and_demo_seeds_the_catalog() {
 fn bench_smoke_delivers_everything() {
     let dir = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_hookd"))
-        .args(["bench", "--events", "200", "--webhooks", "2", "--publishers", "4", "--timeout-s", "60"])
+        .args(["bench", "--events", "200", "--webhooks", "2", "--publishers", "4", "--timeout-s", "60", "--runs", "2"])
         .current_dir(dir.path())
         .output()
         .expect("run hookd bench");
@@ -130,4 +130,7 @@ fn bench_smoke_delivers_everything() {
     assert_eq!(line["duplicated"], 0);
     assert!(line["latency_ms"]["p99"].as_f64().is_some());
     assert!(line["peak_rss_mb"].as_f64().is_some_and(|r| r > 0.0));
+    // Two runs make one line of medians, with each run's rate.
+    assert_eq!(line["runs"], 2);
+    assert_eq!(line["deliveries_per_s_runs"].as_array().map(Vec::len), Some(2));
 }
