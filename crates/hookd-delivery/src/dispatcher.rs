@@ -12,11 +12,12 @@ use hookd_core::secret::MasterKey;
 use hookd_core::signing::SigningSecret;
 use hookd_core::{AttemptId, DeliveryId};
 use hookd_store::{AttemptRecord, Claim, Outcome, Store};
-use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc, watch};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
 use url::Url;
 
 use crate::auth::{Outgoing, TokenCache, static_headers};
 use crate::client::{BODY_LIMIT, HttpClients, send};
+use crate::handoff::{Handed, Handoff};
 use crate::metrics::Metrics;
 
 #[derive(Debug, Clone)]
@@ -39,7 +40,7 @@ pub struct Dispatcher {
     clients: Arc<HttpClients>,
     key: MasterKey,
     config: DispatchConfig,
-    wake: Arc<Notify>,
+    handoff: Arc<Handoff>,
     metrics: Arc<Metrics>,
     tokens: Arc<TokenCache>,
     limits: RateLimits,
@@ -132,7 +133,7 @@ impl Dispatcher {
         clients: Arc<HttpClients>,
         key: MasterKey,
         config: DispatchConfig,
-        wake: Arc<Notify>,
+        handoff: Arc<Handoff>,
         metrics: Arc<Metrics>,
     ) -> Self {
         Self {
@@ -140,7 +141,7 @@ impl Dispatcher {
             clients,
             key,
             config,
-            wake,
+            handoff,
             metrics,
             tokens: Arc::new(TokenCache::default()),
             limits: RateLimits::default(),
@@ -159,6 +160,7 @@ impl Dispatcher {
         let unrecorded = Arc::new(Semaphore::new(unrecorded_max));
         let (records_tx, records_rx) = mpsc::unbounded_channel();
         let recorder = tokio::spawn(record(this.store.clone(), records_rx));
+        let mut last_claim = std::time::Instant::now();
         loop {
             if *shutdown.borrow() {
                 break;
@@ -175,17 +177,30 @@ impl Dispatcher {
                 }
                 continue;
             }
-            let claims = match this.store.claim_due(&this.config.node, this.config.lease, free.min(512)).await {
-                Ok(c) => c,
-                Err(e) => {
-                    tracing::warn!(error = %e, "claiming deliveries failed; retrying shortly");
-                    tokio::select! {
-                        _ = tokio::time::sleep(Duration::from_millis(500)) => {}
-                        _ = shutdown.changed() => {}
+            let free = free.min(512);
+            let handed = this.handoff.take(free);
+            let from_handoff = !handed.is_empty();
+            let mut claims = this.claims_of(handed).await;
+            // Under a steady stream of handed work the database is still looked at now and
+            // then, for retries, re-sends and ordered webhooks.
+            if claims.len() < free && (!from_handoff || last_claim.elapsed() >= CLAIM_AT_LEAST_EVERY) {
+                last_claim = std::time::Instant::now();
+                match this.store.claim_due(&this.config.node, this.config.lease, free - claims.len()).await {
+                    Ok(c) => claims.extend(c),
+                    Err(e) if claims.is_empty() => {
+                        tracing::warn!(error = %e, "claiming deliveries failed; retrying shortly");
+                        tokio::select! {
+                            _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+                            _ = shutdown.changed() => {}
+                        }
+                        continue;
                     }
-                    continue;
+                    Err(e) => tracing::warn!(error = %e, "claiming deliveries failed; retrying shortly"),
                 }
-            };
+            }
+            if claims.is_empty() && from_handoff {
+                continue;
+            }
             if claims.is_empty() {
                 let wait = match this.store.next_due_at().await {
                     Ok(Some(t)) => (t - chrono::Utc::now()).to_std().unwrap_or(Duration::ZERO).min(this.config.poll),
@@ -193,7 +208,7 @@ impl Dispatcher {
                 };
                 if wait > Duration::ZERO {
                     tokio::select! {
-                        _ = this.wake.notified() => {}
+                        _ = this.handoff.notified() => {}
                         _ = tokio::time::sleep(wait) => {}
                         _ = shutdown.changed() => {}
                     }
@@ -219,6 +234,46 @@ impl Dispatcher {
         drop(records_tx);
         let _ = unrecorded.acquire_many(unrecorded_max as u32).await;
         let _ = recorder.await;
+    }
+
+    /// Claims of deliveries leased when they were published: their webhooks are read now,
+    /// once per batch. A delivery whose webhook is gone fails, as a claimed one would.
+    async fn claims_of(&self, handed: Vec<Handed>) -> Vec<Claim> {
+        if handed.is_empty() {
+            return vec![];
+        }
+        let mut ids: Vec<hookd_core::WebhookId> = handed.iter().map(|h| h.delivery.webhook_id.clone()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let webhooks: std::collections::HashMap<_, _> = match self.store.webhooks_by_id(&ids).await {
+            Ok(found) => found.into_iter().map(|w| (w.id.clone(), w)).collect(),
+            Err(e) => {
+                // Still leased: they are claimed from the database when the lease runs out.
+                tracing::warn!(error = %e, "reading the webhooks of new deliveries failed");
+                return vec![];
+            }
+        };
+        let mut claims = Vec::with_capacity(handed.len());
+        let mut orphans = Vec::new();
+        for Handed { event, delivery } in handed {
+            match webhooks.get(&delivery.webhook_id) {
+                Some(w) => claims.push(Claim { delivery, event, webhook: w.clone() }),
+                None => orphans.push(AttemptRecord {
+                    attempt: None,
+                    org_id: delivery.org_id,
+                    delivery_id: delivery.id,
+                    webhook_id: delivery.webhook_id,
+                    outcome: Outcome::Failed,
+                    disable_webhook: None,
+                }),
+            }
+        }
+        if !orphans.is_empty()
+            && let Err(e) = self.store.record_attempts(orphans).await
+        {
+            tracing::warn!(error = %e, "failing the deliveries of a deleted webhook failed");
+        }
+        claims
     }
 
     /// Sends one request for a group of claims of one webhook and says what became of each.
@@ -254,7 +309,7 @@ impl Dispatcher {
             let at = chrono::Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default();
             return records_for(None, Outcome::RetryAt(at), None);
         }
-        let events: Vec<&hookd_core::model::Event> = group.iter().map(|c| &c.event).collect();
+        let events: Vec<&hookd_core::model::Event> = group.iter().map(|c| &*c.event).collect();
         let first = &group[0].delivery;
         let trigger = if manual { Trigger::Manual } else { first.next_trigger };
         let sent_at = chrono::Utc::now();
@@ -413,6 +468,9 @@ impl Dispatcher {
         (recorded, body, result)
     }
 }
+
+/// Longest the database goes unread while handed deliveries keep the dispatcher busy.
+const CLAIM_AT_LEAST_EVERY: Duration = Duration::from_millis(100);
 
 /// Finished attempts waiting for the recorder, per request slot, at most: the work a crash
 /// would send again is bounded by `concurrency` times this.

@@ -5,9 +5,11 @@
 pub mod auth;
 pub mod client;
 pub mod dispatcher;
+pub mod handoff;
 pub mod metrics;
 pub mod ssrf;
 
 pub use client::HttpClients;
 pub use dispatcher::{DispatchConfig, Dispatcher};
+pub use handoff::Handoff;
 pub use metrics::Metrics;

@@ -4,9 +4,8 @@ use std::time::Duration;
 use hookd_core::model::{AccessToken, EventType};
 use hookd_core::schema::PayloadSchema;
 use hookd_core::secret::MasterKey;
-use hookd_delivery::Metrics;
+use hookd_delivery::{Handoff, Metrics};
 use hookd_store::{Store, StoreError};
-use tokio::sync::Notify;
 
 use crate::cache::Ttl;
 use crate::error::ApiError;
@@ -37,7 +36,8 @@ const CACHE_TTL: Duration = Duration::from_secs(5);
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub key: MasterKey,
-    pub wake: Arc<Notify>,
+    /// Where new deliveries go to this node's dispatcher, and how to wake it.
+    pub handoff: Arc<Handoff>,
     pub metrics: Arc<Metrics>,
     pub config: Arc<ApiConfig>,
     pub catalog: Arc<Ttl<String, CatalogEntry>>,
@@ -48,14 +48,14 @@ impl AppState {
     pub fn new(
         store: Arc<dyn Store>,
         key: MasterKey,
-        wake: Arc<Notify>,
+        handoff: Arc<Handoff>,
         metrics: Arc<Metrics>,
         config: ApiConfig,
     ) -> Self {
         Self {
             store,
             key,
-            wake,
+            handoff,
             metrics,
             config: Arc::new(config),
             catalog: Arc::new(Ttl::new(CACHE_TTL)),

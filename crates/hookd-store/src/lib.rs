@@ -11,6 +11,7 @@ pub mod postgres;
 mod rows;
 pub mod sqlite;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -26,8 +27,36 @@ pub type Timestamp = chrono::DateTime<chrono::Utc>;
 #[derive(Debug, Clone)]
 pub struct Claim {
     pub delivery: Delivery,
-    pub event: Event,
+    /// Shared by the claims of one event (one per webhook it goes to).
+    pub event: Arc<Event>,
     pub webhook: Webhook,
+}
+
+/// New deliveries leased to the publishing node as they are written, so the node that took
+/// the event sends it without a claim query. An ordered webhook's deliveries are never leased
+/// this way: only a claim knows whether an earlier one is still pending.
+#[derive(Debug, Clone)]
+pub struct Lease {
+    pub node: String,
+    pub duration: Duration,
+    /// Most deliveries to lease; the others wait to be claimed.
+    pub max: usize,
+}
+
+impl Lease {
+    /// Until when each target's new delivery is leased (`None`: not leased, due now).
+    pub(crate) fn plan(lease: Option<&Lease>, targets: &[rows::Target], now: i64) -> Vec<Option<i64>> {
+        let mut left = lease.map_or(0, |l| l.max);
+        let until = lease.map_or(now, |l| now + l.duration.as_millis() as i64);
+        targets
+            .iter()
+            .map(|t| {
+                let take = !t.ordered && left > 0;
+                left -= take as usize;
+                take.then_some(until)
+            })
+            .collect()
+    }
 }
 
 /// What an attempt changed about its delivery.
@@ -112,6 +141,34 @@ pub struct Published {
     pub event_id: EventId,
     pub deliveries: Vec<DeliveryId>,
     pub replayed: bool,
+    /// The deliveries leased to the publishing node (see [`Lease`]); theirs to send.
+    pub leased: Vec<Delivery>,
+}
+
+impl Published {
+    pub(crate) fn new(event_id: EventId, deliveries: Vec<DeliveryId>, leased: Vec<Delivery>) -> Self {
+        Self { event_id, deliveries, replayed: false, leased }
+    }
+
+    pub(crate) fn replayed(event_id: EventId, deliveries: Vec<DeliveryId>) -> Self {
+        Self { event_id, deliveries, replayed: true, leased: vec![] }
+    }
+}
+
+/// A delivery as publishing writes it.
+pub(crate) fn new_delivery(id: DeliveryId, e: &Event, webhook: &WebhookId, leased_until: Option<i64>) -> Delivery {
+    Delivery {
+        id,
+        org_id: e.org_id.clone(),
+        webhook_id: webhook.clone(),
+        event_id: e.id.clone(),
+        state: DeliveryState::Pending,
+        attempts: 0,
+        next_attempt_at: Some(leased_until.map_or(e.created_at, rows::ts)),
+        next_trigger: hookd_core::model::Trigger::Auto,
+        created_at: e.created_at,
+        updated_at: e.created_at,
+    }
 }
 
 /// Filters of the history listing.
@@ -223,7 +280,16 @@ pub trait Store: Send + Sync + 'static {
     /// Picks the event's webhooks and writes the event and its deliveries in one durable
     /// transaction, so a webhook created or disabled meanwhile is either wholly in or out.
     /// `NotFound` when the event's org does not exist.
-    async fn publish(&self, event: &Event, audience: &Audience) -> Result<Published, StoreError>;
+    async fn publish(&self, event: &Event, audience: &Audience) -> Result<Published, StoreError> {
+        self.publish_leased(event, audience, None).await
+    }
+    /// [`Store::publish`], leasing new deliveries to the publishing node as `lease` says.
+    async fn publish_leased(
+        &self,
+        event: &Event,
+        audience: &Audience,
+        lease: Option<&Lease>,
+    ) -> Result<Published, StoreError>;
     async fn get_event(&self, org: &OrgId, id: &EventId) -> Result<(Event, Vec<DeliveryId>), StoreError>;
     async fn get_delivery(&self, org: &OrgId, id: &DeliveryId) -> Result<Delivery, StoreError>;
     /// Makes a delivery due now again, for a manual re-send.
@@ -235,6 +301,9 @@ pub trait Store: Send + Sync + 'static {
     /// Leases up to `max` due deliveries to `node` for `lease`. Ordered webhooks get at most
     /// one delivery in flight, the oldest.
     async fn claim_due(&self, node: &str, lease: Duration, max: usize) -> Result<Vec<Claim>, StoreError>;
+    /// The webhooks of deliveries leased at publishing, to make claims of them. Not scoped
+    /// to an org: the IDs come from the store, not from a caller.
+    async fn webhooks_by_id(&self, ids: &[WebhookId]) -> Result<Vec<Webhook>, StoreError>;
     async fn record_attempts(&self, records: Vec<AttemptRecord>) -> Result<(), StoreError>;
     /// When the earliest pending delivery becomes due, if any.
     async fn next_due_at(&self) -> Result<Option<Timestamp>, StoreError>;

@@ -41,6 +41,7 @@ macro_rules! store_suite {
             case!(webhook_listing_pages_every_sort_without_gaps);
             case!(publish_is_idempotent_by_key);
             case!(claims_lease_and_expired_leases_come_back);
+            case!(publishing_leases_new_deliveries_to_its_node);
             case!(recorded_outcomes_move_deliveries);
             case!(ordered_webhooks_claim_only_their_oldest_delivery);
             case!(resend_and_recover_make_deliveries_due);

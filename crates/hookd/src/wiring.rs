@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use hookd_core::secret::MasterKey;
-use hookd_delivery::{DispatchConfig, Dispatcher, HttpClients, Metrics};
+use hookd_delivery::{DispatchConfig, Dispatcher, Handoff, HttpClients, Metrics};
 use hookd_server::extract::token_hash;
 use hookd_server::{ApiConfig, AppState};
 use hookd_store::Store;
@@ -93,10 +93,20 @@ pub async fn serve(config: Config, demo: bool) -> Result<()> {
     let wake = Arc::new(Notify::new());
     store.watch_for_work(wake.clone());
     let metrics = Arc::new(Metrics::default());
+    let dispatch = DispatchConfig {
+        node: format!("{}-{}", hostname(), std::process::id()),
+        lease: config.lease,
+        concurrency: config.concurrency,
+        retry: config.retry.clone(),
+        poll: Duration::from_secs(1),
+        disable: config.disable,
+    };
+    // Room for four requests per slot: a slot frees in milliseconds, a lease lasts a minute.
+    let handoff = Arc::new(Handoff::new(dispatch.node.clone(), dispatch.lease, dispatch.concurrency * 4, wake));
     let state = AppState::new(
         store.clone(),
         key.clone(),
-        wake.clone(),
+        handoff.clone(),
         metrics.clone(),
         ApiConfig {
             allow_private_targets: config.allow_private_targets,
@@ -110,21 +120,7 @@ pub async fn serve(config: Config, demo: bool) -> Result<()> {
         crate::demo::seed(&state).await?;
     }
     let clients = Arc::new(HttpClients::new(config.allow_private_targets).context("building the HTTP client")?);
-    let dispatcher = Dispatcher::new(
-        store.clone(),
-        clients,
-        key,
-        DispatchConfig {
-            node: format!("{}-{}", hostname(), std::process::id()),
-            lease: config.lease,
-            concurrency: config.concurrency,
-            retry: config.retry.clone(),
-            poll: Duration::from_secs(1),
-            disable: config.disable,
-        },
-        wake,
-        metrics,
-    );
+    let dispatcher = Dispatcher::new(store.clone(), clients, key, dispatch, handoff, metrics);
     let (stop_tx, stop_rx) = watch::channel(false);
     let workers = tokio::spawn(dispatcher.run(stop_rx.clone()));
     tokio::spawn(prune(store.clone(), config.retention, stop_rx.clone()));

@@ -7,7 +7,7 @@ use hookd_core::schema::SchemaError;
 use hookd_core::visibility::valid_entry;
 use hookd_core::{DeliveryId, EventId, OrgId};
 use hookd_delivery::Metrics;
-use hookd_store::{Audience, Published};
+use hookd_store::{Audience, Published, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
@@ -116,18 +116,28 @@ async fn publish(
         created_at: now,
         idempotency_key,
     };
-    let published = state.store.publish(&event, &Audience::Subscribers).await.map_err(not_found("organization"))?;
-    Ok((StatusCode::ACCEPTED, Json(accepted(&state, published))))
+    let published = publish_event(&state, event, &Audience::Subscribers).await.map_err(not_found("organization"))?;
+    Ok((StatusCode::ACCEPTED, Json(accepted(published))))
 }
 
-fn accepted(state: &AppState, p: Published) -> Accepted {
-    if !p.replayed {
+/// Publishes through the store, leasing what this node's dispatcher has room for and handing
+/// it over: the one way the API publishes.
+pub(crate) async fn publish_event(
+    state: &AppState,
+    event: Event,
+    audience: &Audience,
+) -> Result<Published, StoreError> {
+    let room = state.handoff.reserve();
+    let mut published = state.store.publish_leased(&event, audience, room.lease().as_ref()).await?;
+    if !published.replayed {
         Metrics::add(&state.metrics.events_published, 1);
-        Metrics::add(&state.metrics.deliveries_created, p.deliveries.len() as u64);
-        if !p.deliveries.is_empty() {
-            state.wake.notify_one();
-        }
+        Metrics::add(&state.metrics.deliveries_created, published.deliveries.len() as u64);
     }
+    room.hand(event, &mut published);
+    Ok(published)
+}
+
+fn accepted(p: Published) -> Accepted {
     Accepted { id: p.event_id, deliveries: p.deliveries }
 }
 
@@ -152,8 +162,8 @@ pub async fn publish_to(
         idempotency_key: None,
     };
     let published =
-        state.store.publish(&event, &Audience::Webhook(webhook.id.clone())).await.map_err(not_found("webhook"))?;
-    Ok(accepted(state, published))
+        publish_event(state, event, &Audience::Webhook(webhook.id.clone())).await.map_err(not_found("webhook"))?;
+    Ok(accepted(published))
 }
 
 async fn get_one(

@@ -113,7 +113,7 @@ async fn resend(
     caller.check(&org, true)?;
     let id = path_id("delivery", &id, DeliveryId::parse)?;
     let d = state.store.resend_delivery(&org, &id).await.map_err(not_found("delivery"))?;
-    state.wake.notify_one();
+    state.handoff.wake();
     Ok((StatusCode::ACCEPTED, Json(d)))
 }
 

@@ -347,10 +347,7 @@ async fn patch(
     state.store.update_webhook(&w).await.map_err(not_found("webhook"))?;
     if w.status.enabled != was_enabled {
         let kind = if w.status.enabled { operational::WEBHOOK_ENABLED } else { operational::WEBHOOK_DISABLED };
-        let published = state.store.publish(&operational::event(&w, kind), &Audience::Subscribers).await?;
-        if !published.deliveries.is_empty() {
-            state.wake.notify_one();
-        }
+        crate::api::events::publish_event(&state, operational::event(&w, kind), &Audience::Subscribers).await?;
     }
     Ok(Json(view(&state, w, None)?))
 }
@@ -491,7 +488,7 @@ async fn recover(
         return Err(ApiError::invalid("since", "is in the future"));
     }
     let n = state.store.recover_webhook(&org, &id, input.since).await.map_err(not_found("webhook"))?;
-    state.wake.notify_one();
+    state.handoff.wake();
     Ok((StatusCode::ACCEPTED, Json(Recovered { deliveries: n })))
 }
 

@@ -20,8 +20,8 @@ use tokio_postgres::{AsyncMessage, NoTls};
 use crate::page::{like, not_found_if_zero, page};
 use crate::rows::{self as r, ms, to_json};
 use crate::{
-    AttemptFilter, AttemptRecord, AttemptSort, Audience, Backlog, Claim, Order, Outcome, Page, PageRequest, Published,
-    Store, StoreError, Timestamp, WebhookSort,
+    AttemptFilter, AttemptRecord, AttemptSort, Audience, Backlog, Claim, Lease, Order, Outcome, Page, PageRequest,
+    Published, Store, StoreError, Timestamp, WebhookSort,
 };
 
 const MIGRATIONS: &[(i64, &str)] = &[
@@ -684,8 +684,13 @@ impl Store for PostgresStore {
         }))
     }
 
-    async fn publish(&self, e: &Event, audience: &Audience) -> Result<Published, StoreError> {
-        self.ingest.publish(&self.pool, e, audience).await
+    async fn publish_leased(
+        &self,
+        e: &Event,
+        audience: &Audience,
+        lease: Option<&Lease>,
+    ) -> Result<Published, StoreError> {
+        self.ingest.publish(&self.pool, e, audience, lease).await
     }
 
     async fn get_event(&self, org: &OrgId, id: &EventId) -> Result<(Event, Vec<DeliveryId>), StoreError> {
@@ -766,7 +771,8 @@ impl Store for PostgresStore {
             r::webhook,
         )
         .await?;
-        let events: std::collections::HashMap<EventId, Event> = events.into_iter().map(|e| (e.id.clone(), e)).collect();
+        let events: std::collections::HashMap<EventId, Arc<Event>> =
+            events.into_iter().map(|e| (e.id.clone(), Arc::new(e))).collect();
         let webhooks: std::collections::HashMap<WebhookId, Webhook> =
             webhooks.into_iter().map(|w| (w.id.clone(), w)).collect();
         let mut claims = Vec::with_capacity(deliveries.len());
@@ -781,6 +787,12 @@ impl Store for PostgresStore {
             }
         }
         Ok(claims)
+    }
+
+    async fn webhooks_by_id(&self, ids: &[WebhookId]) -> Result<Vec<Webhook>, StoreError> {
+        let ids: Vec<&str> = ids.iter().map(|id| id.as_str()).collect();
+        let c = self.client().await?;
+        all(&c, &format!("SELECT {} FROM webhooks w WHERE w.id = ANY($1)", r::WEBHOOK_COLS), &[&ids], r::webhook).await
     }
 
     async fn record_attempts(&self, records: Vec<AttemptRecord>) -> Result<(), StoreError> {

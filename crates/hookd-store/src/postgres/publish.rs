@@ -7,13 +7,13 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use deadpool_postgres::{GenericClient, Pool};
-use hookd_core::model::{Event, Member};
+use hookd_core::model::{Delivery, Event, Member};
 use hookd_core::{DeliveryId, EventId};
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
 use super::{CHANNEL, all, deliveries_of_event, map_err, one, pool_err};
 use crate::rows::{self as r, Target, ms, to_json};
-use crate::{Audience, Published, StoreError};
+use crate::{Audience, Lease, Published, StoreError};
 
 /// Events written by one statement, at most.
 const MAX_BATCH: usize = 256;
@@ -26,6 +26,7 @@ const STREAMS: usize = 2;
 pub(super) struct Ingest {
     event: Event,
     only: Option<Target>,
+    lease: Option<Lease>,
     done: oneshot::Sender<Result<Published, StoreError>>,
 }
 
@@ -43,7 +44,13 @@ impl Ingestor {
         Self { queue }
     }
 
-    pub(super) async fn publish(&self, pool: &Pool, e: &Event, audience: &Audience) -> Result<Published, StoreError> {
+    pub(super) async fn publish(
+        &self,
+        pool: &Pool,
+        e: &Event,
+        audience: &Audience,
+        lease: Option<&Lease>,
+    ) -> Result<Published, StoreError> {
         let only = match audience {
             Audience::Subscribers => None,
             Audience::Webhook(id) => {
@@ -53,7 +60,8 @@ impl Ingestor {
         };
         let (done, result) = oneshot::channel();
         let stopped = || StoreError::Unavailable("the PostgreSQL ingest task has stopped".into());
-        self.queue.send(Ingest { event: e.clone(), only, done }).map_err(|_| stopped())?;
+        let ingest = Ingest { event: e.clone(), only, lease: lease.cloned(), done };
+        self.queue.send(ingest).map_err(|_| stopped())?;
         result.await.map_err(|_| stopped())?
     }
 }
@@ -73,7 +81,7 @@ async fn group_commit(pool: Pool, mut rx: mpsc::UnboundedReceiver<Ingest>) {
         let pool = pool.clone();
         tokio::spawn(async move {
             let _permit = permit;
-            let items: Vec<(&Event, Option<&Target>)> = batch.iter().map(|i| (&i.event, i.only.as_ref())).collect();
+            let items: Vec<Item> = batch.iter().map(|i| (&i.event, i.only.as_ref(), i.lease.as_ref())).collect();
             let results = match pool.get().await {
                 Ok(c) => publish_batch(&c, &items).await,
                 Err(e) => Err(pool_err(e)),
@@ -104,7 +112,7 @@ pub(super) async fn publish_in<C: GenericClient>(
         Audience::Subscribers => None,
         Audience::Webhook(id) => Some(named(c, e, id).await?),
     };
-    let mut results = publish_batch(c, &[(e, only.as_ref())]).await?;
+    let mut results = publish_batch(c, &[(e, only.as_ref(), None)]).await?;
     results.pop().unwrap_or(Err(StoreError::NotFound))
 }
 
@@ -114,22 +122,27 @@ async fn named<C: GenericClient>(c: &C, e: &Event, id: &hookd_core::WebhookId) -
     one(c, &sql, &[&id.as_str(), &e.org_id.as_str()], r::target).await
 }
 
+/// An event to publish: the webhook it was addressed to, if any, and the lease its new
+/// deliveries may take.
+type Item<'a> = (&'a Event, Option<&'a Target>, Option<&'a Lease>);
+
 /// Picks the webhooks of a batch's events (one query for all that go to their subscribers),
 /// then writes the batch.
 async fn publish_batch<C: GenericClient>(
     c: &C,
-    items: &[(&Event, Option<&Target>)],
+    items: &[Item<'_>],
 ) -> Result<Vec<Result<Published, StoreError>>, StoreError> {
-    let asking: Vec<&Event> = items.iter().filter(|(_, only)| only.is_none()).map(|(e, _)| *e).collect();
+    let asking: Vec<&Event> = items.iter().filter(|(_, only, _)| only.is_none()).map(|(e, _, _)| *e).collect();
     let mut found = subscribers(c, &asking).await?.into_iter();
     let targets: Vec<Vec<Target>> = items
         .iter()
-        .map(|(e, only)| match only {
+        .map(|(e, only, _)| match only {
             Some(t) => vec![(*t).clone()],
             None => r::visible_to_owner(found.next().unwrap_or_default(), e),
         })
         .collect();
-    let items: Vec<(&Event, &[Target])> = items.iter().zip(&targets).map(|((e, _), t)| (*e, t.as_slice())).collect();
+    let items: Vec<(&Event, &[Target], Option<&Lease>)> =
+        items.iter().zip(&targets).map(|((e, _, lease), t)| (*e, t.as_slice(), *lease)).collect();
     write_batch(c, &items).await
 }
 
@@ -170,7 +183,7 @@ async fn subscribers<C: GenericClient>(
 }
 
 /// Events and their deliveries from arrays, in one statement (one implicit transaction), with
-/// the wake-up for other nodes. An event whose org does not exist is not written; one whose
+/// the wake-up for other nodes when some delivery was not leased to this one. An event whose org does not exist is not written; one whose
 /// `Idempotency-Key` is taken is not written either (the earlier event answers for it).
 const WRITE_BATCH: &str = "WITH e AS (
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
@@ -182,14 +195,14 @@ const WRITE_BATCH: &str = "WITH e AS (
     ON CONFLICT (org_id, idempotency_key) DO NOTHING
     RETURNING id
   ), dl AS (
-    INSERT INTO deliveries (id, org_id, webhook_id, event_id, state, attempts, next_attempt_at, next_trigger, ordered, created_at, updated_at)
-    SELECT d.id, d.org_id, d.webhook_id, d.event_id, 'pending', 0, d.created_at, 'auto', d.ordered, d.created_at, d.created_at
-    FROM unnest($11::text[], $12::text[], $13::text[], $14::text[], $15::boolean[], $16::bigint[])
-      AS d (id, org_id, webhook_id, event_id, ordered, created_at)
+    INSERT INTO deliveries (id, org_id, webhook_id, event_id, state, attempts, next_attempt_at, next_trigger, ordered, leased_by, created_at, updated_at)
+    SELECT d.id, d.org_id, d.webhook_id, d.event_id, 'pending', 0, d.next_attempt_at, 'auto', d.ordered, d.leased_by, d.created_at, d.created_at
+    FROM unnest($11::text[], $12::text[], $13::text[], $14::text[], $15::boolean[], $16::bigint[], $17::bigint[], $18::text[])
+      AS d (id, org_id, webhook_id, event_id, ordered, created_at, next_attempt_at, leased_by)
     WHERE d.event_id IN (SELECT id FROM ev)
-    RETURNING 1
+    RETURNING leased_by IS NULL AS free
   )
-  SELECT ev.id, (SELECT count(*) FROM (SELECT pg_notify($17, '') FROM dl LIMIT 1) n) FROM ev";
+  SELECT ev.id, (SELECT count(*) FROM (SELECT pg_notify($19, '') FROM dl WHERE free LIMIT 1) n) FROM ev";
 
 /// [`WRITE_BATCH`]'s parameters, column by column.
 #[derive(Default)]
@@ -210,16 +223,18 @@ struct Columns<'a> {
     d_event: Vec<&'a str>,
     d_ordered: Vec<bool>,
     d_created: Vec<i64>,
+    d_next: Vec<i64>,
+    d_leased_by: Vec<Option<&'a str>>,
 }
 
 /// Writes the events of a batch; says for each what became of it.
 async fn write_batch<C: GenericClient>(
     c: &C,
-    items: &[(&Event, &[Target])],
+    items: &[(&Event, &[Target], Option<&Lease>)],
 ) -> Result<Vec<Result<Published, StoreError>>, StoreError> {
     let mut cols = Columns::default();
-    let mut deliveries: Vec<Vec<DeliveryId>> = Vec::with_capacity(items.len());
-    for (e, targets) in items {
+    let mut deliveries: Vec<(Vec<DeliveryId>, Vec<Delivery>)> = Vec::with_capacity(items.len());
+    for (e, targets, lease) in items {
         let created = ms(&e.created_at);
         cols.id.push(e.id.as_str());
         cols.org.push(e.org_id.as_str());
@@ -233,15 +248,21 @@ async fn write_batch<C: GenericClient>(
         cols.idempotency_key.push(e.idempotency_key.as_deref());
         // Made with its event: retention removes both by the same clock.
         let ids: Vec<DeliveryId> = targets.iter().map(|_| DeliveryId::at(created.max(0) as u64)).collect();
-        for (t, id) in targets.iter().zip(&ids) {
+        let mut leased = Vec::new();
+        for ((t, id), until) in targets.iter().zip(&ids).zip(Lease::plan(*lease, targets, created)) {
             cols.d_id.push(id.to_string());
             cols.d_org.push(e.org_id.as_str());
             cols.d_webhook.push(t.id.as_str());
             cols.d_event.push(e.id.as_str());
             cols.d_ordered.push(t.ordered);
             cols.d_created.push(created);
+            cols.d_next.push(until.unwrap_or(created));
+            cols.d_leased_by.push(until.and(lease.map(|l| l.node.as_str())));
+            if until.is_some() {
+                leased.push(crate::new_delivery(id.clone(), e, &t.id, until));
+            }
         }
-        deliveries.push(ids);
+        deliveries.push((ids, leased));
     }
     let stmt = c.prepare_cached(WRITE_BATCH).await.map_err(map_err)?;
     let written: HashSet<String> = c
@@ -264,6 +285,8 @@ async fn write_batch<C: GenericClient>(
                 &cols.d_event,
                 &cols.d_ordered,
                 &cols.d_created,
+                &cols.d_next,
+                &cols.d_leased_by,
                 &CHANNEL,
             ],
         )
@@ -273,9 +296,9 @@ async fn write_batch<C: GenericClient>(
         .map(|row| row.try_get::<_, String>(0).map_err(map_err))
         .collect::<Result<_, _>>()?;
     let mut results = Vec::with_capacity(items.len());
-    for ((e, _), deliveries) in items.iter().zip(deliveries) {
+    for ((e, _, _), (deliveries, leased)) in items.iter().zip(deliveries) {
         let result = if written.contains(e.id.as_str()) {
-            Ok(Published { event_id: e.id.clone(), deliveries, replayed: false })
+            Ok(Published::new(e.id.clone(), deliveries, leased))
         } else {
             replay(c, e).await
         };
@@ -294,5 +317,5 @@ async fn replay<C: GenericClient>(c: &C, e: &Event) -> Result<Published, StoreEr
         })
         .await?;
     let event_id = EventId::parse(&id).map_err(|err| StoreError::Other(err.to_string()))?;
-    Ok(Published { deliveries: deliveries_of_event(c, &id).await?, event_id, replayed: true })
+    Ok(Published::replayed(event_id, deliveries_of_event(c, &id).await?))
 }

@@ -18,8 +18,8 @@ use self::conn::{Db, map_err};
 use self::rows::{Target, ms, to_json};
 use crate::page::{like, not_found_if_zero, page};
 use crate::{
-    AttemptFilter, AttemptRecord, AttemptSort, Audience, Backlog, Claim, Cursor, Order, Outcome, Page, PageRequest,
-    Published, Store, StoreError, Timestamp, WebhookSort,
+    AttemptFilter, AttemptRecord, AttemptSort, Audience, Backlog, Claim, Cursor, Lease, Order, Outcome, Page,
+    PageRequest, Published, Store, StoreError, Timestamp, WebhookSort,
 };
 
 pub struct SqliteStore {
@@ -620,9 +620,14 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn publish(&self, e: &Event, audience: &Audience) -> Result<Published, StoreError> {
-        let (e, audience) = (e.clone(), audience.clone());
-        self.db.write(move |c| publish_in(c, &e, &audience)).await
+    async fn publish_leased(
+        &self,
+        e: &Event,
+        audience: &Audience,
+        lease: Option<&Lease>,
+    ) -> Result<Published, StoreError> {
+        let (e, audience, lease) = (e.clone(), audience.clone(), lease.cloned());
+        self.db.write(move |c| publish_in(c, &e, &audience, lease.as_ref())).await
     }
 
     async fn get_event(&self, org: &OrgId, id: &EventId) -> Result<(Event, Vec<DeliveryId>), StoreError> {
@@ -725,7 +730,7 @@ impl Store for SqliteStore {
                     rows::delivery,
                 )?;
                 // An event with E webhooks is E claims: read each event and webhook once.
-                let mut events: HashMap<EventId, Event> = HashMap::new();
+                let mut events: HashMap<EventId, std::sync::Arc<Event>> = HashMap::new();
                 let mut webhooks: HashMap<WebhookId, Option<Webhook>> = HashMap::new();
                 let mut claims = Vec::with_capacity(claimed.len());
                 for delivery in claimed {
@@ -735,7 +740,7 @@ impl Store for SqliteStore {
                             .map_err(map_err)?
                             .query_row([delivery.event_id.as_str()], rows::event)
                             .map_err(map_err)?;
-                        events.insert(delivery.event_id.clone(), event);
+                        events.insert(delivery.event_id.clone(), std::sync::Arc::new(event));
                     }
                     if !webhooks.contains_key(&delivery.webhook_id) {
                         let w = c
@@ -758,6 +763,24 @@ impl Store for SqliteStore {
                     }
                 }
                 Ok(claims)
+            })
+            .await
+    }
+
+    async fn webhooks_by_id(&self, ids: &[WebhookId]) -> Result<Vec<Webhook>, StoreError> {
+        let ids: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
+        self.db
+            .read(move |c| {
+                let mut stmt = c
+                    .prepare_cached(&format!("SELECT {} FROM webhooks w WHERE w.id = ?1", rows::WEBHOOK_COLS))
+                    .map_err(map_err)?;
+                let mut found = Vec::with_capacity(ids.len());
+                for id in &ids {
+                    if let Some(w) = stmt.query_row([id], rows::webhook).optional().map_err(map_err)? {
+                        found.push(w);
+                    }
+                }
+                Ok(found)
             })
             .await
     }
@@ -821,7 +844,7 @@ impl Store for SqliteStore {
                             .map_err(map_err)?;
                         if changed > 0 {
                             let w = get_webhook_in(c, r.org_id.as_str(), r.webhook_id.as_str())?;
-                            publish_in(c, &operational::event(&w, operational::WEBHOOK_DISABLED), &Audience::Subscribers)?;
+                            publish_in(c, &operational::event(&w, operational::WEBHOOK_DISABLED), &Audience::Subscribers, None)?;
                         }
                     }
                 }
@@ -1007,7 +1030,7 @@ fn subscribers(c: &Connection, e: &Event, parent: Option<&str>) -> Result<Vec<(T
     )
 }
 
-fn publish_in(c: &Connection, e: &Event, audience: &Audience) -> Result<Published, StoreError> {
+fn publish_in(c: &Connection, e: &Event, audience: &Audience, lease: Option<&Lease>) -> Result<Published, StoreError> {
     if let Some(key) = &e.idempotency_key {
         let existing: Option<String> = c
             .prepare_cached("SELECT id FROM events WHERE org_id = ?1 AND idempotency_key = ?2")
@@ -1017,7 +1040,7 @@ fn publish_in(c: &Connection, e: &Event, audience: &Audience) -> Result<Publishe
             .map_err(map_err)?;
         if let Some(id) = existing {
             let event_id = EventId::parse(&id).map_err(|err| StoreError::Other(err.to_string()))?;
-            return Ok(Published { deliveries: deliveries_of_event(c, &id)?, event_id, replayed: true });
+            return Ok(Published::replayed(event_id, deliveries_of_event(c, &id)?));
         }
     }
     let parent: Option<String> = c
@@ -1057,20 +1080,34 @@ fn publish_in(c: &Connection, e: &Event, audience: &Audience) -> Result<Publishe
     .map_err(map_err)?;
     let mut stmt = c
         .prepare_cached(
-            "INSERT INTO deliveries (id, org_id, webhook_id, event_id, state, attempts, next_attempt_at, next_trigger, ordered, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, 'pending', 0, ?5, 'auto', ?6, ?5, ?5)",
+            "INSERT INTO deliveries (id, org_id, webhook_id, event_id, state, attempts, next_attempt_at, next_trigger, ordered, leased_by, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, 'pending', 0, ?5, 'auto', ?6, ?7, ?8, ?8)",
         )
         .map_err(map_err)?;
     let now = ms(&e.created_at);
+    let node = lease.map(|l| l.node.as_str());
     let mut deliveries = Vec::with_capacity(targets.len());
-    for w in &targets {
+    let mut leased = Vec::new();
+    for (w, until) in targets.iter().zip(Lease::plan(lease, &targets, now)) {
         // Made with its event: retention removes both by the same clock.
         let id = DeliveryId::at(now.max(0) as u64);
-        stmt.execute(params![id.as_str(), e.org_id.as_str(), w.id.as_str(), e.id.as_str(), now, w.ordered])
-            .map_err(map_err)?;
+        stmt.execute(params![
+            id.as_str(),
+            e.org_id.as_str(),
+            w.id.as_str(),
+            e.id.as_str(),
+            until.unwrap_or(now),
+            w.ordered,
+            until.and(node),
+            now
+        ])
+        .map_err(map_err)?;
+        if until.is_some() {
+            leased.push(crate::new_delivery(id.clone(), e, &w.id, until));
+        }
         deliveries.push(id);
     }
-    Ok(Published { event_id: e.id.clone(), deliveries, replayed: false })
+    Ok(Published::new(e.id.clone(), deliveries, leased))
 }
 
 fn insert_attempt(c: &Connection, a: &Attempt) -> Result<(), StoreError> {

@@ -246,6 +246,44 @@ pub async fn claims_lease_and_expired_leases_come_back(s: &dyn Store) {
     assert_eq!(again.iter().map(|c| c.delivery.id.clone()).collect::<Vec<_>>(), vec![d.id]);
 }
 
+pub async fn publishing_leases_new_deliveries_to_its_node(s: &dyn Store) {
+    let a = org(s, None).await;
+    let hooks = [webhook(&a.id, "a", false), webhook(&a.id, "b", false), webhook(&a.id, "c", true)];
+    for w in &hooks {
+        s.create_webhook(w).await.unwrap();
+    }
+    // Room for one: one unordered delivery is leased, the other and the ordered one are not.
+    let lease = Lease { node: "node-a".into(), duration: LONG, max: 1 };
+    let e = event(&a.id, None);
+    let p = s.publish_leased(&e, &Audience::Subscribers, Some(&lease)).await.unwrap();
+    assert_eq!((p.deliveries.len(), p.leased.len()), (3, 1));
+    let leased = &p.leased[0];
+    assert_ne!(leased.webhook_id, hooks[2].id, "an ordered webhook's delivery waits for a claim");
+    assert_eq!((leased.event_id.clone(), leased.state, leased.attempts), (e.id.clone(), DeliveryState::Pending, 0));
+    let stored = s.get_delivery(&a.id, &leased.id).await.unwrap();
+    assert_eq!(stored.next_attempt_at, leased.next_attempt_at, "what publish says is what it wrote");
+    let claimed = s.claim_due("node-b", LONG, 10).await.unwrap();
+    let mut ids: Vec<_> = claimed.iter().map(|c| c.delivery.id.clone()).collect();
+    ids.sort();
+    let mut rest: Vec<_> = p.deliveries.iter().filter(|d| **d != leased.id).cloned().collect();
+    rest.sort();
+    assert_eq!(ids, rest, "the leased delivery is not claimed by another node");
+    let found = s.webhooks_by_id(&[leased.webhook_id.clone(), WebhookId::new()]).await.unwrap();
+    assert_eq!(found.iter().map(|w| w.id.clone()).collect::<Vec<_>>(), vec![leased.webhook_id.clone()]);
+    s.record_attempts(vec![record(leased, Some(attempt(leased, 200, &found[0].url)), Outcome::Succeeded)])
+        .await
+        .unwrap();
+    assert_eq!(s.get_delivery(&a.id, &leased.id).await.unwrap().state, DeliveryState::Succeeded);
+
+    // A lease that runs out makes the delivery any node's again; no lease leases nothing.
+    let brief = Lease { duration: Duration::ZERO, max: 10, ..lease };
+    let p = s.publish_leased(&event(&a.id, None), &Audience::Webhook(hooks[0].id.clone()), Some(&brief)).await.unwrap();
+    assert_eq!(p.leased.len(), 1);
+    let again = s.claim_due("node-b", LONG, 10).await.unwrap();
+    assert_eq!(again.iter().map(|c| c.delivery.id.clone()).collect::<Vec<_>>(), vec![p.leased[0].id.clone()]);
+    assert!(s.publish(&event(&a.id, None), &Audience::Subscribers).await.unwrap().leased.is_empty());
+}
+
 pub async fn recorded_outcomes_move_deliveries(s: &dyn Store) {
     let a = org(s, None).await;
     let w = webhook(&a.id, "w", false);

@@ -1,0 +1,147 @@
+//! New deliveries handed from the API to this node's dispatcher as they are published.
+//!
+//! A publish leases its new deliveries to this node in the same write that creates them
+//! ([`Lease`]), and hands them here with their event: the node that took an event sends it
+//! without a claim query and without reading the event back. Room is bounded: when the
+//! dispatcher falls behind, publishes lease nothing and their deliveries wait in the database
+//! for whichever node claims them first, exactly as retries do. A crash loses nothing either
+//! way: a leased delivery is claimed again when its lease runs out.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use hookd_core::model::{Delivery, Event};
+use hookd_store::{Lease, Published};
+use tokio::sync::Notify;
+
+/// Deliveries one publish may lease at most: enough for an event's subscribers in the common
+/// case, small enough that concurrent publishes share the room.
+const PER_PUBLISH: usize = 64;
+
+pub struct Handoff {
+    node: String,
+    lease: Duration,
+    capacity: usize,
+    /// Deliveries queued plus room reserved by publishes under way.
+    taken: AtomicUsize,
+    queue: Mutex<VecDeque<Handed>>,
+    wake: Arc<Notify>,
+}
+
+/// A leased delivery waiting for a request slot.
+pub(crate) struct Handed {
+    pub event: Arc<Event>,
+    pub delivery: Delivery,
+}
+
+/// Room for one publish's leased deliveries; what it does not hand over is given back.
+pub struct Reservation<'a> {
+    handoff: &'a Handoff,
+    room: usize,
+}
+
+impl Handoff {
+    /// `capacity` bounds the deliveries waiting here; `wake` is the dispatcher's.
+    pub fn new(node: String, lease: Duration, capacity: usize, wake: Arc<Notify>) -> Self {
+        Self { node, lease, capacity, taken: AtomicUsize::new(0), queue: Mutex::new(VecDeque::new()), wake }
+    }
+
+    /// Room for a publish about to be written; none when the dispatcher is behind.
+    pub fn reserve(&self) -> Reservation<'_> {
+        let taken = self.taken.fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| {
+            Some(t + PER_PUBLISH.min(self.capacity.saturating_sub(t)))
+        });
+        let before = taken.unwrap_or_else(|t| t);
+        Reservation { handoff: self, room: PER_PUBLISH.min(self.capacity.saturating_sub(before)) }
+    }
+
+    /// Tells the dispatcher that work became due in the database (a re-send, a recovery).
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    pub(crate) async fn notified(&self) {
+        self.wake.notified().await
+    }
+
+    /// Up to `max` handed deliveries, oldest first. One whose lease is about to run out is
+    /// dropped instead: it will be claimed from the database, and sending it now could race
+    /// that claim.
+    pub(crate) fn take(&self, max: usize) -> Vec<Handed> {
+        let Ok(mut queue) = self.queue.lock() else { return vec![] };
+        let n = max.min(queue.len());
+        let taken: Vec<Handed> = queue.drain(..n).collect();
+        drop(queue);
+        self.taken.fetch_sub(taken.len(), Ordering::AcqRel);
+        let soon = chrono::Utc::now() + chrono::Duration::from_std(self.lease / 4).unwrap_or_default();
+        taken.into_iter().filter(|h| h.delivery.next_attempt_at.is_some_and(|t| t > soon)).collect()
+    }
+
+    fn give_back(&self, n: usize) {
+        if n > 0 {
+            self.taken.fetch_sub(n, Ordering::AcqRel);
+        }
+    }
+}
+
+/// A handoff with no room: every publish leaves its deliveries to be claimed (for commands
+/// that write through the API's code but run no dispatcher).
+impl Default for Handoff {
+    fn default() -> Self {
+        Self::new(String::new(), Duration::ZERO, 0, Arc::new(Notify::new()))
+    }
+}
+
+impl Reservation<'_> {
+    /// The lease for the publish's new deliveries, if there is room for any.
+    pub fn lease(&self) -> Option<Lease> {
+        (self.room > 0).then(|| Lease { node: self.handoff.node.clone(), duration: self.handoff.lease, max: self.room })
+    }
+
+    /// Queues what the publish leased and wakes the dispatcher; any work made is its to find.
+    pub fn hand(mut self, event: Event, published: &mut Published) {
+        let h = self.handoff;
+        let leased = std::mem::take(&mut published.leased);
+        let used = leased.len().min(self.room);
+        if !leased.is_empty() {
+            let event = Arc::new(event);
+            if let Ok(mut queue) = h.queue.lock() {
+                queue.extend(leased.into_iter().map(|delivery| Handed { event: event.clone(), delivery }));
+            }
+        }
+        h.give_back(self.room - used);
+        self.room = 0;
+        if !published.replayed && !published.deliveries.is_empty() {
+            h.wake();
+        }
+    }
+}
+
+impl Drop for Reservation<'_> {
+    fn drop(&mut self) {
+        self.handoff.give_back(self.room);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn handoff(capacity: usize) -> Handoff {
+        Handoff::new("n".into(), Duration::from_secs(60), capacity, Arc::new(Notify::new()))
+    }
+
+    #[test]
+    fn reservations_share_the_room_and_give_back_what_they_do_not_use() {
+        let h = handoff(100);
+        let a = h.reserve();
+        let b = h.reserve();
+        assert_eq!(a.lease().map(|l| l.max), Some(64));
+        assert_eq!(b.lease().map(|l| l.max), Some(36));
+        assert!(h.reserve().lease().is_none(), "no room left");
+        drop(a);
+        assert_eq!(h.reserve().lease().map(|l| l.max), Some(64), "a dropped reservation frees its room");
+    }
+}
