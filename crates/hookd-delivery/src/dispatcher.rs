@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use hookd_core::envelope::{self, WebhookRef};
 use hookd_core::model::{Attempt, AttemptError, AttemptErrorKind, AuthMethod, Trigger, Webhook, WebhookAuth};
@@ -160,7 +160,10 @@ impl Dispatcher {
         let unrecorded = Arc::new(Semaphore::new(unrecorded_max));
         let (records_tx, records_rx) = mpsc::unbounded_channel();
         let recorder = tokio::spawn(record(this.store.clone(), records_rx));
-        let mut last_claim = std::time::Instant::now();
+        // When the database next needs a look: at once after a wake-up, else when its
+        // earliest pending delivery falls due, and at least every `poll`. Handed deliveries
+        // need no look at all.
+        let mut look_at = Instant::now();
         loop {
             if *shutdown.borrow() {
                 break;
@@ -181,37 +184,32 @@ impl Dispatcher {
             let handed = this.handoff.take(free);
             let from_handoff = !handed.is_empty();
             let mut claims = this.claims_of(handed).await;
-            // Under a steady stream of handed work the database is still looked at now and
-            // then, for retries, re-sends and ordered webhooks.
-            if claims.len() < free && (!from_handoff || last_claim.elapsed() >= CLAIM_AT_LEAST_EVERY) {
-                last_claim = std::time::Instant::now();
-                match this.store.claim_due(&this.config.node, this.config.lease, free - claims.len()).await {
-                    Ok(c) => claims.extend(c),
-                    Err(e) if claims.is_empty() => {
-                        tracing::warn!(error = %e, "claiming deliveries failed; retrying shortly");
-                        tokio::select! {
-                            _ = tokio::time::sleep(Duration::from_millis(500)) => {}
-                            _ = shutdown.changed() => {}
-                        }
-                        continue;
+            if claims.len() < free && Instant::now() >= look_at {
+                let asked = free - claims.len();
+                look_at = match this.store.claim_due(&this.config.node, this.config.lease, asked).await {
+                    Ok(c) if c.len() == asked => {
+                        claims.extend(c);
+                        Instant::now()
                     }
-                    Err(e) => tracing::warn!(error = %e, "claiming deliveries failed; retrying shortly"),
-                }
-            }
-            if claims.is_empty() && from_handoff {
-                continue;
+                    Ok(c) => {
+                        claims.extend(c);
+                        this.next_look().await
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "claiming deliveries failed; retrying shortly");
+                        Instant::now() + Duration::from_millis(500)
+                    }
+                };
             }
             if claims.is_empty() {
-                let wait = match this.store.next_due_at().await {
-                    Ok(Some(t)) => (t - chrono::Utc::now()).to_std().unwrap_or(Duration::ZERO).min(this.config.poll),
-                    _ => this.config.poll,
-                };
-                if wait > Duration::ZERO {
-                    tokio::select! {
-                        _ = this.handoff.notified() => {}
-                        _ = tokio::time::sleep(wait) => {}
-                        _ = shutdown.changed() => {}
-                    }
+                if from_handoff {
+                    continue;
+                }
+                tokio::select! {
+                    _ = this.handoff.handed() => {}
+                    _ = this.handoff.woken() => look_at = Instant::now(),
+                    _ = tokio::time::sleep_until(look_at.into()) => {}
+                    _ = shutdown.changed() => {}
                 }
                 continue;
             }
@@ -234,6 +232,15 @@ impl Dispatcher {
         drop(records_tx);
         let _ = unrecorded.acquire_many(unrecorded_max as u32).await;
         let _ = recorder.await;
+    }
+
+    /// When the database should next be looked at, as far as it knows now.
+    async fn next_look(&self) -> Instant {
+        let wait = match self.store.next_due_at().await {
+            Ok(Some(t)) => (t - chrono::Utc::now()).to_std().unwrap_or(Duration::ZERO).min(self.config.poll),
+            _ => self.config.poll,
+        };
+        Instant::now() + wait
     }
 
     /// Claims of deliveries leased when they were published: their webhooks are read now,
@@ -468,9 +475,6 @@ impl Dispatcher {
         (recorded, body, result)
     }
 }
-
-/// Longest the database goes unread while handed deliveries keep the dispatcher busy.
-const CLAIM_AT_LEAST_EVERY: Duration = Duration::from_millis(100);
 
 /// Finished attempts waiting for the recorder, per request slot, at most: the work a crash
 /// would send again is bounded by `concurrency` times this.

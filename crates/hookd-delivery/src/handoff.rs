@@ -27,6 +27,10 @@ pub struct Handoff {
     /// Deliveries queued plus room reserved by publishes under way.
     taken: AtomicUsize,
     queue: Mutex<VecDeque<Handed>>,
+    /// Rung when deliveries are handed over.
+    handed: Notify,
+    /// Rung when the database holds new due work: a re-send, a recovery, deliveries
+    /// published without room here, another node's (the store rings it too).
     wake: Arc<Notify>,
 }
 
@@ -45,7 +49,15 @@ pub struct Reservation<'a> {
 impl Handoff {
     /// `capacity` bounds the deliveries waiting here; `wake` is the dispatcher's.
     pub fn new(node: String, lease: Duration, capacity: usize, wake: Arc<Notify>) -> Self {
-        Self { node, lease, capacity, taken: AtomicUsize::new(0), queue: Mutex::new(VecDeque::new()), wake }
+        Self {
+            node,
+            lease,
+            capacity,
+            taken: AtomicUsize::new(0),
+            queue: Mutex::new(VecDeque::new()),
+            handed: Notify::new(),
+            wake,
+        }
     }
 
     /// Room for a publish about to be written; none when the dispatcher is behind.
@@ -62,7 +74,11 @@ impl Handoff {
         self.wake.notify_one();
     }
 
-    pub(crate) async fn notified(&self) {
+    pub(crate) async fn handed(&self) {
+        self.handed.notified().await
+    }
+
+    pub(crate) async fn woken(&self) {
         self.wake.notified().await
     }
 
@@ -100,20 +116,22 @@ impl Reservation<'_> {
         (self.room > 0).then(|| Lease { node: self.handoff.node.clone(), duration: self.handoff.lease, max: self.room })
     }
 
-    /// Queues what the publish leased and wakes the dispatcher; any work made is its to find.
+    /// Queues what the publish leased, and tells the dispatcher what there is to do.
     pub fn hand(mut self, event: Event, published: &mut Published) {
         let h = self.handoff;
         let leased = std::mem::take(&mut published.leased);
         let used = leased.len().min(self.room);
+        let unleased = !published.replayed && published.deliveries.len() > used;
         if !leased.is_empty() {
             let event = Arc::new(event);
             if let Ok(mut queue) = h.queue.lock() {
                 queue.extend(leased.into_iter().map(|delivery| Handed { event: event.clone(), delivery }));
             }
+            h.handed.notify_one();
         }
         h.give_back(self.room - used);
         self.room = 0;
-        if !published.replayed && !published.deliveries.is_empty() {
+        if unleased {
             h.wake();
         }
     }

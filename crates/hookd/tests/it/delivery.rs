@@ -4,7 +4,7 @@ use hmac::{Hmac, Mac};
 use serde_json::json;
 use sha2::Sha256;
 
-use crate::support::{Receiver, TestApp};
+use crate::support::{Options, Receiver, TestApp};
 
 fn hub_sha256(secret: &str, body: &[u8]) -> String {
     use base64::Engine as _;
@@ -294,6 +294,37 @@ async fn batches_carry_several_events_and_lose_none() {
         }
     }
     assert_eq!(got, published);
+}
+
+/// One request slot leaves room for four handed deliveries: most of these are published
+/// without a lease and claimed from the database; each still arrives once.
+#[tokio::test]
+async fn deliveries_without_room_to_hand_over_are_claimed_and_arrive_once() {
+    let app =
+        TestApp::spawn_with(Options { extra_env: vec![("HOOKD_CONCURRENCY", "1".to_owned())], ..Options::default() })
+            .await;
+    let mut rx = Receiver::start().await;
+    let org = app.org().await;
+    let slow = format!("http://{}/slow", rx.addr);
+    for url in [rx.url(), slow] {
+        app.create_webhook(&org, json!({"name": "w", "url": url, "event_types": ["user.created"]})).await;
+    }
+    let mut published = std::collections::BTreeMap::new();
+    for n in 0..15 {
+        let id = app.publish(&org, json!({"type": "user.created", "payload": {"n": n}})).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        published.insert(id, 2);
+    }
+    for _ in 0..30 {
+        let r = rx.next().await;
+        let id = r.json()["id"].as_str().unwrap().to_owned();
+        let left = published.get_mut(&id).expect("a published event");
+        *left -= 1;
+    }
+    assert!(published.values().all(|n| *n == 0), "{published:?}");
+    rx.assert_quiet(Duration::from_millis(300)).await;
 }
 
 #[tokio::test]
