@@ -228,6 +228,14 @@ impl Dispatcher {
                 });
             }
         }
+        // Deliveries handed over but not started go back to the database for any node now,
+        // not when their lease runs out.
+        let left: Vec<DeliveryId> = this.handoff.close().await.into_iter().map(|h| h.delivery.id).collect();
+        if !left.is_empty()
+            && let Err(e) = this.store.release_leases(&this.config.node, &left).await
+        {
+            tracing::warn!(error = %e, "giving back {} leased deliveries failed; they come due when their lease ends", left.len());
+        }
         // Let requests in flight finish and record, so a clean stop re-sends nothing.
         drop(records_tx);
         let _ = unrecorded.acquire_many(unrecorded_max as u32).await;

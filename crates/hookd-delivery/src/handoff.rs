@@ -8,7 +8,7 @@
 //! way: a leased delivery is claimed again when its lease runs out.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -27,6 +27,8 @@ pub struct Handoff {
     /// Deliveries queued plus room reserved by publishes under way.
     taken: AtomicUsize,
     queue: Mutex<VecDeque<Handed>>,
+    /// Set when the dispatcher stops: publishes lease nothing more.
+    closed: AtomicBool,
     /// Rung when deliveries are handed over.
     handed: Notify,
     /// Rung when the database holds new due work: a re-send, a recovery, deliveries
@@ -55,6 +57,7 @@ impl Handoff {
             capacity,
             taken: AtomicUsize::new(0),
             queue: Mutex::new(VecDeque::new()),
+            closed: AtomicBool::new(false),
             handed: Notify::new(),
             wake,
         }
@@ -62,6 +65,9 @@ impl Handoff {
 
     /// Room for a publish about to be written; none when the dispatcher is behind.
     pub fn reserve(&self) -> Reservation<'_> {
+        if self.closed.load(Ordering::Acquire) {
+            return Reservation { handoff: self, room: 0 };
+        }
         let taken = self.taken.fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| {
             Some(t + PER_PUBLISH.min(self.capacity.saturating_sub(t)))
         });
@@ -93,6 +99,23 @@ impl Handoff {
         self.taken.fetch_sub(taken.len(), Ordering::AcqRel);
         let soon = chrono::Utc::now() + chrono::Duration::from_std(self.lease / 4).unwrap_or_default();
         taken.into_iter().filter(|h| h.delivery.next_attempt_at.is_some_and(|t| t > soon)).collect()
+    }
+
+    /// Stops leasing, waits (briefly) for publishes that hold room to hand over, and returns
+    /// every delivery still waiting here.
+    pub(crate) async fn close(&self) -> Vec<Handed> {
+        self.closed.store(true, Ordering::Release);
+        let queued = || self.queue.lock().map(|q| q.len()).unwrap_or(0);
+        for _ in 0..500 {
+            if self.taken.load(Ordering::Acquire) <= queued() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let Ok(mut queue) = self.queue.lock() else { return vec![] };
+        let left: Vec<Handed> = queue.drain(..).collect();
+        self.taken.fetch_sub(left.len(), Ordering::AcqRel);
+        left
     }
 
     fn give_back(&self, n: usize) {
@@ -161,5 +184,47 @@ mod tests {
         assert!(h.reserve().lease().is_none(), "no room left");
         drop(a);
         assert_eq!(h.reserve().lease().map(|l| l.max), Some(64), "a dropped reservation frees its room");
+    }
+
+    #[tokio::test]
+    async fn closing_returns_what_waits_and_stops_leasing() {
+        let h = handoff(100);
+        let room = h.reserve();
+        let now = chrono::Utc::now();
+        let event = Event {
+            id: hookd_core::EventId::new(),
+            org_id: hookd_core::OrgId::new(),
+            event_type: "user.created".into(),
+            payload: "{}".into(),
+            resource_url: None,
+            environment: Default::default(),
+            visible_to: vec![],
+            occurred_at: now,
+            created_at: now,
+            idempotency_key: None,
+        };
+        let delivery = Delivery {
+            id: hookd_core::DeliveryId::new(),
+            org_id: event.org_id.clone(),
+            webhook_id: hookd_core::WebhookId::new(),
+            event_id: event.id.clone(),
+            state: hookd_core::model::DeliveryState::Pending,
+            attempts: 0,
+            next_attempt_at: Some(now + chrono::Duration::seconds(60)),
+            next_trigger: hookd_core::model::Trigger::Auto,
+            created_at: now,
+            updated_at: now,
+        };
+        let mut published = Published {
+            event_id: event.id.clone(),
+            deliveries: vec![delivery.id.clone()],
+            replayed: false,
+            leased: vec![delivery.clone()],
+        };
+        room.hand(event, &mut published);
+        let left = h.close().await;
+        assert_eq!(left.iter().map(|l| l.delivery.id.clone()).collect::<Vec<_>>(), vec![delivery.id]);
+        assert!(h.reserve().lease().is_none(), "a closed handoff leases nothing");
+        assert!(h.take(10).is_empty());
     }
 }

@@ -305,6 +305,9 @@ pub trait Store: Send + Sync + 'static {
     /// to an org: the IDs come from the store, not from a caller.
     async fn webhooks_by_id(&self, ids: &[WebhookId]) -> Result<Vec<Webhook>, StoreError>;
     async fn record_attempts(&self, records: Vec<AttemptRecord>) -> Result<(), StoreError>;
+    /// Gives back deliveries leased to `node` that it will not send (it is stopping): they
+    /// are due at once for any node. One whose lease passed to another node is left alone.
+    async fn release_leases(&self, node: &str, ids: &[DeliveryId]) -> Result<(), StoreError>;
     /// When the earliest pending delivery becomes due, if any.
     async fn next_due_at(&self) -> Result<Option<Timestamp>, StoreError>;
     async fn backlog(&self) -> Result<Backlog, StoreError>;

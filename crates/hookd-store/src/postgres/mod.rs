@@ -830,6 +830,22 @@ impl Store for PostgresStore {
         tx.commit().await.map_err(map_err)
     }
 
+    async fn release_leases(&self, node: &str, ids: &[DeliveryId]) -> Result<(), StoreError> {
+        let ids: Vec<&str> = ids.iter().map(|id| id.as_str()).collect();
+        let c = self.client().await?;
+        let now = ms(&chrono::Utc::now());
+        exec(
+            &c,
+            "WITH r AS (
+               UPDATE deliveries SET next_attempt_at = $3, leased_by = NULL
+               WHERE id = ANY($1) AND leased_by = $2 AND state = 'pending' RETURNING 1)
+             SELECT pg_notify($4, '') FROM r LIMIT 1",
+            &[&ids, &node, &now, &CHANNEL],
+        )
+        .await?;
+        Ok(())
+    }
+
     async fn next_due_at(&self) -> Result<Option<Timestamp>, StoreError> {
         let c = self.client().await?;
         one(&c, "SELECT min(next_attempt_at) FROM deliveries WHERE state = 'pending'", &[], |row| {

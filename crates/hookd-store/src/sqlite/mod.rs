@@ -855,6 +855,25 @@ impl Store for SqliteStore {
         written
     }
 
+    async fn release_leases(&self, node: &str, ids: &[DeliveryId]) -> Result<(), StoreError> {
+        let (node, ids) = (node.to_owned(), ids.to_vec());
+        let now = ms(&chrono::Utc::now());
+        self.db
+            .write(move |c| {
+                let mut stmt = c
+                    .prepare_cached(
+                        "UPDATE deliveries SET next_attempt_at = ?3, leased_by = NULL
+                         WHERE id = ?1 AND leased_by = ?2 AND state = 'pending'",
+                    )
+                    .map_err(map_err)?;
+                for id in &ids {
+                    stmt.execute(params![id.as_str(), node, now]).map_err(map_err)?;
+                }
+                Ok(())
+            })
+            .await
+    }
+
     async fn next_due_at(&self) -> Result<Option<Timestamp>, StoreError> {
         self.db
             .read(|c| {

@@ -276,12 +276,22 @@ pub async fn publishing_leases_new_deliveries_to_its_node(s: &dyn Store) {
     assert_eq!(s.get_delivery(&a.id, &leased.id).await.unwrap().state, DeliveryState::Succeeded);
 
     // A lease that runs out makes the delivery any node's again; no lease leases nothing.
-    let brief = Lease { duration: Duration::ZERO, max: 10, ..lease };
+    let brief = Lease { duration: Duration::ZERO, max: 10, ..lease.clone() };
     let p = s.publish_leased(&event(&a.id, None), &Audience::Webhook(hooks[0].id.clone()), Some(&brief)).await.unwrap();
     assert_eq!(p.leased.len(), 1);
     let again = s.claim_due("node-b", LONG, 10).await.unwrap();
     assert_eq!(again.iter().map(|c| c.delivery.id.clone()).collect::<Vec<_>>(), vec![p.leased[0].id.clone()]);
     assert!(s.publish(&event(&a.id, None), &Audience::Subscribers).await.unwrap().leased.is_empty());
+
+    // A stopping node gives back what it leased and did not send; only its own leases.
+    s.claim_due("node-c", LONG, 100).await.unwrap();
+    let p = s.publish_leased(&event(&a.id, None), &Audience::Webhook(hooks[1].id.clone()), Some(&lease)).await.unwrap();
+    let ids: Vec<_> = p.leased.iter().map(|d| d.id.clone()).collect();
+    s.release_leases("node-b", &ids).await.unwrap();
+    assert!(s.claim_due("node-b", LONG, 10).await.unwrap().is_empty(), "not node-b's to give back");
+    s.release_leases("node-a", &ids).await.unwrap();
+    let back = s.claim_due("node-b", LONG, 10).await.unwrap();
+    assert_eq!(back.iter().map(|c| c.delivery.id.clone()).collect::<Vec<_>>(), ids);
 }
 
 pub async fn recorded_outcomes_move_deliveries(s: &dyn Store) {
