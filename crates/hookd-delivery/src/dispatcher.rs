@@ -159,7 +159,7 @@ impl Dispatcher {
         let unrecorded_max = this.config.concurrency * UNRECORDED_PER_SLOT;
         let unrecorded = Arc::new(Semaphore::new(unrecorded_max));
         let (records_tx, records_rx) = mpsc::unbounded_channel();
-        let recorder = tokio::spawn(record(this.store.clone(), records_rx));
+        let recorder = tokio::spawn(record(this.store.clone(), this.handoff.clone(), records_rx));
         // When the database next needs a look: at once after a wake-up, else when its
         // earliest pending delivery falls due, and at least every `poll`. Handed deliveries
         // need no look at all.
@@ -220,11 +220,12 @@ impl Dispatcher {
                 let records_tx = records_tx.clone();
                 tokio::spawn(async move {
                     Metrics::add(&this.metrics.in_flight, 1);
+                    let ordered = group[0].webhook.options.ordered;
                     let records = this.deliver(group).await;
                     this.metrics.in_flight.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
                     drop(slot);
                     // This permit goes with the records: it is released once they are written.
-                    let _ = records_tx.send((records, unwritten));
+                    let _ = records_tx.send(Finished { records, permit: unwritten, ordered });
                 });
             }
         }
@@ -242,13 +243,15 @@ impl Dispatcher {
         let _ = recorder.await;
     }
 
-    /// When the database should next be looked at, as far as it knows now.
+    /// When the database should next be looked at, as far as it knows now. Not at once even
+    /// if something is due: what a claim left behind is waiting (an ordered webhook's next
+    /// delivery, say, whose turn comes with a wake-up from the recorder).
     async fn next_look(&self) -> Instant {
         let wait = match self.store.next_due_at().await {
             Ok(Some(t)) => (t - chrono::Utc::now()).to_std().unwrap_or(Duration::ZERO).min(self.config.poll),
             _ => self.config.poll,
         };
-        Instant::now() + wait
+        Instant::now() + wait.max(MIN_LOOK)
     }
 
     /// Claims of deliveries leased when they were published: their webhooks are read now,
@@ -484,29 +487,45 @@ impl Dispatcher {
     }
 }
 
+/// Shortest pause between looks at the database that found less than it asked for.
+const MIN_LOOK: Duration = Duration::from_millis(25);
+
 /// Finished attempts waiting for the recorder, per request slot, at most: the work a crash
 /// would send again is bounded by `concurrency` times this.
 const UNRECORDED_PER_SLOT: usize = 4;
 
+/// A group's attempts on their way to the recorder.
+struct Finished {
+    records: Vec<AttemptRecord>,
+    /// Released once the records are written.
+    permit: OwnedSemaphorePermit,
+    /// Of an ordered webhook: once written, its next delivery may be claimed.
+    ordered: bool,
+}
+
 /// Writes finished attempts, as many at a time as have piled up: one transaction (and one
 /// fsync) for a whole batch instead of one per request.
-async fn record(store: Arc<dyn Store>, mut rx: mpsc::UnboundedReceiver<(Vec<AttemptRecord>, OwnedSemaphorePermit)>) {
+async fn record(store: Arc<dyn Store>, handoff: Arc<Handoff>, mut rx: mpsc::UnboundedReceiver<Finished>) {
     const MAX_BATCH: usize = 512;
     while let Some(first) = rx.recv().await {
-        let mut records = first.0;
-        let mut permits = vec![first.1];
+        let mut ordered = first.ordered;
+        let mut records = first.records;
+        let mut permits = vec![first.permit];
         while records.len() < MAX_BATCH {
             match rx.try_recv() {
-                Ok((more, permit)) => {
-                    records.extend(more);
-                    permits.push(permit);
+                Ok(more) => {
+                    ordered |= more.ordered;
+                    records.extend(more.records);
+                    permits.push(more.permit);
                 }
                 Err(_) => break,
             }
         }
-        if let Err(e) = store.record_attempts(records).await {
+        match store.record_attempts(records).await {
+            Ok(()) if ordered => handoff.wake(),
+            Ok(()) => {}
             // The leases expire and the deliveries are tried again: at least once.
-            tracing::error!(error = %e, "recording attempts failed");
+            Err(e) => tracing::error!(error = %e, "recording attempts failed"),
         }
         drop(permits);
     }
