@@ -16,7 +16,9 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
 use url::Url;
 
 use crate::auth::{Outgoing, TokenCache, static_headers};
-use crate::client::{BODY_LIMIT, HttpClients, send};
+use bytes::Bytes;
+
+use crate::client::{BODY_LIMIT, HttpClients};
 use crate::handoff::{Handed, Handoff};
 use crate::metrics::Metrics;
 
@@ -347,9 +349,11 @@ impl Dispatcher {
             trigger,
             request_headers: req_headers,
             request_body: {
-                let mut b = body;
+                // The client has let go of its copy by now, so this takes the bytes back
+                // without copying them.
+                let mut b = Vec::from(body);
                 b.truncate(BODY_LIMIT);
-                String::from_utf8_lossy(&b).into_owned()
+                crate::client::text(b)
             },
             response_headers: vec![],
             response_body: String::new(),
@@ -404,7 +408,7 @@ impl Dispatcher {
         webhook: &Webhook,
         delivery: &DeliveryId,
         events: &[&hookd_core::model::Event],
-    ) -> (Vec<(String, String)>, Vec<u8>, Result<crate::client::Response, AttemptError>) {
+    ) -> (Vec<(String, String)>, Bytes, Result<crate::client::Response, AttemptError>) {
         let fail = |kind, message: String| AttemptError { kind, message };
         let rendered = envelope::render(
             webhook.options.payload,
@@ -412,14 +416,11 @@ impl Dispatcher {
             WebhookRef { id: &webhook.id, organization: &webhook.org_id, name: &webhook.name },
             events,
         );
-        let body = rendered.body;
+        let body = Bytes::from(rendered.body);
         let url = match Url::parse(&webhook.url) {
             Ok(u) => u,
             Err(e) => return (vec![], body, Err(fail(AttemptErrorKind::InvalidUrl, e.to_string()))),
         };
-        if let Err(e) = self.clients.check_target(&url) {
-            return (vec![], body, Err(e));
-        }
         let mut headers: Vec<(String, String)> = vec![
             ("content-type".into(), rendered.content_type.into()),
             ("x-hookd-event".into(), events.iter().map(|e| e.event_type.as_str()).collect::<Vec<_>>().join(",")),
@@ -470,14 +471,14 @@ impl Dispatcher {
         }
         let timeout = Duration::from_millis(webhook.options.timeout_ms.into());
         let all: Vec<(String, String)> = headers.iter().chain(secret_headers.iter()).cloned().collect();
-        let mut result = send(&client, &url, &all, body.clone(), timeout).await;
+        let mut result = client.post(&url, &all, body.clone(), timeout).await;
         if oauth && matches!(&result, Ok(r) if r.status == 401) {
             // The token may have been revoked early: fetch a new one and try once more.
             if let Ok(Some(t)) = self.tokens.bearer(self.clients.default_client(), &method, true).await {
                 secret_headers.retain(|(k, _)| k != "authorization");
                 secret_headers.push(("authorization".into(), format!("Bearer {t}")));
                 let all: Vec<(String, String)> = headers.iter().chain(secret_headers.iter()).cloned().collect();
-                result = send(&client, &url, &all, body.clone(), timeout).await;
+                result = client.post(&url, &all, body.clone(), timeout).await;
             }
         }
         let mut recorded = headers;

@@ -1,10 +1,12 @@
 //! The SSRF guard: outbound connections go only to public addresses, checked after DNS
 //! resolution, unless the operator allows private targets (local development, tests).
 
+use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::sync::Arc;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
-use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use hyper_util::client::legacy::connect::dns::Name;
 
 /// Whether a connection to `ip` is allowed when private targets are not.
 pub fn is_allowed(ip: IpAddr) -> bool {
@@ -56,25 +58,35 @@ pub struct SsrfRefused {
 }
 
 /// A resolver that drops every forbidden address and refuses names that have no other.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct GuardedResolver {
     allow_private: bool,
 }
 
 impl GuardedResolver {
-    pub fn new(allow_private: bool) -> Arc<Self> {
-        Arc::new(Self { allow_private })
+    pub fn new(allow_private: bool) -> Self {
+        Self { allow_private }
     }
 }
 
-impl Resolve for GuardedResolver {
-    fn resolve(&self, name: Name) -> Resolving {
+type Resolved = Result<std::vec::IntoIter<SocketAddr>, Box<dyn std::error::Error + Send + Sync>>;
+
+impl tower_service::Service<Name> for GuardedResolver {
+    type Response = std::vec::IntoIter<SocketAddr>;
+    type Error = Box<dyn std::error::Error + Send + Sync>;
+    type Future = Pin<Box<dyn Future<Output = Resolved> + Send>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, name: Name) -> Self::Future {
         let allow_private = self.allow_private;
         Box::pin(async move {
             let host = name.as_str().to_owned();
             let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
             if allow_private {
-                return Ok(Box::new(addrs.into_iter()) as Addrs);
+                return Ok(addrs.into_iter());
             }
             let allowed: Vec<SocketAddr> = addrs.iter().copied().filter(|a| is_allowed(a.ip())).collect();
             if allowed.is_empty()
@@ -82,7 +94,7 @@ impl Resolve for GuardedResolver {
             {
                 return Err(Box::new(SsrfRefused { host, ip: first.ip() }) as Box<dyn std::error::Error + Send + Sync>);
             }
-            Ok(Box::new(allowed.into_iter()) as Addrs)
+            Ok(allowed.into_iter())
         })
     }
 }

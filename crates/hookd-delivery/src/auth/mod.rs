@@ -81,7 +81,7 @@ impl TokenCache {
     /// A bearer token for `method`; with `refresh`, a new one even if one is cached.
     pub async fn bearer(
         &self,
-        client: &reqwest::Client,
+        client: &crate::client::Client,
         method: &AuthMethod,
         refresh: bool,
     ) -> Result<Option<String>, AuthError> {
@@ -105,18 +105,14 @@ impl TokenCache {
         }
         let err = |message: String| AuthError::OAuth { url: token_url.clone(), message };
         let body = serde_urlencoded::to_string(&form).map_err(|e| err(e.to_string()))?;
-        let resp = client
-            .post(token_url)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body)
-            .timeout(Duration::from_secs(10))
-            .send()
-            .await
-            .map_err(|e| err(e.to_string()))?;
-        if !resp.status().is_success() {
-            return Err(err(format!("status {}", resp.status())));
+        let url = Url::parse(token_url).map_err(|e| err(e.to_string()))?;
+        let form_type = [("content-type".to_owned(), "application/x-www-form-urlencoded".to_owned())];
+        let resp =
+            client.post(&url, &form_type, body.into(), Duration::from_secs(10)).await.map_err(|e| err(e.message))?;
+        if !(200..300).contains(&resp.status) {
+            return Err(err(format!("status {}", resp.status)));
         }
-        let parsed: TokenResponse = resp.json().await.map_err(|e| err(e.to_string()))?;
+        let parsed: TokenResponse = serde_json::from_str(&resp.body).map_err(|e| err(e.to_string()))?;
         let lifetime = Duration::from_secs(parsed.expires_in.unwrap_or(3600).saturating_sub(30).max(1));
         if let Ok(mut t) = self.tokens.lock() {
             t.insert(key, (parsed.access_token.clone(), Instant::now() + lifetime));

@@ -7,4 +7,5 @@ mod delivery;
 mod security;
 mod service;
 mod support;
+mod tls;
 mod validation;

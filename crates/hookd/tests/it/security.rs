@@ -175,3 +175,33 @@ async fn tenants_are_isolated_and_roles_enforced() {
     let (s, _) = app.call("GET", &format!("/orgs/{}/webhooks", a.id), viewer, None).await;
     assert_eq!(s, 401);
 }
+
+#[tokio::test]
+async fn oauth2_tokens_are_fetched_cached_and_renewed_after_a_401() {
+    let app = TestApp::spawn().await;
+    let mut rx = Receiver::start().await;
+    let org = app.org().await;
+    let token_url = format!("http://{}/token", rx.addr);
+    let auth = json!({"type": "oauth2", "token_url": token_url, "client_id": "hookd", "client_secret": "s3cret-value"});
+    app.create_webhook(&org, json!({"name": "o", "url": rx.url(), "event_types": ["user.created"], "auth": auth}))
+        .await;
+
+    app.publish(&org, json!({"type": "user.created", "payload": {"n": 1}})).await;
+    let token_request = rx.next().await;
+    assert_eq!(token_request.path, "/token");
+    let form = String::from_utf8_lossy(&token_request.body).into_owned();
+    assert!(form.contains("grant_type=client_credentials") && form.contains("client_secret=s3cret-value"), "{form}");
+    let first = rx.next().await;
+    assert_eq!(first.path, "/hook");
+    assert_eq!(first.header("authorization"), "Bearer token-1");
+
+    // The cached token is used again; a 401 makes hookd fetch a new one and try once more.
+    rx.plan(&[401]);
+    app.publish(&org, json!({"type": "user.created", "payload": {"n": 2}})).await;
+    let refused = rx.next().await;
+    assert_eq!((refused.path.as_str(), refused.header("authorization")), ("/hook", "Bearer token-1"));
+    assert_eq!(rx.next().await.path, "/token");
+    let again = rx.next().await;
+    assert_eq!((again.path.as_str(), again.header("authorization")), ("/hook", "Bearer token-2"));
+    rx.assert_quiet(Duration::from_millis(300)).await;
+}

@@ -217,6 +217,8 @@ impl Received {
 #[derive(Clone)]
 struct RxState {
     plan: Arc<Mutex<VecDeque<u16>>>,
+    /// OAuth2 tokens handed out at `/token`, numbered from 1.
+    tokens: Arc<std::sync::atomic::AtomicUsize>,
     tx: mpsc::UnboundedSender<Received>,
 }
 
@@ -232,6 +234,11 @@ async fn receive(State(s): State<RxState>, uri: axum::http::Uri, headers: Header
         tokio::time::sleep(Duration::from_millis(40)).await;
     }
     let _ = s.tx.send(Received { path: path.clone(), headers, body });
+    if path == "/token" {
+        let n = s.tokens.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+        return axum::Json(serde_json::json!({"access_token": format!("token-{n}"), "expires_in": 3600}))
+            .into_response();
+    }
     if path == "/redirect" {
         return (StatusCode::FOUND, [("location", "/redirected")]).into_response();
     }
@@ -247,7 +254,8 @@ impl Receiver {
     pub async fn start() -> Self {
         let (tx, rx) = mpsc::unbounded_channel();
         let plan = Arc::new(Mutex::new(VecDeque::new()));
-        let app = Router::new().fallback(receive).with_state(RxState { plan: plan.clone(), tx });
+        let app =
+            Router::new().fallback(receive).with_state(RxState { plan: plan.clone(), tokens: Default::default(), tx });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         tokio::spawn(async move { axum::serve(listener, app).await });
