@@ -91,12 +91,16 @@ pub fn render(
     webhook: WebhookRef<'_>,
     events: &[&Event],
 ) -> Rendered {
-    let json = match events {
-        [one] => serde_json::to_vec(&item(format, webhook, one)),
-        many => serde_json::to_vec(&Batch { webhook, events: many.iter().map(|e| item(format, webhook, e)).collect() }),
-    }
+    // Sized for the payloads and their envelopes, so the body is not grown and copied as it is written.
+    let mut json = Vec::with_capacity(events.iter().map(|e| e.payload.len() + 256).sum::<usize>() + 128);
     // Serializing plain structs and pre-validated raw JSON into memory does not fail.
-    .unwrap_or_default();
+    let _ = match events {
+        [one] => serde_json::to_writer(&mut json, &item(format, webhook, one)),
+        many => serde_json::to_writer(
+            &mut json,
+            &Batch { webhook, events: many.iter().map(|e| item(format, webhook, e)).collect() },
+        ),
+    };
     match content_type {
         ContentType::Json => Rendered { body: json, content_type: "application/json" },
         ContentType::Form => {

@@ -151,10 +151,10 @@ impl Client {
     }
 
     /// Sends one POST and reads up to [`BODY_LIMIT`] of the answer. No redirect is followed.
-    pub async fn post(
+    pub async fn post<'a>(
         &self,
         url: &Url,
-        headers: &[(String, String)],
+        headers: impl IntoIterator<Item = &'a (String, String)>,
         body: Bytes,
         timeout: Duration,
     ) -> Result<Response, AttemptError> {
@@ -166,7 +166,6 @@ impl Client {
             .body(Full::new(body))
             .map_err(|e| attempt_error(AttemptErrorKind::InvalidUrl, e.to_string()))?;
         let h = req.headers_mut();
-        h.reserve(headers.len() + 1);
         h.insert(USER_AGENT, HeaderValue::from_static(AGENT));
         for (k, v) in headers {
             let invalid =

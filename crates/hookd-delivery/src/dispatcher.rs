@@ -299,24 +299,32 @@ impl Dispatcher {
     /// Sends one request for a group of claims of one webhook and says what became of each.
     async fn deliver(&self, group: Vec<Claim>) -> Vec<AttemptRecord> {
         let webhook = &group[0].webhook;
-        let records_for =
-            |attempt: Option<&Attempt>, outcome: Outcome, disable: Option<String>| -> Vec<AttemptRecord> {
-                group
-                    .iter()
-                    .map(|c| AttemptRecord {
-                        attempt: attempt.map(|a| Attempt {
-                            id: AttemptId::new(),
-                            delivery_id: c.delivery.id.clone(),
-                            ..a.clone()
-                        }),
-                        org_id: c.delivery.org_id.clone(),
+        // One record per claim; the attempt is moved into the last, so the common group of
+        // one copies nothing.
+        let records_for = |attempt: Option<Attempt>, outcome: Outcome, disable: Option<String>| -> Vec<AttemptRecord> {
+            let mut records = Vec::with_capacity(group.len());
+            let mut attempt = attempt;
+            for (i, c) in group.iter().enumerate() {
+                let attempt = if i + 1 == group.len() {
+                    attempt.take().map(|a| Attempt { delivery_id: c.delivery.id.clone(), ..a })
+                } else {
+                    attempt.as_ref().map(|a| Attempt {
+                        id: AttemptId::new(),
                         delivery_id: c.delivery.id.clone(),
-                        webhook_id: c.delivery.webhook_id.clone(),
-                        outcome: outcome.clone(),
-                        disable_webhook: disable.clone(),
+                        ..a.clone()
                     })
-                    .collect()
-            };
+                };
+                records.push(AttemptRecord {
+                    attempt,
+                    org_id: c.delivery.org_id.clone(),
+                    delivery_id: c.delivery.id.clone(),
+                    webhook_id: c.delivery.webhook_id.clone(),
+                    outcome: outcome.clone(),
+                    disable_webhook: disable.clone(),
+                });
+            }
+            records
+        };
         let manual = group.iter().any(|c| c.delivery.next_trigger == Trigger::Manual);
         if !webhook.status.enabled && !manual {
             Metrics::add(&self.metrics.deliveries_failed, group.len() as u64);
@@ -372,20 +380,20 @@ impl Dispatcher {
         Metrics::add(&self.metrics.attempt_ms_total, duration_ms);
         if attempt.succeeded() {
             Metrics::add(&self.metrics.attempts_succeeded, 1);
-            return records_for(Some(&attempt), Outcome::Succeeded, None);
+            return records_for(Some(attempt), Outcome::Succeeded, None);
         }
         Metrics::add(&self.metrics.attempts_failed, 1);
         if attempt.response_status == Some(410) {
             Metrics::add(&self.metrics.webhooks_disabled, 1);
             Metrics::add(&self.metrics.deliveries_failed, group.len() as u64);
             let reason = "The receiver answered 410 Gone, so hookd disabled this webhook.".to_owned();
-            return records_for(Some(&attempt), Outcome::Failed, Some(reason));
+            return records_for(Some(attempt), Outcome::Failed, Some(reason));
         }
         let failures = first.attempts + 1;
         match self.config.retry.next_delay(failures, retry_after) {
             Some(delay) => {
                 let at = chrono::Utc::now() + chrono::Duration::from_std(delay).unwrap_or_default();
-                records_for(Some(&attempt), Outcome::RetryAt(at), None)
+                records_for(Some(attempt), Outcome::RetryAt(at), None)
             }
             None => {
                 Metrics::add(&self.metrics.deliveries_failed, group.len() as u64);
@@ -396,7 +404,7 @@ impl Dispatcher {
                     Metrics::add(&self.metrics.webhooks_disabled, 1);
                     self.config.disable.reason(failed)
                 });
-                records_for(Some(&attempt), Outcome::Failed, disable)
+                records_for(Some(attempt), Outcome::Failed, disable)
             }
         }
     }
@@ -470,15 +478,13 @@ impl Dispatcher {
             }
         }
         let timeout = Duration::from_millis(webhook.options.timeout_ms.into());
-        let all: Vec<(String, String)> = headers.iter().chain(secret_headers.iter()).cloned().collect();
-        let mut result = client.post(&url, &all, body.clone(), timeout).await;
+        let mut result = client.post(&url, headers.iter().chain(&secret_headers), body.clone(), timeout).await;
         if oauth && matches!(&result, Ok(r) if r.status == 401) {
             // The token may have been revoked early: fetch a new one and try once more.
             if let Ok(Some(t)) = self.tokens.bearer(self.clients.default_client(), &method, true).await {
                 secret_headers.retain(|(k, _)| k != "authorization");
                 secret_headers.push(("authorization".into(), format!("Bearer {t}")));
-                let all: Vec<(String, String)> = headers.iter().chain(secret_headers.iter()).cloned().collect();
-                result = client.post(&url, &all, body.clone(), timeout).await;
+                result = client.post(&url, headers.iter().chain(&secret_headers), body.clone(), timeout).await;
             }
         }
         let mut recorded = headers;

@@ -28,6 +28,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_init.sql")),
     (2, include_str!("../../migrations/postgres/0002_listing_order.sql")),
     (3, include_str!("../../migrations/postgres/0003_pending_by_webhook.sql")),
+    (4, include_str!("../../migrations/postgres/0004_no_attempts_by_delivery.sql")),
 ];
 /// Serializes migrations of nodes that start at once.
 const MIGRATION_LOCK: i64 = 0x68_6f6f_6b64; // "hookd" in ASCII

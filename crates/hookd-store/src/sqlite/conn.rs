@@ -14,6 +14,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/sqlite/0001_init.sql")),
     (2, include_str!("../../migrations/sqlite/0002_failure_streak.sql")),
     (3, include_str!("../../migrations/sqlite/0003_pending_by_webhook.sql")),
+    (4, include_str!("../../migrations/sqlite/0004_no_attempts_by_delivery.sql")),
 ];
 /// Writes queued together share one transaction and one fsync, up to this many.
 const MAX_GROUP: usize = 1024;
