@@ -18,6 +18,12 @@ use hookd_store::sqlite::SqliteStore;
 use crate::cli::{Cli, Command, TokenCommand};
 use crate::config::{Config, Database};
 
+// jemalloc rather than glibc's malloc: a delivery allocates and frees many short-lived
+// buffers across threads, and glibc spent ~12% of the server's CPU on them (consolidating
+// and unlinking chunks). Measured at E=10: CPU a delivery -20%, peak RSS 48 -> 56 MB.
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("HOOKD_LOG").unwrap_or_else(|_| "info".into()))
