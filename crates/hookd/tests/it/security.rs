@@ -40,6 +40,20 @@ async fn private_targets_are_refused_when_not_allowed() {
         assert_eq!(attempts[0]["error"]["kind"], "ssrf", "{}", attempts[0]);
         assert!(attempts[0]["response_status"].is_null());
     }
+    // A token endpoint is an outbound connection too: a private IP literal there is refused
+    // before anything is sent, and the attempt fails on its authentication.
+    let auth = json!({"type": "oauth2", "token_url": format!("https://127.0.0.1:{port}/token"), "client_id": "c", "client_secret": "s"});
+    let oauth = app
+        .create_webhook(
+            &org,
+            json!({"name": "oauth", "url": "https://hookd.invalid/x", "event_types": ["user.created"], "auth": auth}),
+        )
+        .await;
+    app.publish(&org, json!({"type": "user.created", "payload": {}})).await;
+    let attempts = app.attempts_until(&org, oauth["id"].as_str().unwrap(), |a| !a.is_empty()).await;
+    assert_eq!(attempts[0]["error"]["kind"], "auth", "{}", attempts[0]);
+    let message = attempts[0]["error"]["message"].as_str().unwrap_or("");
+    assert!(message.contains("refused to connect to 127.0.0.1"), "{message}");
     rx.assert_quiet(Duration::from_millis(300)).await;
 }
 
