@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use hookd_core::envelope::{self, WebhookRef};
 use hookd_core::model::{Attempt, AttemptError, AttemptErrorKind, AuthMethod, Trigger, Webhook, WebhookAuth};
 use hookd_core::operational::DisablePolicy;
@@ -16,8 +17,6 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
 use url::Url;
 
 use crate::auth::{Outgoing, TokenCache, static_headers};
-use bytes::Bytes;
-
 use crate::client::{BODY_LIMIT, HttpClients};
 use crate::handoff::{Handed, Handoff};
 use crate::metrics::Metrics;
