@@ -31,7 +31,8 @@ use crate::ssrf::{GuardedResolver, SsrfRefused, is_allowed};
 /// Request and response bodies kept in the history are cut here.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
-const AGENT: &str = concat!("hookd/", env!("CARGO_PKG_VERSION"));
+/// The user agent every request carries (and the history shows).
+pub const AGENT: &str = concat!("hookd/", env!("CARGO_PKG_VERSION"));
 
 type Pool = hyper_util::client::legacy::Client<HttpsConnector<HttpConnector<GuardedResolver>>, Full<Bytes>>;
 

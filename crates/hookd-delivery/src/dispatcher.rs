@@ -487,7 +487,7 @@ impl Dispatcher {
             }
         }
         let mut recorded = headers;
-        recorded.push(("user-agent".into(), concat!("hookd/", env!("CARGO_PKG_VERSION")).into()));
+        recorded.push(("user-agent".into(), crate::client::AGENT.into()));
         recorded.extend(secret_headers.into_iter().map(|(k, v)| (k, hookd_core::secret::mask(&v))));
         (recorded, body, result)
     }
