@@ -299,7 +299,8 @@ pub trait Store: Send + Sync + 'static {
 
     // The delivery engine.
     /// Leases up to `max` due deliveries to `node` for `lease`. Ordered webhooks get at most
-    /// one delivery in flight, the oldest.
+    /// one delivery in flight, the oldest. Fewer than `max` means fewer were due: the
+    /// dispatcher then waits before it looks again.
     async fn claim_due(&self, node: &str, lease: Duration, max: usize) -> Result<Vec<Claim>, StoreError>;
     /// The webhooks of deliveries leased at publishing, to make claims of them. Not scoped
     /// to an org: the IDs come from the store, not from a caller.

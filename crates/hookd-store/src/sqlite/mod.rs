@@ -702,7 +702,7 @@ impl Store for SqliteStore {
 
     async fn claim_due(&self, node: &str, lease: Duration, max: usize) -> Result<Vec<Claim>, StoreError> {
         let node = node.to_owned();
-        let limit = 1usize << max.clamp(1, 512).ilog2();
+        let max = max.clamp(1, 512);
         let now_t = chrono::Utc::now();
         let now = ms(&now_t);
         let until = now + lease.as_millis() as i64;
@@ -712,23 +712,33 @@ impl Store for SqliteStore {
                 // pending delivery, and only while it is due (not leased, not waiting to retry).
                 // The LIMIT is written into the statement, not bound: with a bound LIMIT in
                 // the IN subquery SQLite plans the statement again whenever the value changes
-                // (an eighth of the writer's time). Rounded down to a power of two, it takes at
-                // most ten cached statements and never claims more than was asked for.
-                let claimed: Vec<Delivery> = query_all(
-                    c,
-                    &format!(
-                        "UPDATE deliveries SET next_attempt_at = ?2, leased_by = ?3
-                         WHERE id IN (
-                           SELECT id FROM deliveries d
-                           WHERE d.state = 'pending' AND d.next_attempt_at <= ?1
-                             AND (d.ordered = 0 OR d.id = (SELECT min(o.id) FROM deliveries o WHERE o.webhook_id = d.webhook_id AND o.state = 'pending'))
-                           ORDER BY d.next_attempt_at LIMIT {limit})
-                         RETURNING {cols}",
-                        cols = rows::DELIVERY_COLS.replace("d.", "")
-                    ),
-                    vec![Value::Integer(now), Value::Integer(until), Value::Text(node.clone())],
-                    rows::delivery,
-                )?;
+                // (an eighth of the writer's time). So `max` is claimed in powers of two (168
+                // is 128, then 32, then 8): at most ten cached statements, never more than
+                // asked for, and fewer only when fewer are due.
+                let mut claimed: Vec<Delivery> = Vec::with_capacity(max);
+                while claimed.len() < max {
+                    let limit = 1usize << (max - claimed.len()).ilog2();
+                    let got = query_all(
+                        c,
+                        &format!(
+                            "UPDATE deliveries SET next_attempt_at = ?2, leased_by = ?3
+                             WHERE id IN (
+                               SELECT id FROM deliveries d
+                               WHERE d.state = 'pending' AND d.next_attempt_at <= ?1
+                                 AND (d.ordered = 0 OR d.id = (SELECT min(o.id) FROM deliveries o WHERE o.webhook_id = d.webhook_id AND o.state = 'pending'))
+                               ORDER BY d.next_attempt_at LIMIT {limit})
+                             RETURNING {cols}",
+                            cols = rows::DELIVERY_COLS.replace("d.", "")
+                        ),
+                        vec![Value::Integer(now), Value::Integer(until), Value::Text(node.clone())],
+                        rows::delivery,
+                    )?;
+                    let exhausted = got.len() < limit;
+                    claimed.extend(got);
+                    if exhausted {
+                        break;
+                    }
+                }
                 // An event with E webhooks is E claims: read each event and webhook once.
                 let mut events: HashMap<EventId, std::sync::Arc<Event>> = HashMap::new();
                 let mut webhooks: HashMap<WebhookId, Option<Webhook>> = HashMap::new();

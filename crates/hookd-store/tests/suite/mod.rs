@@ -244,6 +244,14 @@ pub async fn claims_lease_and_expired_leases_come_back(s: &dyn Store) {
     assert_eq!(first.len(), 1);
     let again = s.claim_due("node-b", LONG, 10).await.unwrap();
     assert_eq!(again.iter().map(|c| c.delivery.id.clone()).collect::<Vec<_>>(), vec![d.id]);
+
+    // A claim takes all it may while more are due: fewer than asked tells the dispatcher to
+    // wait before it looks again, which would stall a backlog.
+    for _ in 0..11 {
+        publish_one(s, &w).await;
+    }
+    assert_eq!(s.claim_due("node-a", LONG, 7).await.unwrap().len(), 7);
+    assert_eq!(s.claim_due("node-a", LONG, 7).await.unwrap().len(), 4);
 }
 
 pub async fn publishing_leases_new_deliveries_to_its_node(s: &dyn Store) {
