@@ -185,6 +185,9 @@ fn medians(lines: &[serde_json::Value]) -> serde_json::Value {
     for key in ["p50", "p99", "max"] {
         line["latency_ms"][key] = median(&["latency_ms", key]);
     }
+    for key in ["p50", "p99"] {
+        line["publish_ms"][key] = median(&["publish_ms", key]);
+    }
     line["delivered"] = lines.iter().filter_map(|l| l["delivered"].as_u64()).min().unwrap_or(0).into();
     line["lost"] = worst("lost").into();
     line["duplicated"] = worst("duplicated").into();
@@ -243,6 +246,7 @@ async fn run_once(args: &BenchArgs) -> Result<serde_json::Value> {
         let n = args.events;
         tasks.push(tokio::spawn(async move {
             let mut mine = Vec::new();
+            let mut waits = Vec::new();
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 if i >= n {
@@ -251,6 +255,7 @@ async fn run_once(args: &BenchArgs) -> Result<serde_json::Value> {
                 let t0 = Instant::now();
                 let body = json!({"type": "bench.event", "payload": {"i": i, "data": filler}});
                 let accepted = call(&http, url.clone(), &token, body).await?;
+                waits.push(t0.elapsed().as_secs_f64() * 1000.0);
                 for d in accepted["deliveries"].as_array().into_iter().flatten() {
                     mine.push((d.as_str().unwrap_or_default().to_owned(), t0));
                 }
@@ -258,12 +263,15 @@ async fn run_once(args: &BenchArgs) -> Result<serde_json::Value> {
             if let Ok(mut p) = published.lock() {
                 p.extend(mine);
             }
-            Ok::<(), anyhow::Error>(())
+            Ok::<Vec<f64>, anyhow::Error>(waits)
         }));
     }
+    // How long each publish waited for its 202 (the event on disk).
+    let mut publish_ms = Vec::with_capacity(args.events);
     for t in tasks {
-        t.await??;
+        publish_ms.extend(t.await??);
     }
+    publish_ms.sort_by(f64::total_cmp);
     let ingest_elapsed = started.elapsed();
     let expected = args.events * args.webhooks;
     let wait_until = Instant::now() + Duration::from_secs(args.timeout_s);
@@ -300,6 +308,10 @@ async fn run_once(args: &BenchArgs) -> Result<serde_json::Value> {
             "p50": (percentile(&latencies, 0.50) * 10.0).round() / 10.0,
             "p99": (percentile(&latencies, 0.99) * 10.0).round() / 10.0,
             "max": (latencies.last().copied().unwrap_or(0.0) * 10.0).round() / 10.0,
+        },
+        "publish_ms": {
+            "p50": (percentile(&publish_ms, 0.50) * 10.0).round() / 10.0,
+            "p99": (percentile(&publish_ms, 0.99) * 10.0).round() / 10.0,
         },
         "delivered": first.len(),
         "lost": lost,

@@ -129,6 +129,7 @@ fn bench_smoke_delivers_everything() {
     assert_eq!(line["lost"], 0);
     assert_eq!(line["duplicated"], 0);
     assert!(line["latency_ms"]["p99"].as_f64().is_some());
+    assert!(line["publish_ms"]["p50"].as_f64().is_some_and(|p| p > 0.0));
     assert!(line["peak_rss_mb"].as_f64().is_some_and(|r| r > 0.0));
     // Two runs make one line of medians, with each run's rate.
     assert_eq!(line["runs"], 2);
