@@ -154,16 +154,14 @@ impl Client {
     /// Sends one POST and reads up to [`BODY_LIMIT`] of the answer. No redirect is followed.
     pub async fn post<'a>(
         &self,
-        url: &Url,
+        target: &Target,
         headers: impl IntoIterator<Item = &'a (String, String)>,
         body: Bytes,
         timeout: Duration,
     ) -> Result<Response, AttemptError> {
-        check_target(url, self.allow_private)?;
+        check_target(&target.url, self.allow_private)?;
         let started = Instant::now();
-        let uri: http::Uri =
-            url.as_str().parse().map_err(|e| attempt_error(AttemptErrorKind::InvalidUrl, format!("{url}: {e}")))?;
-        let mut req = http::Request::post(uri)
+        let mut req = http::Request::post(target.uri.clone())
             .body(Full::new(body))
             .map_err(|e| attempt_error(AttemptErrorKind::InvalidUrl, e.to_string()))?;
         let h = req.headers_mut();
@@ -259,6 +257,27 @@ impl HttpClients {
 }
 
 /// Checks what the resolver cannot: the scheme, and IP literals (which skip DNS).
+/// Where a request goes, parsed once: the URL (for the SSRF check and for signing) and the
+/// URI that hyper sends to.
+#[derive(Debug, Clone)]
+pub struct Target {
+    url: Url,
+    uri: http::Uri,
+}
+
+impl Target {
+    pub fn parse(url: &str) -> Result<Self, AttemptError> {
+        let url = Url::parse(url).map_err(|e| attempt_error(AttemptErrorKind::InvalidUrl, e.to_string()))?;
+        let uri =
+            url.as_str().parse().map_err(|e| attempt_error(AttemptErrorKind::InvalidUrl, format!("{url}: {e}")))?;
+        Ok(Self { url, uri })
+    }
+
+    pub fn url(&self) -> &Url {
+        &self.url
+    }
+}
+
 fn check_target(url: &Url, allow_private: bool) -> Result<(), AttemptError> {
     if allow_private {
         return Ok(());

@@ -14,10 +14,9 @@ use hookd_core::signing::SigningSecret;
 use hookd_core::{AttemptId, DeliveryId};
 use hookd_store::{AttemptRecord, Claim, Outcome, Store};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
-use url::Url;
 
 use crate::auth::{Outgoing, TokenCache, static_headers};
-use crate::client::{BODY_LIMIT, HttpClients};
+use crate::client::{BODY_LIMIT, HttpClients, Target};
 use crate::handoff::{Handed, Handoff};
 use crate::metrics::Metrics;
 
@@ -48,17 +47,31 @@ pub struct Dispatcher {
     opened: OpenedSecrets,
 }
 
-/// A webhook's signing secrets and outbound credentials, opened.
+/// A webhook's signing secrets and outbound credentials, opened, and its URL, parsed.
 struct Opened {
     /// What they were opened from: a rotation or an edit seals new bytes.
     sealed: (Vec<u8>, Option<Vec<u8>>, Vec<u8>),
     current: SigningSecret,
     previous: Option<(SigningSecret, chrono::DateTime<chrono::Utc>)>,
     auth: WebhookAuth,
+    /// The URL as the webhook had it, and parsed (or why it does not parse).
+    url: String,
+    target: Result<Target, AttemptError>,
 }
 
-/// Opened secrets by webhook, so a delivery does not decrypt and parse them again; an entry
-/// is used only while the webhook's sealed bytes are the ones it was opened from.
+impl Opened {
+    fn opened_from(&self, w: &Webhook) -> bool {
+        let (signing, previous, auth) = &self.sealed;
+        *signing == w.signing_secret.0
+            && previous.as_deref() == w.previous_secret.as_ref().map(|(s, _)| s.0.as_slice())
+            && *auth == w.auth.0
+            && self.url == w.url
+    }
+}
+
+/// Opened secrets and parsed URLs by webhook, so a delivery does not decrypt and parse them
+/// again; an entry is used only while the webhook's sealed bytes and URL are the ones it was
+/// made from.
 #[derive(Default)]
 struct OpenedSecrets {
     by_webhook: std::sync::Mutex<std::collections::HashMap<hookd_core::WebhookId, Arc<Opened>>>,
@@ -69,16 +82,16 @@ impl OpenedSecrets {
     const MAX: usize = 10_000;
 
     fn get(&self, key: &MasterKey, webhook: &Webhook) -> Result<Arc<Opened>, AttemptError> {
+        if let Some(hit) = self.by_webhook.lock().ok().and_then(|m| m.get(&webhook.id).cloned())
+            && hit.opened_from(webhook)
+        {
+            return Ok(hit);
+        }
         let sealed = (
             webhook.signing_secret.0.clone(),
             webhook.previous_secret.as_ref().map(|(s, _)| s.0.clone()),
             webhook.auth.0.clone(),
         );
-        if let Some(hit) = self.by_webhook.lock().ok().and_then(|m| m.get(&webhook.id).cloned())
-            && hit.sealed == sealed
-        {
-            return Ok(hit);
-        }
         let unreadable =
             |what: &str| AttemptError { kind: AttemptErrorKind::Auth, message: format!("the {what} cannot be read") };
         let open_signing = |s| key.open_string(s).ok().and_then(|t| SigningSecret::parse(&t).ok());
@@ -92,7 +105,8 @@ impl OpenedSecrets {
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())
             .ok_or_else(|| unreadable("stored credentials"))?;
-        let opened = Arc::new(Opened { sealed, current, previous, auth });
+        let target = Target::parse(&webhook.url);
+        let opened = Arc::new(Opened { sealed, current, previous, auth, url: webhook.url.clone(), target });
         if let Ok(mut m) = self.by_webhook.lock() {
             if m.len() >= Self::MAX {
                 m.clear();
@@ -424,10 +438,6 @@ impl Dispatcher {
             events,
         );
         let body = Bytes::from(rendered.body);
-        let url = match Url::parse(&webhook.url) {
-            Ok(u) => u,
-            Err(e) => return (vec![], body, Err(fail(AttemptErrorKind::InvalidUrl, e.to_string()))),
-        };
         let mut headers: Vec<(String, String)> = vec![
             ("content-type".into(), rendered.content_type.into()),
             ("x-hookd-event".into(), events.iter().map(|e| e.event_type.as_str()).collect::<Vec<_>>().join(",")),
@@ -439,6 +449,10 @@ impl Dispatcher {
         let opened = match self.opened.get(&self.key, webhook) {
             Ok(o) => o,
             Err(e) => return (headers, body, Err(e)),
+        };
+        let target = match &opened.target {
+            Ok(t) => t,
+            Err(e) => return (vec![], body, Err(e.clone())),
         };
         if webhook.signing_enabled {
             // The current secret first, then the one it replaced while that is still honoured.
@@ -467,7 +481,7 @@ impl Dispatcher {
             Err(e) => return (headers, body, Err(e)),
         };
         let mut secret_headers =
-            static_headers(&method, &Outgoing { url: &url, content_type: rendered.content_type, body: &body });
+            static_headers(&method, &Outgoing { url: target.url(), content_type: rendered.content_type, body: &body });
         let oauth = matches!(method, AuthMethod::Oauth2 { .. });
         if oauth {
             match self.tokens.bearer(self.clients.default_client(), &method, false).await {
@@ -477,13 +491,13 @@ impl Dispatcher {
             }
         }
         let timeout = Duration::from_millis(webhook.options.timeout_ms.into());
-        let mut result = client.post(&url, headers.iter().chain(&secret_headers), body.clone(), timeout).await;
+        let mut result = client.post(target, headers.iter().chain(&secret_headers), body.clone(), timeout).await;
         if oauth && matches!(&result, Ok(r) if r.status == 401) {
             // The token may have been revoked early: fetch a new one and try once more.
             if let Ok(Some(t)) = self.tokens.bearer(self.clients.default_client(), &method, true).await {
                 secret_headers.retain(|(k, _)| k != "authorization");
                 secret_headers.push(("authorization".into(), format!("Bearer {t}")));
-                result = client.post(&url, headers.iter().chain(&secret_headers), body.clone(), timeout).await;
+                result = client.post(target, headers.iter().chain(&secret_headers), body.clone(), timeout).await;
             }
         }
         let mut recorded = headers;

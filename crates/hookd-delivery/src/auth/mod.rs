@@ -105,10 +105,10 @@ impl TokenCache {
         }
         let err = |message: String| AuthError::OAuth { url: token_url.clone(), message };
         let body = serde_urlencoded::to_string(&form).map_err(|e| err(e.to_string()))?;
-        let url = Url::parse(token_url).map_err(|e| err(e.to_string()))?;
+        let target = crate::client::Target::parse(token_url).map_err(|e| err(e.message))?;
         let form_type = [("content-type".to_owned(), "application/x-www-form-urlencoded".to_owned())];
         let resp =
-            client.post(&url, &form_type, body.into(), Duration::from_secs(10)).await.map_err(|e| err(e.message))?;
+            client.post(&target, &form_type, body.into(), Duration::from_secs(10)).await.map_err(|e| err(e.message))?;
         if !(200..300).contains(&resp.status) {
             return Err(err(format!("status {}", resp.status)));
         }
