@@ -1,8 +1,10 @@
 //! SQLite connections: one writer thread that commits many callers' writes in one
-//! transaction (group commit: one fsync for a whole batch), and a pool of readers that
-//! read the WAL concurrently.
+//! transaction (group commit), a sync thread that makes those commits durable (one fsync
+//! for every commit made since the last) before their callers are answered, and a pool of
+//! readers that read the WAL concurrently.
 
 use std::fs::File;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, mpsc};
 
@@ -16,8 +18,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../../migrations/sqlite/0003_pending_by_webhook.sql")),
     (4, include_str!("../../migrations/sqlite/0004_no_attempts_by_delivery.sql")),
 ];
-/// Writes queued together share one transaction and one fsync, up to this many.
+/// Writes queued together share one transaction, up to this many.
 const MAX_GROUP: usize = 1024;
+/// Committed groups waiting for their fsync; past this the writer waits for the disk.
+const MAX_UNSYNCED: usize = 8;
 
 /// One caller's write, queued for the writer thread.
 trait Job: Send {
@@ -60,6 +64,8 @@ pub(crate) struct Db {
     writer: mpsc::Sender<Box<dyn Job>>,
     readers: Arc<Mutex<Vec<Connection>>>,
     path: PathBuf,
+    /// Set once an fsync has failed: from then on nothing written can be promised durable.
+    broken: Broken,
     /// Held for the life of the process: one SQLite file serves one hookd node.
     _lock: Option<File>,
 }
@@ -92,10 +98,17 @@ pub(crate) fn map_err(e: rusqlite::Error) -> StoreError {
 }
 
 fn configure(conn: &Connection) -> Result<(), StoreError> {
-    // synchronous=FULL: a commit is on disk (WAL fsynced) before we answer 202.
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(map_err)?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(StoreError::Unavailable(format!(
+            "SQLite could not use write-ahead logging on this file system (journal mode `{mode}`); put the data directory on a local disk"
+        )));
+    }
+    // synchronous=NORMAL syncs the WAL at checkpoints but not at each commit; the sync
+    // thread does that, after COMMIT and before the caller hears back (see `sync_loop`).
+    // Together that is synchronous=FULL with the fsync off the writer's path.
     conn.execute_batch(
-        "PRAGMA journal_mode = WAL;
-         PRAGMA synchronous = FULL;
+        "PRAGMA synchronous = NORMAL;
          PRAGMA foreign_keys = ON;
          PRAGMA busy_timeout = 5000;
          PRAGMA cache_size = -16000;
@@ -162,12 +175,26 @@ impl Db {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         migrate(&writer_conn)?;
+        let broken = Broken::default();
         let (tx, rx) = mpsc::channel::<Box<dyn Job>>();
+        let (synced_tx, synced_rx) = mpsc::sync_channel::<Vec<Box<dyn Job>>>(MAX_UNSYNCED);
+        let wal = WalFile { path: wal_path(path), file: None };
+        let sync_broken = broken.clone();
+        std::thread::Builder::new()
+            .name("hookd-sqlite-sync".into())
+            .spawn(move || sync_loop(wal, synced_rx, sync_broken))
+            .map_err(|e| StoreError::Other(format!("cannot start the sync thread: {e}")))?;
+        let write_broken = broken.clone();
         std::thread::Builder::new()
             .name("hookd-sqlite-writer".into())
-            .spawn(move || write_loop(writer_conn, rx))
+            .spawn(move || write_loop(writer_conn, rx, synced_tx, write_broken))
             .map_err(|e| StoreError::Other(format!("cannot start the writer thread: {e}")))?;
-        Ok(Self { writer: tx, readers: Arc::new(Mutex::new(Vec::new())), path: path.to_owned(), _lock: lock })
+        Ok(Self { writer: tx, readers: Arc::new(Mutex::new(Vec::new())), path: path.to_owned(), broken, _lock: lock })
+    }
+
+    /// An error once the database can no longer promise durable writes.
+    pub(crate) fn check(&self) -> Result<(), StoreError> {
+        self.broken.check()
     }
 
     pub(crate) async fn write<T, F>(&self, f: F) -> Result<T, StoreError>
@@ -210,11 +237,103 @@ fn run_cached(conn: &Connection, sql: &str) -> rusqlite::Result<usize> {
     conn.prepare_cached(sql)?.execute([])
 }
 
+/// Set by the sync thread when an fsync fails. Linux may have dropped the unsynced pages by
+/// then and a later fsync can succeed without them, so there is no retrying: every write
+/// after that fails until hookd is restarted and SQLite recovers from what is on disk.
+#[derive(Clone, Default)]
+struct Broken(Arc<Mutex<Option<String>>>);
+
+impl Broken {
+    fn check(&self) -> Result<(), StoreError> {
+        match self.0.lock().as_deref() {
+            Ok(None) => Ok(()),
+            Ok(Some(why)) => Err(StoreError::Unavailable(why.clone())),
+            Err(_) => Err(StoreError::Unavailable("the SQLite sync thread failed".into())),
+        }
+    }
+
+    fn set(&self, why: String) {
+        if let Ok(mut slot) = self.0.lock() {
+            slot.get_or_insert(why);
+        }
+    }
+}
+
+fn wal_path(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push("-wal");
+    PathBuf::from(name)
+}
+
+/// The database's write-ahead log, opened by us to fsync it; fsync covers the file's pages
+/// whichever descriptor wrote them.
+struct WalFile {
+    path: PathBuf,
+    file: Option<File>,
+}
+
+impl WalFile {
+    /// Makes every commit made so far durable.
+    fn sync(&mut self) -> std::io::Result<()> {
+        loop {
+            let file = match &self.file {
+                Some(file) => file,
+                None => match File::open(&self.path) {
+                    Ok(file) => self.file.insert(file),
+                    // SQLite removes the log only once all of it is in the database file,
+                    // synced: nothing is waiting for us.
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+                    Err(e) => return Err(e),
+                },
+            };
+            file.sync_data()?;
+            // The same reasoning if SQLite removed and recreated the log since we opened it:
+            // the old one's commits are in the database, the new one needs its own fsync.
+            let ours = file.metadata()?;
+            match std::fs::metadata(&self.path) {
+                Ok(now) if now.ino() == ours.ino() && now.dev() == ours.dev() => return Ok(()),
+                Ok(_) => self.file = None,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+/// Makes committed groups durable and only then answers their callers. One fsync covers
+/// every group committed before it started, so while the disk works the writer goes on
+/// running the next group instead of waiting.
+fn sync_loop(mut wal: WalFile, rx: mpsc::Receiver<Vec<Box<dyn Job>>>, broken: Broken) {
+    while let Ok(first) = rx.recv() {
+        let mut groups = vec![first];
+        groups.extend(rx.try_iter());
+        let outcome = broken.check().and_then(|()| {
+            wal.sync().map_err(|e| {
+                let why = format!(
+                    "writing the SQLite log to disk failed ({e}); what was not yet acknowledged may be lost: restart hookd"
+                );
+                tracing::error!("{why}");
+                broken.set(why.clone());
+                StoreError::Unavailable(why)
+            })
+        });
+        for job in groups.into_iter().flatten() {
+            job.finish(outcome.clone().err());
+        }
+    }
+}
+
 /// Commits queued writes in groups. A group runs as one plain transaction; only if one of its
 /// writes fails is it rolled back and run again with a savepoint per write, so that the
 /// failure undoes that write alone. (Savepoints on the common path cost a copy of every page
-/// a write touches.)
-fn write_loop(conn: Connection, rx: mpsc::Receiver<Box<dyn Job>>) {
+/// a write touches.) A committed group goes to the sync thread, which answers its callers
+/// once it is on disk; other writers may read it before that.
+fn write_loop(
+    conn: Connection,
+    rx: mpsc::Receiver<Box<dyn Job>>,
+    synced: mpsc::SyncSender<Vec<Box<dyn Job>>>,
+    broken: Broken,
+) {
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_GROUP {
@@ -222,6 +341,12 @@ fn write_loop(conn: Connection, rx: mpsc::Receiver<Box<dyn Job>>) {
                 Ok(job) => batch.push(job),
                 Err(_) => break,
             }
+        }
+        if let Err(err) = broken.check() {
+            for job in batch {
+                job.finish(Some(err.clone()));
+            }
+            continue;
         }
         if let Err(e) = run_cached(&conn, "BEGIN IMMEDIATE") {
             let err = map_err(e);
@@ -251,12 +376,19 @@ fn write_loop(conn: Connection, rx: mpsc::Receiver<Box<dyn Job>>) {
                 let _ = run_cached(&conn, "RELEASE job");
             }
         }
-        let commit_err = run_cached(&conn, "COMMIT").err().map(map_err);
-        if commit_err.is_some() {
+        if let Err(e) = run_cached(&conn, "COMMIT") {
             let _ = run_cached(&conn, "ROLLBACK");
+            let err = map_err(e);
+            for job in batch {
+                job.finish(Some(err.clone()));
+            }
+            continue;
         }
-        for job in batch {
-            job.finish(commit_err.clone());
+        if let Err(mpsc::SendError(batch)) = synced.send(batch) {
+            let err = StoreError::Unavailable("the SQLite sync thread has stopped".into());
+            for job in batch {
+                job.finish(Some(err.clone()));
+            }
         }
     }
 }
@@ -307,5 +439,40 @@ mod tests {
             .await
             .expect("read");
         assert_eq!(keys, vec!["a", "b", "x"]);
+    }
+
+    /// The log is found again if SQLite removes and recreates it, and a log that is gone
+    /// needs no fsync (SQLite removes it only once all of it is in the database file).
+    #[test]
+    fn the_log_is_followed_across_removal_and_recreation() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("x.db-wal");
+        let mut wal = WalFile { path: path.clone(), file: None };
+        wal.sync().expect("no log yet: nothing to sync");
+        assert!(wal.file.is_none());
+        std::fs::write(&path, b"first").expect("write");
+        wal.sync().expect("sync");
+        let first = wal.file.as_ref().expect("opened").metadata().expect("stat").ino();
+        std::fs::remove_file(&path).expect("remove");
+        std::fs::write(&path, b"second").expect("write");
+        wal.sync().expect("sync");
+        let now = std::fs::metadata(&path).expect("stat").ino();
+        let ours = wal.file.as_ref().expect("reopened").metadata().expect("stat").ino();
+        assert_ne!(first, now);
+        assert_eq!(ours, now, "the recreated log is the one synced");
+    }
+
+    /// Once an fsync has failed nothing more is acknowledged: writes and the readiness
+    /// check fail until hookd restarts.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failed_sync_stops_all_writes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = Db::open(&dir.path().join("broken.db")).expect("open");
+        db.write(|c| c.execute_batch("CREATE TABLE t (k TEXT)").map_err(map_err)).await.expect("a healthy write");
+        assert!(db.check().is_ok());
+        db.broken.set("writing the SQLite log to disk failed (test)".into());
+        let write = db.write(|c| c.execute_batch("INSERT INTO t VALUES ('x')").map_err(map_err)).await;
+        assert!(matches!(write, Err(StoreError::Unavailable(ref why)) if why.contains("log to disk")), "{write:?}");
+        assert!(matches!(db.check(), Err(StoreError::Unavailable(_))));
     }
 }

@@ -206,6 +206,7 @@ fn deliveries_of_event(c: &Connection, event: &str) -> Result<Vec<DeliveryId>, S
 #[async_trait]
 impl Store for SqliteStore {
     async fn ping(&self) -> Result<(), StoreError> {
+        self.db.check()?;
         self.db.read(|c| c.query_row("SELECT 1", [], |_| Ok(())).map_err(map_err)).await
     }
 
