@@ -1,7 +1,7 @@
-//! SQLite connections: one writer thread that commits many callers' writes in one
-//! transaction (group commit), a sync thread that makes those commits durable (one fsync
-//! for every commit made since the last) before their callers are answered, and a pool of
-//! readers that read the WAL concurrently.
+//! SQLite connections: one writer thread that runs callers' writes in one transaction and
+//! commits it whenever the disk is free (group commit), a sync thread that makes each commit
+//! durable before its callers are answered, and a pool of readers that read the WAL
+//! concurrently.
 
 use std::fs::File;
 use std::os::unix::fs::MetadataExt;
@@ -18,10 +18,9 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../../migrations/sqlite/0003_pending_by_webhook.sql")),
     (4, include_str!("../../migrations/sqlite/0004_no_attempts_by_delivery.sql")),
 ];
-/// Writes queued together share one transaction, up to this many.
-const MAX_GROUP: usize = 1024;
-/// Committed groups waiting for their fsync; past this the writer waits for the disk.
-const MAX_UNSYNCED: usize = 8;
+
+/// Writes the writer takes from its queue before it looks at whether to commit.
+const MAX_DRAIN: usize = 1024;
 
 /// One caller's write, queued for the writer thread.
 trait Job: Send {
@@ -61,7 +60,7 @@ where
 }
 
 pub(crate) struct Db {
-    writer: mpsc::Sender<Box<dyn Job>>,
+    writer: mpsc::Sender<Msg>,
     readers: Arc<Mutex<Vec<Connection>>>,
     path: PathBuf,
     /// Set once an fsync has failed: from then on nothing written can be promised durable.
@@ -176,13 +175,14 @@ impl Db {
         )?;
         migrate(&writer_conn)?;
         let broken = Broken::default();
-        let (tx, rx) = mpsc::channel::<Box<dyn Job>>();
-        let (synced_tx, synced_rx) = mpsc::sync_channel::<Vec<Box<dyn Job>>>(MAX_UNSYNCED);
+        let (tx, rx) = mpsc::channel::<Msg>();
+        // One group is with the sync thread at a time; the next waits in the open transaction.
+        let (synced_tx, synced_rx) = mpsc::sync_channel::<Vec<Box<dyn Job>>>(1);
         let wal = WalFile { path: wal_path(path), file: None };
-        let sync_broken = broken.clone();
+        let (sync_broken, writer) = (broken.clone(), tx.clone());
         std::thread::Builder::new()
             .name("hookd-sqlite-sync".into())
-            .spawn(move || sync_loop(wal, synced_rx, sync_broken))
+            .spawn(move || sync_loop(wal, synced_rx, writer, sync_broken))
             .map_err(|e| StoreError::Other(format!("cannot start the sync thread: {e}")))?;
         let write_broken = broken.clone();
         std::thread::Builder::new()
@@ -204,7 +204,7 @@ impl Db {
     {
         let (reply, rx) = tokio::sync::oneshot::channel();
         let job: Box<dyn Job> = Box::new(Write { f, result: None, reply });
-        self.writer.send(job).map_err(|_| StoreError::Unavailable("the SQLite writer has stopped".into()))?;
+        self.writer.send(Msg::Job(job)).map_err(|_| StoreError::Unavailable("the SQLite writer has stopped".into()))?;
         rx.await.map_err(|_| StoreError::Unavailable("the SQLite writer has stopped".into()))?
     }
 
@@ -229,6 +229,14 @@ impl Db {
         })
         .await
         .map_err(|e| StoreError::Other(format!("reader task failed: {e}")))?
+    }
+}
+
+impl Drop for Db {
+    /// The sync thread holds a sender to the writer, so the writer is told to stop rather
+    /// than left waiting for a closed channel.
+    fn drop(&mut self) {
+        let _ = self.writer.send(Msg::Stop);
     }
 }
 
@@ -300,13 +308,10 @@ impl WalFile {
     }
 }
 
-/// Makes committed groups durable and only then answers their callers. One fsync covers
-/// every group committed before it started, so while the disk works the writer goes on
-/// running the next group instead of waiting.
-fn sync_loop(mut wal: WalFile, rx: mpsc::Receiver<Vec<Box<dyn Job>>>, broken: Broken) {
-    while let Ok(first) = rx.recv() {
-        let mut groups = vec![first];
-        groups.extend(rx.try_iter());
+/// Makes a committed group durable, answers its callers, and tells the writer that the disk
+/// is free for the next commit.
+fn sync_loop(mut wal: WalFile, rx: mpsc::Receiver<Vec<Box<dyn Job>>>, writer: mpsc::Sender<Msg>, broken: Broken) {
+    while let Ok(group) = rx.recv() {
         let outcome = broken.check().and_then(|()| {
             wal.sync().map_err(|e| {
                 let why = format!(
@@ -317,77 +322,109 @@ fn sync_loop(mut wal: WalFile, rx: mpsc::Receiver<Vec<Box<dyn Job>>>, broken: Br
                 StoreError::Unavailable(why)
             })
         });
-        for job in groups.into_iter().flatten() {
+        for job in group {
             job.finish(outcome.clone().err());
         }
+        let _ = writer.send(Msg::Synced);
     }
 }
 
-/// Commits queued writes in groups. A group runs as one plain transaction; only if one of its
-/// writes fails is it rolled back and run again with a savepoint per write, so that the
-/// failure undoes that write alone. (Savepoints on the common path cost a copy of every page
-/// a write touches.) A committed group goes to the sync thread, which answers its callers
-/// once it is on disk; other writers may read it before that.
-fn write_loop(
-    conn: Connection,
-    rx: mpsc::Receiver<Box<dyn Job>>,
-    synced: mpsc::SyncSender<Vec<Box<dyn Job>>>,
-    broken: Broken,
-) {
-    while let Ok(first) = rx.recv() {
-        let mut batch = vec![first];
-        while batch.len() < MAX_GROUP {
-            match rx.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
+/// What the writer thread waits for.
+enum Msg {
+    Job(Box<dyn Job>),
+    /// The sync thread has made the last commit durable: the next may go.
+    Synced,
+    /// The store is closing: commit what is open and end.
+    Stop,
+}
+
+/// The writes of the open transaction.
+struct Group {
+    jobs: Vec<Box<dyn Job>>,
+    all_ok: bool,
+}
+
+impl Group {
+    fn fail_all(jobs: Vec<Box<dyn Job>>, err: &StoreError) {
+        for job in jobs {
+            job.finish(Some(err.clone()));
+        }
+    }
+
+    /// Runs a write in the open transaction, opening one for the first.
+    fn add(&mut self, conn: &Connection, mut job: Box<dyn Job>, broken: &Broken) {
+        if self.jobs.is_empty() {
+            let began = broken.check().and_then(|()| run_cached(conn, "BEGIN IMMEDIATE").map(drop).map_err(map_err));
+            if let Err(err) = began {
+                job.finish(Some(err));
+                return;
             }
+            self.all_ok = true;
         }
-        if let Err(err) = broken.check() {
-            for job in batch {
-                job.finish(Some(err.clone()));
+        self.all_ok &= job.run(conn);
+        self.jobs.push(job);
+    }
+
+    /// Commits; only if one of the writes failed is the group rolled back and run again with
+    /// a savepoint per write, so that the failure undoes that write alone. (Savepoints on the
+    /// common path cost a copy of every page a write touches.) Returns the writes to answer
+    /// once the commit is durable.
+    fn commit(&mut self, conn: &Connection) -> Option<Vec<Box<dyn Job>>> {
+        let mut jobs = std::mem::take(&mut self.jobs);
+        if !self.all_ok {
+            let _ = run_cached(conn, "ROLLBACK");
+            if let Err(e) = run_cached(conn, "BEGIN IMMEDIATE") {
+                Self::fail_all(jobs, &map_err(e));
+                return None;
             }
-            continue;
-        }
-        if let Err(e) = run_cached(&conn, "BEGIN IMMEDIATE") {
-            let err = map_err(e);
-            for job in batch {
-                job.finish(Some(err.clone()));
-            }
-            continue;
-        }
-        let mut all_ok = true;
-        for job in batch.iter_mut() {
-            all_ok &= job.run(&conn);
-        }
-        if !all_ok {
-            let _ = run_cached(&conn, "ROLLBACK");
-            if let Err(e) = run_cached(&conn, "BEGIN IMMEDIATE") {
-                let err = map_err(e);
-                for job in batch {
-                    job.finish(Some(err.clone()));
+            for job in jobs.iter_mut() {
+                let _ = run_cached(conn, "SAVEPOINT job");
+                if !job.run(conn) {
+                    let _ = run_cached(conn, "ROLLBACK TO job");
                 }
-                continue;
-            }
-            for job in batch.iter_mut() {
-                let _ = run_cached(&conn, "SAVEPOINT job");
-                if !job.run(&conn) {
-                    let _ = run_cached(&conn, "ROLLBACK TO job");
-                }
-                let _ = run_cached(&conn, "RELEASE job");
+                let _ = run_cached(conn, "RELEASE job");
             }
         }
-        if let Err(e) = run_cached(&conn, "COMMIT") {
-            let _ = run_cached(&conn, "ROLLBACK");
-            let err = map_err(e);
-            for job in batch {
-                job.finish(Some(err.clone()));
+        if let Err(e) = run_cached(conn, "COMMIT") {
+            let _ = run_cached(conn, "ROLLBACK");
+            Self::fail_all(jobs, &map_err(e));
+            return None;
+        }
+        Some(jobs)
+    }
+}
+
+/// Runs queued writes as they come, in one open transaction, and commits it whenever the
+/// sync thread is free: while one commit is being made durable, the writes that arrive run
+/// and wait in the next transaction, so there is one commit per fsync, as large as the disk
+/// makes it, and the writer is never idle waiting for the disk. The sync thread answers a
+/// group's callers once it is on disk; other connections may read it before that.
+fn write_loop(conn: Connection, rx: mpsc::Receiver<Msg>, synced: mpsc::SyncSender<Vec<Box<dyn Job>>>, broken: Broken) {
+    let mut group = Group { jobs: Vec::new(), all_ok: true };
+    let mut syncing = false;
+    let mut stopping = false;
+    while !stopping {
+        let Ok(first) = rx.recv() else { break };
+        // What is queued, up to a bound, so that a steady stream of writes still commits.
+        for msg in std::iter::once(first).chain(std::iter::from_fn(|| rx.try_recv().ok()).take(MAX_DRAIN)) {
+            match msg {
+                Msg::Job(job) => group.add(&conn, job, &broken),
+                Msg::Synced => syncing = false,
+                Msg::Stop => {
+                    stopping = true;
+                    break;
+                }
             }
+        }
+        if group.jobs.is_empty() || (syncing && !stopping) {
             continue;
         }
-        if let Err(mpsc::SendError(batch)) = synced.send(batch) {
-            let err = StoreError::Unavailable("the SQLite sync thread has stopped".into());
-            for job in batch {
-                job.finish(Some(err.clone()));
+        if let Some(jobs) = group.commit(&conn) {
+            match synced.send(jobs) {
+                Ok(()) => syncing = true,
+                Err(mpsc::SendError(jobs)) => {
+                    Group::fail_all(jobs, &StoreError::Unavailable("the SQLite sync thread has stopped".into()))
+                }
             }
         }
     }
