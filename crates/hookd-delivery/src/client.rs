@@ -256,7 +256,6 @@ impl HttpClients {
     }
 }
 
-/// Checks what the resolver cannot: the scheme, and IP literals (which skip DNS).
 /// Where a request goes, parsed once: the URL (for the SSRF check and for signing) and the
 /// URI that hyper sends to.
 #[derive(Debug, Clone)]
@@ -278,6 +277,7 @@ impl Target {
     }
 }
 
+/// Checks what the resolver cannot: the scheme, and IP literals (which skip DNS).
 fn check_target(url: &Url, allow_private: bool) -> Result<(), AttemptError> {
     if allow_private {
         return Ok(());

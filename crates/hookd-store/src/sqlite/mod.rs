@@ -716,6 +716,7 @@ impl Store for SqliteStore {
                 // (an eighth of the writer's time). So `max` is claimed in powers of two (168
                 // is 128, then 32, then 8): at most ten cached statements, never more than
                 // asked for, and fewer only when fewer are due.
+                let cols = rows::DELIVERY_COLS.replace("d.", "");
                 let mut claimed: Vec<Delivery> = Vec::with_capacity(max);
                 while claimed.len() < max {
                     let limit = 1usize << (max - claimed.len()).ilog2();
@@ -728,8 +729,7 @@ impl Store for SqliteStore {
                                WHERE d.state = 'pending' AND d.next_attempt_at <= ?1
                                  AND (d.ordered = 0 OR d.id = (SELECT min(o.id) FROM deliveries o WHERE o.webhook_id = d.webhook_id AND o.state = 'pending'))
                                ORDER BY d.next_attempt_at LIMIT {limit})
-                             RETURNING {cols}",
-                            cols = rows::DELIVERY_COLS.replace("d.", "")
+                             RETURNING {cols}"
                         ),
                         vec![Value::Integer(now), Value::Integer(until), Value::Text(node.clone())],
                         rows::delivery,
