@@ -304,6 +304,9 @@ pub struct Webhook {
     pub failing_since: Option<DateTime<Utc>>,
     /// Deliveries that failed for good during the current streak; kept by the store.
     pub failed_deliveries: u32,
+    /// One more with every update of the stored row (so equal revisions mean equal rows);
+    /// kept by the store.
+    pub revision: i64,
 }
 
 #[derive(Debug, Clone)]

@@ -1,6 +1,6 @@
 //! The one delivery path: claim → render → sign → authenticate → send → record.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -11,7 +11,7 @@ use hookd_core::operational::DisablePolicy;
 use hookd_core::retry::RetryPolicy;
 use hookd_core::secret::MasterKey;
 use hookd_core::signing::SigningSecret;
-use hookd_core::{AttemptId, DeliveryId};
+use hookd_core::{AttemptId, DeliveryId, WebhookId};
 use hookd_store::{AttemptRecord, Claim, Outcome, Store};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
 
@@ -45,6 +45,7 @@ pub struct Dispatcher {
     tokens: Arc<TokenCache>,
     limits: RateLimits,
     opened: OpenedSecrets,
+    known: KnownWebhooks,
 }
 
 /// A webhook's signing secrets and outbound credentials, opened, and its URL, parsed.
@@ -74,7 +75,7 @@ impl Opened {
 /// made from.
 #[derive(Default)]
 struct OpenedSecrets {
-    by_webhook: std::sync::Mutex<std::collections::HashMap<hookd_core::WebhookId, Arc<Opened>>>,
+    by_webhook: std::sync::Mutex<HashMap<WebhookId, Arc<Opened>>>,
 }
 
 impl OpenedSecrets {
@@ -117,16 +118,50 @@ impl OpenedSecrets {
     }
 }
 
+/// The webhooks of deliveries handed over at publish, as last read. A publish says which
+/// revision of each webhook it saw, and every update of a webhook makes a new revision, so a
+/// copy at that revision (or a later one) is what a read would give: no read per publish.
+#[derive(Default)]
+struct KnownWebhooks {
+    by_id: std::sync::Mutex<HashMap<WebhookId, Webhook>>,
+}
+
+impl KnownWebhooks {
+    /// Bounds the memory kept whatever the number of webhooks.
+    const MAX: usize = 10_000;
+
+    /// Copies of the webhooks known at the revision wanted of each, or a later one.
+    fn fresh(&self, wanted: &HashMap<WebhookId, i64>) -> HashMap<WebhookId, Webhook> {
+        let Ok(known) = self.by_id.lock() else { return HashMap::new() };
+        wanted
+            .iter()
+            .filter_map(|(id, revision)| known.get(id).filter(|w| w.revision >= *revision))
+            .map(|w| (w.id.clone(), w.clone()))
+            .collect()
+    }
+
+    fn remember<'a>(&self, read: impl Iterator<Item = &'a Webhook>) {
+        if let Ok(mut known) = self.by_id.lock() {
+            for w in read {
+                if known.len() >= Self::MAX {
+                    known.clear();
+                }
+                known.insert(w.id.clone(), w.clone());
+            }
+        }
+    }
+}
+
 /// Per-webhook token buckets for `options.rate_limit_per_s` (per node: each node of a cluster
 /// allows the full rate).
 #[derive(Default)]
 struct RateLimits {
-    buckets: std::sync::Mutex<std::collections::HashMap<hookd_core::WebhookId, (f64, std::time::Instant)>>,
+    buckets: std::sync::Mutex<HashMap<WebhookId, (f64, std::time::Instant)>>,
 }
 
 impl RateLimits {
     /// Takes one request's token; when there is none, says how long until there is.
-    fn take(&self, webhook: &hookd_core::WebhookId, per_s: u32) -> Option<Duration> {
+    fn take(&self, webhook: &WebhookId, per_s: u32) -> Option<Duration> {
         let rate = f64::from(per_s.max(1));
         let now = std::time::Instant::now();
         let mut buckets = self.buckets.lock().ok()?;
@@ -161,6 +196,7 @@ impl Dispatcher {
             tokens: Arc::new(TokenCache::default()),
             limits: RateLimits::default(),
             opened: OpenedSecrets::default(),
+            known: KnownWebhooks::default(),
         }
     }
 
@@ -269,26 +305,36 @@ impl Dispatcher {
         Instant::now() + wait.max(MIN_LOOK)
     }
 
-    /// Claims of deliveries leased when they were published: their webhooks are read now,
-    /// once per batch. A delivery whose webhook is gone fails, as a claimed one would.
+    /// Claims of deliveries leased when they were published, with their webhooks as the
+    /// publish saw them or later: known ones from memory, the others read, once per batch. A
+    /// delivery whose webhook is gone fails, as a claimed one would.
     async fn claims_of(&self, handed: Vec<Handed>) -> Vec<Claim> {
         if handed.is_empty() {
             return vec![];
         }
-        let mut ids: Vec<hookd_core::WebhookId> = handed.iter().map(|h| h.delivery.webhook_id.clone()).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let webhooks: std::collections::HashMap<_, _> = match self.store.webhooks_by_id(&ids).await {
-            Ok(found) => found.into_iter().map(|w| (w.id.clone(), w)).collect(),
-            Err(e) => {
-                // Still leased: they are claimed from the database when the lease runs out.
-                tracing::warn!(error = %e, "reading the webhooks of new deliveries failed");
-                return vec![];
+        let mut wanted: HashMap<WebhookId, i64> = HashMap::new();
+        for h in &handed {
+            let revision = wanted.entry(h.delivery.webhook_id.clone()).or_insert(h.webhook_revision);
+            *revision = (*revision).max(h.webhook_revision);
+        }
+        let mut webhooks = self.known.fresh(&wanted);
+        let stale: Vec<WebhookId> = wanted.into_keys().filter(|id| !webhooks.contains_key(id)).collect();
+        if !stale.is_empty() {
+            match self.store.webhooks_by_id(&stale).await {
+                Ok(found) => {
+                    self.known.remember(found.iter());
+                    webhooks.extend(found.into_iter().map(|w| (w.id.clone(), w)));
+                }
+                Err(e) => {
+                    // Still leased: they are claimed from the database when the lease runs out.
+                    tracing::warn!(error = %e, "reading the webhooks of new deliveries failed");
+                    return vec![];
+                }
             }
-        };
+        }
         let mut claims = Vec::with_capacity(handed.len());
         let mut orphans = Vec::new();
-        for Handed { event, delivery } in handed {
+        for Handed { event, delivery, .. } in handed {
             match webhooks.get(&delivery.webhook_id) {
                 Some(w) => claims.push(Claim { delivery, event, webhook: w.clone() }),
                 None => orphans.push(AttemptRecord {

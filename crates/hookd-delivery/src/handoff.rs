@@ -40,6 +40,8 @@ pub struct Handoff {
 pub(crate) struct Handed {
     pub event: Arc<Event>,
     pub delivery: Delivery,
+    /// The revision of the delivery's webhook that the publish read.
+    pub webhook_revision: i64,
 }
 
 /// Room for one publish's leased deliveries; what it does not hand over is given back.
@@ -148,7 +150,11 @@ impl Reservation<'_> {
         if !leased.is_empty() {
             let event = Arc::new(event);
             if let Ok(mut queue) = h.queue.lock() {
-                queue.extend(leased.into_iter().map(|delivery| Handed { event: event.clone(), delivery }));
+                queue.extend(leased.into_iter().map(|l| Handed {
+                    event: event.clone(),
+                    delivery: l.delivery,
+                    webhook_revision: l.webhook_revision,
+                }));
             }
             h.handed.notify_one();
         }
@@ -219,7 +225,7 @@ mod tests {
             event_id: event.id.clone(),
             deliveries: vec![delivery.id.clone()],
             replayed: false,
-            leased: vec![delivery.clone()],
+            leased: vec![hookd_store::Leased { delivery: delivery.clone(), webhook_revision: 0 }],
         };
         room.hand(event, &mut published);
         let left = h.close().await;

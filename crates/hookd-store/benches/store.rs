@@ -50,6 +50,7 @@ fn fixture() -> Fixture {
         last_triggered_at: None,
         failing_since: None,
         failed_deliveries: 0,
+        revision: 0,
     };
     rt.block_on(store.create_webhook(&webhook)).unwrap();
     Fixture { rt, store, webhook, _dir: dir }

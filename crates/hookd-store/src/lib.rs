@@ -142,32 +142,43 @@ pub struct Published {
     pub deliveries: Vec<DeliveryId>,
     pub replayed: bool,
     /// The deliveries leased to the publishing node (see [`Lease`]); theirs to send.
-    pub leased: Vec<Delivery>,
+    pub leased: Vec<Leased>,
+}
+
+/// A delivery leased at publish, with the revision of its webhook that the publish read: a
+/// copy of the webhook at that revision or a later one is fresh enough to send it with.
+#[derive(Debug, Clone)]
+pub struct Leased {
+    pub delivery: Delivery,
+    pub webhook_revision: i64,
+}
+
+impl Leased {
+    /// The delivery as publishing writes it, leased until `until`.
+    pub(crate) fn new(id: DeliveryId, e: &Event, webhook: &rows::Target, until: i64) -> Self {
+        let delivery = Delivery {
+            id,
+            org_id: e.org_id.clone(),
+            webhook_id: webhook.id.clone(),
+            event_id: e.id.clone(),
+            state: DeliveryState::Pending,
+            attempts: 0,
+            next_attempt_at: Some(rows::ts(until)),
+            next_trigger: hookd_core::model::Trigger::Auto,
+            created_at: e.created_at,
+            updated_at: e.created_at,
+        };
+        Self { delivery, webhook_revision: webhook.revision }
+    }
 }
 
 impl Published {
-    pub(crate) fn new(event_id: EventId, deliveries: Vec<DeliveryId>, leased: Vec<Delivery>) -> Self {
+    pub(crate) fn new(event_id: EventId, deliveries: Vec<DeliveryId>, leased: Vec<Leased>) -> Self {
         Self { event_id, deliveries, replayed: false, leased }
     }
 
     pub(crate) fn replayed(event_id: EventId, deliveries: Vec<DeliveryId>) -> Self {
         Self { event_id, deliveries, replayed: true, leased: vec![] }
-    }
-}
-
-/// A delivery as publishing writes it.
-pub(crate) fn new_delivery(id: DeliveryId, e: &Event, webhook: &WebhookId, leased_until: Option<i64>) -> Delivery {
-    Delivery {
-        id,
-        org_id: e.org_id.clone(),
-        webhook_id: webhook.clone(),
-        event_id: e.id.clone(),
-        state: DeliveryState::Pending,
-        attempts: 0,
-        next_attempt_at: Some(leased_until.map_or(e.created_at, rows::ts)),
-        next_trigger: hookd_core::model::Trigger::Auto,
-        created_at: e.created_at,
-        updated_at: e.created_at,
     }
 }
 

@@ -132,7 +132,7 @@ pub(crate) fn event_type(row: &impl DbRow) -> Result<EventType, StoreError> {
 pub(crate) const WEBHOOK_COLS: &str = "w.id, w.org_id, w.name, w.url, w.description, w.event_types, w.environment, \
     w.owner_id, w.include_child_orgs, w.options, w.signing_enabled, w.signing_secret, w.previous_secret, \
     w.previous_until, w.auth, w.enabled, w.status_reason, w.status_changed_at, w.status_changed_by, w.created_at, \
-    w.updated_at, w.last_triggered_at, w.failing_since, w.failed_deliveries";
+    w.updated_at, w.last_triggered_at, w.failing_since, w.failed_deliveries, w.revision";
 
 pub(crate) fn webhook(row: &impl DbRow) -> Result<Webhook, StoreError> {
     Ok(Webhook {
@@ -164,6 +164,7 @@ pub(crate) fn webhook(row: &impl DbRow) -> Result<Webhook, StoreError> {
         last_triggered_at: row.opt_int("last_triggered_at")?.map(ts),
         failing_since: row.opt_int("failing_since")?.map(ts),
         failed_deliveries: row.int("failed_deliveries")?.clamp(0, u32::MAX as i64) as u32,
+        revision: row.int("revision")?,
     })
 }
 
@@ -173,9 +174,10 @@ pub(crate) fn webhook(row: &impl DbRow) -> Result<Webhook, StoreError> {
 pub(crate) struct Target {
     pub id: WebhookId,
     pub ordered: bool,
+    pub revision: i64,
 }
 
-pub(crate) const TARGET_COLS: &str = "w.id, w.options";
+pub(crate) const TARGET_COLS: &str = "w.id, w.options, w.revision";
 
 pub(crate) fn target(row: &impl DbRow) -> Result<Target, StoreError> {
     #[derive(serde::Deserialize, Default)]
@@ -184,7 +186,7 @@ pub(crate) fn target(row: &impl DbRow) -> Result<Target, StoreError> {
         ordered: bool,
     }
     let options: Ordered = json(row.text("options")?);
-    Ok(Target { id: id(row, "id", WebhookId::parse)?, ordered: options.ordered })
+    Ok(Target { id: id(row, "id", WebhookId::parse)?, ordered: options.ordered, revision: row.int("revision")? })
 }
 
 /// The subscribers that may see the event: an owner must be allowed to view it; a webhook

@@ -42,6 +42,7 @@ macro_rules! store_suite {
             case!(publish_is_idempotent_by_key);
             case!(claims_lease_and_expired_leases_come_back);
             case!(publishing_leases_new_deliveries_to_its_node);
+            case!(every_webhook_change_makes_a_new_revision);
             case!(recorded_outcomes_move_deliveries);
             case!(ordered_webhooks_claim_only_their_oldest_delivery);
             case!(resend_and_recover_make_deliveries_due);

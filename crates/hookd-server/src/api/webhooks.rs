@@ -316,6 +316,7 @@ async fn create(
         last_triggered_at: None,
         failing_since: None,
         failed_deliveries: 0,
+        revision: 0,
     };
     apply(&state, &caller, &mut w, input, true).await?;
     state.store.create_webhook(&w).await?;

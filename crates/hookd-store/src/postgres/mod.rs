@@ -29,6 +29,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../../migrations/postgres/0002_listing_order.sql")),
     (3, include_str!("../../migrations/postgres/0003_pending_by_webhook.sql")),
     (4, include_str!("../../migrations/postgres/0004_no_attempts_by_delivery.sql")),
+    (5, include_str!("../../migrations/postgres/0005_webhook_revision.sql")),
 ];
 /// Serializes migrations of nodes that start at once.
 const MIGRATION_LOCK: i64 = 0x68_6f6f_6b64; // "hookd" in ASCII
@@ -244,7 +245,7 @@ const WEBHOOK_INSERT: &str = "INSERT INTO webhooks (id, org_id, name, url, descr
 const WEBHOOK_UPDATE: &str = "UPDATE webhooks SET name = $3, url = $4, description = $5, event_types = $6, \
     environment = $7, owner_id = $8, include_child_orgs = $9, options = $10, signing_enabled = $11, \
     signing_secret = $12, previous_secret = $13, previous_until = $14, auth = $15, enabled = $16, status_reason = $17, \
-    status_changed_at = $18, status_changed_by = $19, created_at = $20, updated_at = $21, last_triggered_at = $22 \
+    status_changed_at = $18, status_changed_by = $19, created_at = $20, updated_at = $21, last_triggered_at = $22, revision = revision + 1 \
     WHERE id = $1 AND org_id = $2";
 
 async fn insert_webhook_types<C: GenericClient>(c: &C, w: &Webhook) -> Result<(), StoreError> {
@@ -813,7 +814,8 @@ impl Store for PostgresStore {
             let reason = rec.disable_webhook.as_deref().unwrap_or_default();
             let changed = exec(
                 &tx,
-                "UPDATE webhooks SET enabled = false, status_reason = $3, status_changed_at = $4, status_changed_by = 'hookd'
+                "UPDATE webhooks SET enabled = false, status_reason = $3, status_changed_at = $4, status_changed_by = 'hookd',
+                   revision = revision + 1
                  WHERE id = $1 AND org_id = $2 AND enabled",
                 &[&rec.webhook_id.as_str(), &rec.org_id.as_str(), &reason, &now],
             )
@@ -966,7 +968,8 @@ const RECORD: &str = "WITH a AS (
   UPDATE webhooks w SET
     last_triggered_at = CASE WHEN e.reset THEN e.sent ELSE GREATEST(COALESCE(w.last_triggered_at, 0), e.sent) END,
     failing_since = CASE WHEN e.reset THEN e.since ELSE COALESCE(w.failing_since, e.since) END,
-    failed_deliveries = CASE WHEN e.reset THEN e.failed ELSE w.failed_deliveries + e.failed END
+    failed_deliveries = CASE WHEN e.reset THEN e.failed ELSE w.failed_deliveries + e.failed END,
+    revision = w.revision + 1
   FROM unnest($22::text[], $23::bigint[], $24::bigint[], $25::bigint[], $26::boolean[]) AS e (id, sent, since, failed, reset)
   WHERE w.id = e.id AND (NOT e.reset OR w.failing_since IS DISTINCT FROM e.since OR w.failed_deliveries <> e.failed
     OR w.last_triggered_at IS NULL OR w.last_triggered_at < e.sent - 1000)";

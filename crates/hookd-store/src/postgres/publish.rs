@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use deadpool_postgres::{GenericClient, Pool};
-use hookd_core::model::{Delivery, Event, Member};
+use hookd_core::model::{Event, Member};
 use hookd_core::{DeliveryId, EventId};
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
@@ -233,7 +233,7 @@ async fn write_batch<C: GenericClient>(
     items: &[(&Event, &[Target], Option<&Lease>)],
 ) -> Result<Vec<Result<Published, StoreError>>, StoreError> {
     let mut cols = Columns::default();
-    let mut deliveries: Vec<(Vec<DeliveryId>, Vec<Delivery>)> = Vec::with_capacity(items.len());
+    let mut deliveries: Vec<(Vec<DeliveryId>, Vec<crate::Leased>)> = Vec::with_capacity(items.len());
     for (e, targets, lease) in items {
         let created = ms(&e.created_at);
         cols.id.push(e.id.as_str());
@@ -258,8 +258,8 @@ async fn write_batch<C: GenericClient>(
             cols.d_created.push(created);
             cols.d_next.push(until.unwrap_or(created));
             cols.d_leased_by.push(until.and(lease.map(|l| l.node.as_str())));
-            if until.is_some() {
-                leased.push(crate::new_delivery(id.clone(), e, &t.id, until));
+            if let Some(until) = until {
+                leased.push(crate::Leased::new(id.clone(), e, t, until));
             }
         }
         deliveries.push((ids, leased));

@@ -17,6 +17,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../../migrations/sqlite/0002_failure_streak.sql")),
     (3, include_str!("../../migrations/sqlite/0003_pending_by_webhook.sql")),
     (4, include_str!("../../migrations/sqlite/0004_no_attempts_by_delivery.sql")),
+    (5, include_str!("../../migrations/sqlite/0005_webhook_revision.sql")),
 ];
 
 /// Writes the writer takes from its queue before it looks at whether to commit.

@@ -186,7 +186,7 @@ const WEBHOOK_INSERT: &str = "INSERT INTO webhooks (id, org_id, name, url, descr
 const WEBHOOK_UPDATE: &str = "UPDATE webhooks SET name = ?3, url = ?4, description = ?5, event_types = ?6, \
     environment = ?7, owner_id = ?8, include_child_orgs = ?9, options = ?10, signing_enabled = ?11, \
     signing_secret = ?12, previous_secret = ?13, previous_until = ?14, auth = ?15, enabled = ?16, status_reason = ?17, \
-    status_changed_at = ?18, status_changed_by = ?19, created_at = ?20, updated_at = ?21, last_triggered_at = ?22 \
+    status_changed_at = ?18, status_changed_by = ?19, created_at = ?20, updated_at = ?21, last_triggered_at = ?22, revision = revision + 1 \
     WHERE id = ?1 AND org_id = ?2";
 
 fn get_webhook_in(c: &Connection, org: &str, id: &str) -> Result<Webhook, StoreError> {
@@ -798,31 +798,34 @@ impl Store for SqliteStore {
 
     async fn record_attempts(&self, records: Vec<AttemptRecord>) -> Result<(), StoreError> {
         let now = ms(&chrono::Utc::now());
-        // The records are freed here, not on the writer thread that every write waits for.
-        let records = std::sync::Arc::new(records);
+        // The records are freed here, not on the writer thread that every write waits for,
+        // and their JSON columns are made here too: the writer's time is every write's wait.
+        let records =
+            std::sync::Arc::new((records.iter().map(|r| r.attempt.as_ref().map(AttemptJson::of)).collect(), records));
         let shared = records.clone();
         let written = self
             .db
             .write(move |c| {
-                let records = &*shared;
+                let (json, records): &(Vec<Option<AttemptJson>>, Vec<AttemptRecord>) = &shared;
                 for e in crate::webhook_effects(records) {
                     let (sent, since) = (ms(&e.last_triggered_at), e.failing_since.as_ref().map(ms));
                     let sql = if e.reset {
-                        "UPDATE webhooks SET last_triggered_at = ?2, failing_since = ?3, failed_deliveries = ?4
+                        "UPDATE webhooks SET last_triggered_at = ?2, failing_since = ?3, failed_deliveries = ?4, revision = revision + 1
                          WHERE id = ?1 AND (failing_since IS NOT ?3 OR failed_deliveries <> ?4
                            OR last_triggered_at IS NULL OR last_triggered_at < ?2 - 1000)"
                     } else {
                         "UPDATE webhooks SET last_triggered_at = max(COALESCE(last_triggered_at, 0), ?2),
-                           failing_since = COALESCE(failing_since, ?3), failed_deliveries = failed_deliveries + ?4 WHERE id = ?1"
+                           failing_since = COALESCE(failing_since, ?3), failed_deliveries = failed_deliveries + ?4,
+                           revision = revision + 1 WHERE id = ?1"
                     };
                     c.prepare_cached(sql)
                         .map_err(map_err)?
                         .execute(params![e.webhook_id.as_str(), sent, since, e.failed_deliveries])
                         .map_err(map_err)?;
                 }
-                for r in records {
-                    if let Some(a) = &r.attempt {
-                        insert_attempt(c, a)?;
+                for (r, json) in records.iter().zip(json) {
+                    if let (Some(a), Some(json)) = (&r.attempt, json) {
+                        insert_attempt(c, a, json)?;
                     }
                     let (state, next) = match &r.outcome {
                         Outcome::Succeeded => (DeliveryState::Succeeded, None),
@@ -848,7 +851,8 @@ impl Store for SqliteStore {
                     if let Some(reason) = &r.disable_webhook {
                         let changed = c
                             .execute(
-                                "UPDATE webhooks SET enabled = 0, status_reason = ?3, status_changed_at = ?4, status_changed_by = 'hookd'
+                                "UPDATE webhooks SET enabled = 0, status_reason = ?3, status_changed_at = ?4, status_changed_by = 'hookd',
+                                   revision = revision + 1
                                  WHERE id = ?1 AND org_id = ?2 AND enabled = 1",
                                 params![r.webhook_id.as_str(), r.org_id.as_str(), reason, now],
                             )
@@ -1132,15 +1136,32 @@ fn publish_in(c: &Connection, e: &Event, audience: &Audience, lease: Option<&Lea
             now
         ])
         .map_err(map_err)?;
-        if until.is_some() {
-            leased.push(crate::new_delivery(id.clone(), e, &w.id, until));
+        if let Some(until) = until {
+            leased.push(crate::Leased::new(id.clone(), e, w, until));
         }
         deliveries.push(id);
     }
     Ok(Published::new(e.id.clone(), deliveries, leased))
 }
 
-fn insert_attempt(c: &Connection, a: &Attempt) -> Result<(), StoreError> {
+/// An attempt's columns that hold JSON.
+struct AttemptJson {
+    event_ids: String,
+    request_headers: String,
+    response_headers: String,
+}
+
+impl AttemptJson {
+    fn of(a: &Attempt) -> Self {
+        Self {
+            event_ids: to_json(&a.event_ids),
+            request_headers: to_json(&a.request_headers),
+            response_headers: to_json(&a.response_headers),
+        }
+    }
+}
+
+fn insert_attempt(c: &Connection, a: &Attempt, json: &AttemptJson) -> Result<(), StoreError> {
     c.prepare_cached(
         "INSERT INTO attempts (id, org_id, delivery_id, webhook_id, event_ids, url, sent_at, response_status, duration_ms,
            error_kind, error_message, trigger, request_headers, request_body, response_headers, response_body)
@@ -1152,7 +1173,7 @@ fn insert_attempt(c: &Connection, a: &Attempt) -> Result<(), StoreError> {
         a.org_id.as_str(),
         a.delivery_id.as_str(),
         a.webhook_id.as_str(),
-        to_json(&a.event_ids),
+        json.event_ids,
         a.url,
         ms(&a.sent_at),
         a.response_status,
@@ -1160,9 +1181,9 @@ fn insert_attempt(c: &Connection, a: &Attempt) -> Result<(), StoreError> {
         a.error.as_ref().map(|e| e.kind.as_str()),
         a.error.as_ref().map(|e| e.message.clone()),
         a.trigger.as_str(),
-        to_json(&a.request_headers),
+        json.request_headers,
         a.request_body,
-        to_json(&a.response_headers),
+        json.response_headers,
         a.response_body,
     ])
     .map_err(map_err)?;

@@ -43,6 +43,7 @@ fn webhook(org: &OrgId, name: &str, ordered: bool) -> Webhook {
         last_triggered_at: None,
         failing_since: None,
         failed_deliveries: 0,
+        revision: 0,
     }
 }
 
@@ -254,6 +255,36 @@ pub async fn claims_lease_and_expired_leases_come_back(s: &dyn Store) {
     assert_eq!(s.claim_due("node-a", LONG, 7).await.unwrap().len(), 4);
 }
 
+/// Every change to a webhook row makes a new revision, and a publish hands its leased
+/// deliveries over with the revision it read: a node's copy at that revision is the row.
+pub async fn every_webhook_change_makes_a_new_revision(s: &dyn Store) {
+    let a = org(s, None).await;
+    let mut w = webhook(&a.id, "a", false);
+    s.create_webhook(&w).await.unwrap();
+    let lease = Lease { node: "node-a".into(), duration: LONG, max: 10 };
+    let leased_revision =
+        |p: Published| p.leased.first().map(|l| l.webhook_revision).expect("a delivery leased to node-a");
+    let mut seen = vec![s.get_webhook(&a.id, &w.id).await.unwrap().revision];
+    let p = s.publish_leased(&event(&a.id, None), &Audience::Subscribers, Some(&lease)).await.unwrap();
+    assert_eq!(leased_revision(p), seen[0]);
+
+    w.url = "https://example.com/moved".into();
+    s.update_webhook(&w).await.unwrap();
+    seen.push(s.get_webhook(&a.id, &w.id).await.unwrap().revision);
+    let p = s.publish_leased(&event(&a.id, None), &Audience::Subscribers, Some(&lease)).await.unwrap();
+    assert_eq!(leased_revision(p), seen[1], "a publish after the edit reads the new revision");
+    let d = s.claim_due("node-b", LONG, 10).await.unwrap();
+    assert!(d.is_empty(), "all leased to node-a");
+
+    // The failure streak a failed attempt starts is a change too (delivery reads it).
+    let p = s.publish_leased(&event(&a.id, None), &Audience::Subscribers, Some(&lease)).await.unwrap();
+    let failed = &p.leased[0].delivery;
+    let attempt = attempt(failed, 500, &w.url);
+    s.record_attempts(vec![record(failed, Some(attempt), Outcome::Failed)]).await.unwrap();
+    seen.push(s.get_webhook(&a.id, &w.id).await.unwrap().revision);
+    assert!(seen.windows(2).all(|p| p[0] < p[1]), "revisions only grow: {seen:?}");
+}
+
 pub async fn publishing_leases_new_deliveries_to_its_node(s: &dyn Store) {
     let a = org(s, None).await;
     let hooks = [webhook(&a.id, "a", false), webhook(&a.id, "b", false), webhook(&a.id, "c", true)];
@@ -265,7 +296,7 @@ pub async fn publishing_leases_new_deliveries_to_its_node(s: &dyn Store) {
     let e = event(&a.id, None);
     let p = s.publish_leased(&e, &Audience::Subscribers, Some(&lease)).await.unwrap();
     assert_eq!((p.deliveries.len(), p.leased.len()), (3, 1));
-    let leased = &p.leased[0];
+    let leased = &p.leased[0].delivery;
     assert_ne!(leased.webhook_id, hooks[2].id, "an ordered webhook's delivery waits for a claim");
     assert_eq!((leased.event_id.clone(), leased.state, leased.attempts), (e.id.clone(), DeliveryState::Pending, 0));
     let stored = s.get_delivery(&a.id, &leased.id).await.unwrap();
@@ -278,6 +309,7 @@ pub async fn publishing_leases_new_deliveries_to_its_node(s: &dyn Store) {
     assert_eq!(ids, rest, "the leased delivery is not claimed by another node");
     let found = s.webhooks_by_id(&[leased.webhook_id.clone(), WebhookId::new()]).await.unwrap();
     assert_eq!(found.iter().map(|w| w.id.clone()).collect::<Vec<_>>(), vec![leased.webhook_id.clone()]);
+    assert_eq!(p.leased[0].webhook_revision, found[0].revision, "the revision the publish read");
     s.record_attempts(vec![record(leased, Some(attempt(leased, 200, &found[0].url)), Outcome::Succeeded)])
         .await
         .unwrap();
@@ -288,13 +320,13 @@ pub async fn publishing_leases_new_deliveries_to_its_node(s: &dyn Store) {
     let p = s.publish_leased(&event(&a.id, None), &Audience::Webhook(hooks[0].id.clone()), Some(&brief)).await.unwrap();
     assert_eq!(p.leased.len(), 1);
     let again = s.claim_due("node-b", LONG, 10).await.unwrap();
-    assert_eq!(again.iter().map(|c| c.delivery.id.clone()).collect::<Vec<_>>(), vec![p.leased[0].id.clone()]);
+    assert_eq!(again.iter().map(|c| c.delivery.id.clone()).collect::<Vec<_>>(), vec![p.leased[0].delivery.id.clone()]);
     assert!(s.publish(&event(&a.id, None), &Audience::Subscribers).await.unwrap().leased.is_empty());
 
     // A stopping node gives back what it leased and did not send; only its own leases.
     s.claim_due("node-c", LONG, 100).await.unwrap();
     let p = s.publish_leased(&event(&a.id, None), &Audience::Webhook(hooks[1].id.clone()), Some(&lease)).await.unwrap();
-    let ids: Vec<_> = p.leased.iter().map(|d| d.id.clone()).collect();
+    let ids: Vec<_> = p.leased.iter().map(|l| l.delivery.id.clone()).collect();
     s.release_leases("node-b", &ids).await.unwrap();
     assert!(s.claim_due("node-b", LONG, 10).await.unwrap().is_empty(), "not node-b's to give back");
     s.release_leases("node-a", &ids).await.unwrap();

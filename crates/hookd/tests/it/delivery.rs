@@ -359,6 +359,39 @@ async fn rotation_signs_with_both_secrets_for_a_while() {
     standardwebhooks::Webhook::new(&old).unwrap().verify(&got.body, &got.headers).expect("old secret still verifies");
 }
 
+/// The dispatcher keeps the webhooks of the deliveries it is handed; an edit must reach the
+/// next delivery all the same (the publish says which revision of the webhook it saw).
+#[tokio::test]
+async fn the_delivery_after_an_edit_uses_the_edited_webhook() {
+    let app = TestApp::spawn().await;
+    let (mut first, mut second) = (Receiver::start().await, Receiver::start().await);
+    let org = app.org().await;
+    let w =
+        app.create_webhook(&org, json!({"name": "edit", "url": first.url(), "event_types": ["user.created"]})).await;
+    let wid = w["id"].as_str().unwrap();
+    let path = format!("/orgs/{}/webhooks/{wid}", org.id);
+    // Two deliveries, each recorded: the first success changes the webhook (its
+    // last_triggered_at), the second is sent with the copy the dispatcher then keeps.
+    for n in 1..=2 {
+        app.publish(&org, json!({"type": "user.created", "payload": {"n": n}})).await;
+        assert_eq!(first.next().await.json()["payload"]["n"], n);
+        app.attempts_until(&org, wid, |a| a.len() == n as usize).await;
+    }
+
+    let (s, r) = app.call("PATCH", &path, &org.token, Some(json!({"url": second.url()}))).await;
+    assert_eq!(s, 200, "{r}");
+    app.publish(&org, json!({"type": "user.created", "payload": {"n": 3}})).await;
+    assert_eq!(second.next().await.json()["payload"]["n"], 3);
+    first.assert_quiet(Duration::from_millis(200)).await;
+
+    let (s, rotated) = app.call("POST", &format!("{path}/rotate-secret"), &org.token, None).await;
+    assert_eq!(s, 200, "{rotated}");
+    app.publish(&org, json!({"type": "user.created", "payload": {"n": 4}})).await;
+    let got = second.next().await;
+    let new = rotated["signing"]["secret"].as_str().unwrap();
+    standardwebhooks::Webhook::new(new).unwrap().verify(&got.body, &got.headers).expect("signed with the new secret");
+}
+
 #[tokio::test]
 async fn test_action_sends_the_example_payload() {
     let app = TestApp::spawn().await;
