@@ -11,10 +11,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use axum::Router;
-use axum::extract::Request;
-use axum::extract::State;
+use bytes::Bytes;
 use clap::Args;
+use http_body_util::{BodyExt, Full};
+use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use serde_json::json;
 
 #[derive(Debug, Args)]
@@ -53,17 +53,37 @@ struct Receipts {
     total: usize,
 }
 
-/// Takes the request whole: a `HeaderMap` extractor would copy every header of every delivery,
-/// CPU that the server under test shares.
-async fn receive(State(r): State<Arc<Mutex<Receipts>>>, req: Request) -> &'static str {
+/// Notes a delivery's arrival and reads its body, as a real receiver would.
+async fn receive(
+    receipts: Arc<Mutex<Receipts>>,
+    req: hyper::Request<hyper::body::Incoming>,
+) -> Result<hyper::Response<Full<Bytes>>, hyper::Error> {
     let now = Instant::now();
     if let Some(id) = req.headers().get("webhook-id").and_then(|v| v.to_str().ok())
-        && let Ok(mut r) = r.lock()
+        && let Ok(mut r) = receipts.lock()
     {
         r.total += 1;
         r.first.entry(id.to_owned()).or_insert(now);
     }
-    "ok"
+    req.into_body().collect().await?;
+    Ok(hyper::Response::new(Full::new(Bytes::from_static(b"ok"))))
+}
+
+/// Serves [`receive`] on `listener` until the process ends.
+async fn serve_receiver(listener: tokio::net::TcpListener, receipts: Arc<Mutex<Receipts>>) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            // Out of descriptors, say: wait for connections to close rather than spin.
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            continue;
+        };
+        let receipts = receipts.clone();
+        let service = hyper::service::service_fn(move |req| receive(receipts.clone(), req));
+        tokio::spawn(async move {
+            let io = hyper_util::rt::TokioIo::new(stream);
+            let _ = hyper::server::conn::http1::Builder::new().serve_connection(io, service).await;
+        });
+    }
 }
 
 struct Server {
@@ -145,14 +165,48 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[idx.min(sorted.len() - 1)]
 }
 
-async fn call(http: &reqwest::Client, url: String, token: &str, body: serde_json::Value) -> Result<serde_json::Value> {
-    let r = http.post(&url).bearer_auth(token).json(&body).send().await.with_context(|| format!("POST {url}"))?;
-    let status = r.status();
-    let text = r.text().await?;
-    if !status.is_success() {
-        bail!("POST {url}: {status} {text}");
+/// Calls the API under test with hyper's pooled client, as the dispatcher sends webhooks:
+/// reqwest's layers would cost CPU that the server under test shares.
+#[derive(Clone)]
+struct Api {
+    client: hyper_util::client::legacy::Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>,
+    authorization: HeaderValue,
+}
+
+/// What a publish answers that the bench uses.
+#[derive(serde::Deserialize)]
+struct Accepted {
+    deliveries: Vec<String>,
+}
+
+impl Api {
+    fn new(token: &str, publishers: usize) -> Result<Self> {
+        let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+            .pool_max_idle_per_host(publishers * 2)
+            .build_http();
+        Ok(Self { client, authorization: HeaderValue::from_str(&format!("Bearer {token}"))? })
     }
-    Ok(serde_json::from_str(&text)?)
+
+    /// POSTs a JSON body and parses the 2xx answer.
+    async fn post<T: serde::de::DeserializeOwned>(&self, url: &hyper::Uri, body: String) -> Result<T> {
+        let request = hyper::Request::post(url.clone())
+            .header(AUTHORIZATION, self.authorization.clone())
+            .header(CONTENT_TYPE, "application/json")
+            .body(Full::new(Bytes::from(body)))?;
+        let response = self.client.request(request).await.with_context(|| format!("POST {url}"))?;
+        let status = response.status();
+        let body = response.into_body().collect().await.with_context(|| format!("POST {url}"))?.to_bytes();
+        if !status.is_success() {
+            bail!("POST {url}: {status} {}", String::from_utf8_lossy(&body));
+        }
+        serde_json::from_slice(&body).with_context(|| format!("POST {url}: the answer"))
+    }
+
+    async fn is_ready(&self, base: &str) -> bool {
+        let Ok(uri) = format!("{base}/readyz").parse::<hyper::Uri>() else { return false };
+        let Ok(request) = hyper::Request::get(uri).body(Full::new(Bytes::new())) else { return false };
+        self.client.request(request).await.is_ok_and(|r| r.status().is_success())
+    }
 }
 
 pub async fn run(args: BenchArgs) -> Result<()> {
@@ -206,38 +260,36 @@ fn medians(lines: &[serde_json::Value]) -> serde_json::Value {
 /// One whole benchmark: receiver, fresh servers, publish, wait, measure.
 async fn run_once(args: &BenchArgs) -> Result<serde_json::Value> {
     let receipts = Arc::new(Mutex::new(Receipts::default()));
-    let app = Router::new().fallback(receive).with_state(receipts.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let rx_addr = listener.local_addr()?;
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    tokio::spawn(serve_receiver(listener, receipts.clone()));
 
     let token = hookd_server::api::tokens::new_token_value();
     let (_, key) = hookd_core::secret::MasterKey::generate();
     let servers = (0..args.nodes)
         .map(|_| start_server(&token, &key, args.database_url.as_deref()))
         .collect::<Result<Vec<_>>>()?;
-    let http = reqwest::Client::builder().pool_max_idle_per_host(args.publishers * 2).build()?;
+    let api = Api::new(&token, args.publishers)?;
     let deadline = Instant::now() + Duration::from_secs(30);
     for server in &servers {
-        while !http.get(format!("{}/readyz", server.url)).send().await.is_ok_and(|r| r.status().is_success()) {
+        while !api.is_ready(&server.url).await {
             if Instant::now() > deadline {
                 bail!("the server never became ready");
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
-    let api = format!("{}/api/v1", servers[0].url);
-    call(&http, format!("{api}/event-types"), &token, json!({"name": "bench.event", "group": "Bench"})).await?;
-    let org = call(&http, format!("{api}/orgs"), &token, json!({"name": "bench"})).await?;
+    let base = format!("{}/api/v1", servers[0].url);
+    let _: serde_json::Value = api
+        .post(&format!("{base}/event-types").parse()?, json!({"name": "bench.event", "group": "Bench"}).to_string())
+        .await?;
+    let org: serde_json::Value =
+        api.post(&format!("{base}/orgs").parse()?, json!({"name": "bench"}).to_string()).await?;
     let org_id = org["id"].as_str().context("org id")?.to_owned();
     for i in 0..args.webhooks {
-        call(
-            &http,
-            format!("{api}/orgs/{org_id}/webhooks"),
-            &token,
-            json!({"name": format!("bench {i}"), "url": format!("http://{rx_addr}/hook/{i}"), "event_types": ["bench.event"]}),
-        )
-        .await?;
+        let webhook = json!({"name": format!("bench {i}"), "url": format!("http://{rx_addr}/hook/{i}"), "event_types": ["bench.event"]});
+        let _: serde_json::Value =
+            api.post(&format!("{base}/orgs/{org_id}/webhooks").parse()?, webhook.to_string()).await?;
     }
 
     let cpu_before: f64 = servers.iter().filter_map(|s| cpu_seconds(s.child.id())).sum();
@@ -247,9 +299,8 @@ async fn run_once(args: &BenchArgs) -> Result<serde_json::Value> {
     let started = Instant::now();
     let mut tasks = Vec::new();
     for p in 0..args.publishers {
-        let url = format!("{}/api/v1/orgs/{org_id}/events", servers[p % servers.len()].url);
-        let (http, token, next, published, filler) =
-            (http.clone(), token.clone(), next.clone(), published.clone(), filler.clone());
+        let url: hyper::Uri = format!("{}/api/v1/orgs/{org_id}/events", servers[p % servers.len()].url).parse()?;
+        let (api, next, published, filler) = (api.clone(), next.clone(), published.clone(), filler.clone());
         let n = args.events;
         tasks.push(tokio::spawn(async move {
             let mut mine = Vec::new();
@@ -260,12 +311,11 @@ async fn run_once(args: &BenchArgs) -> Result<serde_json::Value> {
                     break;
                 }
                 let t0 = Instant::now();
-                let body = json!({"type": "bench.event", "payload": {"i": i, "data": filler}});
-                let accepted = call(&http, url.clone(), &token, body).await?;
+                // The filler is plain ASCII letters: nothing in it needs escaping.
+                let body = format!(r#"{{"type":"bench.event","payload":{{"i":{i},"data":"{filler}"}}}}"#);
+                let accepted: Accepted = api.post(&url, body).await?;
                 waits.push(t0.elapsed().as_secs_f64() * 1000.0);
-                for d in accepted["deliveries"].as_array().into_iter().flatten() {
-                    mine.push((d.as_str().unwrap_or_default().to_owned(), t0));
-                }
+                mine.extend(accepted.deliveries.into_iter().map(|d| (d, t0)));
             }
             if let Ok(mut p) = published.lock() {
                 p.extend(mine);
