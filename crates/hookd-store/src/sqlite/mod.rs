@@ -1042,26 +1042,29 @@ fn attempts_listing(org: &OrgId, filter: &AttemptFilter, req: &PageRequest<Attem
 
 /// Candidate webhooks for an event, with their owners (if any).
 fn subscribers(c: &Connection, e: &Event, parent: Option<&str>) -> Result<Vec<(Target, Option<Member>)>, StoreError> {
-    let sql = format!(
-        "SELECT {cols}, {member_cols} FROM webhook_event_types t
-         JOIN webhooks w ON w.id = t.webhook_id
-         LEFT JOIN members m ON m.id = w.owner_id AND m.org_id = w.org_id
-         WHERE t.event_type = ?2 AND w.enabled = 1 AND w.environment = ?3
-           AND (t.org_id = ?1 OR (t.org_id = ?4 AND w.include_child_orgs = 1))",
-        cols = rows::TARGET_COLS,
-        member_cols = rows::OWNER_COLS,
-    );
-    query_all(
-        c,
-        &sql,
-        vec![
-            Value::Text(e.org_id.to_string()),
-            Value::Text(e.event_type.clone()),
-            Value::Text(e.environment.as_str().into()),
-            parent.map(|p| Value::Text(p.to_owned())).unwrap_or(Value::Null),
-        ],
-        |r| Ok((rows::target(r)?, rows::owner(r)?)),
-    )
+    // Every publish says one of these two, so each is built once. Without a parent org there
+    // is no OR: SQLite walks one range of the (org_id, event_type) key instead of merging two.
+    static SQL: std::sync::LazyLock<[String; 2]> = std::sync::LazyLock::new(|| {
+        let select = |orgs: &str| {
+            format!(
+                "SELECT {cols}, {member_cols} FROM webhook_event_types t
+                 JOIN webhooks w ON w.id = t.webhook_id
+                 LEFT JOIN members m ON m.id = w.owner_id AND m.org_id = w.org_id
+                 WHERE t.event_type = ?2 AND w.enabled = 1 AND w.environment = ?3 AND {orgs}",
+                cols = rows::TARGET_COLS,
+                member_cols = rows::OWNER_COLS,
+            )
+        };
+        [select("t.org_id = ?1"), select("(t.org_id = ?1 OR (t.org_id = ?4 AND w.include_child_orgs = 1))")]
+    });
+    let (org, event_type, environment) = (e.org_id.as_str(), e.event_type.as_str(), e.environment.as_str());
+    let mut stmt = c.prepare_cached(&SQL[parent.is_some() as usize]).map_err(map_err)?;
+    let map = |r: &rusqlite::Row| Ok((rows::target(r)?, rows::owner(r)?));
+    let rows = match parent {
+        Some(parent) => stmt.query_map(params![org, event_type, environment, parent], map),
+        None => stmt.query_map(params![org, event_type, environment], map),
+    };
+    rows.map_err(map_err)?.collect::<Result<Vec<_>, _>>().map_err(map_err)
 }
 
 fn publish_in(c: &Connection, e: &Event, audience: &Audience, lease: Option<&Lease>) -> Result<Published, StoreError> {
