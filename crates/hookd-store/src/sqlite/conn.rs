@@ -309,8 +309,8 @@ impl WalFile {
     }
 }
 
-/// Makes a committed group durable, answers its callers, and tells the writer that the disk
-/// is free for the next commit.
+/// Makes a committed group durable, tells the writer that the disk is free for the next
+/// commit, and answers the group's callers.
 fn sync_loop(mut wal: WalFile, rx: mpsc::Receiver<Vec<Box<dyn Job>>>, writer: mpsc::Sender<Msg>, broken: Broken) {
     while let Ok(group) = rx.recv() {
         let outcome = broken.check().and_then(|()| {
@@ -323,10 +323,12 @@ fn sync_loop(mut wal: WalFile, rx: mpsc::Receiver<Vec<Box<dyn Job>>>, writer: mp
                 StoreError::Unavailable(why)
             })
         });
+        // The writer first: it can commit what waits while the callers are woken (about a
+        // tenth of a millisecond for a group of publishes).
+        let _ = writer.send(Msg::Synced);
         for job in group {
             job.finish(outcome.clone().err());
         }
-        let _ = writer.send(Msg::Synced);
     }
 }
 
