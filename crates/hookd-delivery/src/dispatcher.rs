@@ -50,29 +50,17 @@ pub struct Dispatcher {
 
 /// A webhook's signing secrets and outbound credentials, opened, and its URL, parsed.
 struct Opened {
-    /// What they were opened from: a rotation or an edit seals new bytes.
-    sealed: (Vec<u8>, Option<Vec<u8>>, Vec<u8>),
+    /// The revision of the webhook they were opened from: any edit or rotation makes a new one.
+    revision: i64,
     current: SigningSecret,
     previous: Option<(SigningSecret, chrono::DateTime<chrono::Utc>)>,
     auth: WebhookAuth,
-    /// The URL as the webhook had it, and parsed (or why it does not parse).
-    url: String,
+    /// The webhook's URL, parsed (or why it does not parse).
     target: Result<Target, AttemptError>,
 }
 
-impl Opened {
-    fn opened_from(&self, w: &Webhook) -> bool {
-        let (signing, previous, auth) = &self.sealed;
-        *signing == w.signing_secret.0
-            && previous.as_deref() == w.previous_secret.as_ref().map(|(s, _)| s.0.as_slice())
-            && *auth == w.auth.0
-            && self.url == w.url
-    }
-}
-
 /// Opened secrets and parsed URLs by webhook, so a delivery does not decrypt and parse them
-/// again; an entry is used only while the webhook's sealed bytes and URL are the ones it was
-/// made from.
+/// again; an entry is used only for the revision of the webhook it was made from.
 #[derive(Default)]
 struct OpenedSecrets {
     by_webhook: std::sync::Mutex<HashMap<WebhookId, Arc<Opened>>>,
@@ -84,15 +72,10 @@ impl OpenedSecrets {
 
     fn get(&self, key: &MasterKey, webhook: &Webhook) -> Result<Arc<Opened>, AttemptError> {
         if let Some(hit) = self.by_webhook.lock().ok().and_then(|m| m.get(&webhook.id).cloned())
-            && hit.opened_from(webhook)
+            && hit.revision == webhook.revision
         {
             return Ok(hit);
         }
-        let sealed = (
-            webhook.signing_secret.0.clone(),
-            webhook.previous_secret.as_ref().map(|(s, _)| s.0.clone()),
-            webhook.auth.0.clone(),
-        );
         let unreadable =
             |what: &str| AttemptError { kind: AttemptErrorKind::Auth, message: format!("the {what} cannot be read") };
         let open_signing = |s| key.open_string(s).ok().and_then(|t| SigningSecret::parse(&t).ok());
@@ -107,7 +90,7 @@ impl OpenedSecrets {
             .and_then(|b| serde_json::from_slice(&b).ok())
             .ok_or_else(|| unreadable("stored credentials"))?;
         let target = Target::parse(&webhook.url);
-        let opened = Arc::new(Opened { sealed, current, previous, auth, url: webhook.url.clone(), target });
+        let opened = Arc::new(Opened { revision: webhook.revision, current, previous, auth, target });
         if let Ok(mut m) = self.by_webhook.lock() {
             if m.len() >= Self::MAX {
                 m.clear();
