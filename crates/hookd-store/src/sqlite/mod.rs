@@ -716,21 +716,28 @@ impl Store for SqliteStore {
                 // (an eighth of the writer's time). So `max` is claimed in powers of two (168
                 // is 128, then 32, then 8): at most ten cached statements, never more than
                 // asked for, and fewer only when fewer are due.
-                let cols = rows::DELIVERY_COLS.replace("d.", "");
-                let mut claimed: Vec<Delivery> = Vec::with_capacity(max);
-                while claimed.len() < max {
-                    let limit = 1usize << (max - claimed.len()).ilog2();
-                    let got = query_all(
-                        c,
-                        &format!(
+                static CLAIM: std::sync::LazyLock<[String; 10]> = std::sync::LazyLock::new(|| {
+                    let cols = rows::DELIVERY_COLS.replace("d.", "");
+                    std::array::from_fn(|log2| {
+                        format!(
                             "UPDATE deliveries SET next_attempt_at = ?2, leased_by = ?3
                              WHERE id IN (
                                SELECT id FROM deliveries d
                                WHERE d.state = 'pending' AND d.next_attempt_at <= ?1
                                  AND (d.ordered = 0 OR d.id = (SELECT min(o.id) FROM deliveries o WHERE o.webhook_id = d.webhook_id AND o.state = 'pending'))
-                               ORDER BY d.next_attempt_at LIMIT {limit})
-                             RETURNING {cols}"
-                        ),
+                               ORDER BY d.next_attempt_at LIMIT {})
+                             RETURNING {cols}",
+                            1usize << log2
+                        )
+                    })
+                });
+                let mut claimed: Vec<Delivery> = Vec::with_capacity(max);
+                while claimed.len() < max {
+                    let log2 = (max - claimed.len()).ilog2() as usize;
+                    let limit = 1usize << log2;
+                    let got = query_all(
+                        c,
+                        &CLAIM[log2],
                         vec![Value::Integer(now), Value::Integer(until), Value::Text(node.clone())],
                         rows::delivery,
                     )?;
