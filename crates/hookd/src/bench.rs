@@ -69,7 +69,7 @@ async fn receive(
     Ok(hyper::Response::new(Full::new(Bytes::from_static(b"ok"))))
 }
 
-/// Serves [`receive`] on `listener` until the process ends.
+/// Serves [`receive`] on `listener` until the task is aborted.
 async fn serve_receiver(listener: tokio::net::TcpListener, receipts: Arc<Mutex<Receipts>>) {
     loop {
         let Ok((stream, _)) = listener.accept().await else {
@@ -262,7 +262,8 @@ async fn run_once(args: &BenchArgs) -> Result<serde_json::Value> {
     let receipts = Arc::new(Mutex::new(Receipts::default()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let rx_addr = listener.local_addr()?;
-    tokio::spawn(serve_receiver(listener, receipts.clone()));
+    // Stopped at the end of the run, so that `--runs` does not leave receivers behind.
+    let receiver = tokio::spawn(serve_receiver(listener, receipts.clone()));
 
     let token = hookd_server::api::tokens::new_token_value();
     let (_, key) = hookd_core::secret::MasterKey::generate();
@@ -371,5 +372,6 @@ async fn run_once(args: &BenchArgs) -> Result<serde_json::Value> {
         "peak_rss_mb": rss.iter().copied().reduce(f64::max).map(|r| (r * 10.0).round() / 10.0),
     });
     drop(servers);
+    receiver.abort();
     Ok(line)
 }
