@@ -1,10 +1,11 @@
 //! The one place that turns events into the bytes a receiver gets.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
+use utoipa::ToSchema;
 
 use crate::id::{EventId, OrgId, WebhookId};
-use crate::model::{ContentType, Event, PayloadFormat, Timestamp};
+use crate::model::{ContentType, Event, PayloadFormat, Timestamp, Webhook};
 
 /// The webhook as the receiver sees it in every body.
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -81,6 +82,31 @@ fn item<'a>(format: PayloadFormat, webhook: WebhookRef<'a>, event: &'a Event) ->
             resource_url: event.resource_url.as_deref(),
         }),
         PayloadFormat::Raw => Item::Raw(payload),
+    }
+}
+
+/// What a body is made of besides its events: given the same events it renders the same bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Recipe {
+    pub payload: PayloadFormat,
+    pub content_type: ContentType,
+    /// The webhook's name when the body was made: every body carries it, and it can be edited.
+    pub webhook_name: String,
+}
+
+impl Recipe {
+    /// The recipe a webhook's bodies are made with now.
+    pub fn of(webhook: &Webhook) -> Self {
+        Self {
+            payload: webhook.options.payload,
+            content_type: webhook.options.content_type,
+            webhook_name: webhook.name.clone(),
+        }
+    }
+
+    pub fn render(&self, webhook: &WebhookId, org: &OrgId, events: &[&Event]) -> Rendered {
+        let webhook = WebhookRef { id: webhook, organization: org, name: &self.webhook_name };
+        render(self.payload, self.content_type, webhook, events)
     }
 }
 

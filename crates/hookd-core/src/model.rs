@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::envelope::Recipe;
 use crate::id::{AttemptId, DeliveryId, EventId, MemberId, OrgId, TokenId, WebhookId};
 use crate::secret::SealedSecret;
 
@@ -455,9 +456,31 @@ pub struct Attempt {
     pub error: Option<AttemptError>,
     pub trigger: Trigger,
     pub request_headers: Vec<(String, String)>,
-    pub request_body: String,
+    pub request_body: RequestBody,
     pub response_headers: Vec<(String, String)>,
     pub response_body: String,
+}
+
+/// Request and response bodies kept in the history are cut here.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// Bytes as the history keeps them: at most [`BODY_LIMIT`] of them, as text, without a copy
+/// when they are UTF-8 (as JSON and forms are).
+pub fn history_text(mut bytes: Vec<u8>) -> String {
+    bytes.truncate(BODY_LIMIT);
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// An attempt's request body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum RequestBody {
+    /// The body as the history shows it (see [`history_text`]).
+    Text(String),
+    /// Made from the attempt's events with this recipe, and made again from them when the
+    /// attempt is read: an event fanned out to N webhooks keeps its payload once, not N + 1
+    /// times.
+    Rendered(Recipe),
 }
 
 impl Attempt {

@@ -28,8 +28,7 @@ use url::Url;
 
 use crate::ssrf::{GuardedResolver, SsrfRefused, is_allowed};
 
-/// Request and response bodies kept in the history are cut here.
-pub const BODY_LIMIT: usize = 64 * 1024;
+pub use hookd_core::model::BODY_LIMIT;
 
 /// The user agent every request carries (and the history shows).
 pub const AGENT: &str = concat!("hookd/", env!("CARGO_PKG_VERSION"));
@@ -210,14 +209,14 @@ impl Client {
             }
         })
         .await;
-        body.truncate(BODY_LIMIT);
-        Ok(Response { status, headers, body: text(body), retry_after, duration: started.elapsed() })
+        Ok(Response {
+            status,
+            headers,
+            body: hookd_core::model::history_text(body),
+            retry_after,
+            duration: started.elapsed(),
+        })
     }
-}
-
-/// Bytes as text, without a copy when they are UTF-8 (as JSON and forms are).
-pub fn text(bytes: Vec<u8>) -> String {
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 impl HttpClients {

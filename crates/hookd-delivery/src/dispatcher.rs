@@ -5,8 +5,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use hookd_core::envelope::{self, WebhookRef};
-use hookd_core::model::{Attempt, AttemptError, AttemptErrorKind, AuthMethod, Trigger, Webhook, WebhookAuth};
+use hookd_core::envelope::Recipe;
+use hookd_core::model::{
+    Attempt, AttemptError, AttemptErrorKind, AuthMethod, RequestBody, Trigger, Webhook, WebhookAuth,
+};
 use hookd_core::operational::DisablePolicy;
 use hookd_core::retry::RetryPolicy;
 use hookd_core::secret::MasterKey;
@@ -16,7 +18,7 @@ use hookd_store::{AttemptRecord, Claim, Outcome, Store};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
 
 use crate::auth::{Outgoing, TokenCache, static_headers};
-use crate::client::{BODY_LIMIT, HttpClients, Target};
+use crate::client::{HttpClients, Target};
 use crate::handoff::{Handed, Handoff};
 use crate::metrics::Metrics;
 
@@ -383,7 +385,8 @@ impl Dispatcher {
         let first = &group[0].delivery;
         let trigger = if manual { Trigger::Manual } else { first.next_trigger };
         let sent_at = chrono::Utc::now();
-        let (req_headers, body, result) = self.send_request(webhook, &first.id, &events).await;
+        let recipe = Recipe::of(webhook);
+        let (req_headers, result) = self.send_request(webhook, &recipe, &first.id, &events).await;
         let duration_ms = result.as_ref().map(|r| r.duration.as_millis() as u64).unwrap_or(0);
         let mut attempt = Attempt {
             id: AttemptId::new(),
@@ -398,13 +401,7 @@ impl Dispatcher {
             error: None,
             trigger,
             request_headers: req_headers,
-            request_body: {
-                // The client has let go of its copy by now, so this takes the bytes back
-                // without copying them.
-                let mut b = Vec::from(body);
-                b.truncate(BODY_LIMIT);
-                crate::client::text(b)
-            },
+            request_body: RequestBody::Rendered(recipe),
             response_headers: vec![],
             response_body: String::new(),
         };
@@ -451,21 +448,17 @@ impl Dispatcher {
         }
     }
 
-    /// Renders, signs, authenticates and sends; returns the headers (secrets masked) and body
-    /// as sent, and the response or why there was none.
+    /// Renders, signs, authenticates and sends; returns the headers as sent (secrets masked),
+    /// and the response or why there was none.
     async fn send_request(
         &self,
         webhook: &Webhook,
+        recipe: &Recipe,
         delivery: &DeliveryId,
         events: &[&hookd_core::model::Event],
-    ) -> (Vec<(String, String)>, Bytes, Result<crate::client::Response, AttemptError>) {
+    ) -> (Vec<(String, String)>, Result<crate::client::Response, AttemptError>) {
         let fail = |kind, message: String| AttemptError { kind, message };
-        let rendered = envelope::render(
-            webhook.options.payload,
-            webhook.options.content_type,
-            WebhookRef { id: &webhook.id, organization: &webhook.org_id, name: &webhook.name },
-            events,
-        );
+        let rendered = recipe.render(&webhook.id, &webhook.org_id, events);
         let body = Bytes::from(rendered.body);
         let mut headers: Vec<(String, String)> = vec![
             ("content-type".into(), rendered.content_type.into()),
@@ -477,11 +470,11 @@ impl Dispatcher {
         }
         let opened = match self.opened.get(&self.key, webhook) {
             Ok(o) => o,
-            Err(e) => return (headers, body, Err(e)),
+            Err(e) => return (headers, Err(e)),
         };
         let target = match &opened.target {
             Ok(t) => t,
-            Err(e) => return (vec![], body, Err(e.clone())),
+            Err(e) => return (vec![], Err(e.clone())),
         };
         if webhook.signing_enabled {
             // The current secret first, then the one it replaced while that is still honoured.
@@ -507,7 +500,7 @@ impl Dispatcher {
         };
         let client = match self.clients.client(webhook.options.verify_tls, identity) {
             Ok(c) => c,
-            Err(e) => return (headers, body, Err(e)),
+            Err(e) => return (headers, Err(e)),
         };
         let mut secret_headers =
             static_headers(&method, &Outgoing { url: target.url(), content_type: rendered.content_type, body: &body });
@@ -516,7 +509,7 @@ impl Dispatcher {
             match self.tokens.bearer(self.clients.default_client(), &method, false).await {
                 Ok(Some(t)) => secret_headers.push(("authorization".into(), format!("Bearer {t}"))),
                 Ok(None) => {}
-                Err(e) => return (headers, body, Err(fail(AttemptErrorKind::Auth, e.to_string()))),
+                Err(e) => return (headers, Err(fail(AttemptErrorKind::Auth, e.to_string()))),
             }
         }
         let timeout = Duration::from_millis(webhook.options.timeout_ms.into());
@@ -532,7 +525,7 @@ impl Dispatcher {
         let mut recorded = headers;
         recorded.push(("user-agent".into(), crate::client::AGENT.into()));
         recorded.extend(secret_headers.into_iter().map(|(k, v)| (k, hookd_core::secret::mask(&v))));
-        (recorded, body, result)
+        (recorded, result)
     }
 }
 

@@ -120,7 +120,7 @@ fn claim_and_record_100(b: divan::Bencher) {
                         error: None,
                         trigger: Trigger::Auto,
                         request_headers: vec![],
-                        request_body: c.event.payload.clone(),
+                        request_body: RequestBody::Rendered(hookd_core::envelope::Recipe::of(&c.webhook)),
                         response_headers: vec![],
                         response_body: "ok".into(),
                     }),
@@ -159,7 +159,7 @@ fn history_first_page_of_1m(b: divan::Bencher) {
                         error: None,
                         trigger: Trigger::Auto,
                         request_headers: vec![("content-type".into(), "application/json".into())],
-                        request_body: "{}".into(),
+                        request_body: RequestBody::Text("{}".into()),
                         response_headers: vec![],
                         response_body: "ok".into(),
                     };

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use hookd_core::model::{
     AccessToken, Attempt, AttemptError, AttemptErrorKind, Delivery, DeliveryState, Environment, Event, EventType,
-    Member, MemberStatus, Org, Role, Trigger, Webhook, WebhookStatus,
+    Member, MemberStatus, Org, RequestBody, Role, Trigger, Webhook, WebhookStatus, history_text,
 };
 use hookd_core::secret::SealedSecret;
 use hookd_core::{AttemptId, DeliveryId, EventId, IdParseError, MemberId, OrgId, TokenId, WebhookId};
@@ -240,7 +240,35 @@ pub(crate) fn delivery(row: &impl DbRow) -> Result<Delivery, StoreError> {
 
 pub(crate) const ATTEMPT_SUMMARY_COLS: &str = "a.id, a.org_id, a.delivery_id, a.webhook_id, a.event_ids, a.url, \
     a.sent_at, a.response_status, a.duration_ms, a.error_kind, a.error_message, a.trigger";
-pub(crate) const ATTEMPT_DETAIL_COLS: &str = "a.request_headers, a.request_body, a.response_headers, a.response_body";
+pub(crate) const ATTEMPT_DETAIL_COLS: &str =
+    "a.request_headers, a.request_body, a.request_recipe, a.response_headers, a.response_body";
+
+/// An attempt's `request_body` column: the text, or empty when the body is rendered.
+pub(crate) fn body_text(body: &RequestBody) -> &str {
+    match body {
+        RequestBody::Text(t) => t,
+        RequestBody::Rendered(_) => "",
+    }
+}
+
+/// An attempt's `request_recipe` column: how to make the body again, as JSON, if it was rendered.
+pub(crate) fn body_recipe(body: &RequestBody) -> Option<String> {
+    match body {
+        RequestBody::Text(_) => None,
+        RequestBody::Rendered(recipe) => Some(to_json(recipe)),
+    }
+}
+
+/// Makes a rendered attempt's body again from its events, which the backend read by the
+/// attempt's `event_ids`. Pruning keeps an event while any attempt at it is kept; should one
+/// be gone all the same, the body is left empty rather than made wrong.
+pub(crate) fn render_again(a: &mut Attempt, events: &[Event]) {
+    let RequestBody::Rendered(recipe) = &a.request_body else { return };
+    let ordered: Option<Vec<&Event>> = a.event_ids.iter().map(|id| events.iter().find(|e| &e.id == id)).collect();
+    let text =
+        ordered.map(|events| history_text(recipe.render(&a.webhook_id, &a.org_id, &events).body)).unwrap_or_default();
+    a.request_body = RequestBody::Text(text);
+}
 
 /// An attempt; with `detail`, its request and response too (the list leaves them out).
 pub(crate) fn attempt(row: &impl DbRow, detail: bool) -> Result<Attempt, StoreError> {
@@ -253,14 +281,13 @@ pub(crate) fn attempt(row: &impl DbRow, detail: bool) -> Result<Attempt, StoreEr
     };
     let event_ids: Vec<String> = json(row.text("event_ids")?);
     let (request_headers, request_body, response_headers, response_body) = if detail {
-        (
-            json(row.text("request_headers")?),
-            row.text("request_body")?,
-            json(row.text("response_headers")?),
-            row.text("response_body")?,
-        )
+        let body = match row.opt_text("request_recipe")? {
+            Some(r) => RequestBody::Rendered(serde_json::from_str(&r).map_err(|_| bad("request_recipe", &r))?),
+            None => RequestBody::Text(row.text("request_body")?),
+        };
+        (json(row.text("request_headers")?), body, json(row.text("response_headers")?), row.text("response_body")?)
     } else {
-        Default::default()
+        (vec![], RequestBody::Text(String::new()), vec![], String::new())
     };
     Ok(Attempt {
         id: id(row, "id", AttemptId::parse)?,

@@ -50,6 +50,7 @@ macro_rules! store_suite {
             case!(deleting_webhooks_fails_their_pending_deliveries);
             case!(subscribers_are_matched_by_type_environment_org_and_owner);
             case!(attempt_history_filters_and_searches);
+            case!(rendered_request_bodies_are_made_again_from_their_events);
             case!(retention_prunes_old_finished_work_only);
         }
     };

@@ -2,7 +2,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use hookd_core::model::{Attempt, Delivery};
+use hookd_core::model::{Attempt, Delivery, RequestBody};
 use hookd_core::{AttemptId, DeliveryId, OrgId, WebhookId};
 use hookd_store::{AttemptFilter, AttemptSort};
 use serde::Serialize;
@@ -87,7 +87,11 @@ async fn get_one(
     let id = path_id("attempt", &id, AttemptId::parse)?;
     let mut a = state.store.get_attempt(&org, &id).await.map_err(not_found("attempt"))?;
     let request_headers = std::mem::take(&mut a.request_headers);
-    let request_body = std::mem::take(&mut a.request_body);
+    let request_body = match std::mem::replace(&mut a.request_body, RequestBody::Text(String::new())) {
+        RequestBody::Text(t) => t,
+        // The store makes a rendered body again when it reads one attempt; this is not reached.
+        RequestBody::Rendered(_) => String::new(),
+    };
     let response_headers = std::mem::take(&mut a.response_headers);
     let response_body = std::mem::take(&mut a.response_body);
     Ok(Json(AttemptDetail { summary: summary(a), request_headers, request_body, response_headers, response_body }))

@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use deadpool_postgres::{GenericClient, Pool, PoolConfig, Runtime, Timeouts};
-use hookd_core::model::{AccessToken, Attempt, Delivery, DeliveryState, Event, EventType, Member, Org, Webhook};
+use hookd_core::model::{
+    AccessToken, Attempt, Delivery, DeliveryState, Event, EventType, Member, Org, RequestBody, Webhook,
+};
 use hookd_core::operational;
 use hookd_core::{AttemptId, DeliveryId, EventId, MemberId, OrgId, TokenId, WebhookId};
 use tokio::sync::Notify;
@@ -30,6 +32,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../../migrations/postgres/0003_pending_by_webhook.sql")),
     (4, include_str!("../../migrations/postgres/0004_no_attempts_by_delivery.sql")),
     (5, include_str!("../../migrations/postgres/0005_webhook_revision.sql")),
+    (6, include_str!("../../migrations/postgres/0006_request_recipe.sql")),
 ];
 /// Serializes migrations of nodes that start at once.
 const MIGRATION_LOCK: i64 = 0x68_6f6f_6b64; // "hookd" in ASCII
@@ -899,11 +902,21 @@ impl Store for PostgresStore {
             r::ATTEMPT_SUMMARY_COLS,
             r::ATTEMPT_DETAIL_COLS
         );
-        one(&c, &sql, &[&id.as_str(), &org.as_str()], |row| r::attempt(row, true)).await
+        let mut a = one(&c, &sql, &[&id.as_str(), &org.as_str()], |row| r::attempt(row, true)).await?;
+        if matches!(a.request_body, RequestBody::Rendered(_)) {
+            // The attempt is the org's, so are the events it was sent with, a child org's included.
+            let ids: Vec<&str> = a.event_ids.iter().map(|e| e.as_str()).collect();
+            let sql = format!("SELECT {} FROM events e WHERE e.id = ANY($1)", r::EVENT_COLS);
+            let events = all(&c, &sql, &[&ids], r::event).await?;
+            r::render_again(&mut a, &events);
+        }
+        Ok(a)
     }
 
     async fn prune(&self, before: Timestamp, max: usize) -> Result<u64, StoreError> {
-        // IDs sort by creation time, so "older than" is a range scan of each primary key.
+        // IDs sort by creation time, so "older than" is a range scan of each primary key. A
+        // delivery stays while it has a newer attempt (a late re-send), so its event does too:
+        // the attempt's body is made again from the event.
         let t = ms(&before).max(0) as u64;
         let (att, dlv, evt) = (AttemptId::floor(t), DeliveryId::floor(t), EventId::floor(t));
         let max = max as i64;
@@ -916,9 +929,9 @@ impl Store for PostgresStore {
         .await?;
         n += exec(
             &c,
-            "DELETE FROM deliveries WHERE id IN
-               (SELECT id FROM deliveries WHERE id < $1 AND state != 'pending' ORDER BY id LIMIT $2)",
-            &[&dlv, &max],
+            "DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries
+               WHERE id < $1 AND state != 'pending' AND updated_at < $3 ORDER BY id LIMIT $2)",
+            &[&dlv, &max, &ms(&before)],
         )
         .await?;
         n += exec(
@@ -952,17 +965,18 @@ impl Store for PostgresStore {
 /// second or more: every node's batches would otherwise queue on that one row lock.
 const RECORD: &str = "WITH a AS (
     INSERT INTO attempts (id, org_id, delivery_id, webhook_id, event_ids, url, sent_at, response_status, duration_ms,
-      error_kind, error_message, trigger, request_headers, request_body, response_headers, response_body)
+      error_kind, error_message, trigger, request_headers, request_body, request_recipe, response_headers, response_body)
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[],
-      $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[])
+      $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
+      $16::text[], $17::text[])
   ), d AS (
     UPDATE deliveries SET
       state = CASE WHEN next_trigger = 'manual' AND NOT u.manual THEN 'pending' ELSE u.state END,
-      next_attempt_at = CASE WHEN next_trigger = 'manual' AND NOT u.manual THEN $27::bigint ELSE u.next END,
+      next_attempt_at = CASE WHEN next_trigger = 'manual' AND NOT u.manual THEN $28::bigint ELSE u.next END,
       next_trigger = CASE WHEN u.counted = 0 THEN next_trigger
                           WHEN next_trigger = 'manual' AND NOT u.manual THEN 'manual' ELSE 'retry' END,
-      attempts = attempts + u.counted, leased_by = NULL, updated_at = $27::bigint
-    FROM unnest($17::text[], $18::text[], $19::bigint[], $20::bigint[], $21::boolean[]) AS u (id, state, next, counted, manual)
+      attempts = attempts + u.counted, leased_by = NULL, updated_at = $28::bigint
+    FROM unnest($18::text[], $19::text[], $20::bigint[], $21::bigint[], $22::boolean[]) AS u (id, state, next, counted, manual)
     WHERE deliveries.id = u.id
   )
   UPDATE webhooks w SET
@@ -970,7 +984,7 @@ const RECORD: &str = "WITH a AS (
     failing_since = CASE WHEN e.reset THEN e.since ELSE COALESCE(w.failing_since, e.since) END,
     failed_deliveries = CASE WHEN e.reset THEN e.failed ELSE w.failed_deliveries + e.failed END,
     revision = w.revision + 1
-  FROM unnest($22::text[], $23::bigint[], $24::bigint[], $25::bigint[], $26::boolean[]) AS e (id, sent, since, failed, reset)
+  FROM unnest($23::text[], $24::bigint[], $25::bigint[], $26::bigint[], $27::boolean[]) AS e (id, sent, since, failed, reset)
   WHERE w.id = e.id AND (NOT e.reset OR w.failing_since IS DISTINCT FROM e.since OR w.failed_deliveries <> e.failed
     OR w.last_triggered_at IS NULL OR w.last_triggered_at < e.sent - 1000)";
 
@@ -991,6 +1005,7 @@ struct RecordBatch {
     a_trigger: Vec<&'static str>,
     a_req_headers: Vec<String>,
     a_req_body: Vec<String>,
+    a_req_recipe: Vec<Option<String>>,
     a_resp_headers: Vec<String>,
     a_resp_body: Vec<String>,
     d_id: Vec<String>,
@@ -1024,7 +1039,8 @@ impl RecordBatch {
                 b.a_error_message.push(a.error.as_ref().map(|e| e.message.clone()));
                 b.a_trigger.push(a.trigger.as_str());
                 b.a_req_headers.push(to_json(&a.request_headers));
-                b.a_req_body.push(a.request_body.clone());
+                b.a_req_body.push(r::body_text(&a.request_body).to_owned());
+                b.a_req_recipe.push(r::body_recipe(&a.request_body));
                 b.a_resp_headers.push(to_json(&a.response_headers));
                 b.a_resp_body.push(a.response_body.clone());
             }
@@ -1052,7 +1068,7 @@ impl RecordBatch {
         b
     }
 
-    fn params(&self) -> [&(dyn ToSql + Sync); 27] {
+    fn params(&self) -> [&(dyn ToSql + Sync); 28] {
         [
             &self.a_id,
             &self.a_org,
@@ -1068,6 +1084,7 @@ impl RecordBatch {
             &self.a_trigger,
             &self.a_req_headers,
             &self.a_req_body,
+            &self.a_req_recipe,
             &self.a_resp_headers,
             &self.a_resp_body,
             &self.d_id,

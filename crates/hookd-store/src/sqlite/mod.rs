@@ -8,7 +8,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use hookd_core::model::{AccessToken, Attempt, Delivery, DeliveryState, Event, EventType, Member, Org, Webhook};
+use hookd_core::model::{
+    AccessToken, Attempt, Delivery, DeliveryState, Event, EventType, Member, Org, RequestBody, Webhook,
+};
 use hookd_core::operational;
 use hookd_core::{AttemptId, DeliveryId, EventId, MemberId, OrgId, TokenId, WebhookId};
 use rusqlite::types::Value;
@@ -949,22 +951,40 @@ impl Store for SqliteStore {
         let (org, id) = (org.to_string(), id.to_string());
         self.db
             .read(move |c| {
-                c.query_row(
-                    &format!(
-                        "SELECT {}, {} FROM attempts a WHERE a.id = ?1 AND a.org_id = ?2",
-                        rows::ATTEMPT_SUMMARY_COLS,
-                        rows::ATTEMPT_DETAIL_COLS
-                    ),
-                    [id, org],
-                    |r| rows::attempt(r, true),
-                )
-                .map_err(map_err)
+                let mut a = c
+                    .query_row(
+                        &format!(
+                            "SELECT {}, {} FROM attempts a WHERE a.id = ?1 AND a.org_id = ?2",
+                            rows::ATTEMPT_SUMMARY_COLS,
+                            rows::ATTEMPT_DETAIL_COLS
+                        ),
+                        [id, org],
+                        |r| rows::attempt(r, true),
+                    )
+                    .map_err(map_err)?;
+                if matches!(a.request_body, RequestBody::Rendered(_)) {
+                    // The attempt is the org's, so are the events it was sent with, a child
+                    // org's included.
+                    let events = query_all(
+                        c,
+                        &format!(
+                            "SELECT {} FROM events e WHERE e.id IN (SELECT value FROM json_each(?1))",
+                            rows::EVENT_COLS
+                        ),
+                        vec![Value::Text(to_json(&a.event_ids))],
+                        rows::event,
+                    )?;
+                    crate::rows::render_again(&mut a, &events);
+                }
+                Ok(a)
             })
             .await
     }
 
     async fn prune(&self, before: Timestamp, max: usize) -> Result<u64, StoreError> {
-        // IDs sort by creation time, so "older than" is a range scan of each primary key.
+        // IDs sort by creation time, so "older than" is a range scan of each primary key. A
+        // delivery stays while it has a newer attempt (a late re-send), so its event does too:
+        // the attempt's body is made again from the event.
         let t = ms(&before).max(0) as u64;
         let (att, dlv, evt) = (AttemptId::floor(t), DeliveryId::floor(t), EventId::floor(t));
         let max = max as i64;
@@ -978,9 +998,9 @@ impl Store for SqliteStore {
                     .map_err(map_err)?;
                 n += c
                     .execute(
-                        "DELETE FROM deliveries WHERE id IN
-                           (SELECT id FROM deliveries WHERE id < ?1 AND state != 'pending' LIMIT ?2)",
-                        params![dlv, max],
+                        "DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries
+                           WHERE id < ?1 AND state != 'pending' AND updated_at < ?3 LIMIT ?2)",
+                        params![dlv, max, ms(&before)],
                     )
                     .map_err(map_err)?;
                 n += c
@@ -1158,6 +1178,7 @@ fn publish_in(c: &Connection, e: &Event, audience: &Audience, lease: Option<&Lea
 struct AttemptJson {
     event_ids: String,
     request_headers: String,
+    request_recipe: Option<String>,
     response_headers: String,
 }
 
@@ -1166,6 +1187,7 @@ impl AttemptJson {
         Self {
             event_ids: to_json(&a.event_ids),
             request_headers: to_json(&a.request_headers),
+            request_recipe: crate::rows::body_recipe(&a.request_body),
             response_headers: to_json(&a.response_headers),
         }
     }
@@ -1174,8 +1196,9 @@ impl AttemptJson {
 fn insert_attempt(c: &Connection, a: &Attempt, json: &AttemptJson) -> Result<(), StoreError> {
     c.prepare_cached(
         "INSERT INTO attempts (id, org_id, delivery_id, webhook_id, event_ids, url, sent_at, response_status, duration_ms,
-           error_kind, error_message, trigger, request_headers, request_body, response_headers, response_body)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+           error_kind, error_message, trigger, request_headers, request_body, request_recipe, response_headers,
+           response_body)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )
     .map_err(map_err)?
     .execute(params![
@@ -1192,7 +1215,8 @@ fn insert_attempt(c: &Connection, a: &Attempt, json: &AttemptJson) -> Result<(),
         a.error.as_ref().map(|e| e.message.clone()),
         a.trigger.as_str(),
         json.request_headers,
-        a.request_body,
+        crate::rows::body_text(&a.request_body),
+        json.request_recipe,
         json.response_headers,
         a.response_body,
     ])

@@ -85,7 +85,7 @@ fn attempt(d: &Delivery, status: u16, url: &str) -> Attempt {
         error: None,
         trigger: Trigger::Auto,
         request_headers: vec![("webhook-id".into(), d.id.to_string())],
-        request_body: "{}".into(),
+        request_body: RequestBody::Text("{}".into()),
         response_headers: vec![],
         response_body: "ok".into(),
     }
@@ -519,7 +519,10 @@ pub async fn attempt_history_filters_and_searches(s: &dyn Store) {
         all(AttemptFilter { webhook_id: Some(w1.id.clone()), succeeded: None }, None, AttemptSort::SentAt, Order::Asc)
             .await;
     assert_eq!(one.len(), 2);
-    assert!(one.iter().all(|x| x.webhook_id == w1.id && x.request_body.is_empty()), "the list leaves bodies out");
+    assert!(
+        one.iter().all(|x| x.webhook_id == w1.id && x.request_body == RequestBody::Text(String::new())),
+        "the list leaves bodies out"
+    );
     let failed =
         all(AttemptFilter { webhook_id: None, succeeded: Some(false) }, None, AttemptSort::Result, Order::Desc).await;
     assert_eq!(failed.iter().map(|x| x.response_status.unwrap()).collect::<Vec<_>>(), vec![500, 404]);
@@ -532,6 +535,51 @@ pub async fn attempt_history_filters_and_searches(s: &dyn Store) {
     assert!(s.list_attempts(&b.id, &AttemptFilter::default(), &PageRequest::default()).await.unwrap().data.is_empty());
 }
 
+pub async fn rendered_request_bodies_are_made_again_from_their_events(s: &dyn Store) {
+    let parent = org(s, None).await;
+    let child = org(s, Some(&parent.id)).await;
+    let w = Webhook { include_child_orgs: true, ..webhook(&parent.id, "Orders", false) };
+    s.create_webhook(&w).await.unwrap();
+    let own = Event { payload: r#"{"n": 1, "name": "Ada"}"#.into(), ..event(&parent.id, None) };
+    let childs = Event { payload: r#"{"n": 2}"#.into(), ..event(&child.id, None) };
+    for e in [&own, &childs] {
+        s.publish(e, &Audience::Subscribers).await.unwrap();
+    }
+    let claims = s.claim_due("n", LONG, 10).await.unwrap();
+    assert_eq!(claims.len(), 2);
+    let recipe = hookd_core::envelope::Recipe {
+        payload: PayloadFormat::Envelope,
+        content_type: ContentType::Json,
+        webhook_name: "Orders".into(),
+    };
+    let batch = Attempt {
+        event_ids: vec![childs.id.clone(), own.id.clone()],
+        request_body: RequestBody::Rendered(recipe.clone()),
+        ..attempt(&claims[0].delivery, 200, &w.url)
+    };
+    // As the dispatcher records a batch: one attempt a delivery, all with the batch's body.
+    let records = claims
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let id = if i == 0 { batch.id.clone() } else { AttemptId::new() };
+            let a = Attempt { id, delivery_id: c.delivery.id.clone(), ..batch.clone() };
+            record(&c.delivery, Some(a), Outcome::Succeeded)
+        })
+        .collect();
+    s.record_attempts(records).await.unwrap();
+    // Renamed since: the body shows the name it was sent with.
+    let mut renamed = s.get_webhook(&parent.id, &w.id).await.unwrap();
+    renamed.name = "Renamed".into();
+    s.update_webhook(&renamed).await.unwrap();
+    let read = s.get_attempt(&parent.id, &batch.id).await.unwrap();
+    let sent = recipe.render(&w.id, &parent.id, &[&childs, &own]).body;
+    assert_eq!(read.request_body, RequestBody::Text(history_text(sent.clone())));
+    let RequestBody::Text(text) = &read.request_body else { unreachable!() };
+    assert!(text.contains(r#""name":"Orders""#) && text.find(r#"{"n": 2}"#) < text.find(r#""name": "Ada""#), "{text}");
+    assert!(matches!(s.get_attempt(&child.id, &batch.id).await, Err(StoreError::NotFound)));
+}
+
 pub async fn retention_prunes_old_finished_work_only(s: &dyn Store) {
     let a = org(s, None).await;
     let w = webhook(&a.id, "w", false);
@@ -542,28 +590,35 @@ pub async fn retention_prunes_old_finished_work_only(s: &dyn Store) {
         |n: u64| Event { id: EventId::at(old_ms + n), created_at: old_t, occurred_at: old_t, ..event(&a.id, None) };
     let done = s.publish(&old_event(0), &Audience::Webhook(w.id.clone())).await.unwrap();
     let waiting = s.publish(&old_event(1), &Audience::Webhook(w.id.clone())).await.unwrap();
-    let fresh = publish_one(s, &w).await;
-    assert_eq!(s.claim_due("n", LONG, 10).await.unwrap().len(), 3);
+    assert_eq!(s.claim_due("n", LONG, 10).await.unwrap().len(), 2);
     let done_d = s.get_delivery(&a.id, &done.deliveries[0]).await.unwrap();
     let old_attempt = Attempt { id: AttemptId::at(old_ms), sent_at: old_t, ..attempt(&done_d, 200, &w.url) };
-    let new_attempt = attempt(&fresh, 200, &w.url);
-    s.record_attempts(vec![
-        record(&done_d, Some(old_attempt.clone()), Outcome::Succeeded),
-        record(&fresh, Some(new_attempt.clone()), Outcome::Succeeded),
-    ])
-    .await
-    .unwrap();
-    let cutoff = Utc::now() - chrono::Duration::days(30);
-    let mut removed = 0;
-    loop {
-        let n = s.prune(cutoff, 1).await.unwrap();
-        if n == 0 {
-            break;
+    s.record_attempts(vec![record(&done_d, Some(old_attempt.clone()), Outcome::Succeeded)]).await.unwrap();
+    let prune_all = |cutoff| async move {
+        let mut removed = 0;
+        loop {
+            let n = s.prune(cutoff, 1).await.unwrap();
+            if n == 0 {
+                return removed;
+            }
+            removed += n;
         }
-        removed += n;
-    }
-    assert_eq!(removed, 3, "the old attempt, its finished delivery and its event");
+    };
+    // The old delivery was finished just now (as by a late re-send): it and its event stay
+    // while the history may still show an attempt made of them.
+    assert_eq!(prune_all(Utc::now() - chrono::Duration::days(30)).await, 1, "the old attempt");
     assert!(matches!(s.get_attempt(&a.id, &old_attempt.id).await, Err(StoreError::NotFound)));
+    assert!(s.get_delivery(&a.id, &done_d.id).await.is_ok());
+    assert!(s.get_event(&a.id, &done.event_id).await.is_ok());
+
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let cutoff = Utc::now();
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let fresh = publish_one(s, &w).await;
+    assert_eq!(s.claim_due("n", LONG, 10).await.unwrap().len(), 1);
+    let new_attempt = attempt(&fresh, 200, &w.url);
+    s.record_attempts(vec![record(&fresh, Some(new_attempt.clone()), Outcome::Succeeded)]).await.unwrap();
+    assert_eq!(prune_all(cutoff).await, 2, "the finished delivery and its event");
     assert!(matches!(s.get_delivery(&a.id, &done_d.id).await, Err(StoreError::NotFound)));
     assert!(matches!(s.get_event(&a.id, &done.event_id).await, Err(StoreError::NotFound)));
     // Work still owed is never pruned, however old; new work is kept.
