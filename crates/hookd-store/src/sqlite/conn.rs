@@ -99,6 +99,11 @@ pub(crate) fn map_err(e: rusqlite::Error) -> StoreError {
 }
 
 fn configure(conn: &Connection) -> Result<(), StoreError> {
+    // Pages of 8 KiB for a new file (an existing one keeps its size): a fan-out's commit
+    // writes fewer WAL frames and the B-trees are shallower. E=10, five interleaved pairs:
+    // 8 KiB won four, median 10,037 -> 10,847 deliveries/s, 120 -> 114 us CPU a delivery; 16 KiB
+    // was no better than 4 KiB. It has to come before WAL mode, which fixes the size.
+    conn.execute_batch("PRAGMA page_size = 8192;").map_err(map_err)?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(map_err)?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(StoreError::Unavailable(format!(
@@ -437,6 +442,23 @@ fn write_loop(conn: Connection, rx: mpsc::Receiver<Msg>, synced: mpsc::SyncSende
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A new file gets 8 KiB pages in WAL mode; an existing file keeps the size it has.
+    #[tokio::test]
+    async fn new_files_get_8_kib_pages_and_old_ones_keep_theirs() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        async fn page_size(db: &Db) -> i64 {
+            db.read(|c| c.query_row("PRAGMA page_size", [], |r| r.get(0)).map_err(map_err)).await.expect("read")
+        }
+        let db = Db::open(&dir.path().join("new.db")).expect("open");
+        assert_eq!(page_size(&db).await, 8192);
+        let old = dir.path().join("old.db");
+        let c = Connection::open(&old).expect("create");
+        c.execute_batch("PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE t (k)").expect("4 KiB file");
+        drop(c);
+        let db = Db::open(&old).expect("reopen");
+        assert_eq!(page_size(&db).await, 4096);
+    }
 
     /// Writes queued together commit together, and one that fails after writing part of its
     /// work leaves neither that part behind nor the others' writes undone.
