@@ -2,7 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
-use utoipa::ToSchema;
 
 use crate::id::{EventId, OrgId, WebhookId};
 use crate::model::{ContentType, Event, PayloadFormat, Timestamp, Webhook};
@@ -86,7 +85,7 @@ fn item<'a>(format: PayloadFormat, webhook: WebhookRef<'a>, event: &'a Event) ->
 }
 
 /// What a body is made of besides its events: given the same events it renders the same bytes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Recipe {
     pub payload: PayloadFormat,
     pub content_type: ContentType,

@@ -456,6 +456,8 @@ pub struct Attempt {
     pub error: Option<AttemptError>,
     pub trigger: Trigger,
     pub request_headers: Vec<(String, String)>,
+    /// The API shows an attempt's body as text: the store renders a recipe again on reading.
+    #[schema(value_type = String)]
     pub request_body: RequestBody,
     pub response_headers: Vec<(String, String)>,
     pub response_body: String,
@@ -472,7 +474,7 @@ pub fn history_text(mut bytes: Vec<u8>) -> String {
 }
 
 /// An attempt's request body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum RequestBody {
     /// The body as the history shows it (see [`history_text`]).
