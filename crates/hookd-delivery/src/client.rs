@@ -28,7 +28,7 @@ use url::Url;
 
 use crate::ssrf::{GuardedResolver, SsrfRefused, is_allowed};
 
-pub use hookd_core::model::BODY_LIMIT;
+use hookd_core::model::BODY_LIMIT;
 
 /// The user agent every request carries (and the history shows).
 pub const AGENT: &str = concat!("hookd/", env!("CARGO_PKG_VERSION"));

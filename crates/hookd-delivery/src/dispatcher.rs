@@ -106,17 +106,18 @@ impl OpenedSecrets {
 /// The webhooks of deliveries handed over at publish, as last read. A publish says which
 /// revision of each webhook it saw, and every update of a webhook makes a new revision, so a
 /// copy at that revision (or a later one) is what a read would give: no read per publish.
+/// Kept behind `Arc`s, so a batch copies each webhook once, into its claim.
 #[derive(Default)]
 struct KnownWebhooks {
-    by_id: std::sync::Mutex<HashMap<WebhookId, Webhook>>,
+    by_id: std::sync::Mutex<HashMap<WebhookId, Arc<Webhook>>>,
 }
 
 impl KnownWebhooks {
     /// Bounds the memory kept whatever the number of webhooks.
     const MAX: usize = 10_000;
 
-    /// Copies of the webhooks known at the revision wanted of each, or a later one.
-    fn fresh(&self, wanted: &HashMap<WebhookId, i64>) -> HashMap<WebhookId, Webhook> {
+    /// The webhooks known at the revision wanted of each, or a later one.
+    fn fresh(&self, wanted: &HashMap<WebhookId, i64>) -> HashMap<WebhookId, Arc<Webhook>> {
         let Ok(known) = self.by_id.lock() else { return HashMap::new() };
         wanted
             .iter()
@@ -125,7 +126,7 @@ impl KnownWebhooks {
             .collect()
     }
 
-    fn remember<'a>(&self, read: impl Iterator<Item = &'a Webhook>) {
+    fn remember(&self, read: &[Arc<Webhook>]) {
         if let Ok(mut known) = self.by_id.lock() {
             for w in read {
                 if known.len() >= Self::MAX {
@@ -307,7 +308,8 @@ impl Dispatcher {
         if !stale.is_empty() {
             match self.store.webhooks_by_id(&stale).await {
                 Ok(found) => {
-                    self.known.remember(found.iter());
+                    let found: Vec<Arc<Webhook>> = found.into_iter().map(Arc::new).collect();
+                    self.known.remember(&found);
                     webhooks.extend(found.into_iter().map(|w| (w.id.clone(), w)));
                 }
                 Err(e) => {
@@ -321,7 +323,7 @@ impl Dispatcher {
         let mut orphans = Vec::new();
         for Handed { event, delivery, .. } in handed {
             match webhooks.get(&delivery.webhook_id) {
-                Some(w) => claims.push(Claim { delivery, event, webhook: w.clone() }),
+                Some(w) => claims.push(Claim { delivery, event, webhook: Webhook::clone(w) }),
                 None => orphans.push(AttemptRecord {
                     attempt: None,
                     org_id: delivery.org_id,
