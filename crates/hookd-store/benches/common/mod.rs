@@ -7,15 +7,17 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use hookd_core::model::*;
-use hookd_core::secret::SealedSecret;
-use hookd_core::{AttemptId, DeliveryId, EventId, OrgId, WebhookId};
+use hookd_core::{AttemptId, DeliveryId, EventId, OrgId};
+
+#[path = "../../tests/suite/build.rs"]
+mod build;
 use hookd_store::sqlite::SqliteStore;
 use hookd_store::{AttemptRecord, Outcome, Store};
 
 pub struct Fixture {
     pub rt: tokio::runtime::Runtime,
     pub store: Arc<dyn Store>,
-    /// The first of the org's webhooks (all subscribe to `bench.event`).
+    /// The first of the org's webhooks (all subscribe to `user.created`).
     pub webhook: Webhook,
     _dir: tempfile::TempDir,
 }
@@ -24,40 +26,17 @@ pub fn fixture() -> Fixture {
     fixture_with(1)
 }
 
-/// A store whose org has `webhooks` webhooks subscribed to `bench.event`.
+/// A store whose org has `webhooks` webhooks subscribed to `user.created`.
 pub fn fixture_with(webhooks: usize) -> Fixture {
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let store: Arc<dyn Store> = Arc::new(rt.block_on(SqliteStore::open(&dir.path().join("bench.db"))).unwrap());
     let org = Org { id: OrgId::new(), name: "bench".into(), parent_id: None, features: vec![], created_at: Utc::now() };
     rt.block_on(store.create_org(&org)).unwrap();
-    let now = Utc::now();
-    let webhook = Webhook {
-        id: WebhookId::new(),
-        org_id: org.id.clone(),
-        name: "bench".into(),
-        url: "https://bench.example/hook".into(),
-        description: None,
-        event_types: vec!["bench.event".into()],
-        environment: Environment::Live,
-        owner_id: None,
-        include_child_orgs: false,
-        options: WebhookOptions::default(),
-        signing_enabled: true,
-        signing_secret: SealedSecret(vec![0; 64]),
-        previous_secret: None,
-        auth: SealedSecret(vec![0; 64]),
-        status: WebhookStatus { enabled: true, reason: None, changed_at: now, changed_by: None },
-        created_at: now,
-        updated_at: now,
-        last_triggered_at: None,
-        failing_since: None,
-        failed_deliveries: 0,
-        revision: 0,
-    };
+    let webhook = build::webhook(&org.id, "bench", false);
     rt.block_on(store.create_webhook(&webhook)).unwrap();
     for i in 1..webhooks {
-        let other = Webhook { id: WebhookId::new(), name: format!("bench {i}"), ..webhook.clone() };
+        let other = build::webhook(&org.id, &format!("bench{i}"), false);
         rt.block_on(store.create_webhook(&other)).unwrap();
     }
     Fixture { rt, store, webhook, _dir: dir }
@@ -67,7 +46,7 @@ pub fn event(org: &OrgId) -> Event {
     Event {
         id: EventId::new(),
         org_id: org.clone(),
-        event_type: "bench.event".into(),
+        event_type: "user.created".into(),
         payload: serde_json::json!({"data": "x".repeat(1000)}).to_string(),
         resource_url: None,
         environment: Environment::Live,

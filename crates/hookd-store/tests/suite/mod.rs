@@ -4,9 +4,11 @@ use std::time::Duration;
 
 use chrono::Utc;
 use hookd_core::model::*;
-use hookd_core::secret::SealedSecret;
 use hookd_core::{AttemptId, EventId, MemberId, OrgId, TokenId, WebhookId};
 use hookd_store::*;
+
+mod build;
+use build::webhook;
 
 async fn org(s: &dyn Store, parent: Option<&OrgId>) -> Org {
     let o = Org {
@@ -18,33 +20,6 @@ async fn org(s: &dyn Store, parent: Option<&OrgId>) -> Org {
     };
     s.create_org(&o).await.unwrap();
     o
-}
-
-fn webhook(org: &OrgId, name: &str, ordered: bool) -> Webhook {
-    let now = Utc::now();
-    Webhook {
-        id: WebhookId::new(),
-        org_id: org.clone(),
-        name: name.into(),
-        url: format!("https://{name}.example/hook"),
-        description: None,
-        event_types: vec!["user.created".into()],
-        environment: Environment::Live,
-        owner_id: None,
-        include_child_orgs: false,
-        options: WebhookOptions { ordered, ..Default::default() },
-        signing_enabled: true,
-        signing_secret: SealedSecret(vec![1, 2, 3]),
-        previous_secret: None,
-        auth: SealedSecret(vec![4, 5, 6]),
-        status: WebhookStatus { enabled: true, reason: None, changed_at: now, changed_by: None },
-        created_at: now,
-        updated_at: now,
-        last_triggered_at: None,
-        failing_since: None,
-        failed_deliveries: 0,
-        revision: 0,
-    }
 }
 
 fn event(org: &OrgId, key: Option<&str>) -> Event {

@@ -1,0 +1,35 @@
+//! A webhook as the store suite and the store's benches make one (the benches include this
+//! file by path).
+
+use chrono::Utc;
+use hookd_core::model::*;
+use hookd_core::secret::SealedSecret;
+use hookd_core::{OrgId, WebhookId};
+
+/// An enabled webhook of `org` for `user.created`, at `https://{name}.example/hook`.
+pub fn webhook(org: &OrgId, name: &str, ordered: bool) -> Webhook {
+    let now = Utc::now();
+    Webhook {
+        id: WebhookId::new(),
+        org_id: org.clone(),
+        name: name.into(),
+        url: format!("https://{name}.example/hook"),
+        description: None,
+        event_types: vec!["user.created".into()],
+        environment: Environment::Live,
+        owner_id: None,
+        include_child_orgs: false,
+        options: WebhookOptions { ordered, ..Default::default() },
+        signing_enabled: true,
+        signing_secret: SealedSecret(vec![1, 2, 3]),
+        previous_secret: None,
+        auth: SealedSecret(vec![4, 5, 6]),
+        status: WebhookStatus { enabled: true, reason: None, changed_at: now, changed_by: None },
+        created_at: now,
+        updated_at: now,
+        last_triggered_at: None,
+        failing_since: None,
+        failed_deliveries: 0,
+        revision: 0,
+    }
+}
