@@ -177,16 +177,8 @@ pub(crate) struct Target {
     pub revision: i64,
 }
 
-pub(crate) const TARGET_COLS: &str = "w.id, w.options, w.revision";
-
 pub(crate) fn target(row: &impl DbRow) -> Result<Target, StoreError> {
-    #[derive(serde::Deserialize, Default)]
-    struct Ordered {
-        #[serde(default)]
-        ordered: bool,
-    }
-    let options: Ordered = json(row.text("options")?);
-    Ok(Target { id: id(row, "id", WebhookId::parse)?, ordered: options.ordered, revision: row.int("revision")? })
+    Ok(Target { id: id(row, "id", WebhookId::parse)?, ordered: row.flag("ordered")?, revision: row.int("revision")? })
 }
 
 /// The subscribers that may see the event: an owner must be allowed to view it; a webhook

@@ -15,6 +15,10 @@ use super::{CHANNEL, all, deliveries_of_event, map_err, one, pool_err};
 use crate::rows::{self as r, Target, ms, to_json};
 use crate::{Audience, Lease, Published, StoreError};
 
+/// A [`Target`]'s columns; PostgreSQL reads `ordered` out of the options, as SQLite does.
+/// Options are always JSON that hookd wrote (no operation takes them as text).
+const TARGET_COLS: &str = "w.id, coalesce((w.options::json ->> 'ordered')::boolean, false) AS ordered, w.revision";
+
 /// Events written by one statement, at most.
 const MAX_BATCH: usize = 256;
 /// Batches being written at once: while they all wait for their commit, new publishes queue
@@ -118,7 +122,7 @@ pub(super) async fn publish_in<C: GenericClient>(
 
 /// The one webhook an event was addressed to, which must be of the event's org.
 async fn named<C: GenericClient>(c: &C, e: &Event, id: &hookd_core::WebhookId) -> Result<Target, StoreError> {
-    let sql = format!("SELECT {} FROM webhooks w WHERE w.id = $1 AND w.org_id = $2", r::TARGET_COLS);
+    let sql = format!("SELECT {TARGET_COLS} FROM webhooks w WHERE w.id = $1 AND w.org_id = $2");
     one(c, &sql, &[&id.as_str(), &e.org_id.as_str()], r::target).await
 }
 
@@ -163,7 +167,7 @@ async fn subscribers<C: GenericClient>(
          JOIN webhooks w ON w.id = t.webhook_id AND w.enabled AND w.environment = q.environment
            AND (t.org_id = q.org_id OR w.include_child_orgs)
          LEFT JOIN members m ON m.id = w.owner_id AND m.org_id = w.org_id",
-        cols = r::TARGET_COLS,
+        cols = TARGET_COLS,
         owner = r::OWNER_COLS,
     );
     let orgs: Vec<&str> = events.iter().map(|e| e.org_id.as_str()).collect();
