@@ -44,6 +44,11 @@ pub struct BenchArgs {
     /// figure, and every run's deliveries/s.
     #[arg(long, default_value_t = 1)]
     pub runs: usize,
+    /// How long the receiver works on each request before it answers (its receipt is noted on
+    /// arrival): real receivers take milliseconds, and then a node's bound is its requests in
+    /// flight (`HOOKD_CONCURRENCY`), not the CPU.
+    #[arg(long, default_value_t = 0)]
+    pub receiver_delay_ms: u64,
 }
 
 /// First receipt time of each delivery, and how many requests came in all.
@@ -53,9 +58,11 @@ struct Receipts {
     total: usize,
 }
 
-/// Notes a delivery's arrival and reads its body, as a real receiver would.
+/// Notes a delivery's arrival and reads its body, as a real receiver would, and answers after
+/// `delay`.
 async fn receive(
     receipts: Arc<Mutex<Receipts>>,
+    delay: Duration,
     req: hyper::Request<hyper::body::Incoming>,
 ) -> Result<hyper::Response<Full<Bytes>>, hyper::Error> {
     let now = Instant::now();
@@ -66,11 +73,14 @@ async fn receive(
         r.first.entry(id.to_owned()).or_insert(now);
     }
     req.into_body().collect().await?;
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
     Ok(hyper::Response::new(Full::new(Bytes::from_static(b"ok"))))
 }
 
 /// Serves [`receive`] on `listener` until the task is aborted.
-async fn serve_receiver(listener: tokio::net::TcpListener, receipts: Arc<Mutex<Receipts>>) {
+async fn serve_receiver(listener: tokio::net::TcpListener, receipts: Arc<Mutex<Receipts>>, delay: Duration) {
     loop {
         let Ok((stream, _)) = listener.accept().await else {
             // Out of descriptors, say: wait for connections to close rather than spin.
@@ -78,7 +88,7 @@ async fn serve_receiver(listener: tokio::net::TcpListener, receipts: Arc<Mutex<R
             continue;
         };
         let receipts = receipts.clone();
-        let service = hyper::service::service_fn(move |req| receive(receipts.clone(), req));
+        let service = hyper::service::service_fn(move |req| receive(receipts.clone(), delay, req));
         tokio::spawn(async move {
             let io = hyper_util::rt::TokioIo::new(stream);
             let _ = hyper::server::conn::http1::Builder::new().serve_connection(io, service).await;
@@ -263,7 +273,8 @@ async fn run_once(args: &BenchArgs) -> Result<serde_json::Value> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let rx_addr = listener.local_addr()?;
     // Stopped at the end of the run, so that `--runs` does not leave receivers behind.
-    let receiver = tokio::spawn(serve_receiver(listener, receipts.clone()));
+    let delay = Duration::from_millis(args.receiver_delay_ms);
+    let receiver = tokio::spawn(serve_receiver(listener, receipts.clone(), delay));
 
     let token = hookd_server::api::tokens::new_token_value();
     let (_, key) = hookd_core::secret::MasterKey::generate();
@@ -360,6 +371,7 @@ async fn run_once(args: &BenchArgs) -> Result<serde_json::Value> {
         "webhooks": args.webhooks,
         "payload_bytes": args.payload_bytes,
         "publishers": args.publishers,
+        "receiver_delay_ms": args.receiver_delay_ms,
         "ingest_per_s": (args.events as f64 / ingest_elapsed.as_secs_f64()).round(),
         "deliveries_per_s": (first.len() as f64 / delivered_elapsed.as_secs_f64()).round(),
         "latency_ms": { "p50": ms_at(&latencies, 0.50), "p99": ms_at(&latencies, 0.99), "max": ms_at(&latencies, 1.0) },

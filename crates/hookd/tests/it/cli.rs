@@ -135,3 +135,19 @@ fn bench_smoke_delivers_everything() {
     assert_eq!(line["runs"], 2);
     assert_eq!(line["deliveries_per_s_runs"].as_array().map(Vec::len), Some(2));
 }
+
+#[test]
+fn bench_with_a_slow_receiver_delivers_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_hookd"))
+        .args(["bench", "--events", "100", "--publishers", "4", "--receiver-delay-ms", "50", "--timeout-s", "60"])
+        .current_dir(dir.path())
+        .output()
+        .expect("run hookd bench");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let line: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON line");
+    assert_eq!(line["receiver_delay_ms"], 50);
+    assert_eq!(line["delivered"], 100);
+    assert_eq!(line["lost"], 0);
+    assert_eq!(line["duplicated"], 0);
+}
