@@ -115,16 +115,22 @@ fn first_start_prints_the_operator_token_and_demo_seeds_the_catalog() {
     let _ = child.wait();
 }
 
-#[test]
-fn bench_smoke_delivers_everything() {
+/// Runs `hookd bench` with `args` in a temp dir; its one JSON line.
+fn bench(args: &[&str]) -> serde_json::Value {
     let dir = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_hookd"))
-        .args(["bench", "--events", "200", "--webhooks", "2", "--publishers", "4", "--timeout-s", "60", "--runs", "2"])
+        .arg("bench")
+        .args(args)
         .current_dir(dir.path())
         .output()
         .expect("run hookd bench");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let line: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON line");
+    serde_json::from_slice(&out.stdout).expect("one JSON line")
+}
+
+#[test]
+fn bench_smoke_delivers_everything() {
+    let line = bench(&["--events", "200", "--webhooks", "2", "--publishers", "4", "--timeout-s", "60", "--runs", "2"]);
     assert_eq!(line["delivered"], 400);
     assert_eq!(line["lost"], 0);
     assert_eq!(line["duplicated"], 0);
@@ -138,14 +144,7 @@ fn bench_smoke_delivers_everything() {
 
 #[test]
 fn bench_with_a_slow_receiver_delivers_everything() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_hookd"))
-        .args(["bench", "--events", "100", "--publishers", "4", "--receiver-delay-ms", "50", "--timeout-s", "60"])
-        .current_dir(dir.path())
-        .output()
-        .expect("run hookd bench");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let line: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON line");
+    let line = bench(&["--events", "100", "--publishers", "4", "--receiver-delay-ms", "50", "--timeout-s", "60"]);
     assert_eq!(line["receiver_delay_ms"], 50);
     assert_eq!(line["delivered"], 100);
     assert_eq!(line["lost"], 0);
