@@ -1,6 +1,7 @@
-//! The SQLite writer's work for one delivery, as the server does it at fan-out: 10 events
-//! published at once to an org with 10 webhooks, each delivery leased to the publishing node,
-//! then one record of the 100 successful attempts; `ROUNDS` times (default 50).
+//! The SQLite writer's work for one delivery, as the server does it: 10 events published at
+//! once to an org with `WEBHOOKS` webhooks (default 10, the fan-out run; 1 is the E=1 run),
+//! each delivery leased to the publishing node, then one record of the successful attempts;
+//! `ROUNDS` times (default 50).
 //!
 //! Timings on a shared 2-core machine swing by half between hours; instruction counts do not:
 //!
@@ -10,7 +11,8 @@
 //! valgrind --tool=callgrind target/release/examples/hot_path 60
 //! ```
 //!
-//! The difference of the two totals over 5,000 is the instructions a delivery costs the store.
+//! The difference of the two totals over 50 x 10 x `WEBHOOKS` is the instructions a delivery
+//! costs the store. `hot_path ROUNDS 1` counts the E=1 shape.
 
 #[path = "../benches/common/mod.rs"]
 mod common;
@@ -21,18 +23,18 @@ use std::time::Duration;
 use hookd_store::{Audience, Lease};
 
 const EVENTS_AT_ONCE: usize = 10;
-const WEBHOOKS: usize = 10;
 
 fn main() {
-    let rounds: usize = match std::env::args().nth(1).map(|a| a.parse()) {
-        None => 50,
-        Some(Ok(n)) => n,
-        Some(Err(_)) => {
-            eprintln!("usage: hot_path [ROUNDS]  (ROUNDS: a whole number)");
+    let arg = |i: usize, default: usize| match std::env::args().nth(i).map(|a| a.parse()) {
+        None => default,
+        Some(Ok(n)) if n > 0 => n,
+        Some(_) => {
+            eprintln!("usage: hot_path [ROUNDS [WEBHOOKS]]  (whole numbers above 0)");
             std::process::exit(2);
         }
     };
-    let f = common::fixture_with(WEBHOOKS);
+    let (rounds, webhooks) = (arg(1, 50), arg(2, 10));
+    let f = common::fixture_with(webhooks);
     let lease = Arc::new(Lease { node: "bench".into(), duration: Duration::from_secs(60), max: 1_000 });
     f.rt.block_on(async {
         for _ in 0..rounds {
@@ -42,10 +44,10 @@ fn main() {
                     tokio::spawn(async move { store.publish_leased(&e, &Audience::Subscribers, Some(&lease)).await })
                 })
                 .collect();
-            let mut records = Vec::with_capacity(EVENTS_AT_ONCE * WEBHOOKS);
+            let mut records = Vec::with_capacity(EVENTS_AT_ONCE * webhooks);
             for p in publishes {
                 let published = p.await.expect("publish task").expect("publish");
-                assert_eq!(published.leased.len(), WEBHOOKS, "every delivery is leased to this node");
+                assert_eq!(published.leased.len(), webhooks, "every delivery is leased to this node");
                 records.extend(published.leased.iter().map(|l| common::success(&l.delivery, "bench")));
             }
             f.store.record_attempts(records).await.expect("record");
