@@ -4,6 +4,7 @@
 //! row (a revoked token stops working here immediately); other nodes sharing the database
 //! see the change within the TTL.
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Mutex;
@@ -22,7 +23,10 @@ impl<K: Eq + Hash + Clone, V: Clone> Ttl<K, V> {
         Self { entries: Mutex::new(HashMap::new()), ttl }
     }
 
-    pub fn get(&self, key: &K) -> Option<V> {
+    pub fn get<Q: Eq + Hash + ?Sized>(&self, key: &Q) -> Option<V>
+    where
+        K: Borrow<Q>,
+    {
         let entries = self.entries.lock().ok()?;
         let (v, at) = entries.get(key)?;
         (at.elapsed() < self.ttl).then(|| v.clone())
@@ -37,7 +41,10 @@ impl<K: Eq + Hash + Clone, V: Clone> Ttl<K, V> {
         }
     }
 
-    pub fn remove(&self, key: &K) {
+    pub fn remove<Q: Eq + Hash + ?Sized>(&self, key: &Q)
+    where
+        K: Borrow<Q>,
+    {
         if let Ok(mut e) = self.entries.lock() {
             e.remove(key);
         }

@@ -24,7 +24,6 @@ pub struct ApiConfig {
 }
 
 /// A catalog entry with its compiled schema, as publishing needs it.
-#[derive(Clone)]
 pub struct CatalogEntry {
     pub event_type: EventType,
     pub schema: Option<Arc<PayloadSchema>>,
@@ -40,7 +39,8 @@ pub struct AppState {
     pub handoff: Arc<Handoff>,
     pub metrics: Arc<Metrics>,
     pub config: Arc<ApiConfig>,
-    pub catalog: Arc<Ttl<String, CatalogEntry>>,
+    /// Shared, not copied, by every publish of the type.
+    pub catalog: Arc<Ttl<String, Arc<CatalogEntry>>>,
     pub tokens: Arc<Ttl<[u8; 32], AccessToken>>,
 }
 
@@ -64,8 +64,8 @@ impl AppState {
     }
 
     /// An event type with its compiled schema; `None` when it is not in the catalog.
-    pub async fn catalog_entry(&self, name: &str) -> Result<Option<CatalogEntry>, ApiError> {
-        if let Some(e) = self.catalog.get(&name.to_owned()) {
+    pub async fn catalog_entry(&self, name: &str) -> Result<Option<Arc<CatalogEntry>>, ApiError> {
+        if let Some(e) = self.catalog.get(name) {
             return Ok(Some(e));
         }
         let event_type = match self.store.get_event_type(name).await {
@@ -77,7 +77,7 @@ impl AppState {
             Some(s) => Some(Arc::new(PayloadSchema::compile(s).map_err(|e| ApiError::Internal(e.to_string()))?)),
             None => None,
         };
-        let entry = CatalogEntry { event_type, schema };
+        let entry = Arc::new(CatalogEntry { event_type, schema });
         self.catalog.put(name.to_owned(), entry.clone());
         Ok(Some(entry))
     }
