@@ -24,7 +24,7 @@ use hookd_store::{Audience, Lease};
 
 const EVENTS_AT_ONCE: usize = 10;
 
-fn main() {
+fn main() -> Result<(), Box<dyn std::error::Error>> {
     let arg = |i: usize, default: usize| match std::env::args().nth(i).map(|a| a.parse()) {
         None => default,
         Some(Ok(n)) if n > 0 => n,
@@ -46,11 +46,12 @@ fn main() {
                 .collect();
             let mut records = Vec::with_capacity(EVENTS_AT_ONCE * webhooks);
             for p in publishes {
-                let published = p.await.expect("publish task").expect("publish");
+                let published = p.await??;
                 assert_eq!(published.leased.len(), webhooks, "every delivery is leased to this node");
                 records.extend(published.leased.iter().map(|l| common::success(&l.delivery, "bench")));
             }
-            f.store.record_attempts(records).await.expect("record");
+            f.store.record_attempts(records).await?;
         }
-    });
+        Ok(())
+    })
 }
