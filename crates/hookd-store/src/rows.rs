@@ -177,6 +177,8 @@ pub(crate) struct Target {
     pub revision: i64,
 }
 
+/// Maps a row of each backend's `TARGET_COLS` (`sqlite/rows.rs`, `postgres/publish.rs`): both
+/// read `ordered` out of the options in SQL, so the row carries it as a flag.
 pub(crate) fn target(row: &impl DbRow) -> Result<Target, StoreError> {
     Ok(Target { id: id(row, "id", WebhookId::parse)?, ordered: row.flag("ordered")?, revision: row.int("revision")? })
 }
