@@ -1,5 +1,9 @@
 //! The scale-out backend: any number of `hookd serve` nodes share one PostgreSQL. Claims
 //! use `FOR UPDATE SKIP LOCKED` with leases; nodes wake each other with LISTEN/NOTIFY.
+//!
+//! Statements are prepared once per connection, except the few that find rows of `deliveries`
+//! on every node's hot path (a batch's records, claims, the next due time): those are planned
+//! for each call, because a plan kept from when the table was small reads all of it (`record`).
 
 mod publish;
 mod rows;
@@ -761,7 +765,18 @@ impl Store for PostgresStore {
              RETURNING {}",
             r::DELIVERY_COLS
         );
-        let deliveries = all(&c, &sql, &[&now, &until, &node, &(max as i64)], r::delivery).await?;
+        // Planned afresh each time, as `record` is: a plan kept from when `deliveries` was
+        // small reads all of it.
+        let deliveries = c
+            .query_typed(
+                &sql,
+                &[(&now, Type::INT8), (&until, Type::INT8), (&node, Type::TEXT), (&(max as i64), Type::INT8)],
+            )
+            .await
+            .map_err(map_err)?
+            .iter()
+            .map(r::delivery)
+            .collect::<Result<Vec<_>, _>>()?;
         if deliveries.is_empty() {
             return Ok(vec![]);
         }
@@ -854,10 +869,13 @@ impl Store for PostgresStore {
 
     async fn next_due_at(&self) -> Result<Option<Timestamp>, StoreError> {
         let c = self.client().await?;
-        one(&c, "SELECT min(next_attempt_at) FROM deliveries WHERE state = 'pending'", &[], |row| {
-            row.try_get::<_, Option<i64>>(0).map(|v| v.map(r::ts)).map_err(map_err)
-        })
-        .await
+        // Planned afresh each time, as `record` is.
+        let row = c
+            .query_typed("SELECT min(next_attempt_at) FROM deliveries WHERE state = 'pending'", &[])
+            .await
+            .map_err(map_err)?;
+        let min = row.first().map(|row| row.try_get::<_, Option<i64>>(0)).transpose().map_err(map_err)?;
+        Ok(min.flatten().map(r::ts))
     }
 
     async fn backlog(&self) -> Result<Backlog, StoreError> {
