@@ -1,4 +1,4 @@
-//! The outbound HTTP client: hyper's pooled keep-alive HTTP/1.1 connections over rustls, no
+//! The outbound HTTP client: keep-alive HTTP/1.1 connections over rustls (`pool`), no
 //! redirects, and every connection checked by the SSRF guard (IP literals here, names in the
 //! resolver, after DNS).
 //!
@@ -16,9 +16,9 @@ use bytes::Bytes;
 use hookd_core::model::{AttemptError, AttemptErrorKind};
 use http::header::{HeaderName, HeaderValue, USER_AGENT};
 use http_body_util::{BodyExt, Full};
+use hyper::body::Body as _;
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::{TokioExecutor, TokioTimer};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
@@ -26,14 +26,13 @@ use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use url::Url;
 
+use crate::pool::{Pool, Route, SendError};
 use crate::ssrf::{GuardedResolver, SsrfRefused, is_allowed};
 
 use hookd_core::model::BODY_LIMIT;
 
 /// The user agent every request carries (and the history shows).
 pub const AGENT: &str = concat!("hookd/", env!("CARGO_PKG_VERSION"));
-
-type Pool = hyper_util::client::legacy::Client<HttpsConnector<HttpConnector<GuardedResolver>>, Full<Bytes>>;
 
 /// One pool of connections sharing one TLS configuration.
 pub struct Client {
@@ -137,17 +136,12 @@ impl Client {
         http.enforce_http(false);
         http.set_nodelay(true);
         http.set_connect_timeout(Some(Duration::from_secs(10)));
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
+        let https: HttpsConnector<HttpConnector<GuardedResolver>> = hyper_rustls::HttpsConnectorBuilder::new()
             .with_tls_config(tls)
             .https_or_http()
             .enable_http1()
             .wrap_connector(http);
-        let pool = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
-            .pool_idle_timeout(Duration::from_secs(60))
-            .pool_max_idle_per_host(256)
-            .pool_timer(TokioTimer::new())
-            .build(https);
-        Self { pool, allow_private }
+        Self { pool: Pool::new(https), allow_private }
     }
 
     /// Sends one POST and reads up to [`BODY_LIMIT`] of the answer. No redirect is followed.
@@ -160,7 +154,7 @@ impl Client {
     ) -> Result<Response, AttemptError> {
         check_target(&target.url, self.allow_private)?;
         let started = Instant::now();
-        let mut req = http::Request::post(target.uri.clone())
+        let mut req = http::Request::post("/")
             .body(Full::new(body))
             .map_err(|e| attempt_error(AttemptErrorKind::InvalidUrl, e.to_string()))?;
         let h = req.headers_mut();
@@ -171,8 +165,8 @@ impl Client {
             let name = HeaderName::from_bytes(k.as_bytes()).map_err(|_| invalid("name"))?;
             h.append(name, HeaderValue::from_str(v).map_err(|_| invalid("value"))?);
         }
-        let resp = match tokio::time::timeout(timeout, self.pool.request(req)).await {
-            Ok(r) => r.map_err(classify)?,
+        let (resp, connection) = match tokio::time::timeout(timeout, self.pool.send(&target.route, req)).await {
+            Ok(r) => r.map_err(|e| classify(&e))?,
             Err(_) => {
                 return Err(attempt_error(
                     AttemptErrorKind::Timeout,
@@ -195,8 +189,8 @@ impl Client {
         let mut incoming = resp.into_body();
         let mut body = Vec::new();
         // A slow or endless body must not hold the attempt past its timeout; what came in
-        // time is kept.
-        let _ = tokio::time::timeout(timeout.saturating_sub(started.elapsed()), async {
+        // time is kept. Only a connection whose answer was read to its end is used again.
+        let read_to_end = tokio::time::timeout(timeout.saturating_sub(started.elapsed()), async {
             while body.len() < BODY_LIMIT {
                 match incoming.frame().await {
                     Some(Ok(frame)) => {
@@ -204,11 +198,16 @@ impl Client {
                             body.extend_from_slice(data);
                         }
                     }
-                    _ => break,
+                    Some(Err(_)) => return false,
+                    None => return true,
                 }
             }
+            incoming.is_end_stream()
         })
         .await;
+        if read_to_end == Ok(true) {
+            connection.reuse();
+        }
         Ok(Response {
             status,
             headers,
@@ -256,19 +255,20 @@ impl HttpClients {
 }
 
 /// Where a request goes, parsed once: the URL (for the SSRF check and for signing) and the
-/// URI that hyper sends to.
+/// connection and request line hyper sends on.
 #[derive(Debug, Clone)]
 pub struct Target {
     url: Url,
-    uri: http::Uri,
+    route: Route,
 }
 
 impl Target {
     pub fn parse(url: &str) -> Result<Self, AttemptError> {
-        let url = Url::parse(url).map_err(|e| attempt_error(AttemptErrorKind::InvalidUrl, e.to_string()))?;
-        let uri =
-            url.as_str().parse().map_err(|e| attempt_error(AttemptErrorKind::InvalidUrl, format!("{url}: {e}")))?;
-        Ok(Self { url, uri })
+        let invalid = |why: String| attempt_error(AttemptErrorKind::InvalidUrl, why);
+        let url = Url::parse(url).map_err(|e| invalid(e.to_string()))?;
+        let uri: http::Uri = url.as_str().parse().map_err(|e| invalid(format!("{url}: {e}")))?;
+        let route = Route::of(&uri).ok_or_else(|| invalid(format!("{url}: not an http or https URL with a host")))?;
+        Ok(Self { url, route })
     }
 
     pub fn url(&self) -> &Url {
@@ -299,7 +299,7 @@ fn check_target(url: &Url, allow_private: bool) -> Result<(), AttemptError> {
 }
 
 /// Names a failed request by what went wrong.
-fn classify(e: hyper_util::client::legacy::Error) -> AttemptError {
+fn classify(e: &SendError) -> AttemptError {
     let mut source = e.source();
     let mut text = e.to_string();
     while let Some(s) = source {

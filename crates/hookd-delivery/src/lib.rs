@@ -7,6 +7,7 @@ pub mod client;
 pub mod dispatcher;
 pub mod handoff;
 pub mod metrics;
+mod pool;
 pub mod ssrf;
 
 pub use client::HttpClients;
