@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 use std::error::Error as StdError;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -89,7 +89,7 @@ impl Checkout<'_> {
             return;
         }
         if let Ok(mut idle) = self.pool.idle.lock() {
-            let list = idle.by_origin.entry(self.origin).or_default();
+            let list = idle.entry(self.origin).or_default();
             if list.len() < IDLE_PER_ORIGIN {
                 list.push((self.sender, Instant::now()));
             }
@@ -97,20 +97,41 @@ impl Checkout<'_> {
     }
 }
 
-struct Idle {
-    /// Each origin's idle connections with when they were last used, the latest last.
-    by_origin: HashMap<Origin, Vec<(Sender, Instant)>>,
-    swept: Instant,
-}
+/// Each origin's idle connections with when they were last used, the latest last.
+type Idle = HashMap<Origin, Vec<(Sender, Instant)>>;
 
 pub(crate) struct Pool {
     connector: Connector,
-    idle: Mutex<Idle>,
+    idle: Arc<Mutex<Idle>>,
+}
+
+fn fresh((sender, since): &(Sender, Instant), now: Instant) -> bool {
+    now.duration_since(*since) < IDLE_FOR && !sender.is_closed()
 }
 
 impl Pool {
+    /// Inside a runtime, also starts the task that closes connections left unused for
+    /// [`IDLE_FOR`] (it ends with the pool): a receiver that never closes an idle connection
+    /// would otherwise hold it, and its socket, for as long as no request goes its way.
     pub(crate) fn new(connector: Connector) -> Self {
-        Self { connector, idle: Mutex::new(Idle { by_origin: HashMap::new(), swept: Instant::now() }) }
+        let idle = Arc::new(Mutex::new(Idle::new()));
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let idle = Arc::downgrade(&idle);
+            runtime.spawn(async move {
+                loop {
+                    tokio::time::sleep(IDLE_FOR / 2).await;
+                    let Some(idle) = idle.upgrade() else { break };
+                    let now = Instant::now();
+                    if let Ok(mut idle) = idle.lock() {
+                        idle.retain(|_, list| {
+                            list.retain(|entry| fresh(entry, now));
+                            !list.is_empty()
+                        });
+                    }
+                }
+            });
+        }
+        Self { connector, idle }
     }
 
     /// Sends `req` (its URI and `Host` are set from `route`) on an idle connection to the
@@ -141,22 +162,13 @@ impl Pool {
         }
     }
 
-    /// The most recently used live connection to `origin`, if any; now and then also drops
-    /// every origin's connections that sat unused too long.
+    /// The most recently used live connection to `origin`, if any.
     fn take_idle(&self, origin: &Origin) -> Option<Sender> {
         let mut idle = self.idle.lock().ok()?;
         let now = Instant::now();
-        let fresh = |(sender, since): &(Sender, Instant)| now.duration_since(*since) < IDLE_FOR && !sender.is_closed();
-        if now.duration_since(idle.swept) > IDLE_FOR / 2 {
-            idle.by_origin.retain(|_, list| {
-                list.retain(fresh);
-                !list.is_empty()
-            });
-            idle.swept = now;
-        }
-        let list = idle.by_origin.get_mut(origin)?;
+        let list = idle.get_mut(origin)?;
         while let Some(entry) = list.pop() {
-            if fresh(&entry) {
+            if fresh(&entry, now) {
                 return Some(entry.0);
             }
         }
