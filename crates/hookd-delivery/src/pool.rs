@@ -65,12 +65,13 @@ impl Route {
     }
 }
 
-/// Why no response came back.
+/// Why no response came back. The cause is the error's source, not part of its text: the
+/// history's message is this text followed by each source's (`client::classify`).
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum SendError {
-    #[error("connecting failed: {0}")]
+    #[error("connecting failed")]
     Connect(#[source] BoxError),
-    #[error("{0}")]
+    #[error("the request failed")]
     Http(#[source] hyper::Error),
 }
 
@@ -278,6 +279,26 @@ mod tests {
         let resp = client.post(&target, &headers, "{}".into(), std::time::Duration::from_secs(5)).await.expect("post");
         assert_eq!(resp.body, "ok");
         resp.status
+    }
+
+    #[tokio::test]
+    async fn a_receiver_that_hangs_up_is_named_once() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let url = format!("http://{}/", listener.local_addr().expect("addr"));
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let _ = read_request(&mut stream).await;
+            }
+        });
+        let clients = HttpClients::new(true).expect("clients");
+        let client = clients.client(true, None).expect("client");
+        let headers: Vec<(String, String)> = vec![];
+        let target = Target::parse(&url).expect("url");
+        let timeout = std::time::Duration::from_secs(5);
+        let err = client.post(&target, &headers, "{}".into(), timeout).await.expect_err("no answer");
+        assert_eq!(err.kind, hookd_core::model::AttemptErrorKind::Connection, "{}", err.message);
+        assert!(err.message.starts_with("the request failed: "), "{}", err.message);
+        assert_eq!(err.message.matches("closed").count(), 1, "{}", err.message);
     }
 
     #[tokio::test]
