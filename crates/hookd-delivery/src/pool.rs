@@ -204,6 +204,8 @@ mod tests {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio::net::{TcpListener, TcpStream};
 
+    use hookd_core::model::{AttemptError, AttemptErrorKind};
+
     use crate::client::{HttpClients, Target};
 
     /// Reads one request (headers, then a `content-length` body) and returns its head, in
@@ -272,11 +274,16 @@ mod tests {
         assert!(route("ftp://example.com/file").is_none());
     }
 
-    async fn post(clients: &HttpClients, url: &str) -> u16 {
+    /// One POST of `{}` to `url`, as the dispatcher sends it.
+    async fn send(clients: &HttpClients, url: &str) -> Result<crate::client::Response, AttemptError> {
         let target = Target::parse(url).expect("url");
         let client = clients.client(true, None).expect("client");
         let headers: Vec<(String, String)> = vec![];
-        let resp = client.post(&target, &headers, "{}".into(), std::time::Duration::from_secs(5)).await.expect("post");
+        client.post(&target, &headers, "{}".into(), std::time::Duration::from_secs(5)).await
+    }
+
+    async fn post(clients: &HttpClients, url: &str) -> u16 {
+        let resp = send(clients, url).await.expect("post");
         assert_eq!(resp.body, "ok");
         resp.status
     }
@@ -291,12 +298,8 @@ mod tests {
             }
         });
         let clients = HttpClients::new(true).expect("clients");
-        let client = clients.client(true, None).expect("client");
-        let headers: Vec<(String, String)> = vec![];
-        let target = Target::parse(&url).expect("url");
-        let timeout = std::time::Duration::from_secs(5);
-        let err = client.post(&target, &headers, "{}".into(), timeout).await.expect_err("no answer");
-        assert_eq!(err.kind, hookd_core::model::AttemptErrorKind::Connection, "{}", err.message);
+        let err = send(&clients, &url).await.expect_err("no answer");
+        assert_eq!(err.kind, AttemptErrorKind::Connection, "{}", err.message);
         assert!(err.message.starts_with("the request failed: "), "{}", err.message);
         assert_eq!(err.message.matches("closed").count(), 1, "{}", err.message);
     }
