@@ -3,7 +3,8 @@
 //!
 //! Statements are prepared once per connection, except the few that find rows of `deliveries`
 //! on every node's hot path (a batch's records, claims, the next due time): those are planned
-//! for each call, because a plan kept from when the table was small reads all of it (`record`).
+//! for each call, because a plan kept from when the table was small reads all of it
+//! (`all_planned`).
 
 mod publish;
 mod rows;
@@ -116,6 +117,34 @@ async fn all<C: GenericClient, T>(
 async fn exec<C: GenericClient>(c: &C, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64, StoreError> {
     let stmt = c.prepare_cached(sql).await.map_err(map_err)?;
     c.execute(&stmt, params).await.map_err(map_err)
+}
+
+/// Parameters with their types, for the statements that go unprepared.
+type Typed<'a> = [(&'a (dyn ToSql + Sync), Type)];
+
+/// Like [`all`], but unprepared, its parameters typed, in one round trip: PostgreSQL plans it
+/// for these values each time. For the statements that find rows of `deliveries` on the hot
+/// path (see the module doc): a prepared statement's plan is made once per connection,
+/// typically while the table is still small, when hashing a scan of the whole table beats an
+/// index lookup per row, and it stayed until autovacuum next analysed the table; meanwhile
+/// every call read all of `deliveries` (`hookd bench` on PostgreSQL, E=1, N=20000: 7.6 million
+/// rows read by 1,108 scans; now 14 scans of a near-empty table).
+async fn all_planned<C: tokio_postgres::GenericClient, T>(
+    c: &C,
+    sql: &str,
+    params: &Typed<'_>,
+    map: impl Fn(&tokio_postgres::Row) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    c.query_typed(sql, params).await.map_err(map_err)?.iter().map(map).collect()
+}
+
+/// Like [`exec`], but unprepared: see [`all_planned`].
+async fn exec_planned<C: tokio_postgres::GenericClient>(
+    c: &C,
+    sql: &str,
+    params: &Typed<'_>,
+) -> Result<u64, StoreError> {
+    c.execute_typed(sql, params).await.map_err(map_err)
 }
 
 /// One keyset listing; see the SQLite backend's twin.
@@ -765,18 +794,9 @@ impl Store for PostgresStore {
              RETURNING {}",
             r::DELIVERY_COLS
         );
-        // Planned afresh each time, as `record` is: a plan kept from when `deliveries` was
-        // small reads all of it.
-        let deliveries = c
-            .query_typed(
-                &sql,
-                &[(&now, Type::INT8), (&until, Type::INT8), (&node, Type::TEXT), (&(max as i64), Type::INT8)],
-            )
-            .await
-            .map_err(map_err)?
-            .iter()
-            .map(r::delivery)
-            .collect::<Result<Vec<_>, _>>()?;
+        let params: [(&(dyn ToSql + Sync), Type); 4] =
+            [(&now, Type::INT8), (&until, Type::INT8), (&node, Type::TEXT), (&(max as i64), Type::INT8)];
+        let deliveries = all_planned(&**c, &sql, &params, r::delivery).await?;
         if deliveries.is_empty() {
             return Ok(vec![]);
         }
@@ -823,11 +843,11 @@ impl Store for PostgresStore {
         let params = batch.params();
         if records.iter().all(|r| r.disable_webhook.is_none()) {
             // One statement is one implicit transaction: the whole batch in one round trip.
-            record(&**c, &params).await?;
+            exec_planned(&**c, RECORD, &params).await?;
             return Ok(());
         }
         let tx = c.transaction().await.map_err(map_err)?;
-        record(&*tx, &params).await?;
+        exec_planned(&*tx, RECORD, &params).await?;
         for rec in records.iter().filter(|r| r.disable_webhook.is_some()) {
             let reason = rec.disable_webhook.as_deref().unwrap_or_default();
             let changed = exec(
@@ -869,13 +889,12 @@ impl Store for PostgresStore {
 
     async fn next_due_at(&self) -> Result<Option<Timestamp>, StoreError> {
         let c = self.client().await?;
-        // Planned afresh each time, as `record` is.
-        let row = c
-            .query_typed("SELECT min(next_attempt_at) FROM deliveries WHERE state = 'pending'", &[])
-            .await
-            .map_err(map_err)?;
-        let min = row.first().map(|row| row.try_get::<_, Option<i64>>(0)).transpose().map_err(map_err)?;
-        Ok(min.flatten().map(r::ts))
+        let min =
+            all_planned(&**c, "SELECT min(next_attempt_at) FROM deliveries WHERE state = 'pending'", &[], |row| {
+                row.try_get::<_, Option<i64>>(0).map_err(map_err)
+            })
+            .await?;
+        Ok(min.into_iter().flatten().next().map(r::ts))
     }
 
     async fn backlog(&self) -> Result<Backlog, StoreError> {
@@ -1006,19 +1025,6 @@ const RECORD: &str = "WITH a AS (
   WHERE w.id = e.id AND (NOT e.reset OR w.failing_since IS DISTINCT FROM e.since OR w.failed_deliveries <> e.failed
     OR w.last_triggered_at IS NULL OR w.last_triggered_at < e.sent - 1000)";
 
-/// Runs [`RECORD`] unprepared, its parameters typed, in one round trip: PostgreSQL plans it
-/// for each batch's own arrays. A prepared statement's plan is made once per connection,
-/// typically while `deliveries` is still small, when hashing a scan of the whole table beats
-/// an index lookup per row; that plan stayed until autovacuum next analysed the table, and
-/// meanwhile every batch read all of `deliveries` (`hookd bench` on PostgreSQL, E=1, N=20000:
-/// 7.6 million rows read by 1,108 scans; now 14 scans of a near-empty table).
-async fn record<C: tokio_postgres::GenericClient>(
-    c: &C,
-    params: &[(&(dyn ToSql + Sync), Type)],
-) -> Result<u64, StoreError> {
-    c.execute_typed(RECORD, params).await.map_err(map_err)
-}
-
 /// [`RECORD`]'s parameters, column by column.
 #[derive(Default)]
 struct RecordBatch {
@@ -1099,7 +1105,8 @@ impl RecordBatch {
         b
     }
 
-    /// The values in [`RECORD`]'s order, each with its type (see [`record`]).
+    /// The values in [`RECORD`]'s order, each with its type (it goes unprepared: see
+    /// [`all_planned`]).
     fn params(&self) -> [(&(dyn ToSql + Sync), Type); 28] {
         [
             (&self.a_id, Type::TEXT_ARRAY),
@@ -1164,7 +1171,7 @@ mod plan_tests {
         // Beyond the five executions after which PostgreSQL may keep one generic plan.
         for _ in 0..8 {
             c.execute(&prepared, &untyped).await.expect("prepared, small table");
-            record(&**c, &params).await.expect("unprepared, small table");
+            exec_planned(&**c, RECORD, &params).await.expect("unprepared, small table");
         }
         c.execute(
             "INSERT INTO deliveries (id, org_id, webhook_id, event_id, state, attempts, next_trigger, ordered,
@@ -1192,7 +1199,11 @@ mod plan_tests {
         tx.rollback().await.expect("rollback");
         let tx = c.transaction().await.expect("begin");
         let before = scans(&*tx).await;
-        assert_eq!(record(&*tx, &params).await.expect("record"), 0, "only the webhook update counts rows");
+        assert_eq!(
+            exec_planned(&*tx, RECORD, &params).await.expect("record"),
+            0,
+            "only the webhook update counts rows"
+        );
         assert_eq!(scans(&*tx).await, before, "recording scanned the whole deliveries table");
         let state: String =
             tx.query_one("SELECT state FROM deliveries WHERE id = $1", &[&d2.as_str()]).await.expect("row").get(0);
