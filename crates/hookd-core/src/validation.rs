@@ -2,6 +2,8 @@
 
 use url::Url;
 
+use crate::model::{AuthMethod, WebhookAuth, WebhookOptions};
+
 /// One invalid field: `field` is a dotted path into the request body.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {detail}")]
@@ -85,6 +87,103 @@ pub fn header_value(field: &str, value: &str) -> Result<(), FieldError> {
         return Err(FieldError::new(field, "header values may not contain line breaks"));
     }
     Ok(())
+}
+
+/// A webhook's options: timeouts, batch size, rate limit and custom headers within bounds.
+pub fn webhook_options(o: &WebhookOptions) -> Result<(), FieldError> {
+    if !(100..=60_000).contains(&o.timeout_ms) {
+        return Err(FieldError::new("options.timeout_ms", "must be from 100 to 60000"));
+    }
+    if !(1..=100).contains(&o.max_events_per_request) {
+        return Err(FieldError::new("options.max_events_per_request", "must be from 1 to 100"));
+    }
+    if o.rate_limit_per_s == Some(0) {
+        return Err(FieldError::new("options.rate_limit_per_s", "must be at least 1, or null for no limit"));
+    }
+    for (k, v) in &o.headers {
+        header_name(&format!("options.headers.{k}"), k)?;
+        header_value(&format!("options.headers.{k}"), v)?;
+    }
+    Ok(())
+}
+
+/// One outbound authentication method: every field its type needs, and no masked secret
+/// sent back as if it were one.
+pub fn auth_method(field: &str, m: &AuthMethod, allow_insecure: bool) -> Result<(), FieldError> {
+    let need = |name: &str, v: &str| -> Result<(), FieldError> {
+        if v.trim().is_empty() {
+            return Err(FieldError::new(format!("{field}.{name}"), "is required"));
+        }
+        if v.starts_with("****") {
+            return Err(FieldError::new(format!("{field}.{name}"), "send the secret itself, not its masked form"));
+        }
+        Ok(())
+    };
+    match m {
+        AuthMethod::None => {}
+        AuthMethod::Headers { headers } => {
+            if headers.is_empty() {
+                return Err(FieldError::new(format!("{field}.headers"), "give at least one header"));
+            }
+            for (k, v) in headers {
+                header_name(&format!("{field}.headers.{k}"), k)?;
+                header_value(&format!("{field}.headers.{k}"), v)?;
+                need(&format!("headers.{k}"), v)?;
+            }
+        }
+        AuthMethod::Basic { username, password } => {
+            need("username", username)?;
+            need("password", password)?;
+        }
+        AuthMethod::Token { key, value } => {
+            if let Some(k) = key {
+                header_name(&format!("{field}.key"), k)?;
+            }
+            need("value", value)?;
+            header_value(&format!("{field}.value"), value)?;
+        }
+        AuthMethod::HmacSha256 { client_id, client_secret } => {
+            need("client_id", client_id)?;
+            need("client_secret", client_secret)?;
+        }
+        AuthMethod::Aws4 { access_key, secret_key, region, service } => {
+            need("access_key", access_key)?;
+            need("secret_key", secret_key)?;
+            need("region", region)?;
+            need("service", service)?;
+        }
+        AuthMethod::Oauth2 { token_url, client_id, client_secret, .. } => {
+            webhook_url(&format!("{field}.token_url"), token_url, allow_insecure)?;
+            need("client_id", client_id)?;
+            need("client_secret", client_secret)?;
+        }
+        AuthMethod::Mtls { cert_pem, key_pem } => {
+            if !cert_pem.contains("-----BEGIN CERTIFICATE-----") {
+                return Err(FieldError::new(format!("{field}.cert_pem"), "must be a PEM certificate"));
+            }
+            if !key_pem.contains("PRIVATE KEY-----") {
+                return Err(FieldError::new(format!("{field}.key_pem"), "must be a PEM private key"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A webhook's whole authentication: the default method and every per-org override.
+pub fn webhook_auth(auth: &WebhookAuth, allow_insecure: bool) -> Result<(), FieldError> {
+    auth_method("auth", &auth.method, allow_insecure)?;
+    for (org, m) in &auth.per_org {
+        auth_method(&format!("auth.per_org.{org}"), m, allow_insecure)?;
+    }
+    Ok(())
+}
+
+/// An email address as far as a person could have mistyped one.
+pub fn email(field: &str, text: &str) -> Result<String, FieldError> {
+    let t = text.trim();
+    let ok = t.len() <= 320
+        && t.split_once('@').is_some_and(|(a, b)| !a.is_empty() && b.contains('.') && !b.starts_with('.'));
+    if ok { Ok(t.to_owned()) } else { Err(FieldError::new(field, format!("`{t}` is not an email address"))) }
 }
 
 #[cfg(test)]

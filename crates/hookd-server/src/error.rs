@@ -4,6 +4,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use hookd_core::validation::FieldError;
 use hookd_store::StoreError;
+
+use crate::ops::OpsError;
 use serde::Serialize;
 
 #[derive(Debug, thiserror::Error)]
@@ -18,8 +20,10 @@ pub enum ApiError {
     Forbidden(String),
     #[error("{0} not found")]
     NotFound(&'static str),
+    #[error("{detail}")]
+    Conflict { field: Option<String>, detail: String },
     #[error("{0}")]
-    Conflict(String),
+    PreconditionFailed(String),
     #[error("the request body is larger than {0} bytes")]
     TooLarge(usize),
     #[error("the request body must be JSON (Content-Type: application/json)")]
@@ -55,7 +59,8 @@ impl ApiError {
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
-            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -71,7 +76,8 @@ impl ApiError {
             Self::Unauthorized => "unauthorized",
             Self::Forbidden(_) => "forbidden",
             Self::NotFound(_) => "not-found",
-            Self::Conflict(_) => "conflict",
+            Self::Conflict { .. } => "conflict",
+            Self::PreconditionFailed(_) => "precondition-failed",
             Self::TooLarge(_) => "payload-too-large",
             Self::UnsupportedMediaType => "unsupported-media-type",
             Self::MethodNotAllowed => "method-not-allowed",
@@ -87,19 +93,24 @@ impl From<FieldError> for ApiError {
     }
 }
 
+impl From<OpsError> for ApiError {
+    fn from(e: OpsError) -> Self {
+        match e {
+            OpsError::Invalid { field, detail } => Self::Invalid { field, detail },
+            OpsError::NotFound(what) => Self::NotFound(what),
+            OpsError::Forbidden(m) => Self::Forbidden(m),
+            OpsError::Conflict { field, detail } => Self::Conflict { field, detail },
+            e @ OpsError::Stale { .. } => Self::PreconditionFailed(e.to_string()),
+            OpsError::TooLarge(n) => Self::TooLarge(n),
+            OpsError::Unavailable => Self::Unavailable,
+            OpsError::Internal(m) => Self::Internal(m),
+        }
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::NotFound => Self::NotFound("resource"),
-            StoreError::Conflict { constraint } => {
-                Self::Conflict(format!("this conflicts with an existing record ({constraint})"))
-            }
-            StoreError::Unavailable(m) => {
-                tracing::warn!(error = %m, "database unavailable");
-                Self::Unavailable
-            }
-            StoreError::Other(m) => Self::Internal(m),
-        }
+        OpsError::from(e).into()
     }
 }
 
@@ -111,6 +122,7 @@ impl IntoResponse for ApiError {
         }
         let field = match &self {
             Self::Invalid { field, .. } => Some(field.as_str()),
+            Self::Conflict { field, .. } => field.as_deref(),
             _ => None,
         };
         let title = status.canonical_reason().unwrap_or("Error");
@@ -138,11 +150,3 @@ impl IntoResponse for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
-
-/// A 404 that names what was missing.
-pub fn not_found(what: &'static str) -> impl FnOnce(StoreError) -> ApiError {
-    move |e| match e {
-        StoreError::NotFound => ApiError::NotFound(what),
-        other => other.into(),
-    }
-}

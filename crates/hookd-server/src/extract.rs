@@ -3,13 +3,11 @@
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header;
 use axum::http::request::Parts;
-use hookd_core::OrgId;
-use hookd_core::model::Role;
 use hookd_store::{Cursor, Order, PageRequest};
 use serde::de::DeserializeOwned;
-use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
+use crate::ops::Actor;
 use crate::state::AppState;
 
 /// A JSON body, parsed with the path of the first field that failed.
@@ -27,7 +25,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
         if !json_type {
             return Err(ApiError::UnsupportedMediaType);
         }
-        let limit = state.config.max_payload_bytes + 64 * 1024;
+        let limit = state.ops.config.max_payload_bytes + 64 * 1024;
         let bytes = axum::body::to_bytes(req.into_body(), limit).await.map_err(|_| ApiError::TooLarge(limit))?;
         parse_json(&bytes).map(ApiJson)
     }
@@ -60,58 +58,9 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     Ok(value)
 }
 
-/// Who is calling: the operator, or an org's access token with its role.
-#[derive(Debug, Clone)]
-pub enum Caller {
-    Operator,
-    Org { org_id: OrgId, role: Role, token: hookd_core::TokenId },
-}
-
-impl Caller {
-    /// Refuses callers outside `org`, and callers whose role cannot write when `write`.
-    pub fn check(&self, org: &OrgId, write: bool) -> Result<(), ApiError> {
-        match self {
-            Caller::Operator => Ok(()),
-            // Another org's token learns nothing about whether `org` exists.
-            Caller::Org { org_id, .. } if org_id != org => Err(ApiError::NotFound("organization")),
-            Caller::Org { role, .. } if write && !role.can_write() => {
-                Err(ApiError::Forbidden("this token's role (viewer) may only read".into()))
-            }
-            Caller::Org { .. } => Ok(()),
-        }
-    }
-
-    pub fn check_admin(&self, org: &OrgId) -> Result<(), ApiError> {
-        self.check(org, true)?;
-        match self {
-            Caller::Org { role, .. } if *role != Role::Admin => {
-                Err(ApiError::Forbidden("this needs an admin token".into()))
-            }
-            _ => Ok(()),
-        }
-    }
-
-    pub fn operator_only(&self) -> Result<(), ApiError> {
-        match self {
-            Caller::Operator => Ok(()),
-            _ => Err(ApiError::Forbidden("only the operator token may do this".into())),
-        }
-    }
-
-    /// How `status.changed_by` names this caller.
-    pub fn label(&self) -> String {
-        match self {
-            Caller::Operator => "operator".into(),
-            Caller::Org { token, .. } => token.to_string(),
-        }
-    }
-}
-
-pub fn token_hash(token: &str) -> [u8; 32] {
-    Sha256::digest(token.as_bytes()).into()
-}
-
-impl FromRequestParts<AppState> for Caller {
+/// The caller, from the bearer token: the operator or an org's access token. Which
+/// operations it may call is the service layer's rule ([`Actor::authorize`]).
+impl FromRequestParts<AppState> for Actor {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
@@ -122,24 +71,8 @@ impl FromRequestParts<AppState> for Caller {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .ok_or(ApiError::Unauthorized)?;
-        let hash = token_hash(token);
-        if constant_time_eq(&hash, &state.config.operator_token_sha256) {
-            return Ok(Caller::Operator);
-        }
-        let token = match state.tokens.get(&hash) {
-            Some(t) => t,
-            None => {
-                let t = state.store.token_by_hash(&hash).await?.ok_or(ApiError::Unauthorized)?;
-                state.tokens.put(hash, t.clone());
-                t
-            }
-        };
-        Ok(Caller::Org { org_id: token.org_id, role: token.role, token: token.id })
+        state.ops.authenticate(token).await?.ok_or(ApiError::Unauthorized)
     }
-}
-
-fn constant_time_eq(a: &[u8; 32], b: &[u8; 32]) -> bool {
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// `limit`, `cursor`, `sort`, `order`, `q` and the listing's own filters.

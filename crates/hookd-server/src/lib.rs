@@ -1,18 +1,21 @@
-//! The HTTP edge: the REST API under `/api/v1`, service routes, and the one mapping from
-//! errors to RFC 9457 problems. Handlers validate, check the caller's org and role, and
-//! call the store; they hold no SQL and send no webhooks themselves.
+//! hookd's service layer (`ops`: every operation once, with who may call it) and its HTTP
+//! doors: the REST API under `/api/v1`, service routes, and the one mapping from errors to
+//! RFC 9457 problems. Handlers turn HTTP into a call of `ops` and its result into HTTP;
+//! they hold no rule, no SQL, and send no webhooks themselves.
 
 pub mod api;
 pub mod cache;
 pub mod error;
 pub mod extract;
 pub mod openapi;
+pub mod ops;
 pub mod state;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 
-pub use state::{ApiConfig, AppState};
+pub use ops::{Ops, OpsConfig};
+pub use state::AppState;
 
 use crate::error::ApiError;
 
@@ -21,7 +24,7 @@ async fn not_found() -> ApiError {
 }
 
 pub fn app(state: AppState) -> Router {
-    let limit = state.config.max_payload_bytes + 64 * 1024;
+    let limit = state.ops.config.max_payload_bytes + 64 * 1024;
     Router::new()
         .nest("/api/v1", api::router())
         .merge(api::service::router())

@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use hookd_core::model::{AccessToken, Attempt, Delivery, DeliveryState, Event, EventType, Member, Org, Webhook};
+use hookd_core::secret::SealedSecret;
 use hookd_core::{AttemptId, DeliveryId, EventId, MemberId, OrgId, TokenId, WebhookId};
 
 pub use error::StoreError;
@@ -254,6 +255,12 @@ pub trait Store: Send + Sync + 'static {
     fn watch_for_work(&self, _wake: std::sync::Arc<tokio::sync::Notify>) {}
     async fn get_setting(&self, key: &str) -> Result<Option<String>, StoreError>;
     async fn put_setting(&self, key: &str, value: &str) -> Result<(), StoreError>;
+    /// Stores `value` under `key` unless a value is there already; returns the stored one.
+    /// Of several nodes starting at once, exactly one writes.
+    async fn init_setting(&self, key: &str, value: &str) -> Result<String, StoreError>;
+    /// The signing secret of some webhook, if there is any: a sample of what the master key
+    /// sealed, for checking a key against a database that recorded none.
+    async fn any_signing_secret(&self) -> Result<Option<SealedSecret>, StoreError>;
 
     // Organizations (operator only).
     async fn create_org(&self, org: &Org) -> Result<(), StoreError>;
@@ -274,6 +281,8 @@ pub trait Store: Send + Sync + 'static {
     async fn list_tokens(&self, org: &OrgId, page: &PageRequest<()>) -> Result<Page<AccessToken>, StoreError>;
     async fn rename_token(&self, org: &OrgId, id: &TokenId, name: &str) -> Result<AccessToken, StoreError>;
     async fn delete_token(&self, org: &OrgId, id: &TokenId) -> Result<(), StoreError>;
+    /// Records that a token was used at `at` (callers write this rarely, not per request).
+    async fn touch_token(&self, id: &TokenId, at: Timestamp) -> Result<(), StoreError>;
 
     // The event-type catalog (global).
     async fn upsert_event_type(&self, event_type: &EventType) -> Result<(), StoreError>;
@@ -283,7 +292,20 @@ pub trait Store: Send + Sync + 'static {
     // Webhooks.
     async fn create_webhook(&self, webhook: &Webhook) -> Result<(), StoreError>;
     async fn get_webhook(&self, org: &OrgId, id: &WebhookId) -> Result<Webhook, StoreError>;
-    async fn update_webhook(&self, webhook: &Webhook) -> Result<(), StoreError>;
+    /// Writes an edit: the fields a client owns (never the failure streak, `last_triggered_at`
+    /// or the signing secrets), only if the row is still at `webhook.revision`, the revision
+    /// the editor read; `Stale` when it changed meanwhile. `announce`, the operational event
+    /// of a status change, is published in the same transaction.
+    async fn update_webhook(&self, webhook: &Webhook, announce: Option<&Event>) -> Result<(), StoreError>;
+    /// Makes `secret` the signing secret in one statement. With `keep_old_until`, the secret it
+    /// replaces (the stored one, whatever edits ran meanwhile) still signs until then.
+    async fn rotate_secret(
+        &self,
+        org: &OrgId,
+        id: &WebhookId,
+        secret: &SealedSecret,
+        keep_old_until: Option<Timestamp>,
+    ) -> Result<Webhook, StoreError>;
     /// Deletes the webhooks and fails their pending deliveries; returns how many existed.
     async fn delete_webhooks(&self, org: &OrgId, ids: &[WebhookId]) -> Result<u64, StoreError>;
     async fn list_webhooks(&self, org: &OrgId, page: &PageRequest<WebhookSort>) -> Result<Page<Webhook>, StoreError>;

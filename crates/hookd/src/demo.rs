@@ -2,9 +2,12 @@
 
 use anyhow::Result;
 use hookd_core::OrgId;
-use hookd_core::model::{Member, MemberStatus, Org, Role};
-use hookd_server::AppState;
-use hookd_server::api::event_types::{EventTypeInput, upsert};
+use hookd_core::model::Role;
+use hookd_server::Ops;
+use hookd_server::ops::event_types::EventTypeIn;
+use hookd_server::ops::members::MemberIn;
+use hookd_server::ops::orgs::OrgIn;
+use hookd_server::ops::{Actor, OpsError};
 use serde_json::json;
 
 const DEMO_ORG_KEY: &str = "demo_org";
@@ -132,70 +135,63 @@ fn catalog() -> Vec<(&'static str, &'static str, &'static str, serde_json::Value
     ]
 }
 
+fn failed(what: &str) -> impl FnOnce(OpsError) -> anyhow::Error + '_ {
+    move |e| anyhow::anyhow!("seeding {what}: {e}")
+}
+
 /// hookd's own events (`webhook.disabled`, `webhook.enabled`), in every catalog.
-pub async fn seed_operational(state: &AppState) -> Result<()> {
+pub async fn seed_operational(ops: &Ops) -> Result<()> {
     for (name, description, example) in hookd_core::operational::catalog() {
-        if state.store.get_event_type(name).await.is_ok() {
+        if ops.store.get_event_type(name).await.is_ok() {
             continue;
         }
-        let input = EventTypeInput {
+        let input = EventTypeIn {
             name: name.into(),
             group: Some(hookd_core::operational::GROUP.into()),
             description: Some(description.into()),
             schema: None,
             example: Some(example),
         };
-        upsert(state, input).await.map_err(|e| anyhow::anyhow!("seeding {name}: {e}"))?;
+        ops.upsert_event_type(&Actor::Operator, input).await.map_err(failed(name))?;
     }
     Ok(())
 }
 
-pub async fn seed(state: &AppState) -> Result<()> {
+/// The demo org, its admin and the seeds' catalog, made through the same operations as the
+/// API's (once: the org's ID is remembered in the settings).
+pub async fn seed(ops: &Ops) -> Result<()> {
+    let operator = Actor::Operator;
     for (name, group, description, example) in catalog() {
-        upsert(
-            state,
-            EventTypeInput {
-                name: name.into(),
-                group: Some(group.into()),
-                description: Some(description.into()),
-                schema: None,
-                example: Some(example),
-            },
-        )
-        .await
-        .map_err(|e| anyhow::anyhow!("seeding {name}: {e}"))?;
+        let input = EventTypeIn {
+            name: name.into(),
+            group: Some(group.into()),
+            description: Some(description.into()),
+            schema: None,
+            example: Some(example),
+        };
+        ops.upsert_event_type(&operator, input).await.map_err(failed(name))?;
     }
-    let org_id = match state.store.get_setting(DEMO_ORG_KEY).await?.and_then(|s| OrgId::parse(&s).ok()) {
+    let org_id = match ops.store.get_setting(DEMO_ORG_KEY).await?.and_then(|s| OrgId::parse(&s).ok()) {
         Some(id) => id,
         None => {
-            let org = Org {
-                id: OrgId::new(),
-                name: "Demo Org".into(),
-                parent_id: None,
-                features: vec![],
-                created_at: chrono::Utc::now(),
+            let org = ops
+                .create_org(&operator, OrgIn { name: Some("Demo Org".into()), ..Default::default() })
+                .await
+                .map_err(failed("the demo org"))?;
+            let admin = MemberIn {
+                name: Some("Demo Admin".into()),
+                email: Some("admin@demo.example".into()),
+                role: Some(Role::Admin),
+                groups: Some(vec!["admins".into()]),
+                ..Default::default()
             };
-            state.store.create_org(&org).await?;
-            let admin = Member {
-                id: hookd_core::MemberId::new(),
-                org_id: org.id.clone(),
-                name: "Demo Admin".into(),
-                email: "admin@demo.example".into(),
-                phone: None,
-                role: Role::Admin,
-                groups: vec!["admins".into()],
-                external_id: None,
-                status: MemberStatus::Active,
-                created_at: chrono::Utc::now(),
-            };
-            state.store.create_member(&admin).await?;
-            state.store.put_setting(DEMO_ORG_KEY, org.id.as_str()).await?;
+            ops.create_member(&operator, &org.id, admin).await.map_err(failed("the demo admin"))?;
+            ops.store.put_setting(DEMO_ORG_KEY, org.id.as_str()).await?;
             org.id
         }
     };
-    let token = hookd_server::api::tokens::issue(state, &org_id, "demo admin", Role::Admin)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let token =
+        ops.issue_token(&operator, &org_id, "demo admin", Some(Role::Admin)).await.map_err(failed("the demo token"))?;
     println!("demo org: {org_id}");
     println!("demo admin token: {}", token.token_value);
     Ok(())

@@ -67,19 +67,9 @@ async fn run(cli: Cli) -> Result<()> {
             let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("--role must be admin, member or viewer"))?;
             let store = wiring::open_store(&config, true).await?;
             let key = wiring::master_key(&config)?;
-            let state = hookd_server::AppState::new(
-                store,
-                key,
-                Default::default(),
-                Default::default(),
-                hookd_server::ApiConfig {
-                    allow_private_targets: false,
-                    max_payload_bytes: 1 << 20,
-                    operator_token_sha256: [0; 32],
-                    public_url: String::new(),
-                },
-            );
-            let created = hookd_server::api::tokens::issue(&state, &org, &name, role)
+            let ops = hookd_server::Ops::offline(store, key);
+            let created = ops
+                .issue_token(&hookd_server::ops::Actor::Operator, &org, &name, Some(role))
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{}", created.token_value);

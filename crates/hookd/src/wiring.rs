@@ -7,8 +7,8 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use hookd_core::secret::MasterKey;
 use hookd_delivery::{DispatchConfig, Dispatcher, Handoff, HttpClients, Metrics};
-use hookd_server::extract::token_hash;
-use hookd_server::{ApiConfig, AppState};
+use hookd_server::ops::tokens::{new_token_value, token_hash};
+use hookd_server::{AppState, Ops, OpsConfig};
 use hookd_store::Store;
 use hookd_store::postgres::PostgresStore;
 use hookd_store::sqlite::SqliteStore;
@@ -63,7 +63,7 @@ async fn operator_token(config: &Config, store: &dyn Store) -> Result<[u8; 32]> 
         let bytes = hex::decode(hex_hash.trim()).context("stored operator token hash")?;
         return bytes.try_into().map_err(|_| anyhow::anyhow!("stored operator token hash has the wrong length"));
     }
-    let token = hookd_server::api::tokens::new_token_value();
+    let token = new_token_value();
     let hash = token_hash(&token);
     store.put_setting(OPERATOR_TOKEN_KEY, &hex::encode(hash)).await?;
     println!("operator token (shown once, keep it): {token}");
@@ -103,21 +103,21 @@ pub async fn serve(config: Config, demo: bool) -> Result<()> {
     };
     // Room for four requests per slot: a slot frees in milliseconds, a lease lasts a minute.
     let handoff = Arc::new(Handoff::new(dispatch.node.clone(), dispatch.lease, dispatch.concurrency * 4, wake));
-    let state = AppState::new(
+    let ops = Ops::new(
         store.clone(),
         key.clone(),
         handoff.clone(),
         metrics.clone(),
-        ApiConfig {
+        OpsConfig {
             allow_private_targets: config.allow_private_targets,
             max_payload_bytes: config.max_payload_bytes,
             operator_token_sha256: operator,
             public_url: public_url.clone(),
         },
     );
-    crate::demo::seed_operational(&state).await?;
+    crate::demo::seed_operational(&ops).await?;
     if demo {
-        crate::demo::seed(&state).await?;
+        crate::demo::seed(&ops).await?;
     }
     let clients = Arc::new(HttpClients::new(config.allow_private_targets).context("building the HTTP client")?);
     let dispatcher = Dispatcher::new(store.clone(), clients, key, dispatch, handoff, metrics);
@@ -126,7 +126,7 @@ pub async fn serve(config: Config, demo: bool) -> Result<()> {
     tokio::spawn(prune(store.clone(), config.retention, stop_rx.clone()));
     println!("hookd listening on {public_url} (database {})", config.database.display());
     let mut stop_http = stop_rx.clone();
-    let server = axum::serve(listener, hookd_server::app(state)).with_graceful_shutdown(async move {
+    let server = axum::serve(listener, hookd_server::app(AppState::new(ops))).with_graceful_shutdown(async move {
         let _ = stop_http.wait_for(|s| *s).await;
     });
     tokio::spawn(async move {

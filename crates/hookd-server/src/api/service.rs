@@ -14,7 +14,7 @@ async fn healthz() -> impl IntoResponse {
 }
 
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    match state.store.ping().await {
+    match state.ops.store.ping().await {
         Ok(()) => (StatusCode::OK, Json(serde_json::json!({"status": "ready"}))),
         Err(e) => (
             StatusCode::SERVICE_UNAVAILABLE,
@@ -25,7 +25,7 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
 
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     use std::fmt::Write as _;
-    let m = &state.metrics;
+    let m = &state.ops.metrics;
     let mut out = String::new();
     let mut counter = |name: &str, help: &str, v: u64| {
         let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {v}");
@@ -55,7 +55,7 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         "# HELP hookd_in_flight Requests in flight.\n# TYPE hookd_in_flight gauge\nhookd_in_flight {}",
         Metrics::get(&m.in_flight)
     );
-    if let Ok(b) = state.store.backlog().await {
+    if let Ok(b) = state.ops.store.backlog().await {
         let _ = writeln!(
             out,
             "# HELP hookd_deliveries_pending Deliveries not yet done.\n# TYPE hookd_deliveries_pending gauge\nhookd_deliveries_pending {}",

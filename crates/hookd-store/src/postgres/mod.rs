@@ -18,6 +18,7 @@ use hookd_core::model::{
     AccessToken, Attempt, Delivery, DeliveryState, Event, EventType, Member, Org, RequestBody, Webhook,
 };
 use hookd_core::operational;
+use hookd_core::secret::SealedSecret;
 use hookd_core::{AttemptId, DeliveryId, EventId, MemberId, OrgId, TokenId, WebhookId};
 use tokio::sync::Notify;
 use tokio_postgres::error::SqlState;
@@ -278,11 +279,43 @@ const WEBHOOK_INSERT: &str = "INSERT INTO webhooks (id, org_id, name, url, descr
     enabled, status_reason, status_changed_at, status_changed_by, created_at, updated_at, last_triggered_at) \
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)";
 
-const WEBHOOK_UPDATE: &str = "UPDATE webhooks SET name = $3, url = $4, description = $5, event_types = $6, \
-    environment = $7, owner_id = $8, include_child_orgs = $9, options = $10, signing_enabled = $11, \
-    signing_secret = $12, previous_secret = $13, previous_until = $14, auth = $15, enabled = $16, status_reason = $17, \
-    status_changed_at = $18, status_changed_by = $19, created_at = $20, updated_at = $21, last_triggered_at = $22, revision = revision + 1 \
-    WHERE id = $1 AND org_id = $2";
+/// An edit: see the SQLite backend's `WEBHOOK_UPDATE` for which columns and why.
+const WEBHOOK_UPDATE: &str = "UPDATE webhooks SET name = $4, url = $5, description = $6, event_types = $7, \
+    environment = $8, owner_id = $9, include_child_orgs = $10, options = $11, signing_enabled = $12, auth = $13, \
+    enabled = $14, status_reason = $15, status_changed_at = $16, status_changed_by = $17, updated_at = $18, \
+    revision = revision + 1 \
+    WHERE id = $1 AND org_id = $2 AND revision = $3";
+
+fn webhook_edit_params(w: &Webhook) -> Vec<Param> {
+    vec![
+        Box::new(w.id.to_string()),
+        Box::new(w.org_id.to_string()),
+        Box::new(w.revision),
+        Box::new(w.name.clone()),
+        Box::new(w.url.clone()),
+        Box::new(w.description.clone()),
+        Box::new(to_json(&w.event_types)),
+        Box::new(w.environment.as_str().to_owned()),
+        Box::new(w.owner_id.as_ref().map(|o| o.to_string())),
+        Box::new(w.include_child_orgs),
+        Box::new(to_json(&w.options)),
+        Box::new(w.signing_enabled),
+        Box::new(w.auth.0.clone()),
+        Box::new(w.status.enabled),
+        Box::new(w.status.reason.clone()),
+        Box::new(ms(&w.status.changed_at)),
+        Box::new(w.status.changed_by.clone()),
+        Box::new(ms(&w.updated_at)),
+    ]
+}
+
+/// `NotFound` when the webhook is gone, `Stale` when it is there at another revision.
+async fn missing_or_stale<C: GenericClient>(c: &C, org: &str, id: &str) -> StoreError {
+    match one(c, "SELECT 1 FROM webhooks WHERE id = $1 AND org_id = $2", &[&id, &org], |_| Ok(())).await {
+        Ok(()) => StoreError::Stale,
+        Err(e) => e,
+    }
+}
 
 async fn insert_webhook_types<C: GenericClient>(c: &C, w: &Webhook) -> Result<(), StoreError> {
     exec(c, "DELETE FROM webhook_event_types WHERE webhook_id = $1", &[&w.id.as_str()]).await?;
@@ -430,6 +463,22 @@ impl Store for PostgresStore {
         )
         .await
         .map(|_| ())
+    }
+
+    async fn init_setting(&self, key: &str, value: &str) -> Result<String, StoreError> {
+        let c = self.client().await?;
+        exec(&c, "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", &[&key, &value])
+            .await?;
+        one(&c, "SELECT value FROM settings WHERE key = $1", &[&key], |row| row.try_get(0).map_err(map_err)).await
+    }
+
+    async fn any_signing_secret(&self) -> Result<Option<SealedSecret>, StoreError> {
+        let c = self.client().await?;
+        let found = all(&c, "SELECT signing_secret FROM webhooks LIMIT 1", &[], |row| {
+            row.try_get::<_, Vec<u8>>(0).map(SealedSecret).map_err(map_err)
+        })
+        .await?;
+        Ok(found.into_iter().next())
     }
 
     async fn create_org(&self, o: &Org) -> Result<(), StoreError> {
@@ -602,6 +651,11 @@ impl Store for PostgresStore {
         )
     }
 
+    async fn touch_token(&self, id: &TokenId, at: Timestamp) -> Result<(), StoreError> {
+        let c = self.client().await?;
+        exec(&c, "UPDATE tokens SET last_used_at = $2 WHERE id = $1", &[&id.as_str(), &ms(&at)]).await.map(|_| ())
+    }
+
     async fn upsert_event_type(&self, et: &EventType) -> Result<(), StoreError> {
         let c = self.client().await?;
         exec(
@@ -652,10 +706,12 @@ impl Store for PostgresStore {
         get_webhook_in(&c, org.as_str(), id.as_str()).await
     }
 
-    async fn update_webhook(&self, w: &Webhook) -> Result<(), StoreError> {
+    async fn update_webhook(&self, w: &Webhook, announce: Option<&Event>) -> Result<(), StoreError> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(map_err)?;
-        not_found_if_zero(exec(&tx, WEBHOOK_UPDATE, &refs(&webhook_params(w))).await?)?;
+        if exec(&tx, WEBHOOK_UPDATE, &refs(&webhook_edit_params(w))).await? == 0 {
+            return Err(missing_or_stale(&tx, w.org_id.as_str(), w.id.as_str()).await);
+        }
         insert_webhook_types(&tx, w).await?;
         exec(
             &tx,
@@ -663,7 +719,29 @@ impl Store for PostgresStore {
             &[&w.id.as_str(), &w.options.ordered],
         )
         .await?;
+        if let Some(e) = announce {
+            publish::publish_in(&tx, e, &Audience::Subscribers).await?;
+        }
         tx.commit().await.map_err(map_err)
+    }
+
+    async fn rotate_secret(
+        &self,
+        org: &OrgId,
+        id: &WebhookId,
+        secret: &SealedSecret,
+        keep_old_until: Option<Timestamp>,
+    ) -> Result<Webhook, StoreError> {
+        let c = self.client().await?;
+        let (until, now) = (keep_old_until.as_ref().map(ms), ms(&chrono::Utc::now()));
+        // One statement: the secret moved out is the one stored, whatever edits ran meanwhile.
+        let sql = format!(
+            "UPDATE webhooks w SET previous_secret = CASE WHEN $4::bigint IS NULL THEN NULL ELSE w.signing_secret END,
+               previous_until = $4, signing_secret = $3, updated_at = $5, revision = w.revision + 1
+             WHERE w.id = $1 AND w.org_id = $2 RETURNING {}",
+            r::WEBHOOK_COLS
+        );
+        one(&c, &sql, &[&id.as_str(), &org.as_str(), &secret.0, &until, &now], r::webhook).await
     }
 
     async fn delete_webhooks(&self, org: &OrgId, ids: &[WebhookId]) -> Result<u64, StoreError> {

@@ -12,6 +12,7 @@ use hookd_core::model::{
     AccessToken, Attempt, Delivery, DeliveryState, Event, EventType, Member, Org, RequestBody, Webhook,
 };
 use hookd_core::operational;
+use hookd_core::secret::SealedSecret;
 use hookd_core::{AttemptId, DeliveryId, EventId, MemberId, OrgId, TokenId, WebhookId};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
@@ -185,11 +186,46 @@ const WEBHOOK_INSERT: &str = "INSERT INTO webhooks (id, org_id, name, url, descr
     enabled, status_reason, status_changed_at, status_changed_by, created_at, updated_at, last_triggered_at) \
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)";
 
-const WEBHOOK_UPDATE: &str = "UPDATE webhooks SET name = ?3, url = ?4, description = ?5, event_types = ?6, \
-    environment = ?7, owner_id = ?8, include_child_orgs = ?9, options = ?10, signing_enabled = ?11, \
-    signing_secret = ?12, previous_secret = ?13, previous_until = ?14, auth = ?15, enabled = ?16, status_reason = ?17, \
-    status_changed_at = ?18, status_changed_by = ?19, created_at = ?20, updated_at = ?21, last_triggered_at = ?22, revision = revision + 1 \
-    WHERE id = ?1 AND org_id = ?2";
+/// An edit: the columns a person or client owns, written only over the revision the editor
+/// read. The engine's columns (failure streak, `last_triggered_at`) and the signing secrets
+/// are never written here, and a row changed meanwhile is left alone (`Stale`).
+const WEBHOOK_UPDATE: &str = "UPDATE webhooks SET name = ?4, url = ?5, description = ?6, event_types = ?7, \
+    environment = ?8, owner_id = ?9, include_child_orgs = ?10, options = ?11, signing_enabled = ?12, auth = ?13, \
+    enabled = ?14, status_reason = ?15, status_changed_at = ?16, status_changed_by = ?17, updated_at = ?18, \
+    revision = revision + 1 \
+    WHERE id = ?1 AND org_id = ?2 AND revision = ?3";
+
+fn webhook_edit_params(w: &Webhook) -> Vec<Value> {
+    let opt_text = |s: Option<String>| s.map(Value::Text).unwrap_or(Value::Null);
+    vec![
+        Value::Text(w.id.to_string()),
+        Value::Text(w.org_id.to_string()),
+        Value::Integer(w.revision),
+        Value::Text(w.name.clone()),
+        Value::Text(w.url.clone()),
+        opt_text(w.description.clone()),
+        Value::Text(to_json(&w.event_types)),
+        Value::Text(w.environment.as_str().into()),
+        opt_text(w.owner_id.as_ref().map(|o| o.to_string())),
+        Value::Integer(w.include_child_orgs as i64),
+        Value::Text(to_json(&w.options)),
+        Value::Integer(w.signing_enabled as i64),
+        Value::Blob(w.auth.0.clone()),
+        Value::Integer(w.status.enabled as i64),
+        opt_text(w.status.reason.clone()),
+        Value::Integer(ms(&w.status.changed_at)),
+        opt_text(w.status.changed_by.clone()),
+        Value::Integer(ms(&w.updated_at)),
+    ]
+}
+
+/// `NotFound` when the webhook is gone, `Stale` when it is there at another revision.
+fn missing_or_stale(c: &Connection, org: &str, id: &str) -> StoreError {
+    match c.query_row("SELECT 1 FROM webhooks WHERE id = ?1 AND org_id = ?2", [id, org], |_| Ok(())) {
+        Ok(()) => StoreError::Stale,
+        Err(e) => map_err(e),
+    }
+}
 
 fn get_webhook_in(c: &Connection, org: &str, id: &str) -> Result<Webhook, StoreError> {
     c.prepare_cached(&format!("SELECT {} FROM webhooks w WHERE w.id = ?1 AND w.org_id = ?2", rows::WEBHOOK_COLS))
@@ -233,6 +269,31 @@ impl Store for SqliteStore {
                 )
                 .map(|_| ())
                 .map_err(map_err)
+            })
+            .await
+    }
+
+    async fn init_setting(&self, key: &str, value: &str) -> Result<String, StoreError> {
+        let (key, value) = (key.to_owned(), value.to_owned());
+        self.db
+            .write(move |c| {
+                c.execute(
+                    "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING",
+                    [&key, &value],
+                )
+                .map_err(map_err)?;
+                c.query_row("SELECT value FROM settings WHERE key = ?1", [&key], |r| r.get(0)).map_err(map_err)
+            })
+            .await
+    }
+
+    async fn any_signing_secret(&self) -> Result<Option<SealedSecret>, StoreError> {
+        self.db
+            .read(|c| {
+                c.query_row("SELECT signing_secret FROM webhooks LIMIT 1", [], |r| r.get(0))
+                    .optional()
+                    .map(|b| b.map(SealedSecret))
+                    .map_err(map_err)
             })
             .await
     }
@@ -481,6 +542,17 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn touch_token(&self, id: &TokenId, at: Timestamp) -> Result<(), StoreError> {
+        let (id, at) = (id.to_string(), ms(&at));
+        self.db
+            .write(move |c| {
+                c.execute("UPDATE tokens SET last_used_at = ?2 WHERE id = ?1", params![id, at])
+                    .map(|_| ())
+                    .map_err(map_err)
+            })
+            .await
+    }
+
     async fn upsert_event_type(&self, et: &EventType) -> Result<(), StoreError> {
         let et = et.clone();
         self.db
@@ -540,19 +612,50 @@ impl Store for SqliteStore {
         self.db.read(move |c| get_webhook_in(c, &org, &id)).await
     }
 
-    async fn update_webhook(&self, w: &Webhook) -> Result<(), StoreError> {
-        let w = w.clone();
+    async fn update_webhook(&self, w: &Webhook, announce: Option<&Event>) -> Result<(), StoreError> {
+        let (w, announce) = (w.clone(), announce.cloned());
         self.db
             .write(move |c| {
-                let n = c.execute(WEBHOOK_UPDATE, params_from_iter(webhook_params(&w))).map_err(map_err)?;
-                not_found_if_zero(n as u64)?;
+                let n = c.execute(WEBHOOK_UPDATE, params_from_iter(webhook_edit_params(&w))).map_err(map_err)?;
+                if n == 0 {
+                    return Err(missing_or_stale(c, w.org_id.as_str(), w.id.as_str()));
+                }
                 insert_webhook_types(c, &w)?;
                 c.execute(
                     "UPDATE deliveries SET ordered = ?2 WHERE webhook_id = ?1 AND state = 'pending'",
                     params![w.id.as_str(), w.options.ordered],
                 )
                 .map_err(map_err)?;
+                if let Some(e) = &announce {
+                    publish_in(c, e, &Audience::Subscribers, None)?;
+                }
                 Ok(())
+            })
+            .await
+    }
+
+    async fn rotate_secret(
+        &self,
+        org: &OrgId,
+        id: &WebhookId,
+        secret: &SealedSecret,
+        keep_old_until: Option<Timestamp>,
+    ) -> Result<Webhook, StoreError> {
+        let (org, id, secret) = (org.to_string(), id.to_string(), secret.0.clone());
+        let (until, now) = (keep_old_until.as_ref().map(ms), ms(&chrono::Utc::now()));
+        self.db
+            .write(move |c| {
+                // One statement: the secret moved out is the one stored, whatever edits ran meanwhile.
+                let n = c
+                    .execute(
+                        "UPDATE webhooks SET previous_secret = CASE WHEN ?4 IS NULL THEN NULL ELSE signing_secret END,
+                           previous_until = ?4, signing_secret = ?3, updated_at = ?5, revision = revision + 1
+                         WHERE id = ?1 AND org_id = ?2",
+                        params![id, org, secret, until, now],
+                    )
+                    .map_err(map_err)?;
+                not_found_if_zero(n as u64)?;
+                get_webhook_in(c, &org, &id)
             })
             .await
     }

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use hookd_core::model::*;
+use hookd_core::secret::SealedSecret;
 use hookd_core::{AttemptId, EventId, MemberId, OrgId, TokenId, WebhookId};
 use hookd_store::*;
 
@@ -125,6 +126,10 @@ pub async fn tokens_are_found_by_hash_only(s: &dyn Store) {
     let b = org(s, None).await;
     assert!(matches!(s.rename_token(&b.id, &t.id, "x").await, Err(StoreError::NotFound)));
     assert_eq!(s.rename_token(&a.id, &t.id, "deploy").await.unwrap().name, "deploy");
+    let used = Utc::now();
+    s.touch_token(&t.id, used).await.unwrap();
+    let listed = s.list_tokens(&a.id, &PageRequest::default()).await.unwrap();
+    assert_eq!(listed.data[0].last_used_at.map(|t| t.timestamp_millis()), Some(used.timestamp_millis()));
     s.delete_token(&a.id, &t.id).await.unwrap();
     assert!(s.token_by_hash(&[7; 32]).await.unwrap().is_none());
 }
@@ -244,7 +249,8 @@ pub async fn every_webhook_change_makes_a_new_revision(s: &dyn Store) {
     assert_eq!(leased_revision(p), seen[0]);
 
     w.url = "https://example.com/moved".into();
-    s.update_webhook(&w).await.unwrap();
+    w.revision = seen[0];
+    s.update_webhook(&w, None).await.unwrap();
     seen.push(s.get_webhook(&a.id, &w.id).await.unwrap().revision);
     let p = s.publish_leased(&event(&a.id, None), &Audience::Subscribers, Some(&lease)).await.unwrap();
     assert_eq!(leased_revision(p), seen[1], "a publish after the edit reads the new revision");
@@ -258,6 +264,64 @@ pub async fn every_webhook_change_makes_a_new_revision(s: &dyn Store) {
     s.record_attempts(vec![record(failed, Some(attempt), Outcome::Failed)]).await.unwrap();
     seen.push(s.get_webhook(&a.id, &w.id).await.unwrap().revision);
     assert!(seen.windows(2).all(|p| p[0] < p[1]), "revisions only grow: {seen:?}");
+}
+
+/// An edit is written only over the revision it was read at, and never writes the columns the
+/// engine owns (failure streak, `last_triggered_at`) or the signing secrets.
+pub async fn edits_write_only_their_revision_and_fields(s: &dyn Store) {
+    let a = org(s, None).await;
+    let w = webhook(&a.id, "a", false);
+    s.create_webhook(&w).await.unwrap();
+    let read = s.get_webhook(&a.id, &w.id).await.unwrap();
+
+    // Meanwhile the engine records a failure and the secret is rotated.
+    let d = publish_one(s, &w).await;
+    s.record_attempts(vec![record(&d, Some(attempt(&d, 500, &w.url)), Outcome::Failed)]).await.unwrap();
+    let rotated = s.rotate_secret(&a.id, &w.id, &SealedSecret(vec![9, 9]), Some(Utc::now())).await.unwrap();
+    assert_eq!(rotated.signing_secret.0, vec![9, 9]);
+    assert_eq!(rotated.previous_secret.as_ref().map(|(p, _)| p.0.clone()), Some(vec![1, 2, 3]), "the stored one");
+
+    let mut stale = read.clone();
+    stale.name = "stale edit".into();
+    assert!(matches!(s.update_webhook(&stale, None).await, Err(StoreError::Stale)));
+    let mut gone = stale.clone();
+    gone.id = WebhookId::new();
+    assert!(matches!(s.update_webhook(&gone, None).await, Err(StoreError::NotFound)));
+
+    let mut fresh = s.get_webhook(&a.id, &w.id).await.unwrap();
+    fresh.name = "fresh edit".into();
+    // A copy whose engine columns and secrets are old: the edit must not write them back.
+    fresh.failing_since = None;
+    fresh.failed_deliveries = 0;
+    fresh.last_triggered_at = None;
+    fresh.signing_secret = SealedSecret(vec![1, 2, 3]);
+    fresh.status.enabled = false;
+    let announce = hookd_core::operational::event(&fresh, hookd_core::operational::WEBHOOK_DISABLED);
+    s.update_webhook(&fresh, Some(&announce)).await.unwrap();
+    let now = s.get_webhook(&a.id, &w.id).await.unwrap();
+    assert_eq!((now.name.as_str(), now.status.enabled), ("fresh edit", false));
+    assert_eq!(now.revision, fresh.revision + 1);
+    assert!(now.failing_since.is_some() && now.last_triggered_at.is_some(), "the engine's columns are kept");
+    assert_eq!(now.signing_secret.0, vec![9, 9], "the rotated secret is kept");
+    let (e, _) = s.get_event(&a.id, &announce.id).await.expect("the announcement is published with the edit");
+    assert_eq!(e.event_type, "webhook.disabled");
+    assert!(matches!(
+        s.rotate_secret(&a.id, &WebhookId::new(), &SealedSecret(vec![1]), None).await,
+        Err(StoreError::NotFound)
+    ));
+    let cleared = s.rotate_secret(&a.id, &w.id, &SealedSecret(vec![7]), None).await.unwrap();
+    assert!(cleared.previous_secret.is_none(), "nothing kept when asked to keep nothing");
+    assert_eq!(s.any_signing_secret().await.unwrap().map(|x| x.0), Some(vec![7]));
+}
+
+/// Settings: `init_setting` writes only the first value; `put_setting` replaces.
+pub async fn settings_keep_the_first_value_they_are_initialised_with(s: &dyn Store) {
+    assert_eq!(s.get_setting("k").await.unwrap(), None);
+    assert_eq!(s.any_signing_secret().await.unwrap().map(|x| x.0), None, "no webhook yet");
+    assert_eq!(s.init_setting("k", "first").await.unwrap(), "first");
+    assert_eq!(s.init_setting("k", "second").await.unwrap(), "first");
+    s.put_setting("k", "third").await.unwrap();
+    assert_eq!(s.get_setting("k").await.unwrap().as_deref(), Some("third"));
 }
 
 pub async fn publishing_leases_new_deliveries_to_its_node(s: &dyn Store) {
@@ -546,7 +610,7 @@ pub async fn rendered_request_bodies_are_made_again_from_their_events(s: &dyn St
     // Renamed since: the body shows the name it was sent with.
     let mut renamed = s.get_webhook(&parent.id, &w.id).await.unwrap();
     renamed.name = "Renamed".into();
-    s.update_webhook(&renamed).await.unwrap();
+    s.update_webhook(&renamed, None).await.unwrap();
     let read = s.get_attempt(&parent.id, &batch.id).await.unwrap();
     let sent = recipe.render(&w.id, &parent.id, &[&childs, &own]).body;
     assert_eq!(read.request_body, RequestBody::Text(history_text(sent.clone())));

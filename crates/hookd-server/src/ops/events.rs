@@ -1,0 +1,177 @@
+//! Publishing: events checked against the catalog and handed to this node's dispatcher.
+
+use hookd_core::model::{DeliveryState, Environment, Event, Webhook};
+use hookd_core::schema::SchemaError;
+use hookd_core::visibility::valid_entry;
+use hookd_core::{DeliveryId, EventId, OrgId};
+use hookd_delivery::Metrics;
+use hookd_store::{Audience, Published};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use super::{Access, Actor, Ops, OpsError, OpsResult, not_found};
+
+/// An event as the operator publishes it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventIn {
+    #[serde(rename = "type")]
+    pub event_type: String,
+    pub payload: Box<RawValue>,
+    pub resource_url: Option<String>,
+    pub environment: Option<Environment>,
+    pub visible_to: Option<Vec<String>>,
+    pub occurred_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The answer to a publish: the event and the deliveries it created.
+#[derive(Debug, Serialize)]
+pub struct Accepted {
+    pub id: EventId,
+    pub deliveries: Vec<DeliveryId>,
+}
+
+impl From<Published> for Accepted {
+    fn from(p: Published) -> Self {
+        Self { id: p.event_id, deliveries: p.deliveries }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct EventView {
+    pub id: EventId,
+    pub org_id: OrgId,
+    #[serde(rename = "type")]
+    pub event_type: String,
+    pub payload: Box<RawValue>,
+    pub resource_url: Option<String>,
+    pub environment: Environment,
+    pub visible_to: Vec<String>,
+    pub occurred_at: chrono::DateTime<chrono::Utc>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub deliveries: Vec<DeliveryStateView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DeliveryStateView {
+    pub id: DeliveryId,
+    pub state: DeliveryState,
+}
+
+impl Ops {
+    /// Checks an event (catalog, schema, size, visibility) and publishes it to its org's
+    /// subscribers. An `idempotency_key` seen before answers what the first publish did.
+    pub async fn publish(
+        &self,
+        by: &Actor,
+        org: &OrgId,
+        input: EventIn,
+        idempotency_key: Option<String>,
+    ) -> OpsResult<Accepted> {
+        by.authorize(org, Access::Admin)?;
+        if let Some(k) = &idempotency_key
+            && (k.is_empty() || k.len() > 255 || !k.bytes().all(|b| b.is_ascii_graphic() || b == b' '))
+        {
+            return Err(OpsError::invalid("Idempotency-Key", "must be 1 to 255 visible ASCII characters"));
+        }
+        if input.payload.get().len() > self.config.max_payload_bytes {
+            return Err(OpsError::TooLarge(self.config.max_payload_bytes));
+        }
+        let Some(entry) = self.catalog_entry(&input.event_type).await? else {
+            return Err(OpsError::invalid("type", format!("`{}` is not in the event-type catalog", input.event_type)));
+        };
+        if let Some(schema) = &entry.schema {
+            let payload: serde_json::Value =
+                serde_json::from_str(input.payload.get()).map_err(|e| OpsError::invalid("payload", e.to_string()))?;
+            if let Err(SchemaError::Violation { path, message }) = schema.check(&payload) {
+                return Err(OpsError::invalid(
+                    format!("payload{path}"),
+                    format!("breaks the schema of {}: {message}", entry.event_type.name),
+                ));
+            }
+        }
+        if let Some(u) = &input.resource_url {
+            url::Url::parse(u).map_err(|e| OpsError::invalid("resource_url", format!("is not a URL: {e}")))?;
+        }
+        let visible_to = input.visible_to.unwrap_or_default();
+        for (i, v) in visible_to.iter().enumerate() {
+            if !valid_entry(v) {
+                return Err(OpsError::invalid(
+                    format!("visible_to[{i}]"),
+                    format!("`{v}` is not a member ID, `group:NAME` or `role:ROLE`"),
+                ));
+            }
+        }
+        let now = chrono::Utc::now();
+        let event = Event {
+            id: EventId::new(),
+            org_id: org.clone(),
+            event_type: input.event_type,
+            payload: input.payload.get().to_owned(),
+            resource_url: input.resource_url,
+            environment: input.environment.unwrap_or_default(),
+            visible_to,
+            occurred_at: input.occurred_at.unwrap_or(now),
+            created_at: now,
+            idempotency_key,
+        };
+        let published = self.publish_event(event, &Audience::Subscribers).await.map_err(not_found("organization"))?;
+        Ok(published.into())
+    }
+
+    /// Publishes through the store, leasing what this node's dispatcher has room for and
+    /// handing it over: the one way anything is published.
+    async fn publish_event(&self, event: Event, audience: &Audience) -> Result<Published, hookd_store::StoreError> {
+        let room = self.handoff.reserve();
+        let mut published = self.store.publish_leased(&event, audience, room.lease().as_ref()).await?;
+        if !published.replayed {
+            Metrics::add(&self.metrics.events_published, 1);
+            Metrics::add(&self.metrics.deliveries_created, published.deliveries.len() as u64);
+        }
+        room.hand(event, &mut published);
+        Ok(published)
+    }
+
+    /// Publishes an event to one webhook only, whatever it subscribes to (test sends).
+    pub(super) async fn publish_to(
+        &self,
+        webhook: &Webhook,
+        event_type: &str,
+        payload: serde_json::Value,
+    ) -> OpsResult<Accepted> {
+        let now = chrono::Utc::now();
+        let event = Event {
+            id: EventId::new(),
+            org_id: webhook.org_id.clone(),
+            event_type: event_type.to_owned(),
+            payload: payload.to_string(),
+            resource_url: None,
+            environment: webhook.environment,
+            visible_to: vec![],
+            occurred_at: now,
+            created_at: now,
+            idempotency_key: None,
+        };
+        let published =
+            self.publish_event(event, &Audience::Webhook(webhook.id.clone())).await.map_err(not_found("webhook"))?;
+        Ok(published.into())
+    }
+
+    pub async fn get_event(&self, by: &Actor, org: &OrgId, id: &EventId) -> OpsResult<EventView> {
+        by.authorize(org, Access::Read)?;
+        let (e, _) = self.store.get_event(org, id).await.map_err(not_found("event"))?;
+        let deliveries = self.store.delivery_states(org, id).await?;
+        Ok(EventView {
+            payload: RawValue::from_string(e.payload).map_err(|err| OpsError::Internal(err.to_string()))?,
+            id: e.id,
+            org_id: e.org_id,
+            event_type: e.event_type,
+            resource_url: e.resource_url,
+            environment: e.environment,
+            visible_to: e.visible_to,
+            occurred_at: e.occurred_at,
+            created_at: e.created_at,
+            deliveries: deliveries.into_iter().map(|(id, state)| DeliveryStateView { id, state }).collect(),
+        })
+    }
+}

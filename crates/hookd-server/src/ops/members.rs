@@ -1,0 +1,97 @@
+//! Members: the operator's product mirrors its people here; admins read them.
+
+use hookd_core::model::{Member, MemberStatus, Role};
+use hookd_core::{MemberId, OrgId, validation};
+use hookd_store::{Page, PageRequest, StoreError};
+use serde::Deserialize;
+
+use super::{Access, Actor, Ops, OpsError, OpsResult, double_option, not_found};
+
+/// A new member (name, email and role required) or an edit (absent fields unchanged).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberIn {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    #[serde(default, with = "double_option")]
+    pub phone: Option<Option<String>>,
+    pub role: Option<Role>,
+    pub groups: Option<Vec<String>>,
+    #[serde(default, with = "double_option")]
+    pub external_id: Option<Option<String>>,
+    pub status: Option<MemberStatus>,
+}
+
+/// The one uniqueness rule of members, in the API's words on both backends.
+fn email_taken(e: StoreError) -> OpsError {
+    match e {
+        StoreError::Conflict { .. } => {
+            OpsError::conflict("email", "a member with this email already exists in this organization")
+        }
+        other => not_found("member")(other),
+    }
+}
+
+impl Ops {
+    pub async fn create_member(&self, by: &Actor, org: &OrgId, input: MemberIn) -> OpsResult<Member> {
+        by.authorize(org, Access::Admin)?;
+        self.store.get_org(org).await.map_err(not_found("organization"))?;
+        let member = Member {
+            id: MemberId::new(),
+            org_id: org.clone(),
+            name: validation::name("name", input.name.as_deref().unwrap_or(""), 200)?,
+            email: validation::email("email", input.email.as_deref().unwrap_or(""))?,
+            phone: input.phone.flatten(),
+            role: input.role.ok_or_else(|| OpsError::invalid("role", "is required: admin, member or viewer"))?,
+            groups: input.groups.unwrap_or_default(),
+            external_id: input.external_id.flatten(),
+            status: input.status.unwrap_or(MemberStatus::Active),
+            created_at: chrono::Utc::now(),
+        };
+        self.store.create_member(&member).await.map_err(email_taken)?;
+        Ok(member)
+    }
+
+    pub async fn get_member(&self, by: &Actor, org: &OrgId, id: &MemberId) -> OpsResult<Member> {
+        by.authorize(org, Access::Read)?;
+        self.store.get_member(org, id).await.map_err(not_found("member"))
+    }
+
+    pub async fn update_member(&self, by: &Actor, org: &OrgId, id: &MemberId, input: MemberIn) -> OpsResult<Member> {
+        by.authorize(org, Access::Admin)?;
+        let mut m = self.store.get_member(org, id).await.map_err(not_found("member"))?;
+        if let Some(n) = input.name {
+            m.name = validation::name("name", &n, 200)?;
+        }
+        if let Some(e) = input.email {
+            m.email = validation::email("email", &e)?;
+        }
+        if let Some(p) = input.phone {
+            m.phone = p;
+        }
+        if let Some(r) = input.role {
+            m.role = r;
+        }
+        if let Some(g) = input.groups {
+            m.groups = g;
+        }
+        if let Some(x) = input.external_id {
+            m.external_id = x;
+        }
+        if let Some(s) = input.status {
+            m.status = s;
+        }
+        self.store.update_member(&m).await.map_err(email_taken)?;
+        Ok(m)
+    }
+
+    pub async fn delete_member(&self, by: &Actor, org: &OrgId, id: &MemberId) -> OpsResult<()> {
+        by.authorize(org, Access::Admin)?;
+        self.store.delete_member(org, id).await.map_err(not_found("member"))
+    }
+
+    pub async fn list_members(&self, by: &Actor, org: &OrgId, page: &PageRequest<()>) -> OpsResult<Page<Member>> {
+        by.authorize(org, Access::Read)?;
+        Ok(self.store.list_members(org, page).await?)
+    }
+}

@@ -1,0 +1,126 @@
+//! The service layer: every operation hookd offers, once. The REST API, the portal and the
+//! CLI are doors onto it: they turn their input into a call here and the result into their
+//! output, and hold no rule of their own. Who may do what is decided here too ([`Actor`]),
+//! so a rule cannot be enforced by one door and forgotten by another.
+
+mod actor;
+mod error;
+pub mod event_types;
+pub mod events;
+pub mod history;
+pub mod members;
+pub mod orgs;
+pub mod tokens;
+pub mod webhooks;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use hookd_core::model::{AccessToken, EventType};
+use hookd_core::schema::PayloadSchema;
+use hookd_core::secret::MasterKey;
+use hookd_delivery::{Handoff, Metrics};
+use hookd_store::{Store, StoreError};
+
+pub use actor::{Access, Actor};
+pub use error::{OpsError, OpsResult, not_found};
+
+use crate::cache::Ttl;
+
+/// Settings the operations need from the operator's configuration.
+#[derive(Debug, Clone)]
+pub struct OpsConfig {
+    /// Lifts the https-only rule for webhook URLs (the SSRF guard lifts with it).
+    pub allow_private_targets: bool,
+    /// Largest accepted event payload, in bytes.
+    pub max_payload_bytes: usize,
+    /// SHA-256 of the operator token.
+    pub operator_token_sha256: [u8; 32],
+    /// Base of `resource_url`s and links this server prints.
+    pub public_url: String,
+}
+
+/// A catalog entry with its compiled schema, as publishing needs it.
+pub struct CatalogEntry {
+    pub event_type: EventType,
+    pub schema: Option<Arc<PayloadSchema>>,
+}
+
+const CACHE_TTL: Duration = Duration::from_secs(5);
+
+/// The service: the store, the master key, this node's dispatcher, and short caches.
+/// Cheap to clone; every door holds one.
+#[derive(Clone)]
+pub struct Ops {
+    pub store: Arc<dyn Store>,
+    pub key: MasterKey,
+    /// Where new deliveries go to this node's dispatcher, and how to wake it.
+    pub handoff: Arc<Handoff>,
+    pub metrics: Arc<Metrics>,
+    pub config: Arc<OpsConfig>,
+    /// Shared, not copied, by every publish of the type.
+    catalog: Arc<Ttl<String, Arc<CatalogEntry>>>,
+    tokens: Arc<Ttl<[u8; 32], AccessToken>>,
+    /// When each token's `last_used_at` was last written by this node.
+    token_use: Arc<Ttl<hookd_core::TokenId, ()>>,
+}
+
+impl Ops {
+    pub fn new(
+        store: Arc<dyn Store>,
+        key: MasterKey,
+        handoff: Arc<Handoff>,
+        metrics: Arc<Metrics>,
+        config: OpsConfig,
+    ) -> Self {
+        Self {
+            store,
+            key,
+            handoff,
+            metrics,
+            config: Arc::new(config),
+            catalog: Arc::new(Ttl::new(CACHE_TTL)),
+            tokens: Arc::new(Ttl::new(CACHE_TTL)),
+            token_use: Arc::new(Ttl::new(tokens::LAST_USED_EVERY)),
+        }
+    }
+
+    /// Ops over `store` with no dispatcher of their own, for CLI commands run beside a server:
+    /// the server's dispatcher finds whatever they make due.
+    pub fn offline(store: Arc<dyn Store>, key: MasterKey) -> Self {
+        let config = OpsConfig {
+            allow_private_targets: false,
+            max_payload_bytes: 1 << 20,
+            operator_token_sha256: [0; 32],
+            public_url: String::new(),
+        };
+        Self::new(store, key, Default::default(), Default::default(), config)
+    }
+
+    /// An event type with its compiled schema; `None` when it is not in the catalog.
+    pub async fn catalog_entry(&self, name: &str) -> OpsResult<Option<Arc<CatalogEntry>>> {
+        if let Some(e) = self.catalog.get(name) {
+            return Ok(Some(e));
+        }
+        let event_type = match self.store.get_event_type(name).await {
+            Ok(t) => t,
+            Err(StoreError::NotFound) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let schema = match &event_type.schema {
+            Some(s) => Some(Arc::new(PayloadSchema::compile(s).map_err(|e| OpsError::Internal(e.to_string()))?)),
+            None => None,
+        };
+        let entry = Arc::new(CatalogEntry { event_type, schema });
+        self.catalog.put(name.to_owned(), entry.clone());
+        Ok(Some(entry))
+    }
+}
+
+/// Tells "absent" from "null" in an edit, so `null` can clear a field.
+pub mod double_option {
+    use serde::{Deserialize, Deserializer};
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(d).map(Some)
+    }
+}

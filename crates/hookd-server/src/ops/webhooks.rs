@@ -1,0 +1,441 @@
+//! Webhooks: create, read, edit (never undoing another writer's change), enable and
+//! disable with the operational event, delete, rotate the signing secret, test, recover.
+
+use hookd_core::model::{Environment, Webhook, WebhookAuth, WebhookOptions, WebhookStatus};
+use hookd_core::signing::SigningSecret;
+use hookd_core::{MemberId, OrgId, WebhookId, operational, validation};
+use hookd_store::{Page, PageRequest, StoreError, WebhookSort};
+use serde::{Deserialize, Serialize};
+
+use super::events::Accepted;
+use super::{Access, Actor, Ops, OpsError, OpsResult, double_option, not_found};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SigningIn {
+    pub enabled: Option<bool>,
+}
+
+/// A new webhook: name, URL and event types are required, the rest has defaults.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookIn {
+    pub name: String,
+    pub url: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub event_types: Vec<String>,
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    #[serde(default)]
+    pub environment: Option<Environment>,
+    #[serde(default)]
+    pub owner_id: Option<MemberId>,
+    #[serde(default)]
+    pub include_child_orgs: Option<bool>,
+    #[serde(default)]
+    pub options: Option<WebhookOptions>,
+    #[serde(default)]
+    pub signing: Option<SigningIn>,
+    #[serde(default)]
+    pub auth: Option<WebhookAuth>,
+}
+
+/// An edit: an absent field stays as it is; `null` clears the optional ones.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookPatch {
+    pub name: Option<String>,
+    pub url: Option<String>,
+    #[serde(default, with = "double_option")]
+    pub description: Option<Option<String>>,
+    pub event_types: Option<Vec<String>>,
+    pub enabled: Option<bool>,
+    pub environment: Option<Environment>,
+    #[serde(default, with = "double_option")]
+    pub owner_id: Option<Option<MemberId>>,
+    pub include_child_orgs: Option<bool>,
+    pub options: Option<WebhookOptions>,
+    pub signing: Option<SigningIn>,
+    pub auth: Option<WebhookAuth>,
+}
+
+impl From<WebhookIn> for WebhookPatch {
+    fn from(i: WebhookIn) -> Self {
+        Self {
+            name: Some(i.name),
+            url: Some(i.url),
+            description: Some(i.description),
+            event_types: Some(i.event_types),
+            enabled: i.enabled,
+            environment: i.environment,
+            owner_id: i.owner_id.map(Some),
+            include_child_orgs: i.include_child_orgs,
+            options: i.options,
+            signing: i.signing,
+            auth: i.auth,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SigningView {
+    pub enabled: bool,
+    /// Only in the answers to create and rotate-secret.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+
+/// A webhook as every door shows it: secrets masked here, so no door can print one.
+#[derive(Debug, Clone, Serialize)]
+pub struct WebhookView {
+    pub id: WebhookId,
+    pub org_id: OrgId,
+    pub name: String,
+    pub url: String,
+    pub description: Option<String>,
+    pub event_types: Vec<String>,
+    pub enabled: bool,
+    pub status: WebhookStatus,
+    pub environment: Environment,
+    pub owner_id: Option<MemberId>,
+    pub include_child_orgs: bool,
+    pub options: WebhookOptions,
+    pub signing: SigningView,
+    /// `null` when the stored credentials cannot be opened (see `unreadable`).
+    pub auth: Option<WebhookAuth>,
+    /// Sealed values the master key could not open (`signing.secret`, `auth`): rotating the
+    /// secret or sending the credentials again replaces them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unreadable: Vec<&'static str>,
+    /// One more with every change of the stored webhook; send it as `If-Match` to edit only
+    /// the revision you read.
+    pub revision: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub last_triggered_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Rotation keeps the old secret valid this long, signing with both meanwhile.
+pub const ROTATION_OVERLAP: chrono::TimeDelta = chrono::TimeDelta::hours(24);
+
+/// How often an edit is tried again when the webhook changed under it (the engine moves
+/// `last_triggered_at` and the failure streak of a busy webhook about once a second).
+const EDIT_TRIES: usize = 8;
+
+impl Ops {
+    fn open_auth(&self, w: &Webhook) -> Option<WebhookAuth> {
+        let bytes = self.key.open(&w.auth).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    pub fn webhook_view(&self, w: Webhook, secret: Option<String>) -> WebhookView {
+        let auth = self.open_auth(&w).map(|a| a.masked());
+        let mut unreadable = Vec::new();
+        if self.key.open(&w.signing_secret).is_err() {
+            unreadable.push("signing.secret");
+        }
+        if auth.is_none() {
+            unreadable.push("auth");
+        }
+        WebhookView {
+            id: w.id,
+            org_id: w.org_id,
+            name: w.name,
+            url: w.url,
+            description: w.description,
+            event_types: w.event_types,
+            enabled: w.status.enabled,
+            status: w.status,
+            environment: w.environment,
+            owner_id: w.owner_id,
+            include_child_orgs: w.include_child_orgs,
+            options: w.options,
+            signing: SigningView { enabled: w.signing_enabled, secret },
+            auth,
+            unreadable,
+            revision: w.revision,
+            created_at: w.created_at,
+            updated_at: w.updated_at,
+            last_triggered_at: w.last_triggered_at,
+        }
+    }
+
+    /// The rules of an edit that read other records: the event types are in the catalog,
+    /// the owner is a member of the org. Checked once, before the edit is applied.
+    async fn check_references(&self, org: &OrgId, p: &WebhookPatch) -> OpsResult<()> {
+        if let Some(types) = &p.event_types {
+            if types.is_empty() {
+                return Err(OpsError::invalid("event_types", "subscribe to at least one event type"));
+            }
+            for (i, t) in types.iter().enumerate() {
+                if self.catalog_entry(t).await?.is_none() {
+                    return Err(OpsError::invalid(
+                        format!("event_types[{i}]"),
+                        format!("`{t}` is not in the event-type catalog"),
+                    ));
+                }
+            }
+        }
+        if let Some(Some(owner)) = &p.owner_id {
+            self.store.get_member(org, owner).await.map_err(|e| match e {
+                StoreError::NotFound => {
+                    OpsError::invalid("owner_id", format!("member {owner} is not in this organization"))
+                }
+                other => other.into(),
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Applies `p` over `w` (a new webhook's defaults, or the stored one) with every rule that
+    /// needs no other record.
+    fn apply(&self, by: &Actor, w: &mut Webhook, p: &WebhookPatch, creating: bool) -> OpsResult<()> {
+        let insecure = self.config.allow_private_targets;
+        if let Some(n) = &p.name {
+            w.name = validation::name("name", n, 200)?;
+        }
+        if let Some(u) = &p.url {
+            w.url = validation::webhook_url("url", u.trim(), insecure)?.to_string();
+        }
+        if let Some(d) = &p.description {
+            w.description = d.clone().filter(|d| !d.trim().is_empty());
+        }
+        if let Some(t) = &p.event_types {
+            let mut t = t.clone();
+            t.dedup();
+            w.event_types = t;
+        }
+        if let Some(e) = p.environment {
+            w.environment = e;
+        }
+        if let Some(o) = &p.owner_id {
+            w.owner_id = o.clone();
+        }
+        if let Some(i) = p.include_child_orgs {
+            w.include_child_orgs = i;
+        }
+        if let Some(o) = &p.options {
+            validation::webhook_options(o)?;
+            w.options = o.clone();
+        }
+        if let Some(s) = p.signing.as_ref().and_then(|s| s.enabled) {
+            w.signing_enabled = s;
+        }
+        if let Some(a) = &p.auth {
+            let merged = if creating { a.clone() } else { self.merge_auth(w, a) };
+            validation::webhook_auth(&merged, insecure)?;
+            let bytes = serde_json::to_vec(&merged).map_err(|e| OpsError::Internal(e.to_string()))?;
+            w.auth = self.key.seal(&bytes);
+        }
+        if let Some(enabled) = p.enabled
+            && (enabled != w.status.enabled || creating)
+        {
+            let verb = if enabled { "Enabled" } else { "Disabled" };
+            w.status = WebhookStatus {
+                enabled,
+                reason: Some(format!("{verb} by {}", by.label())),
+                changed_at: chrono::Utc::now(),
+                changed_by: Some(by.label()),
+            };
+        }
+        w.updated_at = chrono::Utc::now();
+        Ok(())
+    }
+
+    /// Keeps the stored credentials where the client sent back the masked form it was shown.
+    /// Stored credentials that cannot be opened are simply replaced (a masked value sent back
+    /// then fails validation, which asks for the secret itself).
+    fn merge_auth(&self, w: &Webhook, new: &WebhookAuth) -> WebhookAuth {
+        match self.open_auth(w) {
+            Some(old) if *new == old.masked() => old,
+            _ => new.clone(),
+        }
+    }
+
+    pub async fn create_webhook(&self, by: &Actor, org: &OrgId, input: WebhookIn) -> OpsResult<WebhookView> {
+        by.authorize(org, Access::Write)?;
+        self.store.get_org(org).await.map_err(not_found("organization"))?;
+        let patch = WebhookPatch::from(input);
+        self.check_references(org, &patch).await?;
+        let secret = SigningSecret::generate().to_text();
+        let now = chrono::Utc::now();
+        let mut w = Webhook {
+            id: WebhookId::new(),
+            org_id: org.clone(),
+            name: String::new(),
+            url: String::new(),
+            description: None,
+            event_types: vec![],
+            environment: Environment::Live,
+            owner_id: None,
+            include_child_orgs: false,
+            options: WebhookOptions::default(),
+            signing_enabled: true,
+            signing_secret: self.key.seal_str(&secret),
+            previous_secret: None,
+            auth: self.key.seal(br#"{"type":"none"}"#),
+            status: WebhookStatus { enabled: true, reason: None, changed_at: now, changed_by: Some(by.label()) },
+            created_at: now,
+            updated_at: now,
+            last_triggered_at: None,
+            failing_since: None,
+            failed_deliveries: 0,
+            revision: 0,
+        };
+        self.apply(by, &mut w, &patch, true)?;
+        self.store.create_webhook(&w).await?;
+        Ok(self.webhook_view(w, Some(secret)))
+    }
+
+    pub async fn get_webhook(&self, by: &Actor, org: &OrgId, id: &WebhookId) -> OpsResult<WebhookView> {
+        by.authorize(org, Access::Read)?;
+        let w = self.store.get_webhook(org, id).await.map_err(not_found("webhook"))?;
+        Ok(self.webhook_view(w, None))
+    }
+
+    pub async fn list_webhooks(
+        &self,
+        by: &Actor,
+        org: &OrgId,
+        page: &PageRequest<WebhookSort>,
+    ) -> OpsResult<Page<WebhookView>> {
+        by.authorize(org, Access::Read)?;
+        let found = self.store.list_webhooks(org, page).await?;
+        Ok(Page {
+            data: found.data.into_iter().map(|w| self.webhook_view(w, None)).collect(),
+            next_cursor: found.next_cursor,
+        })
+    }
+
+    /// Writes what `p` names over the webhook as it is when the write happens: the edit is
+    /// applied to the stored row and written only if the row did not change meanwhile, and
+    /// applied again to the new row if it did. With `if_revision`, only that revision is
+    /// edited (`Stale` otherwise). A change of `enabled` publishes `webhook.enabled` or
+    /// `webhook.disabled` in the same transaction.
+    pub async fn update_webhook(
+        &self,
+        by: &Actor,
+        org: &OrgId,
+        id: &WebhookId,
+        p: WebhookPatch,
+        if_revision: Option<i64>,
+    ) -> OpsResult<WebhookView> {
+        by.authorize(org, Access::Write)?;
+        self.check_references(org, &p).await?;
+        for _ in 0..EDIT_TRIES {
+            let mut w = self.store.get_webhook(org, id).await.map_err(not_found("webhook"))?;
+            if let Some(expected) = if_revision.filter(|r| *r != w.revision) {
+                return Err(OpsError::Stale { what: "webhook", expected, current: w.revision });
+            }
+            let was_enabled = w.status.enabled;
+            self.apply(by, &mut w, &p, false)?;
+            let announce = (w.status.enabled != was_enabled).then(|| {
+                let kind = if w.status.enabled { operational::WEBHOOK_ENABLED } else { operational::WEBHOOK_DISABLED };
+                operational::event(&w, kind)
+            });
+            match self.store.update_webhook(&w, announce.as_ref()).await {
+                Ok(()) => {
+                    if announce.is_some() {
+                        self.handoff.wake();
+                    }
+                    w.revision += 1;
+                    return Ok(self.webhook_view(w, None));
+                }
+                Err(StoreError::Stale) if if_revision.is_none() => continue,
+                Err(StoreError::Stale) => {
+                    let current = self.store.get_webhook(org, id).await.map_err(not_found("webhook"))?.revision;
+                    return Err(OpsError::Stale { what: "webhook", expected: w.revision, current });
+                }
+                Err(e) => return Err(not_found("webhook")(e)),
+            }
+        }
+        Err(OpsError::Conflict {
+            field: None,
+            detail: "the webhook kept changing while this edit was applied; send it again".into(),
+        })
+    }
+
+    /// Turns a webhook on or off, with who did it as the reason.
+    pub async fn set_webhook_enabled(
+        &self,
+        by: &Actor,
+        org: &OrgId,
+        id: &WebhookId,
+        enabled: bool,
+    ) -> OpsResult<WebhookView> {
+        let patch = WebhookPatch { enabled: Some(enabled), ..Default::default() };
+        self.update_webhook(by, org, id, patch, None).await
+    }
+
+    /// Deletes the webhooks (their pending deliveries fail); returns how many there were.
+    pub async fn delete_webhooks(&self, by: &Actor, org: &OrgId, ids: &[WebhookId]) -> OpsResult<u64> {
+        by.authorize(org, Access::Write)?;
+        if ids.is_empty() || ids.len() > 1000 {
+            return Err(OpsError::invalid("ids", "give from 1 to 1000 webhook IDs"));
+        }
+        Ok(self.store.delete_webhooks(org, ids).await?)
+    }
+
+    /// A new signing secret, shown in the answer only; the one it replaces keeps signing for
+    /// [`ROTATION_OVERLAP`] (unless it could not be read, when there is nothing to keep).
+    pub async fn rotate_secret(&self, by: &Actor, org: &OrgId, id: &WebhookId) -> OpsResult<WebhookView> {
+        by.authorize(org, Access::Write)?;
+        let current = self.store.get_webhook(org, id).await.map_err(not_found("webhook"))?;
+        let keep_until = self.key.open(&current.signing_secret).is_ok().then(|| chrono::Utc::now() + ROTATION_OVERLAP);
+        let secret = SigningSecret::generate().to_text();
+        let w = self
+            .store
+            .rotate_secret(org, id, &self.key.seal_str(&secret), keep_until)
+            .await
+            .map_err(not_found("webhook"))?;
+        Ok(self.webhook_view(w, Some(secret)))
+    }
+
+    /// Sends one event of `event_type` (default: the first the webhook subscribes to) to this
+    /// webhook alone, with `payload` or the catalog's example.
+    pub async fn send_test(
+        &self,
+        by: &Actor,
+        org: &OrgId,
+        id: &WebhookId,
+        event_type: Option<String>,
+        payload: Option<serde_json::Value>,
+    ) -> OpsResult<Accepted> {
+        by.authorize(org, Access::Write)?;
+        let w = self.store.get_webhook(org, id).await.map_err(not_found("webhook"))?;
+        let event_type = match event_type {
+            Some(t) if w.event_types.contains(&t) => t,
+            Some(t) => {
+                return Err(OpsError::invalid("event_type", format!("the webhook is not subscribed to `{t}`")));
+            }
+            None => w.event_types.first().cloned().unwrap_or_default(),
+        };
+        let payload = match payload {
+            Some(p) => p,
+            None => self
+                .catalog_entry(&event_type)
+                .await?
+                .and_then(|e| e.event_type.example.clone())
+                .unwrap_or_else(|| serde_json::json!({"test": true})),
+        };
+        self.publish_to(&w, &event_type, payload).await
+    }
+
+    /// Makes every delivery of the webhook that failed since `since` due again.
+    pub async fn recover(
+        &self,
+        by: &Actor,
+        org: &OrgId,
+        id: &WebhookId,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> OpsResult<u64> {
+        by.authorize(org, Access::Write)?;
+        if since > chrono::Utc::now() {
+            return Err(OpsError::invalid("since", "is in the future"));
+        }
+        let n = self.store.recover_webhook(org, id, since).await.map_err(not_found("webhook"))?;
+        self.handoff.wake();
+        Ok(n)
+    }
+}
