@@ -66,7 +66,7 @@ async fn run(cli: Cli) -> Result<()> {
             let org = OrgId::parse(&org).map_err(|e| anyhow::anyhow!("--org: {e}"))?;
             let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("--role must be admin, member or viewer"))?;
             let store = wiring::open_store(&config, true).await?;
-            let key = wiring::master_key(&config)?;
+            let key = wiring::master_key(&config, store.as_ref()).await?;
             let ops = hookd_server::Ops::offline(store, key);
             let created = ops
                 .issue_token(&hookd_server::ops::Actor::Operator, &org, &name, Some(role))

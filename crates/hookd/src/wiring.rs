@@ -7,6 +7,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use hookd_core::secret::MasterKey;
 use hookd_delivery::{DispatchConfig, Dispatcher, Handoff, HttpClients, Metrics};
+use hookd_server::ops::master_key;
 use hookd_server::ops::tokens::{new_token_value, token_hash};
 use hookd_server::{AppState, Ops, OpsConfig};
 use hookd_store::Store;
@@ -18,9 +19,16 @@ use crate::config::{Config, Database};
 
 const OPERATOR_TOKEN_KEY: &str = "operator_token_sha256";
 
-/// Reads the master key from the configuration or the data dir, creating it (mode 0600)
-/// on first start.
-pub fn master_key(config: &Config) -> Result<MasterKey> {
+/// Reads the master key from the configuration or the data dir, and checks that it opens
+/// what the database holds. A new key is made (mode 0600) only for a database that holds
+/// nothing sealed yet: a lost `master.key` is an error, not a reason for a new key.
+pub async fn master_key(config: &Config, store: &dyn Store) -> Result<MasterKey> {
+    let key = read_master_key(config, store).await?;
+    master_key::verify(store, &key).await?;
+    Ok(key)
+}
+
+async fn read_master_key(config: &Config, store: &dyn Store) -> Result<MasterKey> {
     if let Some(k) = &config.secret_key {
         return MasterKey::parse(k).context("HOOKD_SECRET_KEY");
     }
@@ -28,6 +36,13 @@ pub fn master_key(config: &Config) -> Result<MasterKey> {
     if path.exists() {
         let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
         return MasterKey::parse(&text).with_context(|| format!("{} holds no valid key", path.display()));
+    }
+    if master_key::database_has_sealed_values(store).await? {
+        anyhow::bail!(
+            "{} is missing, but the database holds secrets sealed with a master key: put that file back, \
+             or set HOOKD_SECRET_KEY to the key the database was first used with",
+            path.display()
+        );
     }
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
@@ -83,7 +98,7 @@ pub async fn open_store(config: &Config, shared: bool) -> Result<Arc<dyn Store>>
 
 pub async fn serve(config: Config, demo: bool) -> Result<()> {
     let store = open_store(&config, false).await?;
-    let key = master_key(&config)?;
+    let key = master_key(&config, store.as_ref()).await?;
     let operator = operator_token(&config, store.as_ref()).await?;
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await

@@ -8,6 +8,7 @@ mod error;
 pub mod event_types;
 pub mod events;
 pub mod history;
+pub mod master_key;
 pub mod members;
 pub mod orgs;
 pub mod tokens;

@@ -4,6 +4,7 @@ mod cli;
 mod cluster;
 mod crash;
 mod delivery;
+mod keys;
 mod security;
 mod service;
 mod support;

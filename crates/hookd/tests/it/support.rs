@@ -109,6 +109,46 @@ impl TestApp {
         self.wait_ready().await;
     }
 
+    /// Runs `hookd serve` on this app's data dir (stopped first with `kill`) with its
+    /// environment changed as given (`None` removes a variable), expecting it to refuse to
+    /// start; returns what it printed on stderr.
+    pub fn start_refused(&self, change: &[(&str, Option<&str>)]) -> String {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_hookd"));
+        cmd.arg("serve")
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOOKD_DATA_DIR", &self.data_dir)
+            .env("HOOKD_LISTEN", "127.0.0.1:0")
+            .current_dir(&self.data_dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        for (k, v) in change {
+            match v {
+                Some(v) => cmd.env(k, v),
+                None => cmd.env_remove(k),
+            };
+        }
+        let mut child = cmd.spawn().expect("spawn hookd");
+        let deadline = Instant::now() + WAIT;
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("hookd started although it should have refused");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let mut err = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut err).expect("stderr");
+        assert!(!status.success(), "hookd exited 0: {err}");
+        err
+    }
+
     async fn wait_ready(&self) {
         let deadline = Instant::now() + WAIT;
         loop {
