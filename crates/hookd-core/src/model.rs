@@ -279,6 +279,19 @@ pub struct WebhookStatus {
     pub changed_by: Option<String>,
 }
 
+impl WebhookStatus {
+    /// A change hookd makes itself (a 410, or failing too long), named `hookd`.
+    pub fn by_hookd(enabled: bool, reason: &str, at: DateTime<Utc>) -> Self {
+        Self { enabled, reason: Some(reason.to_owned()), changed_at: at, changed_by: Some("hookd".into()) }
+    }
+
+    /// A change made by a person or client, named as `by`.
+    pub fn by(enabled: bool, by: String, at: DateTime<Utc>) -> Self {
+        let verb = if enabled { "Enabled" } else { "Disabled" };
+        Self { enabled, reason: Some(format!("{verb} by {by}")), changed_at: at, changed_by: Some(by) }
+    }
+}
+
 /// A webhook as stored: secrets are sealed with the master key.
 #[derive(Debug, Clone)]
 pub struct Webhook {

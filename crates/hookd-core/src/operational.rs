@@ -29,6 +29,11 @@ pub fn catalog() -> [(&'static str, &'static str, serde_json::Value); 2] {
     ]
 }
 
+/// The event that tells `w`'s org its webhook is now enabled or disabled, as `w.status` says.
+pub fn announcement(w: &Webhook) -> Event {
+    event(w, if w.status.enabled { WEBHOOK_ENABLED } else { WEBHOOK_DISABLED })
+}
+
 /// The event telling `w`'s org about its current state.
 pub fn event(w: &Webhook, event_type: &str) -> Event {
     let now = chrono::Utc::now();

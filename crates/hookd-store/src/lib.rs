@@ -9,6 +9,7 @@ mod error;
 mod page;
 pub mod postgres;
 mod rows;
+mod sql;
 pub mod sqlite;
 
 use std::sync::Arc;
@@ -21,6 +22,7 @@ use hookd_core::{AttemptId, DeliveryId, EventId, MemberId, OrgId, TokenId, Webho
 
 pub use error::StoreError;
 pub use page::{Cursor, Order, Page, PageRequest};
+pub use sql::{AuthEdit, WebhookEdit};
 
 pub type Timestamp = chrono::DateTime<chrono::Utc>;
 
@@ -292,11 +294,12 @@ pub trait Store: Send + Sync + 'static {
     // Webhooks.
     async fn create_webhook(&self, webhook: &Webhook) -> Result<(), StoreError>;
     async fn get_webhook(&self, org: &OrgId, id: &WebhookId) -> Result<Webhook, StoreError>;
-    /// Writes an edit: the fields a client owns (never the failure streak, `last_triggered_at`
-    /// or the signing secrets), only if the row is still at `webhook.revision`, the revision
-    /// the editor read; `Stale` when it changed meanwhile. `announce`, the operational event
-    /// of a status change, is published in the same transaction.
-    async fn update_webhook(&self, webhook: &Webhook, announce: Option<&Event>) -> Result<(), StoreError>;
+    /// Writes what `edit` names, in one transaction with its consequences (the subscription
+    /// index, pending deliveries' ordering, the operational event of a status change) and
+    /// returns the webhook as it is then. `NotFound` when it is gone; `Stale` when it is at
+    /// another revision than `edit.if_revision`, or its credentials are no longer the ones
+    /// `edit.auth` replaces.
+    async fn edit_webhook(&self, edit: &WebhookEdit) -> Result<Webhook, StoreError>;
     /// Makes `secret` the signing secret in one statement. With `keep_old_until`, the secret it
     /// replaces (the stored one, whatever edits ran meanwhile) still signs until then.
     async fn rotate_secret(

@@ -43,7 +43,8 @@ macro_rules! store_suite {
             case!(claims_lease_and_expired_leases_come_back);
             case!(publishing_leases_new_deliveries_to_its_node);
             case!(every_webhook_change_makes_a_new_revision);
-            case!(edits_write_only_their_revision_and_fields);
+            case!(edits_write_only_what_they_name);
+            case!(status_changes_are_announced_once);
             case!(settings_keep_the_first_value_they_are_initialised_with);
             case!(recorded_outcomes_move_deliveries);
             case!(ordered_webhooks_claim_only_their_oldest_delivery);

@@ -2,9 +2,10 @@
 //! disable with the operational event, delete, rotate the signing secret, test, recover.
 
 use hookd_core::model::{Environment, Webhook, WebhookAuth, WebhookOptions, WebhookStatus};
+use hookd_core::secret::SealedSecret;
 use hookd_core::signing::SigningSecret;
-use hookd_core::{MemberId, OrgId, WebhookId, operational, validation};
-use hookd_store::{Page, PageRequest, StoreError, WebhookSort};
+use hookd_core::{MemberId, OrgId, WebhookId, validation};
+use hookd_store::{AuthEdit, Page, PageRequest, StoreError, WebhookEdit, WebhookSort};
 use serde::{Deserialize, Serialize};
 
 use super::events::Accepted;
@@ -119,8 +120,7 @@ pub struct WebhookView {
 /// Rotation keeps the old secret valid this long, signing with both meanwhile.
 pub const ROTATION_OVERLAP: chrono::TimeDelta = chrono::TimeDelta::hours(24);
 
-/// How often an edit is tried again when the webhook changed under it (the engine moves
-/// `last_triggered_at` and the failure streak of a busy webhook about once a second).
+/// How often an edit of the credentials is tried again when another edit changed them.
 const EDIT_TRIES: usize = 8;
 
 impl Ops {
@@ -188,59 +188,39 @@ impl Ops {
         Ok(())
     }
 
-    /// Applies `p` over `w` (a new webhook's defaults, or the stored one) with every rule that
-    /// needs no other record.
-    fn apply(&self, by: &Actor, w: &mut Webhook, p: &WebhookPatch, creating: bool) -> OpsResult<()> {
+    /// The edit `p` asks for, with every rule that needs no other record checked. The
+    /// credentials are sealed separately ([`Ops::seal_auth`]): merging them needs the stored ones.
+    fn edit_of(&self, by: &Actor, org: &OrgId, id: &WebhookId, p: &WebhookPatch) -> OpsResult<WebhookEdit> {
         let insecure = self.config.allow_private_targets;
-        if let Some(n) = &p.name {
-            w.name = validation::name("name", n, 200)?;
-        }
-        if let Some(u) = &p.url {
-            w.url = validation::webhook_url("url", u.trim(), insecure)?.to_string();
-        }
-        if let Some(d) = &p.description {
-            w.description = d.clone().filter(|d| !d.trim().is_empty());
-        }
-        if let Some(t) = &p.event_types {
-            let mut t = t.clone();
+        let mut e = WebhookEdit::new(org.clone(), id.clone());
+        e.name = p.name.as_deref().map(|n| validation::name("name", n, 200)).transpose()?;
+        e.url = p
+            .url
+            .as_deref()
+            .map(|u| validation::webhook_url("url", u.trim(), insecure).map(|u| u.to_string()))
+            .transpose()?;
+        e.description = p.description.clone().map(|d| d.filter(|d| !d.trim().is_empty()));
+        e.event_types = p.event_types.clone().map(|mut t| {
             t.dedup();
-            w.event_types = t;
-        }
-        if let Some(e) = p.environment {
-            w.environment = e;
-        }
-        if let Some(o) = &p.owner_id {
-            w.owner_id = o.clone();
-        }
-        if let Some(i) = p.include_child_orgs {
-            w.include_child_orgs = i;
-        }
+            t
+        });
+        e.environment = p.environment;
+        e.owner_id = p.owner_id.clone();
+        e.include_child_orgs = p.include_child_orgs;
         if let Some(o) = &p.options {
             validation::webhook_options(o)?;
-            w.options = o.clone();
+            e.options = Some(o.clone());
         }
-        if let Some(s) = p.signing.as_ref().and_then(|s| s.enabled) {
-            w.signing_enabled = s;
-        }
-        if let Some(a) = &p.auth {
-            let merged = if creating { a.clone() } else { self.merge_auth(w, a) };
-            validation::webhook_auth(&merged, insecure)?;
-            let bytes = serde_json::to_vec(&merged).map_err(|e| OpsError::Internal(e.to_string()))?;
-            w.auth = self.key.seal(&bytes);
-        }
-        if let Some(enabled) = p.enabled
-            && (enabled != w.status.enabled || creating)
-        {
-            let verb = if enabled { "Enabled" } else { "Disabled" };
-            w.status = WebhookStatus {
-                enabled,
-                reason: Some(format!("{verb} by {}", by.label())),
-                changed_at: chrono::Utc::now(),
-                changed_by: Some(by.label()),
-            };
-        }
-        w.updated_at = chrono::Utc::now();
-        Ok(())
+        e.signing_enabled = p.signing.as_ref().and_then(|s| s.enabled);
+        e.status = p.enabled.map(|enabled| WebhookStatus::by(enabled, by.label(), e.updated_at));
+        Ok(e)
+    }
+
+    /// Checks and seals a webhook's whole authentication.
+    fn seal_auth(&self, auth: &WebhookAuth) -> OpsResult<SealedSecret> {
+        validation::webhook_auth(auth, self.config.allow_private_targets)?;
+        let bytes = serde_json::to_vec(auth).map_err(|e| OpsError::Internal(e.to_string()))?;
+        Ok(self.key.seal(&bytes))
     }
 
     /// Keeps the stored credentials where the client sent back the masked form it was shown.
@@ -258,10 +238,14 @@ impl Ops {
         self.store.get_org(org).await.map_err(not_found("organization"))?;
         let patch = WebhookPatch::from(input);
         self.check_references(org, &patch).await?;
+        let id = WebhookId::new();
+        let mut edit = self.edit_of(by, org, &id, &patch)?;
+        let auth = patch.auth.clone().unwrap_or_default();
+        edit.auth = Some(AuthEdit { new: self.seal_auth(&auth)?, replaces: SealedSecret(vec![]) });
         let secret = SigningSecret::generate().to_text();
         let now = chrono::Utc::now();
         let mut w = Webhook {
-            id: WebhookId::new(),
+            id,
             org_id: org.clone(),
             name: String::new(),
             url: String::new(),
@@ -274,7 +258,7 @@ impl Ops {
             signing_enabled: true,
             signing_secret: self.key.seal_str(&secret),
             previous_secret: None,
-            auth: self.key.seal(br#"{"type":"none"}"#),
+            auth: SealedSecret(vec![]),
             status: WebhookStatus { enabled: true, reason: None, changed_at: now, changed_by: Some(by.label()) },
             created_at: now,
             updated_at: now,
@@ -283,7 +267,7 @@ impl Ops {
             failed_deliveries: 0,
             revision: 0,
         };
-        self.apply(by, &mut w, &patch, true)?;
+        edit.apply_to(&mut w);
         self.store.create_webhook(&w).await?;
         Ok(self.webhook_view(w, Some(secret)))
     }
@@ -308,11 +292,12 @@ impl Ops {
         })
     }
 
-    /// Writes what `p` names over the webhook as it is when the write happens: the edit is
-    /// applied to the stored row and written only if the row did not change meanwhile, and
-    /// applied again to the new row if it did. With `if_revision`, only that revision is
-    /// edited (`Stale` otherwise). A change of `enabled` publishes `webhook.enabled` or
-    /// `webhook.disabled` in the same transaction.
+    /// Writes what `p` names and nothing else, so edits of different fields, the engine's
+    /// own changes (failure streak, a disable after 410) and rotations never undo each other.
+    /// New credentials are merged with the stored ones they were read with and written only
+    /// over those (tried again if another edit changed them meanwhile). With `if_revision`,
+    /// only that revision is edited (`Stale` otherwise). A change of `enabled` publishes
+    /// `webhook.enabled` or `webhook.disabled` in the same transaction.
     pub async fn update_webhook(
         &self,
         by: &Actor,
@@ -323,36 +308,32 @@ impl Ops {
     ) -> OpsResult<WebhookView> {
         by.authorize(org, Access::Write)?;
         self.check_references(org, &p).await?;
+        let mut edit = self.edit_of(by, org, id, &p)?;
+        edit.if_revision = if_revision;
         for _ in 0..EDIT_TRIES {
-            let mut w = self.store.get_webhook(org, id).await.map_err(not_found("webhook"))?;
-            if let Some(expected) = if_revision.filter(|r| *r != w.revision) {
-                return Err(OpsError::Stale { what: "webhook", expected, current: w.revision });
+            if let Some(auth) = &p.auth {
+                let stored = self.store.get_webhook(org, id).await.map_err(not_found("webhook"))?;
+                let merged = self.merge_auth(&stored, auth);
+                edit.auth = Some(AuthEdit { new: self.seal_auth(&merged)?, replaces: stored.auth });
             }
-            let was_enabled = w.status.enabled;
-            self.apply(by, &mut w, &p, false)?;
-            let announce = (w.status.enabled != was_enabled).then(|| {
-                let kind = if w.status.enabled { operational::WEBHOOK_ENABLED } else { operational::WEBHOOK_DISABLED };
-                operational::event(&w, kind)
-            });
-            match self.store.update_webhook(&w, announce.as_ref()).await {
-                Ok(()) => {
-                    if announce.is_some() {
+            match self.store.edit_webhook(&edit).await {
+                Ok(w) => {
+                    if edit.status.is_some() {
                         self.handoff.wake();
                     }
-                    w.revision += 1;
                     return Ok(self.webhook_view(w, None));
                 }
                 Err(StoreError::Stale) if if_revision.is_none() => continue,
                 Err(StoreError::Stale) => {
                     let current = self.store.get_webhook(org, id).await.map_err(not_found("webhook"))?.revision;
-                    return Err(OpsError::Stale { what: "webhook", expected: w.revision, current });
+                    return Err(OpsError::Stale { what: "webhook", expected: if_revision.unwrap_or(0), current });
                 }
                 Err(e) => return Err(not_found("webhook")(e)),
             }
         }
         Err(OpsError::Conflict {
-            field: None,
-            detail: "the webhook kept changing while this edit was applied; send it again".into(),
+            field: Some("auth".into()),
+            detail: "the credentials kept changing while this edit was applied; send it again".into(),
         })
     }
 

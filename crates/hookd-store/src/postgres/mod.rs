@@ -15,7 +15,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use deadpool_postgres::{GenericClient, Pool, PoolConfig, Runtime, Timeouts};
 use hookd_core::model::{
-    AccessToken, Attempt, Delivery, DeliveryState, Event, EventType, Member, Org, RequestBody, Webhook,
+    AccessToken, Attempt, Delivery, DeliveryState, Event, EventType, Member, Org, RequestBody, Webhook, WebhookStatus,
 };
 use hookd_core::operational;
 use hookd_core::secret::SealedSecret;
@@ -27,9 +27,10 @@ use tokio_postgres::{AsyncMessage, NoTls};
 
 use crate::page::{like, not_found_if_zero, page};
 use crate::rows::{self as r, ms, to_json};
+use crate::sql::{self, Dialect, SqlValue, Statement};
 use crate::{
     AttemptFilter, AttemptRecord, AttemptSort, Audience, Backlog, Claim, Lease, Order, Outcome, Page, PageRequest,
-    Published, Store, StoreError, Timestamp, WebhookSort,
+    Published, Store, StoreError, Timestamp, WebhookEdit, WebhookSort,
 };
 
 const MIGRATIONS: &[(i64, &str)] = &[
@@ -279,34 +280,34 @@ const WEBHOOK_INSERT: &str = "INSERT INTO webhooks (id, org_id, name, url, descr
     enabled, status_reason, status_changed_at, status_changed_by, created_at, updated_at, last_triggered_at) \
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)";
 
-/// An edit: see the SQLite backend's `WEBHOOK_UPDATE` for which columns and why.
-const WEBHOOK_UPDATE: &str = "UPDATE webhooks SET name = $4, url = $5, description = $6, event_types = $7, \
-    environment = $8, owner_id = $9, include_child_orgs = $10, options = $11, signing_enabled = $12, auth = $13, \
-    enabled = $14, status_reason = $15, status_changed_at = $16, status_changed_by = $17, updated_at = $18, \
-    revision = revision + 1 \
-    WHERE id = $1 AND org_id = $2 AND revision = $3";
+fn value(v: SqlValue) -> Param {
+    match v {
+        SqlValue::Null => Box::new(None::<String>),
+        SqlValue::Int(i) => Box::new(i),
+        SqlValue::Text(t) => Box::new(t),
+        SqlValue::Blob(b) => Box::new(b),
+        SqlValue::Bool(b) => Box::new(b),
+    }
+}
 
-fn webhook_edit_params(w: &Webhook) -> Vec<Param> {
-    vec![
-        Box::new(w.id.to_string()),
-        Box::new(w.org_id.to_string()),
-        Box::new(w.revision),
-        Box::new(w.name.clone()),
-        Box::new(w.url.clone()),
-        Box::new(w.description.clone()),
-        Box::new(to_json(&w.event_types)),
-        Box::new(w.environment.as_str().to_owned()),
-        Box::new(w.owner_id.as_ref().map(|o| o.to_string())),
-        Box::new(w.include_child_orgs),
-        Box::new(to_json(&w.options)),
-        Box::new(w.signing_enabled),
-        Box::new(w.auth.0.clone()),
-        Box::new(w.status.enabled),
-        Box::new(w.status.reason.clone()),
-        Box::new(ms(&w.status.changed_at)),
-        Box::new(w.status.changed_by.clone()),
-        Box::new(ms(&w.updated_at)),
-    ]
+async fn execute<C: GenericClient>(c: &C, st: Statement) -> Result<u64, StoreError> {
+    let params: Vec<Param> = st.params.into_iter().map(value).collect();
+    exec(c, &st.sql, &refs(&params)).await
+}
+
+/// Sets the status if `enabled` changes, and then publishes the operational event with it:
+/// the one way a webhook is enabled or disabled, for edits and the engine alike.
+async fn set_status_in<C: GenericClient>(
+    c: &C,
+    org: &OrgId,
+    id: &WebhookId,
+    status: &WebhookStatus,
+) -> Result<(), StoreError> {
+    if execute(c, sql::set_status(Dialect::Postgres, org, id, status)).await? > 0 {
+        let w = get_webhook_in(c, org.as_str(), id.as_str()).await?;
+        publish::publish_in(c, &operational::announcement(&w), &Audience::Subscribers).await?;
+    }
+    Ok(())
 }
 
 /// `NotFound` when the webhook is gone, `Stale` when it is there at another revision.
@@ -317,13 +318,18 @@ async fn missing_or_stale<C: GenericClient>(c: &C, org: &str, id: &str) -> Store
     }
 }
 
-async fn insert_webhook_types<C: GenericClient>(c: &C, w: &Webhook) -> Result<(), StoreError> {
-    exec(c, "DELETE FROM webhook_event_types WHERE webhook_id = $1", &[&w.id.as_str()]).await?;
-    for t in &w.event_types {
+async fn insert_webhook_types<C: GenericClient>(
+    c: &C,
+    org: &OrgId,
+    id: &WebhookId,
+    types: &[String],
+) -> Result<(), StoreError> {
+    exec(c, "DELETE FROM webhook_event_types WHERE webhook_id = $1", &[&id.as_str()]).await?;
+    for t in types {
         exec(
             c,
             "INSERT INTO webhook_event_types (org_id, event_type, webhook_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-            &[&w.org_id.as_str(), t, &w.id.as_str()],
+            &[&org.as_str(), t, &id.as_str()],
         )
         .await?;
     }
@@ -697,7 +703,7 @@ impl Store for PostgresStore {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(map_err)?;
         exec(&tx, WEBHOOK_INSERT, &refs(&webhook_params(w))).await?;
-        insert_webhook_types(&tx, w).await?;
+        insert_webhook_types(&tx, &w.org_id, &w.id, &w.event_types).await?;
         tx.commit().await.map_err(map_err)
     }
 
@@ -706,23 +712,30 @@ impl Store for PostgresStore {
         get_webhook_in(&c, org.as_str(), id.as_str()).await
     }
 
-    async fn update_webhook(&self, w: &Webhook, announce: Option<&Event>) -> Result<(), StoreError> {
+    async fn edit_webhook(&self, edit: &WebhookEdit) -> Result<Webhook, StoreError> {
+        let (org, id) = (&edit.org_id, &edit.id);
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(map_err)?;
-        if exec(&tx, WEBHOOK_UPDATE, &refs(&webhook_edit_params(w))).await? == 0 {
-            return Err(missing_or_stale(&tx, w.org_id.as_str(), w.id.as_str()).await);
+        if execute(&tx, edit.update(Dialect::Postgres)).await? == 0 {
+            return Err(missing_or_stale(&tx, org.as_str(), id.as_str()).await);
         }
-        insert_webhook_types(&tx, w).await?;
-        exec(
-            &tx,
-            "UPDATE deliveries SET ordered = $2 WHERE webhook_id = $1 AND state = 'pending'",
-            &[&w.id.as_str(), &w.options.ordered],
-        )
-        .await?;
-        if let Some(e) = announce {
-            publish::publish_in(&tx, e, &Audience::Subscribers).await?;
+        if let Some(types) = &edit.event_types {
+            insert_webhook_types(&tx, org, id, types).await?;
         }
-        tx.commit().await.map_err(map_err)
+        if let Some(o) = &edit.options {
+            exec(
+                &tx,
+                "UPDATE deliveries SET ordered = $2 WHERE webhook_id = $1 AND state = 'pending'",
+                &[&id.as_str(), &o.ordered],
+            )
+            .await?;
+        }
+        if let Some(status) = &edit.status {
+            set_status_in(&tx, org, id, status).await?;
+        }
+        let w = get_webhook_in(&tx, org.as_str(), id.as_str()).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(w)
     }
 
     async fn rotate_secret(
@@ -926,25 +939,10 @@ impl Store for PostgresStore {
         }
         let tx = c.transaction().await.map_err(map_err)?;
         exec_planned(&*tx, RECORD, &params).await?;
+        let at = chrono::Utc::now();
         for rec in records.iter().filter(|r| r.disable_webhook.is_some()) {
             let reason = rec.disable_webhook.as_deref().unwrap_or_default();
-            let changed = exec(
-                &tx,
-                "UPDATE webhooks SET enabled = false, status_reason = $3, status_changed_at = $4, status_changed_by = 'hookd',
-                   revision = revision + 1
-                 WHERE id = $1 AND org_id = $2 AND enabled",
-                &[&rec.webhook_id.as_str(), &rec.org_id.as_str(), &reason, &now],
-            )
-            .await?;
-            if changed > 0 {
-                let w = get_webhook_in(&tx, rec.org_id.as_str(), rec.webhook_id.as_str()).await?;
-                publish::publish_in(
-                    &tx,
-                    &operational::event(&w, operational::WEBHOOK_DISABLED),
-                    &Audience::Subscribers,
-                )
-                .await?;
-            }
+            set_status_in(&tx, &rec.org_id, &rec.webhook_id, &WebhookStatus::by_hookd(false, reason, at)).await?;
         }
         tx.commit().await.map_err(map_err)
     }

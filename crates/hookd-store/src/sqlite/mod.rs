@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use hookd_core::model::{
-    AccessToken, Attempt, Delivery, DeliveryState, Event, EventType, Member, Org, RequestBody, Webhook,
+    AccessToken, Attempt, Delivery, DeliveryState, Event, EventType, Member, Org, RequestBody, Webhook, WebhookStatus,
 };
 use hookd_core::operational;
 use hookd_core::secret::SealedSecret;
@@ -20,9 +20,10 @@ use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use self::conn::{Db, map_err};
 use self::rows::{Target, ms, to_json};
 use crate::page::{like, not_found_if_zero, page};
+use crate::sql::{self, Dialect, SqlValue, Statement};
 use crate::{
     AttemptFilter, AttemptRecord, AttemptSort, Audience, Backlog, Claim, Cursor, Lease, Order, Outcome, Page,
-    PageRequest, Published, Store, StoreError, Timestamp, WebhookSort,
+    PageRequest, Published, Store, StoreError, Timestamp, WebhookEdit, WebhookSort,
 };
 
 pub struct SqliteStore {
@@ -140,15 +141,15 @@ fn query_all<T>(
     rows.collect::<Result<Vec<_>, _>>().map_err(map_err)
 }
 
-fn insert_webhook_types(c: &Connection, w: &Webhook) -> Result<(), StoreError> {
-    c.execute("DELETE FROM webhook_event_types WHERE webhook_id = ?1", [w.id.as_str()]).map_err(map_err)?;
+fn insert_webhook_types(c: &Connection, org: &OrgId, id: &WebhookId, types: &[String]) -> Result<(), StoreError> {
+    c.execute("DELETE FROM webhook_event_types WHERE webhook_id = ?1", [id.as_str()]).map_err(map_err)?;
     let mut stmt = c
         .prepare_cached(
             "INSERT OR IGNORE INTO webhook_event_types (org_id, event_type, webhook_id) VALUES (?1, ?2, ?3)",
         )
         .map_err(map_err)?;
-    for t in &w.event_types {
-        stmt.execute(params![w.org_id.as_str(), t, w.id.as_str()]).map_err(map_err)?;
+    for t in types {
+        stmt.execute(params![org.as_str(), t, id.as_str()]).map_err(map_err)?;
     }
     Ok(())
 }
@@ -186,37 +187,31 @@ const WEBHOOK_INSERT: &str = "INSERT INTO webhooks (id, org_id, name, url, descr
     enabled, status_reason, status_changed_at, status_changed_by, created_at, updated_at, last_triggered_at) \
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)";
 
-/// An edit: the columns a person or client owns, written only over the revision the editor
-/// read. The engine's columns (failure streak, `last_triggered_at`) and the signing secrets
-/// are never written here, and a row changed meanwhile is left alone (`Stale`).
-const WEBHOOK_UPDATE: &str = "UPDATE webhooks SET name = ?4, url = ?5, description = ?6, event_types = ?7, \
-    environment = ?8, owner_id = ?9, include_child_orgs = ?10, options = ?11, signing_enabled = ?12, auth = ?13, \
-    enabled = ?14, status_reason = ?15, status_changed_at = ?16, status_changed_by = ?17, updated_at = ?18, \
-    revision = revision + 1 \
-    WHERE id = ?1 AND org_id = ?2 AND revision = ?3";
+fn value(v: SqlValue) -> Value {
+    match v {
+        SqlValue::Null => Value::Null,
+        SqlValue::Int(i) => Value::Integer(i),
+        SqlValue::Text(t) => Value::Text(t),
+        SqlValue::Blob(b) => Value::Blob(b),
+        SqlValue::Bool(b) => Value::Integer(b as i64),
+    }
+}
 
-fn webhook_edit_params(w: &Webhook) -> Vec<Value> {
-    let opt_text = |s: Option<String>| s.map(Value::Text).unwrap_or(Value::Null);
-    vec![
-        Value::Text(w.id.to_string()),
-        Value::Text(w.org_id.to_string()),
-        Value::Integer(w.revision),
-        Value::Text(w.name.clone()),
-        Value::Text(w.url.clone()),
-        opt_text(w.description.clone()),
-        Value::Text(to_json(&w.event_types)),
-        Value::Text(w.environment.as_str().into()),
-        opt_text(w.owner_id.as_ref().map(|o| o.to_string())),
-        Value::Integer(w.include_child_orgs as i64),
-        Value::Text(to_json(&w.options)),
-        Value::Integer(w.signing_enabled as i64),
-        Value::Blob(w.auth.0.clone()),
-        Value::Integer(w.status.enabled as i64),
-        opt_text(w.status.reason.clone()),
-        Value::Integer(ms(&w.status.changed_at)),
-        opt_text(w.status.changed_by.clone()),
-        Value::Integer(ms(&w.updated_at)),
-    ]
+fn execute(c: &Connection, st: Statement) -> Result<usize, StoreError> {
+    c.prepare_cached(&st.sql)
+        .map_err(map_err)?
+        .execute(params_from_iter(st.params.into_iter().map(value)))
+        .map_err(map_err)
+}
+
+/// Sets the status if `enabled` changes, and then publishes the operational event with it:
+/// the one way a webhook is enabled or disabled, for edits and the engine alike.
+fn set_status_in(c: &Connection, org: &OrgId, id: &WebhookId, status: &WebhookStatus) -> Result<(), StoreError> {
+    if execute(c, sql::set_status(Dialect::Sqlite, org, id, status))? > 0 {
+        let w = get_webhook_in(c, org.as_str(), id.as_str())?;
+        publish_in(c, &operational::announcement(&w), &Audience::Subscribers, None)?;
+    }
+    Ok(())
 }
 
 /// `NotFound` when the webhook is gone, `Stale` when it is there at another revision.
@@ -602,7 +597,7 @@ impl Store for SqliteStore {
         self.db
             .write(move |c| {
                 c.execute(WEBHOOK_INSERT, params_from_iter(webhook_params(&w))).map_err(map_err)?;
-                insert_webhook_types(c, &w)
+                insert_webhook_types(c, &w.org_id, &w.id, &w.event_types)
             })
             .await
     }
@@ -612,24 +607,28 @@ impl Store for SqliteStore {
         self.db.read(move |c| get_webhook_in(c, &org, &id)).await
     }
 
-    async fn update_webhook(&self, w: &Webhook, announce: Option<&Event>) -> Result<(), StoreError> {
-        let (w, announce) = (w.clone(), announce.cloned());
+    async fn edit_webhook(&self, edit: &WebhookEdit) -> Result<Webhook, StoreError> {
+        let edit = edit.clone();
         self.db
             .write(move |c| {
-                let n = c.execute(WEBHOOK_UPDATE, params_from_iter(webhook_edit_params(&w))).map_err(map_err)?;
-                if n == 0 {
-                    return Err(missing_or_stale(c, w.org_id.as_str(), w.id.as_str()));
+                let (org, id) = (&edit.org_id, &edit.id);
+                if execute(c, edit.update(Dialect::Sqlite))? == 0 {
+                    return Err(missing_or_stale(c, org.as_str(), id.as_str()));
                 }
-                insert_webhook_types(c, &w)?;
-                c.execute(
-                    "UPDATE deliveries SET ordered = ?2 WHERE webhook_id = ?1 AND state = 'pending'",
-                    params![w.id.as_str(), w.options.ordered],
-                )
-                .map_err(map_err)?;
-                if let Some(e) = &announce {
-                    publish_in(c, e, &Audience::Subscribers, None)?;
+                if let Some(types) = &edit.event_types {
+                    insert_webhook_types(c, org, id, types)?;
                 }
-                Ok(())
+                if let Some(o) = &edit.options {
+                    c.execute(
+                        "UPDATE deliveries SET ordered = ?2 WHERE webhook_id = ?1 AND state = 'pending'",
+                        params![id.as_str(), o.ordered],
+                    )
+                    .map_err(map_err)?;
+                }
+                if let Some(status) = &edit.status {
+                    set_status_in(c, org, id, status)?;
+                }
+                get_webhook_in(c, org.as_str(), id.as_str())
             })
             .await
     }
@@ -909,7 +908,8 @@ impl Store for SqliteStore {
     }
 
     async fn record_attempts(&self, records: Vec<AttemptRecord>) -> Result<(), StoreError> {
-        let now = ms(&chrono::Utc::now());
+        let now_ts = chrono::Utc::now();
+        let now = ms(&now_ts);
         // The records are freed here, not on the writer thread that every write waits for,
         // and their JSON columns are made here too: the writer's time is every write's wait.
         let records =
@@ -964,18 +964,7 @@ impl Store for SqliteStore {
                         .execute(params![r.delivery_id.as_str(), state.as_str(), next, counted, now, manual.unwrap_or(1)])
                         .map_err(map_err)?;
                     if let Some(reason) = &r.disable_webhook {
-                        let changed = c
-                            .execute(
-                                "UPDATE webhooks SET enabled = 0, status_reason = ?3, status_changed_at = ?4, status_changed_by = 'hookd',
-                                   revision = revision + 1
-                                 WHERE id = ?1 AND org_id = ?2 AND enabled = 1",
-                                params![r.webhook_id.as_str(), r.org_id.as_str(), reason, now],
-                            )
-                            .map_err(map_err)?;
-                        if changed > 0 {
-                            let w = get_webhook_in(c, r.org_id.as_str(), r.webhook_id.as_str())?;
-                            publish_in(c, &operational::event(&w, operational::WEBHOOK_DISABLED), &Audience::Subscribers, None)?;
-                        }
+                        set_status_in(c, &r.org_id, &r.webhook_id, &WebhookStatus::by_hookd(false, reason, now_ts))?;
                     }
                 }
                 Ok(())

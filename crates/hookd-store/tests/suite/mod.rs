@@ -249,8 +249,8 @@ pub async fn every_webhook_change_makes_a_new_revision(s: &dyn Store) {
     assert_eq!(leased_revision(p), seen[0]);
 
     w.url = "https://example.com/moved".into();
-    w.revision = seen[0];
-    s.update_webhook(&w, None).await.unwrap();
+    let edit = WebhookEdit { url: Some(w.url.clone()), ..WebhookEdit::new(a.id.clone(), w.id.clone()) };
+    s.edit_webhook(&edit).await.unwrap();
     seen.push(s.get_webhook(&a.id, &w.id).await.unwrap().revision);
     let p = s.publish_leased(&event(&a.id, None), &Audience::Subscribers, Some(&lease)).await.unwrap();
     assert_eq!(leased_revision(p), seen[1], "a publish after the edit reads the new revision");
@@ -266,13 +266,15 @@ pub async fn every_webhook_change_makes_a_new_revision(s: &dyn Store) {
     assert!(seen.windows(2).all(|p| p[0] < p[1]), "revisions only grow: {seen:?}");
 }
 
-/// An edit is written only over the revision it was read at, and never writes the columns the
-/// engine owns (failure streak, `last_triggered_at`) or the signing secrets.
-pub async fn edits_write_only_their_revision_and_fields(s: &dyn Store) {
+/// An edit writes only the fields it names: never the columns the engine owns (failure
+/// streak, `last_triggered_at`) or the signing secrets; `If-Match` and credentials are
+/// compare-and-set; a status change is published with the edit.
+pub async fn edits_write_only_what_they_name(s: &dyn Store) {
     let a = org(s, None).await;
     let w = webhook(&a.id, "a", false);
     s.create_webhook(&w).await.unwrap();
     let read = s.get_webhook(&a.id, &w.id).await.unwrap();
+    let edit = || WebhookEdit::new(a.id.clone(), w.id.clone());
 
     // Meanwhile the engine records a failure and the secret is rotated.
     let d = publish_one(s, &w).await;
@@ -281,30 +283,44 @@ pub async fn edits_write_only_their_revision_and_fields(s: &dyn Store) {
     assert_eq!(rotated.signing_secret.0, vec![9, 9]);
     assert_eq!(rotated.previous_secret.as_ref().map(|(p, _)| p.0.clone()), Some(vec![1, 2, 3]), "the stored one");
 
-    let mut stale = read.clone();
-    stale.name = "stale edit".into();
-    assert!(matches!(s.update_webhook(&stale, None).await, Err(StoreError::Stale)));
-    let mut gone = stale.clone();
-    gone.id = WebhookId::new();
-    assert!(matches!(s.update_webhook(&gone, None).await, Err(StoreError::NotFound)));
+    let stale = WebhookEdit { name: Some("stale".into()), if_revision: Some(read.revision), ..edit() };
+    assert!(matches!(s.edit_webhook(&stale).await, Err(StoreError::Stale)));
+    let gone = WebhookEdit { name: Some("gone".into()), ..WebhookEdit::new(a.id.clone(), WebhookId::new()) };
+    assert!(matches!(s.edit_webhook(&gone).await, Err(StoreError::NotFound)));
+    let other_org = org(s, None).await;
+    let foreign = WebhookEdit { name: Some("foreign".into()), ..WebhookEdit::new(other_org.id, w.id.clone()) };
+    assert!(matches!(s.edit_webhook(&foreign).await, Err(StoreError::NotFound)));
+    let old_auth = AuthEdit { new: SealedSecret(vec![8]), replaces: SealedSecret(vec![0]) };
+    assert!(matches!(s.edit_webhook(&WebhookEdit { auth: Some(old_auth), ..edit() }).await, Err(StoreError::Stale)));
 
-    let mut fresh = s.get_webhook(&a.id, &w.id).await.unwrap();
-    fresh.name = "fresh edit".into();
-    // A copy whose engine columns and secrets are old: the edit must not write them back.
-    fresh.failing_since = None;
-    fresh.failed_deliveries = 0;
-    fresh.last_triggered_at = None;
-    fresh.signing_secret = SealedSecret(vec![1, 2, 3]);
-    fresh.status.enabled = false;
-    let announce = hookd_core::operational::event(&fresh, hookd_core::operational::WEBHOOK_DISABLED);
-    s.update_webhook(&fresh, Some(&announce)).await.unwrap();
-    let now = s.get_webhook(&a.id, &w.id).await.unwrap();
-    assert_eq!((now.name.as_str(), now.status.enabled), ("fresh edit", false));
-    assert_eq!(now.revision, fresh.revision + 1);
+    let disabled = WebhookStatus::by(false, "mbr_x".into(), Utc::now());
+    let named = WebhookEdit {
+        name: Some("edited".into()),
+        event_types: Some(vec!["user.updated".into()]),
+        auth: Some(AuthEdit { new: SealedSecret(vec![8]), replaces: SealedSecret(vec![4, 5, 6]) }),
+        status: Some(disabled.clone()),
+        ..edit()
+    };
+    let now = s.edit_webhook(&named).await.unwrap();
+    assert_eq!((now.name.as_str(), now.status.enabled, now.auth.0.clone()), ("edited", false, vec![8]));
+    assert_eq!(now.url, w.url, "what the edit does not name is kept");
+    assert!(now.revision > rotated.revision);
     assert!(now.failing_since.is_some() && now.last_triggered_at.is_some(), "the engine's columns are kept");
     assert_eq!(now.signing_secret.0, vec![9, 9], "the rotated secret is kept");
-    let (e, _) = s.get_event(&a.id, &announce.id).await.expect("the announcement is published with the edit");
-    assert_eq!(e.event_type, "webhook.disabled");
+    let page = s.list_attempts(&a.id, &AttemptFilter::default(), &PageRequest::default()).await.unwrap();
+    assert_eq!(page.data.len(), 1);
+    // The announcement went out with the edit, to the subscribers of webhook.disabled: none here,
+    // but the event is stored; the same status again announces nothing.
+    let again = s.edit_webhook(&WebhookEdit { status: Some(disabled), ..edit() }).await.unwrap();
+    assert_eq!(again.status.reason, now.status.reason);
+    let sub = s.claim_due("node-a", LONG, 10).await.unwrap();
+    assert!(sub.iter().all(|c| c.webhook.id != w.id), "a disabled webhook gets nothing");
+    // Moving to user.updated: the subscription index follows.
+    let e = Event { event_type: "user.updated".into(), ..event(&a.id, None) };
+    let enabled = WebhookEdit { status: Some(WebhookStatus::by(true, "mbr_x".into(), Utc::now())), ..edit() };
+    s.edit_webhook(&enabled).await.unwrap();
+    assert_eq!(s.publish(&e, &Audience::Subscribers).await.unwrap().deliveries.len(), 1);
+
     assert!(matches!(
         s.rotate_secret(&a.id, &WebhookId::new(), &SealedSecret(vec![1]), None).await,
         Err(StoreError::NotFound)
@@ -312,6 +328,28 @@ pub async fn edits_write_only_their_revision_and_fields(s: &dyn Store) {
     let cleared = s.rotate_secret(&a.id, &w.id, &SealedSecret(vec![7]), None).await.unwrap();
     assert!(cleared.previous_secret.is_none(), "nothing kept when asked to keep nothing");
     assert_eq!(s.any_signing_secret().await.unwrap().map(|x| x.0), Some(vec![7]));
+}
+
+/// A status change publishes the operational event to the org's subscribers of it, once.
+pub async fn status_changes_are_announced_once(s: &dyn Store) {
+    let a = org(s, None).await;
+    let w = webhook(&a.id, "w", false);
+    s.create_webhook(&w).await.unwrap();
+    let mut listener = webhook(&a.id, "listener", false);
+    listener.event_types = vec!["webhook.disabled".into(), "webhook.enabled".into()];
+    s.create_webhook(&listener).await.unwrap();
+    let edit = |enabled| WebhookEdit {
+        status: Some(WebhookStatus::by(enabled, "tok_x".into(), Utc::now())),
+        ..WebhookEdit::new(a.id.clone(), w.id.clone())
+    };
+    s.edit_webhook(&edit(false)).await.unwrap();
+    s.edit_webhook(&edit(false)).await.unwrap();
+    let claims = s.claim_due("node-a", LONG, 10).await.unwrap();
+    let types: Vec<_> = claims.iter().map(|c| c.event.event_type.clone()).collect();
+    assert_eq!(types.iter().filter(|t| *t == "webhook.disabled").count(), 1, "{types:?}");
+    s.edit_webhook(&edit(true)).await.unwrap();
+    let claims = s.claim_due("node-a", LONG, 10).await.unwrap();
+    assert_eq!(claims.iter().filter(|c| c.event.event_type == "webhook.enabled").count(), 1);
 }
 
 /// Settings: `init_setting` writes only the first value; `put_setting` replaces.
@@ -608,9 +646,8 @@ pub async fn rendered_request_bodies_are_made_again_from_their_events(s: &dyn St
         .collect();
     s.record_attempts(records).await.unwrap();
     // Renamed since: the body shows the name it was sent with.
-    let mut renamed = s.get_webhook(&parent.id, &w.id).await.unwrap();
-    renamed.name = "Renamed".into();
-    s.update_webhook(&renamed, None).await.unwrap();
+    let renamed = WebhookEdit { name: Some("Renamed".into()), ..WebhookEdit::new(parent.id.clone(), w.id.clone()) };
+    s.edit_webhook(&renamed).await.unwrap();
     let read = s.get_attempt(&parent.id, &batch.id).await.unwrap();
     let sent = recipe.render(&w.id, &parent.id, &[&childs, &own]).body;
     assert_eq!(read.request_body, RequestBody::Text(history_text(sent.clone())));

@@ -5,6 +5,7 @@ mod cluster;
 mod crash;
 mod delivery;
 mod keys;
+mod races;
 mod security;
 mod service;
 mod support;
