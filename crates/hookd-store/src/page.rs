@@ -72,7 +72,3 @@ pub(crate) fn like(q: &str) -> String {
     let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     format!("%{escaped}%")
 }
-
-pub(crate) fn not_found_if_zero(n: u64) -> Result<(), crate::StoreError> {
-    if n == 0 { Err(crate::StoreError::NotFound) } else { Ok(()) }
-}

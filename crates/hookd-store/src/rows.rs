@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use crate::{StoreError, Timestamp};
 
 /// What the mappers need from a result row, by column name.
-pub(crate) trait DbRow {
+pub trait DbRow {
     fn text(&self, col: &str) -> Result<String, StoreError>;
     fn opt_text(&self, col: &str) -> Result<Option<String>, StoreError>;
     fn int(&self, col: &str) -> Result<i64, StoreError>;
@@ -42,23 +42,27 @@ fn bad(col: &str, value: &str) -> StoreError {
     StoreError::Other(format!("column {col} holds unknown value `{value}`"))
 }
 
-fn id<T>(row: &impl DbRow, col: &str, parse: fn(&str) -> Result<T, IdParseError>) -> Result<T, StoreError> {
+fn id<T>(row: &(impl DbRow + ?Sized), col: &str, parse: fn(&str) -> Result<T, IdParseError>) -> Result<T, StoreError> {
     let text = row.text(col)?;
     parse(&text).map_err(|_| bad(col, &text))
 }
 
-fn opt_id<T>(row: &impl DbRow, col: &str, parse: fn(&str) -> Result<T, IdParseError>) -> Result<Option<T>, StoreError> {
+fn opt_id<T>(
+    row: &(impl DbRow + ?Sized),
+    col: &str,
+    parse: fn(&str) -> Result<T, IdParseError>,
+) -> Result<Option<T>, StoreError> {
     row.opt_text(col)?.map(|t| parse(&t).map_err(|_| bad(col, &t))).transpose()
 }
 
-fn enum_col<T>(row: &impl DbRow, col: &str, parse: fn(&str) -> Option<T>) -> Result<T, StoreError> {
+fn enum_col<T>(row: &(impl DbRow + ?Sized), col: &str, parse: fn(&str) -> Option<T>) -> Result<T, StoreError> {
     let text = row.text(col)?;
     parse(&text).ok_or_else(|| bad(col, &text))
 }
 
 pub(crate) const ORG_COLS: &str = "id, name, parent_id, features, created_at";
 
-pub(crate) fn org(row: &impl DbRow) -> Result<Org, StoreError> {
+pub(crate) fn org(row: &(impl DbRow + ?Sized)) -> Result<Org, StoreError> {
     Ok(Org {
         id: id(row, "id", OrgId::parse)?,
         name: row.text("name")?,
@@ -70,7 +74,7 @@ pub(crate) fn org(row: &impl DbRow) -> Result<Org, StoreError> {
 
 pub(crate) const MEMBER_COLS: &str = "id, org_id, name, email, phone, role, groups, external_id, status, created_at";
 
-fn member_with(row: &impl DbRow, p: &str) -> Result<Member, StoreError> {
+fn member_with(row: &(impl DbRow + ?Sized), p: &str) -> Result<Member, StoreError> {
     let c = |name: &str| format!("{p}{name}");
     Ok(Member {
         id: id(row, &c("id"), MemberId::parse)?,
@@ -86,7 +90,7 @@ fn member_with(row: &impl DbRow, p: &str) -> Result<Member, StoreError> {
     })
 }
 
-pub(crate) fn member(row: &impl DbRow) -> Result<Member, StoreError> {
+pub(crate) fn member(row: &(impl DbRow + ?Sized)) -> Result<Member, StoreError> {
     member_with(row, "")
 }
 
@@ -95,7 +99,7 @@ pub(crate) const OWNER_COLS: &str = "m.id AS m_id, m.org_id AS m_org_id, m.name 
     m.phone AS m_phone, m.role AS m_role, m.groups AS m_groups, m.external_id AS m_external_id, m.status AS m_status, \
     m.created_at AS m_created_at";
 
-pub(crate) fn owner(row: &impl DbRow) -> Result<Option<Member>, StoreError> {
+pub(crate) fn owner(row: &(impl DbRow + ?Sized)) -> Result<Option<Member>, StoreError> {
     if row.opt_text("m_id")?.is_none() {
         return Ok(None);
     }
@@ -104,7 +108,7 @@ pub(crate) fn owner(row: &impl DbRow) -> Result<Option<Member>, StoreError> {
 
 pub(crate) const TOKEN_COLS: &str = "id, org_id, name, role, created_at, last_used_at";
 
-pub(crate) fn token(row: &impl DbRow) -> Result<AccessToken, StoreError> {
+pub(crate) fn token(row: &(impl DbRow + ?Sized)) -> Result<AccessToken, StoreError> {
     Ok(AccessToken {
         id: id(row, "id", TokenId::parse)?,
         org_id: id(row, "org_id", OrgId::parse)?,
@@ -117,7 +121,7 @@ pub(crate) fn token(row: &impl DbRow) -> Result<AccessToken, StoreError> {
 
 pub(crate) const EVENT_TYPE_COLS: &str = "name, grp, description, schema, example, created_at";
 
-pub(crate) fn event_type(row: &impl DbRow) -> Result<EventType, StoreError> {
+pub(crate) fn event_type(row: &(impl DbRow + ?Sized)) -> Result<EventType, StoreError> {
     let parse = |t: Option<String>| t.and_then(|t| serde_json::from_str(&t).ok());
     Ok(EventType {
         name: row.text("name")?,
@@ -134,7 +138,7 @@ pub(crate) const WEBHOOK_COLS: &str = "w.id, w.org_id, w.name, w.url, w.descript
     w.previous_until, w.auth, w.enabled, w.status_reason, w.status_changed_at, w.status_changed_by, w.created_at, \
     w.updated_at, w.last_triggered_at, w.failing_since, w.failed_deliveries, w.revision";
 
-pub(crate) fn webhook(row: &impl DbRow) -> Result<Webhook, StoreError> {
+pub(crate) fn webhook(row: &(impl DbRow + ?Sized)) -> Result<Webhook, StoreError> {
     Ok(Webhook {
         id: id(row, "id", WebhookId::parse)?,
         org_id: id(row, "org_id", OrgId::parse)?,
@@ -179,7 +183,7 @@ pub(crate) struct Target {
 
 /// Maps a row of each backend's `TARGET_COLS` (`sqlite/rows.rs`, `postgres/publish.rs`): both
 /// read `ordered` out of the options in SQL, so the row carries it as a flag.
-pub(crate) fn target(row: &impl DbRow) -> Result<Target, StoreError> {
+pub(crate) fn target(row: &(impl DbRow + ?Sized)) -> Result<Target, StoreError> {
     Ok(Target { id: id(row, "id", WebhookId::parse)?, ordered: row.flag("ordered")?, revision: row.int("revision")? })
 }
 
@@ -199,7 +203,7 @@ pub(crate) fn visible_to_owner(candidates: Vec<(Target, Option<Member>)>, e: &Ev
 pub(crate) const EVENT_COLS: &str = "e.id, e.org_id, e.event_type, e.payload, e.resource_url, e.environment, \
     e.visible_to, e.occurred_at, e.created_at, e.idempotency_key";
 
-pub(crate) fn event(row: &impl DbRow) -> Result<Event, StoreError> {
+pub(crate) fn event(row: &(impl DbRow + ?Sized)) -> Result<Event, StoreError> {
     Ok(Event {
         id: id(row, "id", EventId::parse)?,
         org_id: id(row, "org_id", OrgId::parse)?,
@@ -217,7 +221,7 @@ pub(crate) fn event(row: &impl DbRow) -> Result<Event, StoreError> {
 pub(crate) const DELIVERY_COLS: &str = "d.id, d.org_id, d.webhook_id, d.event_id, d.state, d.attempts, \
     d.next_attempt_at, d.next_trigger, d.created_at, d.updated_at";
 
-pub(crate) fn delivery(row: &impl DbRow) -> Result<Delivery, StoreError> {
+pub(crate) fn delivery(row: &(impl DbRow + ?Sized)) -> Result<Delivery, StoreError> {
     Ok(Delivery {
         id: id(row, "id", DeliveryId::parse)?,
         org_id: id(row, "org_id", OrgId::parse)?,
@@ -265,7 +269,7 @@ pub(crate) fn render_again(a: &mut Attempt, events: &[Event]) {
 }
 
 /// An attempt; with `detail`, its request and response too (the list leaves them out).
-pub(crate) fn attempt(row: &impl DbRow, detail: bool) -> Result<Attempt, StoreError> {
+pub(crate) fn attempt(row: &(impl DbRow + ?Sized), detail: bool) -> Result<Attempt, StoreError> {
     let error = match row.opt_text("error_kind")? {
         Some(k) => Some(AttemptError {
             kind: AttemptErrorKind::parse(&k).ok_or_else(|| bad("error_kind", &k))?,

@@ -14,24 +14,17 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use deadpool_postgres::{GenericClient, Pool, PoolConfig, Runtime, Timeouts};
-use hookd_core::model::{
-    AccessToken, Attempt, Delivery, DeliveryState, Event, EventType, Member, Org, RequestBody, Webhook, WebhookStatus,
-};
+use hookd_core::model::{DeliveryState, Event, Webhook, WebhookStatus};
 use hookd_core::operational;
-use hookd_core::secret::SealedSecret;
-use hookd_core::{AttemptId, DeliveryId, EventId, MemberId, OrgId, TokenId, WebhookId};
+use hookd_core::{DeliveryId, EventId, OrgId, WebhookId};
 use tokio::sync::Notify;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{AsyncMessage, NoTls};
 
-use crate::page::{like, not_found_if_zero, page};
 use crate::rows::{self as r, ms, to_json};
-use crate::sql::{self, Dialect, SqlValue, Statement};
-use crate::{
-    AttemptFilter, AttemptRecord, AttemptSort, Audience, Backlog, Claim, Lease, Order, Outcome, Page, PageRequest,
-    Published, Store, StoreError, Timestamp, WebhookEdit, WebhookSort,
-};
+use crate::sql::{self, Backend, Dialect, Exec, Map, Query, SqlValue, Step, vals, webhooks};
+use crate::{AttemptRecord, Audience, Claim, Lease, Outcome, Published, StoreError, Timestamp, WebhookEdit};
 
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_init.sql")),
@@ -149,150 +142,62 @@ async fn exec_planned<C: tokio_postgres::GenericClient>(
     c.execute_typed(sql, params).await.map_err(map_err)
 }
 
-/// One keyset listing; see the SQLite backend's twin.
-struct Listing<'a> {
-    from: &'a str,
-    cols: &'a str,
-    id_col: &'a str,
-    sort_expr: &'a str,
-    sort_is_int: bool,
-    search: &'a [&'a str],
-}
-
-impl Listing<'_> {
-    /// `scope` conditions use `{}` where their one parameter goes.
-    fn sql(&self, scope: Vec<(&str, Param)>, extra: &[&str], req: &PageRequest<impl Sized>) -> (String, Vec<Param>) {
-        let mut params: Vec<Param> = Vec::new();
-        let mut conds: Vec<String> = Vec::new();
-        let next = |p: Param, params: &mut Vec<Param>| {
-            params.push(p);
-            format!("${}", params.len())
-        };
-        for (cond, p) in scope {
-            let n = next(p, &mut params);
-            conds.push(cond.replace("{}", &n));
-        }
-        conds.extend(extra.iter().map(|s| s.to_string()));
-        if let Some(q) = req.q.as_deref().filter(|q| !q.is_empty()) {
-            let n = next(Box::new(like(q)), &mut params);
-            let any = self.search.iter().map(|c| format!("{c} ILIKE {n}")).collect::<Vec<_>>().join(" OR ");
-            conds.push(format!("({any})"));
-        }
-        let (cmp, dir) = match req.order {
-            Order::Asc => (">", "ASC"),
-            Order::Desc => ("<", "DESC"),
-        };
-        // COLLATE "C" makes text order byte order, as in SQLite, so cursors agree with it.
-        let collate = if self.sort_is_int { "" } else { " COLLATE \"C\"" };
-        if let Some(c) = &req.cursor {
-            let (e, idc) = (self.sort_expr, self.id_col);
-            // Sorted by the ID itself, the cursor is one range bound the index can seek to.
-            // Compared in the order the listing sorts by (byte order), or pages would skip
-            // or repeat rows in a database of another collation.
-            if e == idc {
-                let id = next(Box::new(c.id.clone()), &mut params);
-                conds.push(format!("{idc} COLLATE \"C\" {cmp} {id}"));
-            } else {
-                let key = if self.sort_is_int {
-                    next(Box::new(c.key.parse::<i64>().unwrap_or(0)), &mut params)
-                } else {
-                    next(Box::new(c.key.clone()), &mut params)
-                };
-                let id = next(Box::new(c.id.clone()), &mut params);
-                conds.push(format!("({e}{collate} {cmp} {key} OR ({e} = {key} AND {idc} COLLATE \"C\" {cmp} {id}))"));
-            }
-        }
-        let where_ = if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };
-        let order = if self.sort_expr == self.id_col {
-            format!("{} COLLATE \"C\" {dir}", self.id_col)
-        } else {
-            format!("{}{collate} {dir}, {} COLLATE \"C\" {dir}", self.sort_expr, self.id_col)
-        };
-        let sql = format!("SELECT {} FROM {} {where_} ORDER BY {order} LIMIT {}", self.cols, self.from, req.limit + 1);
-        (sql, params)
-    }
-}
-
-/// The history listing's query: scoped by org, keyset-paged (`attempts_webhook` and
-/// `attempts_org` serve the default order; the plan test checks it).
-fn attempts_listing(org: &OrgId, filter: &AttemptFilter, req: &PageRequest<AttemptSort>) -> (String, Vec<Param>) {
-    let (sort_expr, sort_is_int) = match req.sort {
-        AttemptSort::SentAt => ("a.id", false),
-        AttemptSort::Url => ("a.url", false),
-        AttemptSort::Result => ("COALESCE(a.response_status, 0)", true),
-    };
-    let mut scope: Vec<(&str, Param)> = vec![("a.org_id = {}", Box::new(org.to_string()))];
-    if let Some(w) = &filter.webhook_id {
-        scope.push(("a.webhook_id = {}", Box::new(w.to_string())));
-    }
-    let extra: &[&str] = match filter.succeeded {
-        Some(true) => &["a.response_status BETWEEN 200 AND 299 AND a.error_kind IS NULL"],
-        Some(false) => &["(a.response_status IS NULL OR a.response_status NOT BETWEEN 200 AND 299)"],
-        None => &[],
-    };
-    let search = [
-        "a.url",
-        "a.event_ids",
-        "a.delivery_id",
-        "COALESCE(a.response_status::text, '')",
-        "COALESCE(a.error_message, '')",
-    ];
-    let l = Listing {
-        from: "attempts a",
-        cols: r::ATTEMPT_SUMMARY_COLS,
-        id_col: "a.id",
-        sort_expr,
-        sort_is_int,
-        search: &search,
-    };
-    l.sql(scope, extra, req)
-}
-
-fn webhook_params(w: &Webhook) -> Vec<Param> {
-    vec![
-        Box::new(w.id.to_string()),
-        Box::new(w.org_id.to_string()),
-        Box::new(w.name.clone()),
-        Box::new(w.url.clone()),
-        Box::new(w.description.clone()),
-        Box::new(to_json(&w.event_types)),
-        Box::new(w.environment.as_str().to_owned()),
-        Box::new(w.owner_id.as_ref().map(|o| o.to_string())),
-        Box::new(w.include_child_orgs),
-        Box::new(to_json(&w.options)),
-        Box::new(w.signing_enabled),
-        Box::new(w.signing_secret.0.clone()),
-        Box::new(w.previous_secret.as_ref().map(|(s, _)| s.0.clone())),
-        Box::new(w.previous_secret.as_ref().map(|(_, u)| ms(u))),
-        Box::new(w.auth.0.clone()),
-        Box::new(w.status.enabled),
-        Box::new(w.status.reason.clone()),
-        Box::new(ms(&w.status.changed_at)),
-        Box::new(w.status.changed_by.clone()),
-        Box::new(ms(&w.created_at)),
-        Box::new(ms(&w.updated_at)),
-        Box::new(w.last_triggered_at.as_ref().map(ms)),
-    ]
-}
-
-const WEBHOOK_INSERT: &str = "INSERT INTO webhooks (id, org_id, name, url, description, event_types, environment, \
-    owner_id, include_child_orgs, options, signing_enabled, signing_secret, previous_secret, previous_until, auth, \
-    enabled, status_reason, status_changed_at, status_changed_by, created_at, updated_at, last_triggered_at) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)";
-
 fn value(v: SqlValue) -> Param {
     match v {
-        SqlValue::Null => Box::new(None::<String>),
         SqlValue::Int(i) => Box::new(i),
         SqlValue::Text(t) => Box::new(t),
         SqlValue::Blob(b) => Box::new(b),
         SqlValue::Bool(b) => Box::new(b),
+        SqlValue::TextList(list) => Box::new(list),
     }
 }
 
-async fn execute<C: GenericClient>(c: &C, st: Statement) -> Result<u64, StoreError> {
-    let params: Vec<Param> = st.params.into_iter().map(value).collect();
-    exec(c, &st.sql, &refs(&params)).await
+async fn execute<C: GenericClient>(c: &C, q: Query) -> Result<u64, StoreError> {
+    let params: Vec<Param> = q.params.into_iter().map(value).collect();
+    exec(c, &q.sql, &refs(&params)).await
+}
+
+async fn query<C: GenericClient, T>(c: &C, q: Query, map: Map<T>) -> Result<Vec<T>, StoreError> {
+    let params: Vec<Param> = q.params.into_iter().map(value).collect();
+    all(c, &q.sql, &refs(&params), |row| map(row)).await
+}
+
+impl Exec for PostgresStore {
+    const DIALECT: Dialect = Dialect::Postgres;
+
+    async fn rows<T: Send + 'static>(&self, q: Query, map: Map<T>) -> Result<Vec<T>, StoreError> {
+        let c = self.client().await?;
+        query(&c, q, map).await
+    }
+
+    async fn write_rows<T: Send + 'static>(&self, q: Query, map: Map<T>) -> Result<Vec<T>, StoreError> {
+        let c = self.client().await?;
+        query(&c, q, map).await
+    }
+
+    async fn write(&self, steps: Vec<Step>) -> Result<Vec<u64>, StoreError> {
+        let mut c = self.client().await?;
+        if let [step] = &steps[..] {
+            // One statement is one implicit transaction.
+            let n = execute(&c, step.query.clone()).await?;
+            return if step.must_change && n == 0 { Err(StoreError::NotFound) } else { Ok(vec![n]) };
+        }
+        let tx = c.transaction().await.map_err(map_err)?;
+        let mut changed = Vec::with_capacity(steps.len());
+        for step in steps {
+            let n = execute(&tx, step.query).await?;
+            if step.must_change && n == 0 {
+                return Err(StoreError::NotFound);
+            }
+            changed.push(n);
+        }
+        tx.commit().await.map_err(map_err)?;
+        Ok(changed)
+    }
+
+    fn notice(&self) -> Option<Step> {
+        Some(Step::new("SELECT pg_notify($1, '')", vals![CHANNEL]))
+    }
 }
 
 /// Sets the status if `enabled` changes, and then publishes the operational event with it:
@@ -303,35 +208,9 @@ async fn set_status_in<C: GenericClient>(
     id: &WebhookId,
     status: &WebhookStatus,
 ) -> Result<(), StoreError> {
-    if execute(c, sql::set_status(Dialect::Postgres, org, id, status)).await? > 0 {
+    if execute(c, sql::set_status(org, id, status)).await? > 0 {
         let w = get_webhook_in(c, org.as_str(), id.as_str()).await?;
         publish::publish_in(c, &operational::announcement(&w), &Audience::Subscribers).await?;
-    }
-    Ok(())
-}
-
-/// `NotFound` when the webhook is gone, `Stale` when it is there at another revision.
-async fn missing_or_stale<C: GenericClient>(c: &C, org: &str, id: &str) -> StoreError {
-    match one(c, "SELECT 1 FROM webhooks WHERE id = $1 AND org_id = $2", &[&id, &org], |_| Ok(())).await {
-        Ok(()) => StoreError::Stale,
-        Err(e) => e,
-    }
-}
-
-async fn insert_webhook_types<C: GenericClient>(
-    c: &C,
-    org: &OrgId,
-    id: &WebhookId,
-    types: &[String],
-) -> Result<(), StoreError> {
-    exec(c, "DELETE FROM webhook_event_types WHERE webhook_id = $1", &[&id.as_str()]).await?;
-    for t in types {
-        exec(
-            c,
-            "INSERT INTO webhook_event_types (org_id, event_type, webhook_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-            &[&org.as_str(), t, &id.as_str()],
-        )
-        .await?;
     }
     Ok(())
 }
@@ -440,7 +319,7 @@ async fn listen(url: String, wake: Arc<Notify>) {
 }
 
 #[async_trait]
-impl Store for PostgresStore {
+impl Backend for PostgresStore {
     async fn ping(&self) -> Result<(), StoreError> {
         let c = self.client().await?;
         c.simple_query("SELECT 1").await.map(|_| ()).map_err(map_err)
@@ -450,285 +329,18 @@ impl Store for PostgresStore {
         tokio::spawn(listen(self.url.clone(), wake));
     }
 
-    async fn get_setting(&self, key: &str) -> Result<Option<String>, StoreError> {
-        let c = self.client().await?;
-        match one(&c, "SELECT value FROM settings WHERE key = $1", &[&key], |row| row.try_get(0).map_err(map_err)).await
-        {
-            Ok(v) => Ok(Some(v)),
-            Err(StoreError::NotFound) => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-
-    async fn put_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        let c = self.client().await?;
-        exec(
-            &c,
-            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            &[&key, &value],
-        )
-        .await
-        .map(|_| ())
-    }
-
-    async fn init_setting(&self, key: &str, value: &str) -> Result<String, StoreError> {
-        let c = self.client().await?;
-        exec(&c, "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", &[&key, &value])
-            .await?;
-        one(&c, "SELECT value FROM settings WHERE key = $1", &[&key], |row| row.try_get(0).map_err(map_err)).await
-    }
-
-    async fn any_signing_secret(&self) -> Result<Option<SealedSecret>, StoreError> {
-        let c = self.client().await?;
-        let found = all(&c, "SELECT signing_secret FROM webhooks LIMIT 1", &[], |row| {
-            row.try_get::<_, Vec<u8>>(0).map(SealedSecret).map_err(map_err)
-        })
-        .await?;
-        Ok(found.into_iter().next())
-    }
-
-    async fn create_org(&self, o: &Org) -> Result<(), StoreError> {
-        let c = self.client().await?;
-        exec(
-            &c,
-            "INSERT INTO orgs (id, name, parent_id, features, created_at) VALUES ($1, $2, $3, $4, $5)",
-            &[
-                &o.id.as_str(),
-                &o.name,
-                &o.parent_id.as_ref().map(|p| p.to_string()),
-                &to_json(&o.features),
-                &ms(&o.created_at),
-            ],
-        )
-        .await
-        .map(|_| ())
-    }
-
-    async fn get_org(&self, id: &OrgId) -> Result<Org, StoreError> {
-        let c = self.client().await?;
-        one(&c, &format!("SELECT {} FROM orgs WHERE id = $1", r::ORG_COLS), &[&id.as_str()], r::org).await
-    }
-
-    async fn update_org(&self, o: &Org) -> Result<(), StoreError> {
-        let c = self.client().await?;
-        let n = exec(
-            &c,
-            "UPDATE orgs SET name = $2, parent_id = $3, features = $4 WHERE id = $1",
-            &[&o.id.as_str(), &o.name, &o.parent_id.as_ref().map(|p| p.to_string()), &to_json(&o.features)],
-        )
-        .await?;
-        not_found_if_zero(n)
-    }
-
-    async fn list_orgs(&self, req: &PageRequest<()>) -> Result<Page<Org>, StoreError> {
-        let c = self.client().await?;
-        let l = Listing {
-            from: "orgs",
-            cols: r::ORG_COLS,
-            id_col: "id",
-            sort_expr: "id",
-            sort_is_int: false,
-            search: &["name", "id"],
-        };
-        let (sql, p) = l.sql(vec![], &[], req);
-        let rows = all(&c, &sql, &refs(&p), r::org).await?;
-        Ok(page(rows, req.limit, |o| (o.id.to_string(), o.id.to_string())))
-    }
-
-    async fn create_member(&self, m: &Member) -> Result<(), StoreError> {
-        let c = self.client().await?;
-        exec(
-            &c,
-            &format!("INSERT INTO members ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", r::MEMBER_COLS),
-            &[
-                &m.id.as_str(),
-                &m.org_id.as_str(),
-                &m.name,
-                &m.email,
-                &m.phone,
-                &m.role.as_str(),
-                &to_json(&m.groups),
-                &m.external_id,
-                &m.status.as_str(),
-                &ms(&m.created_at),
-            ],
-        )
-        .await
-        .map(|_| ())
-    }
-
-    async fn get_member(&self, org: &OrgId, id: &MemberId) -> Result<Member, StoreError> {
-        let c = self.client().await?;
-        let sql = format!("SELECT {} FROM members WHERE id = $1 AND org_id = $2", r::MEMBER_COLS);
-        one(&c, &sql, &[&id.as_str(), &org.as_str()], r::member).await
-    }
-
-    async fn update_member(&self, m: &Member) -> Result<(), StoreError> {
-        let c = self.client().await?;
-        let n = exec(
-            &c,
-            "UPDATE members SET name = $3, email = $4, phone = $5, role = $6, groups = $7, external_id = $8, status = $9
-             WHERE id = $1 AND org_id = $2",
-            &[
-                &m.id.as_str(),
-                &m.org_id.as_str(),
-                &m.name,
-                &m.email,
-                &m.phone,
-                &m.role.as_str(),
-                &to_json(&m.groups),
-                &m.external_id,
-                &m.status.as_str(),
-            ],
-        )
-        .await?;
-        not_found_if_zero(n)
-    }
-
-    async fn delete_member(&self, org: &OrgId, id: &MemberId) -> Result<(), StoreError> {
-        let c = self.client().await?;
-        not_found_if_zero(
-            exec(&c, "DELETE FROM members WHERE id = $1 AND org_id = $2", &[&id.as_str(), &org.as_str()]).await?,
-        )
-    }
-
-    async fn list_members(&self, org: &OrgId, req: &PageRequest<()>) -> Result<Page<Member>, StoreError> {
-        let c = self.client().await?;
-        let l = Listing {
-            from: "members",
-            cols: r::MEMBER_COLS,
-            id_col: "id",
-            sort_expr: "id",
-            sort_is_int: false,
-            search: &["name", "email"],
-        };
-        let (sql, p) = l.sql(vec![("org_id = {}", Box::new(org.to_string()))], &[], req);
-        let rows = all(&c, &sql, &refs(&p), r::member).await?;
-        Ok(page(rows, req.limit, |m| (m.id.to_string(), m.id.to_string())))
-    }
-
-    async fn create_token(&self, t: &AccessToken, hash: &[u8; 32]) -> Result<(), StoreError> {
-        let c = self.client().await?;
-        exec(
-            &c,
-            "INSERT INTO tokens (id, org_id, name, role, hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-            &[&t.id.as_str(), &t.org_id.as_str(), &t.name, &t.role.as_str(), &hash.to_vec(), &ms(&t.created_at)],
-        )
-        .await
-        .map(|_| ())
-    }
-
-    async fn token_by_hash(&self, hash: &[u8; 32]) -> Result<Option<AccessToken>, StoreError> {
-        let c = self.client().await?;
-        match one(&c, &format!("SELECT {} FROM tokens WHERE hash = $1", r::TOKEN_COLS), &[&hash.to_vec()], r::token)
-            .await
-        {
-            Ok(t) => Ok(Some(t)),
-            Err(StoreError::NotFound) => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-
-    async fn list_tokens(&self, org: &OrgId, req: &PageRequest<()>) -> Result<Page<AccessToken>, StoreError> {
-        let c = self.client().await?;
-        let l = Listing {
-            from: "tokens",
-            cols: r::TOKEN_COLS,
-            id_col: "id",
-            sort_expr: "id",
-            sort_is_int: false,
-            search: &["name"],
-        };
-        let (sql, p) = l.sql(vec![("org_id = {}", Box::new(org.to_string()))], &[], req);
-        let rows = all(&c, &sql, &refs(&p), r::token).await?;
-        Ok(page(rows, req.limit, |t| (t.id.to_string(), t.id.to_string())))
-    }
-
-    async fn rename_token(&self, org: &OrgId, id: &TokenId, name: &str) -> Result<AccessToken, StoreError> {
-        let c = self.client().await?;
-        let sql = format!("UPDATE tokens SET name = $3 WHERE id = $1 AND org_id = $2 RETURNING {}", r::TOKEN_COLS);
-        one(&c, &sql, &[&id.as_str(), &org.as_str(), &name], r::token).await
-    }
-
-    async fn delete_token(&self, org: &OrgId, id: &TokenId) -> Result<(), StoreError> {
-        let c = self.client().await?;
-        not_found_if_zero(
-            exec(&c, "DELETE FROM tokens WHERE id = $1 AND org_id = $2", &[&id.as_str(), &org.as_str()]).await?,
-        )
-    }
-
-    async fn touch_token(&self, id: &TokenId, at: Timestamp) -> Result<(), StoreError> {
-        let c = self.client().await?;
-        exec(&c, "UPDATE tokens SET last_used_at = $2 WHERE id = $1", &[&id.as_str(), &ms(&at)]).await.map(|_| ())
-    }
-
-    async fn upsert_event_type(&self, et: &EventType) -> Result<(), StoreError> {
-        let c = self.client().await?;
-        exec(
-            &c,
-            "INSERT INTO event_types (name, grp, description, schema, example, created_at) VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (name) DO UPDATE SET grp = excluded.grp, description = excluded.description,
-               schema = excluded.schema, example = excluded.example",
-            &[
-                &et.name,
-                &et.group,
-                &et.description,
-                &et.schema.as_ref().map(to_json),
-                &et.example.as_ref().map(to_json),
-                &ms(&et.created_at),
-            ],
-        )
-        .await
-        .map(|_| ())
-    }
-
-    async fn get_event_type(&self, name: &str) -> Result<EventType, StoreError> {
-        let c = self.client().await?;
-        one(&c, &format!("SELECT {} FROM event_types WHERE name = $1", r::EVENT_TYPE_COLS), &[&name], r::event_type)
-            .await
-    }
-
-    async fn list_event_types(&self) -> Result<Vec<EventType>, StoreError> {
-        let c = self.client().await?;
-        all(
-            &c,
-            &format!("SELECT {} FROM event_types ORDER BY grp COLLATE \"C\", name COLLATE \"C\"", r::EVENT_TYPE_COLS),
-            &[],
-            r::event_type,
-        )
-        .await
-    }
-
-    async fn create_webhook(&self, w: &Webhook) -> Result<(), StoreError> {
-        let mut c = self.client().await?;
-        let tx = c.transaction().await.map_err(map_err)?;
-        exec(&tx, WEBHOOK_INSERT, &refs(&webhook_params(w))).await?;
-        insert_webhook_types(&tx, &w.org_id, &w.id, &w.event_types).await?;
-        tx.commit().await.map_err(map_err)
-    }
-
-    async fn get_webhook(&self, org: &OrgId, id: &WebhookId) -> Result<Webhook, StoreError> {
-        let c = self.client().await?;
-        get_webhook_in(&c, org.as_str(), id.as_str()).await
-    }
-
     async fn edit_webhook(&self, edit: &WebhookEdit) -> Result<Webhook, StoreError> {
         let (org, id) = (&edit.org_id, &edit.id);
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(map_err)?;
-        if execute(&tx, edit.update(Dialect::Postgres)).await? == 0 {
-            return Err(missing_or_stale(&tx, org.as_str(), id.as_str()).await);
+        if execute(&tx, edit.update()).await? == 0 {
+            drop(tx);
+            return Err(webhooks::missing_or_stale(self, org, id).await);
         }
-        if let Some(types) = &edit.event_types {
-            insert_webhook_types(&tx, org, id, types).await?;
-        }
-        if let Some(o) = &edit.options {
-            exec(
-                &tx,
-                "UPDATE deliveries SET ordered = $2 WHERE webhook_id = $1 AND state = 'pending'",
-                &[&id.as_str(), &o.ordered],
-            )
-            .await?;
+        let index = edit.event_types.as_deref().map(|t| webhooks::index_types(org, id, t));
+        let order = edit.options.as_ref().map(|o| webhooks::order_pending(id, o.ordered));
+        for step in index.into_iter().flatten().chain(order) {
+            execute(&tx, step.query).await?;
         }
         if let Some(status) = &edit.status {
             set_status_in(&tx, org, id, status).await?;
@@ -738,82 +350,6 @@ impl Store for PostgresStore {
         Ok(w)
     }
 
-    async fn rotate_secret(
-        &self,
-        org: &OrgId,
-        id: &WebhookId,
-        secret: &SealedSecret,
-        keep_old_until: Option<Timestamp>,
-    ) -> Result<Webhook, StoreError> {
-        let c = self.client().await?;
-        let (until, now) = (keep_old_until.as_ref().map(ms), ms(&chrono::Utc::now()));
-        // One statement: the secret moved out is the one stored, whatever edits ran meanwhile.
-        let sql = format!(
-            "UPDATE webhooks w SET previous_secret = CASE WHEN $4::bigint IS NULL THEN NULL ELSE w.signing_secret END,
-               previous_until = $4, signing_secret = $3, updated_at = $5, revision = w.revision + 1
-             WHERE w.id = $1 AND w.org_id = $2 RETURNING {}",
-            r::WEBHOOK_COLS
-        );
-        one(&c, &sql, &[&id.as_str(), &org.as_str(), &secret.0, &until, &now], r::webhook).await
-    }
-
-    async fn delete_webhooks(&self, org: &OrgId, ids: &[WebhookId]) -> Result<u64, StoreError> {
-        let mut c = self.client().await?;
-        let tx = c.transaction().await.map_err(map_err)?;
-        let now = ms(&chrono::Utc::now());
-        let mut n = 0;
-        for id in ids {
-            let deleted =
-                exec(&tx, "DELETE FROM webhooks WHERE id = $1 AND org_id = $2", &[&id.as_str(), &org.as_str()]).await?;
-            if deleted > 0 {
-                exec(
-                    &tx,
-                    "UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, leased_by = NULL, updated_at = $2
-                     WHERE webhook_id = $1 AND state = 'pending'",
-                    &[&id.as_str(), &now],
-                )
-                .await?;
-            }
-            n += deleted;
-        }
-        tx.commit().await.map_err(map_err)?;
-        Ok(n)
-    }
-
-    async fn list_webhooks(&self, org: &OrgId, req: &PageRequest<WebhookSort>) -> Result<Page<Webhook>, StoreError> {
-        let c = self.client().await?;
-        let (sort_expr, sort_is_int) = match req.sort {
-            WebhookSort::CreatedAt => ("w.id", false),
-            WebhookSort::Name => ("w.name", false),
-            WebhookSort::Url => ("w.url", false),
-            WebhookSort::Owner => ("COALESCE(w.owner_id, '')", false),
-            WebhookSort::Status => ("(CASE WHEN w.enabled THEN 1 ELSE 0 END)::bigint", true),
-            WebhookSort::LastTriggeredAt => ("COALESCE(w.last_triggered_at, 0)", true),
-        };
-        let search = ["w.name", "w.url", "w.id", "COALESCE(w.description, '')"];
-        let l = Listing {
-            from: "webhooks w",
-            cols: r::WEBHOOK_COLS,
-            id_col: "w.id",
-            sort_expr,
-            sort_is_int,
-            search: &search,
-        };
-        let (sql, p) = l.sql(vec![("w.org_id = {}", Box::new(org.to_string()))], &[], req);
-        let rows = all(&c, &sql, &refs(&p), r::webhook).await?;
-        Ok(page(rows, req.limit, |w| {
-            let key = match req.sort {
-                WebhookSort::CreatedAt => w.id.to_string(),
-                WebhookSort::Name => w.name.clone(),
-                WebhookSort::Url => w.url.clone(),
-                WebhookSort::Owner => w.owner_id.as_ref().map(|o| o.to_string()).unwrap_or_default(),
-                WebhookSort::Status => (w.status.enabled as i64).to_string(),
-                WebhookSort::LastTriggeredAt => w.last_triggered_at.as_ref().map(ms).unwrap_or(0).to_string(),
-            };
-            (key, w.id.to_string())
-        }))
-    }
-
     async fn publish_leased(
         &self,
         e: &Event,
@@ -821,50 +357,6 @@ impl Store for PostgresStore {
         lease: Option<&Lease>,
     ) -> Result<Published, StoreError> {
         self.ingest.publish(&self.pool, e, audience, lease).await
-    }
-
-    async fn get_event(&self, org: &OrgId, id: &EventId) -> Result<(Event, Vec<DeliveryId>), StoreError> {
-        let c = self.client().await?;
-        let sql = format!("SELECT {} FROM events e WHERE e.id = $1 AND e.org_id = $2", r::EVENT_COLS);
-        let e = one(&c, &sql, &[&id.as_str(), &org.as_str()], r::event).await?;
-        Ok((e, deliveries_of_event(&c, id.as_str()).await?))
-    }
-
-    async fn get_delivery(&self, org: &OrgId, id: &DeliveryId) -> Result<Delivery, StoreError> {
-        let c = self.client().await?;
-        let sql = format!("SELECT {} FROM deliveries d WHERE d.id = $1 AND d.org_id = $2", r::DELIVERY_COLS);
-        one(&c, &sql, &[&id.as_str(), &org.as_str()], r::delivery).await
-    }
-
-    async fn resend_delivery(&self, org: &OrgId, id: &DeliveryId) -> Result<Delivery, StoreError> {
-        let c = self.client().await?;
-        let now = ms(&chrono::Utc::now());
-        let sql = format!(
-            "UPDATE deliveries d SET state = 'pending', next_trigger = 'manual', updated_at = $3,
-               next_attempt_at = CASE WHEN d.leased_by IS NULL THEN $3::bigint ELSE d.next_attempt_at END
-             WHERE d.id = $1 AND d.org_id = $2 RETURNING {}",
-            r::DELIVERY_COLS
-        );
-        let d = one(&c, &sql, &[&id.as_str(), &org.as_str(), &now], r::delivery).await?;
-        exec(&c, "SELECT pg_notify($1, '')", &[&CHANNEL]).await?;
-        Ok(d)
-    }
-
-    async fn recover_webhook(&self, org: &OrgId, id: &WebhookId, since: Timestamp) -> Result<u64, StoreError> {
-        let c = self.client().await?;
-        get_webhook_in(&c, org.as_str(), id.as_str()).await?;
-        let now = ms(&chrono::Utc::now());
-        let n = exec(
-            &c,
-            "UPDATE deliveries SET state = 'pending', next_trigger = 'manual', next_attempt_at = $3, updated_at = $3
-             WHERE webhook_id = $1 AND org_id = $2 AND state = 'failed' AND created_at >= $4",
-            &[&id.as_str(), &org.as_str(), &now, &ms(&since)],
-        )
-        .await?;
-        if n > 0 {
-            exec(&c, "SELECT pg_notify($1, '')", &[&CHANNEL]).await?;
-        }
-        Ok(n)
     }
 
     async fn claim_due(&self, node: &str, lease: Duration, max: usize) -> Result<Vec<Claim>, StoreError> {
@@ -921,12 +413,6 @@ impl Store for PostgresStore {
         Ok(claims)
     }
 
-    async fn webhooks_by_id(&self, ids: &[WebhookId]) -> Result<Vec<Webhook>, StoreError> {
-        let ids: Vec<&str> = ids.iter().map(|id| id.as_str()).collect();
-        let c = self.client().await?;
-        all(&c, &format!("SELECT {} FROM webhooks w WHERE w.id = ANY($1)", r::WEBHOOK_COLS), &[&ids], r::webhook).await
-    }
-
     async fn record_attempts(&self, records: Vec<AttemptRecord>) -> Result<(), StoreError> {
         let mut c = self.client().await?;
         let now = ms(&chrono::Utc::now());
@@ -971,103 +457,6 @@ impl Store for PostgresStore {
             })
             .await?;
         Ok(min.into_iter().flatten().next().map(r::ts))
-    }
-
-    async fn backlog(&self) -> Result<Backlog, StoreError> {
-        let c = self.client().await?;
-        let now = ms(&chrono::Utc::now());
-        one(
-            &c,
-            "SELECT count(*), count(*) FILTER (WHERE next_attempt_at <= $1) FROM deliveries WHERE state = 'pending'",
-            &[&now],
-            |row| {
-                let pending: i64 = row.try_get(0).map_err(map_err)?;
-                let due: i64 = row.try_get(1).map_err(map_err)?;
-                Ok(Backlog { pending: pending as u64, due: due as u64 })
-            },
-        )
-        .await
-    }
-
-    async fn list_attempts(
-        &self,
-        org: &OrgId,
-        filter: &AttemptFilter,
-        req: &PageRequest<AttemptSort>,
-    ) -> Result<Page<Attempt>, StoreError> {
-        let c = self.client().await?;
-        let (sql, p) = attempts_listing(org, filter, req);
-        let rows = all(&c, &sql, &refs(&p), |row| r::attempt(row, false)).await?;
-        Ok(page(rows, req.limit, |a| {
-            let key = match req.sort {
-                AttemptSort::SentAt => a.id.to_string(),
-                AttemptSort::Url => a.url.clone(),
-                AttemptSort::Result => a.response_status.unwrap_or(0).to_string(),
-            };
-            (key, a.id.to_string())
-        }))
-    }
-
-    async fn get_attempt(&self, org: &OrgId, id: &AttemptId) -> Result<Attempt, StoreError> {
-        let c = self.client().await?;
-        let sql = format!(
-            "SELECT {}, {} FROM attempts a WHERE a.id = $1 AND a.org_id = $2",
-            r::ATTEMPT_SUMMARY_COLS,
-            r::ATTEMPT_DETAIL_COLS
-        );
-        let mut a = one(&c, &sql, &[&id.as_str(), &org.as_str()], |row| r::attempt(row, true)).await?;
-        if matches!(a.request_body, RequestBody::Rendered(_)) {
-            // The attempt is the org's, so are the events it was sent with, a child org's included.
-            let ids: Vec<&str> = a.event_ids.iter().map(|e| e.as_str()).collect();
-            let sql = format!("SELECT {} FROM events e WHERE e.id = ANY($1)", r::EVENT_COLS);
-            let events = all(&c, &sql, &[&ids], r::event).await?;
-            r::render_again(&mut a, &events);
-        }
-        Ok(a)
-    }
-
-    async fn prune(&self, before: Timestamp, max: usize) -> Result<u64, StoreError> {
-        // IDs sort by creation time, so "older than" is a range scan of each primary key. A
-        // delivery stays while it has a newer attempt (a late re-send), so its event does too:
-        // the attempt's body is made again from the event.
-        let t = ms(&before).max(0) as u64;
-        let (att, dlv, evt) = (AttemptId::floor(t), DeliveryId::floor(t), EventId::floor(t));
-        let max = max as i64;
-        let c = self.client().await?;
-        let mut n = exec(
-            &c,
-            "DELETE FROM attempts WHERE id IN (SELECT id FROM attempts WHERE id < $1 ORDER BY id LIMIT $2)",
-            &[&att, &max],
-        )
-        .await?;
-        n += exec(
-            &c,
-            "DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries
-               WHERE id < $1 AND state != 'pending' AND updated_at < $3 ORDER BY id LIMIT $2)",
-            &[&dlv, &max, &ms(&before)],
-        )
-        .await?;
-        n += exec(
-            &c,
-            "DELETE FROM events WHERE id IN (SELECT e.id FROM events e WHERE e.id < $1
-               AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id) ORDER BY e.id LIMIT $2)",
-            &[&evt, &max],
-        )
-        .await?;
-        Ok(n)
-    }
-
-    async fn delivery_states(
-        &self,
-        org: &OrgId,
-        event: &EventId,
-    ) -> Result<Vec<(DeliveryId, DeliveryState)>, StoreError> {
-        let c = self.client().await?;
-        let sql = format!(
-            "SELECT {} FROM deliveries d WHERE d.event_id = $1 AND d.org_id = $2 ORDER BY d.id",
-            r::DELIVERY_COLS
-        );
-        all(&c, &sql, &[&event.as_str(), &org.as_str()], |row| r::delivery(row).map(|d| (d.id, d.state))).await
     }
 }
 
@@ -1220,7 +609,8 @@ impl RecordBatch {
 #[cfg(test)]
 mod plan_tests {
     use super::*;
-    use crate::Cursor;
+    use crate::sql::history::attempts_query;
+    use crate::{AttemptFilter, AttemptSort, Cursor, Order, PageRequest};
 
     /// Recording a batch finds its deliveries by key even after the table grew from empty
     /// under the same connection: a plan made once, while the table was small, scanned it
@@ -1320,15 +710,9 @@ mod plan_tests {
                 Cursor { key: "att_00000000000000000000015000".into(), id: "att_00000000000000000000015000".into() };
             for cursor in [None, Some(next)] {
                 let req = PageRequest { limit: 50, cursor, sort: AttemptSort::SentAt, order: Order::Desc, q: None };
-                let (sql, params) = attempts_listing(&org, &filter, &req);
-                let plan: Vec<String> = c
-                    .query(&format!("EXPLAIN {sql}"), &refs(&params))
-                    .await
-                    .expect("explain")
-                    .iter()
-                    .map(|r| r.get::<_, String>(0))
-                    .collect();
-                let plan = plan.join("\n");
+                let mut q = attempts_query(Dialect::Postgres, &org, &filter, &req);
+                q.sql = format!("EXPLAIN {}", q.sql);
+                let plan = store.rows(q, |row| row.text("QUERY PLAN")).await.expect("explain").join("\n");
                 assert!(plan.starts_with("Limit") && plan.contains("Index Scan Backward using attempts_"), "{plan}");
                 assert!(!plan.contains("attempts_pkey"), "reads other orgs' rows: {plan}");
                 assert!(!plan.contains("Sort") && !plan.contains("Seq Scan"), "reads or sorts every row: {plan}");

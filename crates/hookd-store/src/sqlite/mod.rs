@@ -8,23 +8,16 @@ use std::path::Path;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use hookd_core::model::{
-    AccessToken, Attempt, Delivery, DeliveryState, Event, EventType, Member, Org, RequestBody, Webhook, WebhookStatus,
-};
+use hookd_core::model::{Attempt, Delivery, DeliveryState, Event, Member, Webhook, WebhookStatus};
 use hookd_core::operational;
-use hookd_core::secret::SealedSecret;
-use hookd_core::{AttemptId, DeliveryId, EventId, MemberId, OrgId, TokenId, WebhookId};
+use hookd_core::{DeliveryId, EventId, OrgId, WebhookId};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
 use self::conn::{Db, map_err};
 use self::rows::{Target, ms, to_json};
-use crate::page::{like, not_found_if_zero, page};
-use crate::sql::{self, Dialect, SqlValue, Statement};
-use crate::{
-    AttemptFilter, AttemptRecord, AttemptSort, Audience, Backlog, Claim, Cursor, Lease, Order, Outcome, Page,
-    PageRequest, Published, Store, StoreError, Timestamp, WebhookEdit, WebhookSort,
-};
+use crate::sql::{self, Backend, Dialect, Exec, Map, Query, SqlValue, Step, webhooks};
+use crate::{AttemptRecord, Audience, Claim, Lease, Outcome, Published, StoreError, Timestamp, WebhookEdit};
 
 pub struct SqliteStore {
     db: Db,
@@ -68,68 +61,6 @@ impl SqliteStore {
     }
 }
 
-/// One keyset listing: scope (always includes the org), optional search, sort and cursor.
-struct Listing<'a> {
-    from: &'a str,
-    cols: &'a str,
-    id_col: &'a str,
-    sort_expr: &'a str,
-    sort_is_int: bool,
-    search: &'a [&'a str],
-}
-
-impl Listing<'_> {
-    fn sql(
-        &self,
-        mut scope: Vec<(String, Vec<Value>)>,
-        order: Order,
-        cursor: Option<&Cursor>,
-        q: Option<&str>,
-        limit: usize,
-    ) -> (String, Vec<Value>) {
-        if let Some(q) = q.filter(|q| !q.is_empty()) {
-            let cond = self.search.iter().map(|c| format!("{c} LIKE ? ESCAPE '\\'")).collect::<Vec<_>>().join(" OR ");
-            scope.push((format!("({cond})"), vec![Value::Text(like(q)); self.search.len()]));
-        }
-        let (cmp, dir) = match order {
-            Order::Asc => (">", "ASC"),
-            Order::Desc => ("<", "DESC"),
-        };
-        if let Some(c) = cursor {
-            let key =
-                if self.sort_is_int { Value::Integer(c.key.parse().unwrap_or(0)) } else { Value::Text(c.key.clone()) };
-            let (e, id) = (self.sort_expr, self.id_col);
-            // Sorted by the ID itself, the cursor is one range bound the index can seek to.
-            scope.push(if e == id {
-                (format!("{id} {cmp} ?"), vec![Value::Text(c.id.clone())])
-            } else {
-                (
-                    format!("({e} {cmp} ? OR ({e} = ? AND {id} {cmp} ?))"),
-                    vec![key.clone(), key, Value::Text(c.id.clone())],
-                )
-            });
-        }
-        let mut params = Vec::new();
-        let conds: Vec<String> = scope
-            .into_iter()
-            .map(|(c, p)| {
-                params.extend(p);
-                c
-            })
-            .collect();
-        let where_ = if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };
-        // Sorted by the ID alone, the index that ends in it gives the order (a second, equal
-        // term would make SQLite sort the rows again).
-        let order = if self.sort_expr == self.id_col {
-            format!("{} {dir}", self.id_col)
-        } else {
-            format!("{} {dir}, {} {dir}", self.sort_expr, self.id_col)
-        };
-        let sql = format!("SELECT {} FROM {} {where_} ORDER BY {order} LIMIT {}", self.cols, self.from, limit + 1);
-        (sql, params)
-    }
-}
-
 fn query_all<T>(
     c: &Connection,
     sql: &str,
@@ -141,85 +72,75 @@ fn query_all<T>(
     rows.collect::<Result<Vec<_>, _>>().map_err(map_err)
 }
 
-fn insert_webhook_types(c: &Connection, org: &OrgId, id: &WebhookId, types: &[String]) -> Result<(), StoreError> {
-    c.execute("DELETE FROM webhook_event_types WHERE webhook_id = ?1", [id.as_str()]).map_err(map_err)?;
-    let mut stmt = c
-        .prepare_cached(
-            "INSERT OR IGNORE INTO webhook_event_types (org_id, event_type, webhook_id) VALUES (?1, ?2, ?3)",
-        )
-        .map_err(map_err)?;
-    for t in types {
-        stmt.execute(params![org.as_str(), t, id.as_str()]).map_err(map_err)?;
-    }
-    Ok(())
-}
-
-fn webhook_params(w: &Webhook) -> Vec<Value> {
-    let opt_text = |s: Option<String>| s.map(Value::Text).unwrap_or(Value::Null);
-    vec![
-        Value::Text(w.id.to_string()),
-        Value::Text(w.org_id.to_string()),
-        Value::Text(w.name.clone()),
-        Value::Text(w.url.clone()),
-        opt_text(w.description.clone()),
-        Value::Text(to_json(&w.event_types)),
-        Value::Text(w.environment.as_str().into()),
-        opt_text(w.owner_id.as_ref().map(|o| o.to_string())),
-        Value::Integer(w.include_child_orgs as i64),
-        Value::Text(to_json(&w.options)),
-        Value::Integer(w.signing_enabled as i64),
-        Value::Blob(w.signing_secret.0.clone()),
-        w.previous_secret.as_ref().map(|(s, _)| Value::Blob(s.0.clone())).unwrap_or(Value::Null),
-        w.previous_secret.as_ref().map(|(_, u)| Value::Integer(ms(u))).unwrap_or(Value::Null),
-        Value::Blob(w.auth.0.clone()),
-        Value::Integer(w.status.enabled as i64),
-        opt_text(w.status.reason.clone()),
-        Value::Integer(ms(&w.status.changed_at)),
-        opt_text(w.status.changed_by.clone()),
-        Value::Integer(ms(&w.created_at)),
-        Value::Integer(ms(&w.updated_at)),
-        w.last_triggered_at.as_ref().map(|t| Value::Integer(ms(t))).unwrap_or(Value::Null),
-    ]
-}
-
-const WEBHOOK_INSERT: &str = "INSERT INTO webhooks (id, org_id, name, url, description, event_types, environment, \
-    owner_id, include_child_orgs, options, signing_enabled, signing_secret, previous_secret, previous_until, auth, \
-    enabled, status_reason, status_changed_at, status_changed_by, created_at, updated_at, last_triggered_at) \
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)";
-
 fn value(v: SqlValue) -> Value {
     match v {
-        SqlValue::Null => Value::Null,
-        SqlValue::Int(i) => Value::Integer(i),
-        SqlValue::Text(t) => Value::Text(t),
-        SqlValue::Blob(b) => Value::Blob(b),
+        SqlValue::Int(Some(i)) => Value::Integer(i),
+        SqlValue::Text(Some(t)) => Value::Text(t),
+        SqlValue::Blob(Some(b)) => Value::Blob(b),
+        SqlValue::Int(None) | SqlValue::Text(None) | SqlValue::Blob(None) => Value::Null,
         SqlValue::Bool(b) => Value::Integer(b as i64),
+        SqlValue::TextList(list) => Value::Text(to_json(&list)),
     }
 }
 
-fn execute(c: &Connection, st: Statement) -> Result<usize, StoreError> {
-    c.prepare_cached(&st.sql)
-        .map_err(map_err)?
-        .execute(params_from_iter(st.params.into_iter().map(value)))
-        .map_err(map_err)
+/// The shared statements' `$1` placeholders as SQLite's numbered `?1` (a `$1` would be a
+/// named parameter, numbered by where it first appears rather than by its digits).
+fn numbered(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(ch) = chars.next() {
+        let digit_follows = chars.peek().is_some_and(char::is_ascii_digit);
+        out.push(if ch == '$' && digit_follows { '?' } else { ch });
+    }
+    out
+}
+
+fn execute(c: &Connection, q: &Query) -> Result<u64, StoreError> {
+    let mut stmt = c.prepare_cached(&numbered(&q.sql)).map_err(map_err)?;
+    stmt.execute(params_from_iter(q.params.iter().cloned().map(value))).map(|n| n as u64).map_err(map_err)
+}
+
+fn query<T>(c: &Connection, q: &Query, map: Map<T>) -> Result<Vec<T>, StoreError> {
+    let params = q.params.iter().cloned().map(value).collect();
+    query_all(c, &numbered(&q.sql), params, |r| rows::mapped(r, map))
+}
+
+impl Exec for SqliteStore {
+    const DIALECT: Dialect = Dialect::Sqlite;
+
+    async fn rows<T: Send + 'static>(&self, q: Query, map: Map<T>) -> Result<Vec<T>, StoreError> {
+        self.db.read(move |c| query(c, &q, map)).await
+    }
+
+    async fn write_rows<T: Send + 'static>(&self, q: Query, map: Map<T>) -> Result<Vec<T>, StoreError> {
+        self.db.write(move |c| query(c, &q, map)).await
+    }
+
+    async fn write(&self, steps: Vec<Step>) -> Result<Vec<u64>, StoreError> {
+        self.db
+            .write(move |c| {
+                let mut changed = Vec::with_capacity(steps.len());
+                for step in &steps {
+                    let n = execute(c, &step.query)?;
+                    if step.must_change && n == 0 {
+                        return Err(StoreError::NotFound);
+                    }
+                    changed.push(n);
+                }
+                Ok(changed)
+            })
+            .await
+    }
 }
 
 /// Sets the status if `enabled` changes, and then publishes the operational event with it:
 /// the one way a webhook is enabled or disabled, for edits and the engine alike.
 fn set_status_in(c: &Connection, org: &OrgId, id: &WebhookId, status: &WebhookStatus) -> Result<(), StoreError> {
-    if execute(c, sql::set_status(Dialect::Sqlite, org, id, status))? > 0 {
+    if execute(c, &sql::set_status(org, id, status))? > 0 {
         let w = get_webhook_in(c, org.as_str(), id.as_str())?;
         publish_in(c, &operational::announcement(&w), &Audience::Subscribers, None)?;
     }
     Ok(())
-}
-
-/// `NotFound` when the webhook is gone, `Stale` when it is there at another revision.
-fn missing_or_stale(c: &Connection, org: &str, id: &str) -> StoreError {
-    match c.query_row("SELECT 1 FROM webhooks WHERE id = ?1 AND org_id = ?2", [id, org], |_| Ok(())) {
-        Ok(()) => StoreError::Stale,
-        Err(e) => map_err(e),
-    }
 }
 
 fn get_webhook_in(c: &Connection, org: &str, id: &str) -> Result<Webhook, StoreError> {
@@ -237,492 +158,36 @@ fn deliveries_of_event(c: &Connection, event: &str) -> Result<Vec<DeliveryId>, S
 }
 
 #[async_trait]
-impl Store for SqliteStore {
+impl Backend for SqliteStore {
     async fn ping(&self) -> Result<(), StoreError> {
         self.db.check()?;
         self.db.read(|c| c.query_row("SELECT 1", [], |_| Ok(())).map_err(map_err)).await
     }
 
-    async fn get_setting(&self, key: &str) -> Result<Option<String>, StoreError> {
-        let key = key.to_owned();
-        self.db
-            .read(move |c| {
-                c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
-                    .optional()
-                    .map_err(map_err)
-            })
-            .await
-    }
-
-    async fn put_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        let (key, value) = (key.to_owned(), value.to_owned());
-        self.db
-            .write(move |c| {
-                c.execute(
-                    "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    [&key, &value],
-                )
-                .map(|_| ())
-                .map_err(map_err)
-            })
-            .await
-    }
-
-    async fn init_setting(&self, key: &str, value: &str) -> Result<String, StoreError> {
-        let (key, value) = (key.to_owned(), value.to_owned());
-        self.db
-            .write(move |c| {
-                c.execute(
-                    "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING",
-                    [&key, &value],
-                )
-                .map_err(map_err)?;
-                c.query_row("SELECT value FROM settings WHERE key = ?1", [&key], |r| r.get(0)).map_err(map_err)
-            })
-            .await
-    }
-
-    async fn any_signing_secret(&self) -> Result<Option<SealedSecret>, StoreError> {
-        self.db
-            .read(|c| {
-                c.query_row("SELECT signing_secret FROM webhooks LIMIT 1", [], |r| r.get(0))
-                    .optional()
-                    .map(|b| b.map(SealedSecret))
-                    .map_err(map_err)
-            })
-            .await
-    }
-
-    async fn create_org(&self, org: &Org) -> Result<(), StoreError> {
-        let o = org.clone();
-        self.db
-            .write(move |c| {
-                c.execute(
-                    "INSERT INTO orgs (id, name, parent_id, features, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![
-                        o.id.as_str(),
-                        o.name,
-                        o.parent_id.as_ref().map(|p| p.to_string()),
-                        to_json(&o.features),
-                        ms(&o.created_at)
-                    ],
-                )
-                .map(|_| ())
-                .map_err(map_err)
-            })
-            .await
-    }
-
-    async fn get_org(&self, id: &OrgId) -> Result<Org, StoreError> {
-        let id = id.to_string();
-        self.db
-            .read(move |c| {
-                c.query_row(&format!("SELECT {} FROM orgs WHERE id = ?1", rows::ORG_COLS), [id], rows::org)
-                    .map_err(map_err)
-            })
-            .await
-    }
-
-    async fn update_org(&self, org: &Org) -> Result<(), StoreError> {
-        let o = org.clone();
-        self.db
-            .write(move |c| {
-                let n = c
-                    .execute(
-                        "UPDATE orgs SET name = ?2, parent_id = ?3, features = ?4 WHERE id = ?1",
-                        params![
-                            o.id.as_str(),
-                            o.name,
-                            o.parent_id.as_ref().map(|p| p.to_string()),
-                            to_json(&o.features)
-                        ],
-                    )
-                    .map_err(map_err)?;
-                not_found_if_zero(n as u64)
-            })
-            .await
-    }
-
-    async fn list_orgs(&self, req: &PageRequest<()>) -> Result<Page<Org>, StoreError> {
-        let req = req.clone();
-        self.db
-            .read(move |c| {
-                let l = Listing {
-                    from: "orgs",
-                    cols: rows::ORG_COLS,
-                    id_col: "id",
-                    sort_expr: "id",
-                    sort_is_int: false,
-                    search: &["name", "id"],
-                };
-                let (sql, p) = l.sql(vec![], req.order, req.cursor.as_ref(), req.q.as_deref(), req.limit);
-                let rows = query_all(c, &sql, p, rows::org)?;
-                Ok(page(rows, req.limit, |o| (o.id.to_string(), o.id.to_string())))
-            })
-            .await
-    }
-
-    async fn create_member(&self, m: &Member) -> Result<(), StoreError> {
-        let m = m.clone();
-        self.db
-            .write(move |c| {
-                c.execute(
-                    &format!(
-                        "INSERT INTO members ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                        rows::MEMBER_COLS
-                    ),
-                    params![
-                        m.id.as_str(),
-                        m.org_id.as_str(),
-                        m.name,
-                        m.email,
-                        m.phone,
-                        m.role.as_str(),
-                        to_json(&m.groups),
-                        m.external_id,
-                        m.status.as_str(),
-                        ms(&m.created_at)
-                    ],
-                )
-                .map(|_| ())
-                .map_err(map_err)
-            })
-            .await
-    }
-
-    async fn get_member(&self, org: &OrgId, id: &MemberId) -> Result<Member, StoreError> {
-        let (org, id) = (org.to_string(), id.to_string());
-        self.db
-            .read(move |c| {
-                c.query_row(
-                    &format!("SELECT {} FROM members WHERE id = ?1 AND org_id = ?2", rows::MEMBER_COLS),
-                    [id, org],
-                    rows::member,
-                )
-                .map_err(map_err)
-            })
-            .await
-    }
-
-    async fn update_member(&self, m: &Member) -> Result<(), StoreError> {
-        let m = m.clone();
-        self.db
-            .write(move |c| {
-                let n = c
-                    .execute(
-                        "UPDATE members SET name = ?3, email = ?4, phone = ?5, role = ?6, groups = ?7, external_id = ?8, status = ?9
-                         WHERE id = ?1 AND org_id = ?2",
-                        params![
-                            m.id.as_str(), m.org_id.as_str(), m.name, m.email, m.phone, m.role.as_str(), to_json(&m.groups),
-                            m.external_id, m.status.as_str()
-                        ],
-                    )
-                    .map_err(map_err)?;
-                not_found_if_zero(n as u64)
-            })
-            .await
-    }
-
-    async fn delete_member(&self, org: &OrgId, id: &MemberId) -> Result<(), StoreError> {
-        let (org, id) = (org.to_string(), id.to_string());
-        self.db
-            .write(move |c| {
-                let n = c.execute("DELETE FROM members WHERE id = ?1 AND org_id = ?2", [&id, &org]).map_err(map_err)?;
-                not_found_if_zero(n as u64)
-            })
-            .await
-    }
-
-    async fn list_members(&self, org: &OrgId, req: &PageRequest<()>) -> Result<Page<Member>, StoreError> {
-        let (org, req) = (org.to_string(), req.clone());
-        self.db
-            .read(move |c| {
-                let l = Listing {
-                    from: "members",
-                    cols: rows::MEMBER_COLS,
-                    id_col: "id",
-                    sort_expr: "id",
-                    sort_is_int: false,
-                    search: &["name", "email"],
-                };
-                let (sql, p) = l.sql(
-                    vec![("org_id = ?".into(), vec![Value::Text(org)])],
-                    req.order,
-                    req.cursor.as_ref(),
-                    req.q.as_deref(),
-                    req.limit,
-                );
-                let rows = query_all(c, &sql, p, rows::member)?;
-                Ok(page(rows, req.limit, |m| (m.id.to_string(), m.id.to_string())))
-            })
-            .await
-    }
-
-    async fn create_token(&self, t: &AccessToken, hash: &[u8; 32]) -> Result<(), StoreError> {
-        let (t, hash) = (t.clone(), hash.to_vec());
-        self.db
-            .write(move |c| {
-                c.execute(
-                    "INSERT INTO tokens (id, org_id, name, role, hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![t.id.as_str(), t.org_id.as_str(), t.name, t.role.as_str(), hash, ms(&t.created_at)],
-                )
-                .map(|_| ())
-                .map_err(map_err)
-            })
-            .await
-    }
-
-    async fn token_by_hash(&self, hash: &[u8; 32]) -> Result<Option<AccessToken>, StoreError> {
-        let hash = hash.to_vec();
-        self.db
-            .read(move |c| {
-                c.prepare_cached(&format!("SELECT {} FROM tokens WHERE hash = ?1", rows::TOKEN_COLS))
-                    .map_err(map_err)?
-                    .query_row([hash], rows::token)
-                    .optional()
-                    .map_err(map_err)
-            })
-            .await
-    }
-
-    async fn list_tokens(&self, org: &OrgId, req: &PageRequest<()>) -> Result<Page<AccessToken>, StoreError> {
-        let (org, req) = (org.to_string(), req.clone());
-        self.db
-            .read(move |c| {
-                let l = Listing {
-                    from: "tokens",
-                    cols: rows::TOKEN_COLS,
-                    id_col: "id",
-                    sort_expr: "id",
-                    sort_is_int: false,
-                    search: &["name"],
-                };
-                let (sql, p) = l.sql(
-                    vec![("org_id = ?".into(), vec![Value::Text(org)])],
-                    req.order,
-                    req.cursor.as_ref(),
-                    req.q.as_deref(),
-                    req.limit,
-                );
-                let rows = query_all(c, &sql, p, rows::token)?;
-                Ok(page(rows, req.limit, |t| (t.id.to_string(), t.id.to_string())))
-            })
-            .await
-    }
-
-    async fn rename_token(&self, org: &OrgId, id: &TokenId, name: &str) -> Result<AccessToken, StoreError> {
-        let (org, id, name) = (org.to_string(), id.to_string(), name.to_owned());
-        self.db
-            .write(move |c| {
-                c.query_row(
-                    &format!(
-                        "UPDATE tokens SET name = ?3 WHERE id = ?1 AND org_id = ?2 RETURNING {}",
-                        rows::TOKEN_COLS
-                    ),
-                    [&id, &org, &name],
-                    rows::token,
-                )
-                .map_err(map_err)
-            })
-            .await
-    }
-
-    async fn delete_token(&self, org: &OrgId, id: &TokenId) -> Result<(), StoreError> {
-        let (org, id) = (org.to_string(), id.to_string());
-        self.db
-            .write(move |c| {
-                let n = c.execute("DELETE FROM tokens WHERE id = ?1 AND org_id = ?2", [&id, &org]).map_err(map_err)?;
-                not_found_if_zero(n as u64)
-            })
-            .await
-    }
-
-    async fn touch_token(&self, id: &TokenId, at: Timestamp) -> Result<(), StoreError> {
-        let (id, at) = (id.to_string(), ms(&at));
-        self.db
-            .write(move |c| {
-                c.execute("UPDATE tokens SET last_used_at = ?2 WHERE id = ?1", params![id, at])
-                    .map(|_| ())
-                    .map_err(map_err)
-            })
-            .await
-    }
-
-    async fn upsert_event_type(&self, et: &EventType) -> Result<(), StoreError> {
-        let et = et.clone();
-        self.db
-            .write(move |c| {
-                c.execute(
-                    "INSERT INTO event_types (name, grp, description, schema, example, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                     ON CONFLICT (name) DO UPDATE SET grp = excluded.grp, description = excluded.description,
-                       schema = excluded.schema, example = excluded.example",
-                    params![
-                        et.name, et.group, et.description, et.schema.as_ref().map(to_json), et.example.as_ref().map(to_json),
-                        ms(&et.created_at)
-                    ],
-                )
-                .map(|_| ())
-                .map_err(map_err)
-            })
-            .await
-    }
-
-    async fn get_event_type(&self, name: &str) -> Result<EventType, StoreError> {
-        let name = name.to_owned();
-        self.db
-            .read(move |c| {
-                c.prepare_cached(&format!("SELECT {} FROM event_types WHERE name = ?1", rows::EVENT_TYPE_COLS))
-                    .map_err(map_err)?
-                    .query_row([name], rows::event_type)
-                    .map_err(map_err)
-            })
-            .await
-    }
-
-    async fn list_event_types(&self) -> Result<Vec<EventType>, StoreError> {
-        self.db
-            .read(|c| {
-                query_all(
-                    c,
-                    &format!("SELECT {} FROM event_types ORDER BY grp, name", rows::EVENT_TYPE_COLS),
-                    vec![],
-                    rows::event_type,
-                )
-            })
-            .await
-    }
-
-    async fn create_webhook(&self, w: &Webhook) -> Result<(), StoreError> {
-        let w = w.clone();
-        self.db
-            .write(move |c| {
-                c.execute(WEBHOOK_INSERT, params_from_iter(webhook_params(&w))).map_err(map_err)?;
-                insert_webhook_types(c, &w.org_id, &w.id, &w.event_types)
-            })
-            .await
-    }
-
-    async fn get_webhook(&self, org: &OrgId, id: &WebhookId) -> Result<Webhook, StoreError> {
-        let (org, id) = (org.to_string(), id.to_string());
-        self.db.read(move |c| get_webhook_in(c, &org, &id)).await
-    }
-
     async fn edit_webhook(&self, edit: &WebhookEdit) -> Result<Webhook, StoreError> {
-        let edit = edit.clone();
-        self.db
+        let shared = edit.clone();
+        let written = self
+            .db
             .write(move |c| {
-                let (org, id) = (&edit.org_id, &edit.id);
-                if execute(c, edit.update(Dialect::Sqlite))? == 0 {
-                    return Err(missing_or_stale(c, org.as_str(), id.as_str()));
+                let (org, id) = (&shared.org_id, &shared.id);
+                if execute(c, &shared.update())? == 0 {
+                    return Err(StoreError::Stale);
                 }
-                if let Some(types) = &edit.event_types {
-                    insert_webhook_types(c, org, id, types)?;
+                let index = shared.event_types.as_deref().map(|t| webhooks::index_types(org, id, t));
+                let order = shared.options.as_ref().map(|o| webhooks::order_pending(id, o.ordered));
+                for step in index.into_iter().flatten().chain(order) {
+                    execute(c, &step.query)?;
                 }
-                if let Some(o) = &edit.options {
-                    c.execute(
-                        "UPDATE deliveries SET ordered = ?2 WHERE webhook_id = ?1 AND state = 'pending'",
-                        params![id.as_str(), o.ordered],
-                    )
-                    .map_err(map_err)?;
-                }
-                if let Some(status) = &edit.status {
+                if let Some(status) = &shared.status {
                     set_status_in(c, org, id, status)?;
                 }
                 get_webhook_in(c, org.as_str(), id.as_str())
             })
-            .await
-    }
-
-    async fn rotate_secret(
-        &self,
-        org: &OrgId,
-        id: &WebhookId,
-        secret: &SealedSecret,
-        keep_old_until: Option<Timestamp>,
-    ) -> Result<Webhook, StoreError> {
-        let (org, id, secret) = (org.to_string(), id.to_string(), secret.0.clone());
-        let (until, now) = (keep_old_until.as_ref().map(ms), ms(&chrono::Utc::now()));
-        self.db
-            .write(move |c| {
-                // One statement: the secret moved out is the one stored, whatever edits ran meanwhile.
-                let n = c
-                    .execute(
-                        "UPDATE webhooks SET previous_secret = CASE WHEN ?4 IS NULL THEN NULL ELSE signing_secret END,
-                           previous_until = ?4, signing_secret = ?3, updated_at = ?5, revision = revision + 1
-                         WHERE id = ?1 AND org_id = ?2",
-                        params![id, org, secret, until, now],
-                    )
-                    .map_err(map_err)?;
-                not_found_if_zero(n as u64)?;
-                get_webhook_in(c, &org, &id)
-            })
-            .await
-    }
-
-    async fn delete_webhooks(&self, org: &OrgId, ids: &[WebhookId]) -> Result<u64, StoreError> {
-        let (org, ids) = (org.to_string(), ids.to_vec());
-        let now = ms(&chrono::Utc::now());
-        self.db
-            .write(move |c| {
-                let mut n = 0;
-                for id in &ids {
-                    let deleted = c.execute("DELETE FROM webhooks WHERE id = ?1 AND org_id = ?2", [id.as_str(), &org]).map_err(map_err)?;
-                    if deleted > 0 {
-                        c.execute(
-                            "UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, leased_by = NULL, updated_at = ?2
-                             WHERE webhook_id = ?1 AND state = 'pending'",
-                            params![id.as_str(), now],
-                        )
-                        .map_err(map_err)?;
-                    }
-                    n += deleted as u64;
-                }
-                Ok(n)
-            })
-            .await
-    }
-
-    async fn list_webhooks(&self, org: &OrgId, req: &PageRequest<WebhookSort>) -> Result<Page<Webhook>, StoreError> {
-        let (org, req) = (org.to_string(), req.clone());
-        self.db
-            .read(move |c| {
-                let (sort_expr, sort_is_int) = match req.sort {
-                    WebhookSort::CreatedAt => ("w.id", false),
-                    WebhookSort::Name => ("w.name", false),
-                    WebhookSort::Url => ("w.url", false),
-                    WebhookSort::Owner => ("COALESCE(w.owner_id, '')", false),
-                    WebhookSort::Status => ("w.enabled", true),
-                    WebhookSort::LastTriggeredAt => ("COALESCE(w.last_triggered_at, 0)", true),
-                };
-                let l = Listing {
-                    from: "webhooks w",
-                    cols: rows::WEBHOOK_COLS,
-                    id_col: "w.id",
-                    sort_expr,
-                    sort_is_int,
-                    search: &["w.name", "w.url", "w.id", "w.description"],
-                };
-                let (sql, p) = l.sql(
-                    vec![("w.org_id = ?".into(), vec![Value::Text(org)])],
-                    req.order,
-                    req.cursor.as_ref(),
-                    req.q.as_deref(),
-                    req.limit,
-                );
-                let rows = query_all(c, &sql, p, rows::webhook)?;
-                Ok(page(rows, req.limit, |w| {
-                    let key = match req.sort {
-                        WebhookSort::CreatedAt => w.id.to_string(),
-                        WebhookSort::Name => w.name.clone(),
-                        WebhookSort::Url => w.url.clone(),
-                        WebhookSort::Owner => w.owner_id.as_ref().map(|o| o.to_string()).unwrap_or_default(),
-                        WebhookSort::Status => (w.status.enabled as i64).to_string(),
-                        WebhookSort::LastTriggeredAt => w.last_triggered_at.as_ref().map(ms).unwrap_or(0).to_string(),
-                    };
-                    (key, w.id.to_string())
-                }))
-            })
-            .await
+            .await;
+        match written {
+            Err(StoreError::Stale) => Err(webhooks::missing_or_stale(self, &edit.org_id, &edit.id).await),
+            other => other,
+        }
     }
 
     async fn publish_leased(
@@ -733,76 +198,6 @@ impl Store for SqliteStore {
     ) -> Result<Published, StoreError> {
         let (e, audience, lease) = (e.clone(), audience.clone(), lease.cloned());
         self.db.write(move |c| publish_in(c, &e, &audience, lease.as_ref())).await
-    }
-
-    async fn get_event(&self, org: &OrgId, id: &EventId) -> Result<(Event, Vec<DeliveryId>), StoreError> {
-        let (org, id) = (org.to_string(), id.to_string());
-        self.db
-            .read(move |c| {
-                let e = c
-                    .query_row(
-                        &format!("SELECT {} FROM events e WHERE e.id = ?1 AND e.org_id = ?2", rows::EVENT_COLS),
-                        [&id, &org],
-                        rows::event,
-                    )
-                    .map_err(map_err)?;
-                Ok((e, deliveries_of_event(c, &id)?))
-            })
-            .await
-    }
-
-    async fn get_delivery(&self, org: &OrgId, id: &DeliveryId) -> Result<Delivery, StoreError> {
-        let (org, id) = (org.to_string(), id.to_string());
-        self.db
-            .read(move |c| {
-                c.query_row(
-                    &format!("SELECT {} FROM deliveries d WHERE d.id = ?1 AND d.org_id = ?2", rows::DELIVERY_COLS),
-                    [id, org],
-                    rows::delivery,
-                )
-                .map_err(map_err)
-            })
-            .await
-    }
-
-    async fn resend_delivery(&self, org: &OrgId, id: &DeliveryId) -> Result<Delivery, StoreError> {
-        let (org, id) = (org.to_string(), id.to_string());
-        let now = ms(&chrono::Utc::now());
-        self.db
-            .write(move |c| {
-                // A delivery in flight keeps its lease; the re-send follows it.
-                c.query_row(
-                    &format!(
-                        "UPDATE deliveries SET state = 'pending', next_trigger = 'manual', updated_at = ?3,
-                           next_attempt_at = CASE WHEN leased_by IS NULL THEN ?3 ELSE next_attempt_at END
-                         WHERE id = ?1 AND org_id = ?2 RETURNING {}",
-                        rows::DELIVERY_COLS.replace("d.", "")
-                    ),
-                    params![id, org, now],
-                    rows::delivery,
-                )
-                .map_err(map_err)
-            })
-            .await
-    }
-
-    async fn recover_webhook(&self, org: &OrgId, id: &WebhookId, since: Timestamp) -> Result<u64, StoreError> {
-        let (org, id) = (org.to_string(), id.to_string());
-        let now = ms(&chrono::Utc::now());
-        let since = ms(&since);
-        self.db
-            .write(move |c| {
-                get_webhook_in(c, &org, &id)?;
-                let n = c
-                    .execute(
-                        "UPDATE deliveries SET state = 'pending', next_trigger = 'manual', next_attempt_at = ?3, updated_at = ?3
-                         WHERE webhook_id = ?1 AND org_id = ?2 AND state = 'failed' AND created_at >= ?4",
-                        params![id, org, now, since],
-                    )
-                    .map_err(map_err)?;
-                Ok(n as u64)
-            })
-            .await
     }
 
     async fn claim_due(&self, node: &str, lease: Duration, max: usize) -> Result<Vec<Claim>, StoreError> {
@@ -885,24 +280,6 @@ impl Store for SqliteStore {
                     }
                 }
                 Ok(claims)
-            })
-            .await
-    }
-
-    async fn webhooks_by_id(&self, ids: &[WebhookId]) -> Result<Vec<Webhook>, StoreError> {
-        let ids: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
-        self.db
-            .read(move |c| {
-                let mut stmt = c
-                    .prepare_cached(&format!("SELECT {} FROM webhooks w WHERE w.id = ?1", rows::WEBHOOK_COLS))
-                    .map_err(map_err)?;
-                let mut found = Vec::with_capacity(ids.len());
-                for id in &ids {
-                    if let Some(w) = stmt.query_row([id], rows::webhook).optional().map_err(map_err)? {
-                        found.push(w);
-                    }
-                }
-                Ok(found)
             })
             .await
     }
@@ -1004,162 +381,6 @@ impl Store for SqliteStore {
             })
             .await
     }
-
-    async fn backlog(&self) -> Result<Backlog, StoreError> {
-        let now = ms(&chrono::Utc::now());
-        self.db
-            .read(move |c| {
-                c.query_row(
-                    "SELECT count(*), count(*) FILTER (WHERE next_attempt_at <= ?1) FROM deliveries WHERE state = 'pending'",
-                    [now],
-                    |r| Ok(Backlog { pending: r.get::<_, i64>(0)? as u64, due: r.get::<_, i64>(1)? as u64 }),
-                )
-                .map_err(map_err)
-            })
-            .await
-    }
-
-    async fn list_attempts(
-        &self,
-        org: &OrgId,
-        filter: &AttemptFilter,
-        req: &PageRequest<AttemptSort>,
-    ) -> Result<Page<Attempt>, StoreError> {
-        let (org, filter, req) = (org.clone(), filter.clone(), req.clone());
-        self.db
-            .read(move |c| {
-                let (sql, p) = attempts_listing(&org, &filter, &req);
-                let rows = query_all(c, &sql, p, |r| rows::attempt(r, false))?;
-                Ok(page(rows, req.limit, |a| {
-                    let key = match req.sort {
-                        AttemptSort::SentAt => a.id.to_string(),
-                        AttemptSort::Url => a.url.clone(),
-                        AttemptSort::Result => a.response_status.unwrap_or(0).to_string(),
-                    };
-                    (key, a.id.to_string())
-                }))
-            })
-            .await
-    }
-
-    async fn get_attempt(&self, org: &OrgId, id: &AttemptId) -> Result<Attempt, StoreError> {
-        let (org, id) = (org.to_string(), id.to_string());
-        self.db
-            .read(move |c| {
-                let mut a = c
-                    .query_row(
-                        &format!(
-                            "SELECT {}, {} FROM attempts a WHERE a.id = ?1 AND a.org_id = ?2",
-                            rows::ATTEMPT_SUMMARY_COLS,
-                            rows::ATTEMPT_DETAIL_COLS
-                        ),
-                        [id, org],
-                        |r| rows::attempt(r, true),
-                    )
-                    .map_err(map_err)?;
-                if matches!(a.request_body, RequestBody::Rendered(_)) {
-                    // The attempt is the org's, so are the events it was sent with, a child
-                    // org's included.
-                    let events = query_all(
-                        c,
-                        &format!(
-                            "SELECT {} FROM events e WHERE e.id IN (SELECT value FROM json_each(?1))",
-                            rows::EVENT_COLS
-                        ),
-                        vec![Value::Text(to_json(&a.event_ids))],
-                        rows::event,
-                    )?;
-                    crate::rows::render_again(&mut a, &events);
-                }
-                Ok(a)
-            })
-            .await
-    }
-
-    async fn prune(&self, before: Timestamp, max: usize) -> Result<u64, StoreError> {
-        // IDs sort by creation time, so "older than" is a range scan of each primary key. A
-        // delivery stays while it has a newer attempt (a late re-send), so its event does too:
-        // the attempt's body is made again from the event.
-        let t = ms(&before).max(0) as u64;
-        let (att, dlv, evt) = (AttemptId::floor(t), DeliveryId::floor(t), EventId::floor(t));
-        let max = max as i64;
-        self.db
-            .write(move |c| {
-                let mut n = c
-                    .execute(
-                        "DELETE FROM attempts WHERE id IN (SELECT id FROM attempts WHERE id < ?1 LIMIT ?2)",
-                        params![att, max],
-                    )
-                    .map_err(map_err)?;
-                n += c
-                    .execute(
-                        "DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries
-                           WHERE id < ?1 AND state != 'pending' AND updated_at < ?3 LIMIT ?2)",
-                        params![dlv, max, ms(&before)],
-                    )
-                    .map_err(map_err)?;
-                n += c
-                    .execute(
-                        "DELETE FROM events WHERE id IN (SELECT e.id FROM events e WHERE e.id < ?1
-                           AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id) LIMIT ?2)",
-                        params![evt, max],
-                    )
-                    .map_err(map_err)?;
-                Ok(n as u64)
-            })
-            .await
-    }
-
-    async fn delivery_states(
-        &self,
-        org: &OrgId,
-        event: &EventId,
-    ) -> Result<Vec<(DeliveryId, DeliveryState)>, StoreError> {
-        let (org, event) = (org.to_string(), event.to_string());
-        self.db
-            .read(move |c| {
-                query_all(
-                    c,
-                    &format!(
-                        "SELECT {} FROM deliveries d WHERE d.event_id = ?1 AND d.org_id = ?2 ORDER BY d.id",
-                        rows::DELIVERY_COLS
-                    ),
-                    vec![Value::Text(event), Value::Text(org)],
-                    |r| rows::delivery(r).map(|d| (d.id, d.state)),
-                )
-            })
-            .await
-    }
-}
-
-/// The history listing's query: scoped by org, keyset-paged (`attempts_webhook` and
-/// `attempts_org` serve the default order; the plan test checks it).
-fn attempts_listing(org: &OrgId, filter: &AttemptFilter, req: &PageRequest<AttemptSort>) -> (String, Vec<Value>) {
-    let (sort_expr, sort_is_int) = match req.sort {
-        AttemptSort::SentAt => ("a.id", false),
-        AttemptSort::Url => ("a.url", false),
-        AttemptSort::Result => ("COALESCE(a.response_status, 0)", true),
-    };
-    let mut scope = vec![("a.org_id = ?".to_string(), vec![Value::Text(org.to_string())])];
-    if let Some(w) = &filter.webhook_id {
-        scope.push(("a.webhook_id = ?".into(), vec![Value::Text(w.to_string())]));
-    }
-    match filter.succeeded {
-        Some(true) => scope.push(("a.response_status BETWEEN 200 AND 299 AND a.error_kind IS NULL".into(), vec![])),
-        Some(false) => {
-            scope.push(("(a.response_status IS NULL OR a.response_status NOT BETWEEN 200 AND 299)".into(), vec![]))
-        }
-        None => {}
-    }
-    let l = Listing {
-        from: "attempts a",
-        cols: rows::ATTEMPT_SUMMARY_COLS,
-        id_col: "a.id",
-        sort_expr,
-        sort_is_int,
-        search: &["a.url", "a.event_ids", "a.delivery_id", "CAST(a.response_status AS TEXT)", "a.error_message"],
-    };
-    l.sql(scope, req.order, req.cursor.as_ref(), req.q.as_deref(), req.limit)
 }
 
 /// Candidate webhooks for an event, with their owners (if any).
@@ -1321,6 +542,10 @@ fn insert_attempt(insert: &mut rusqlite::Statement<'_>, a: &Attempt, json: &Atte
 #[cfg(test)]
 mod plan_tests {
     use super::*;
+    use hookd_core::AttemptId;
+
+    use crate::sql::history::attempts_query;
+    use crate::{AttemptFilter, AttemptSort, Cursor, Order, PageRequest};
 
     /// A webhook's (or an org's) history page walks an index in order and stops after one
     /// page: no table scan and no sort of the matching rows, however many there are.
@@ -1334,15 +559,9 @@ mod plan_tests {
             let next = Cursor { key: AttemptId::new().to_string(), id: AttemptId::new().to_string() };
             for cursor in [None, Some(next)] {
                 let req = PageRequest { limit: 50, cursor, sort: AttemptSort::SentAt, order: Order::Desc, q: None };
-                let (sql, params) = attempts_listing(&org, &filter, &req);
-                let plan = store
-                    .db
-                    .read(move |c| {
-                        query_all(c, &format!("EXPLAIN QUERY PLAN {sql}"), params, |r| r.get::<_, String>(3))
-                    })
-                    .await
-                    .expect("explain")
-                    .join("\n");
+                let mut q = attempts_query(Dialect::Sqlite, &org, &filter, &req);
+                q.sql = format!("EXPLAIN QUERY PLAN {}", q.sql);
+                let plan = store.rows(q, |row| row.text("detail")).await.expect("explain").join("\n");
                 assert!(plan.contains(&format!("USING INDEX {index}")), "{plan}");
                 assert!(!plan.contains("TEMP B-TREE"), "sorts its rows: {plan}");
             }

@@ -2,13 +2,12 @@
 
 use std::cell::Cell;
 
-use hookd_core::model::{AccessToken, Attempt, Delivery, Event, EventType, Member, Org, Webhook};
+use hookd_core::model::{Delivery, Event, Member, Webhook};
 
 use crate::StoreError;
 use crate::rows::{self as shared, DbRow};
 pub(crate) use crate::rows::{
-    ATTEMPT_DETAIL_COLS, ATTEMPT_SUMMARY_COLS, DELIVERY_COLS, EVENT_COLS, EVENT_TYPE_COLS, MEMBER_COLS, ORG_COLS,
-    OWNER_COLS, TOKEN_COLS, Target, WEBHOOK_COLS, ms, to_json, ts, visible_to_owner,
+    DELIVERY_COLS, EVENT_COLS, OWNER_COLS, Target, WEBHOOK_COLS, ms, to_json, ts, visible_to_owner,
 };
 
 /// A [`Target`]'s columns. The database reads `ordered` out of the options (a publish reads
@@ -73,20 +72,13 @@ fn wrap(e: StoreError) -> rusqlite::Error {
     rusqlite::Error::ToSqlConversionFailure(Box::new(e))
 }
 
-pub(crate) fn org(r: &rusqlite::Row) -> rusqlite::Result<Org> {
-    shared::org(&Named::new(r)).map_err(wrap)
+/// A shared mapper over a SQLite row.
+pub(crate) fn mapped<T>(r: &rusqlite::Row, map: crate::sql::Map<T>) -> rusqlite::Result<T> {
+    map(&Named::new(r)).map_err(wrap)
 }
-pub(crate) fn member(r: &rusqlite::Row) -> rusqlite::Result<Member> {
-    shared::member(&Named::new(r)).map_err(wrap)
-}
+
 pub(crate) fn owner(r: &rusqlite::Row) -> rusqlite::Result<Option<Member>> {
     shared::owner(&Named::new(r)).map_err(wrap)
-}
-pub(crate) fn token(r: &rusqlite::Row) -> rusqlite::Result<AccessToken> {
-    shared::token(&Named::new(r)).map_err(wrap)
-}
-pub(crate) fn event_type(r: &rusqlite::Row) -> rusqlite::Result<EventType> {
-    shared::event_type(&Named::new(r)).map_err(wrap)
 }
 pub(crate) fn webhook(r: &rusqlite::Row) -> rusqlite::Result<Webhook> {
     shared::webhook(&Named::new(r)).map_err(wrap)
@@ -99,7 +91,4 @@ pub(crate) fn event(r: &rusqlite::Row) -> rusqlite::Result<Event> {
 }
 pub(crate) fn delivery(r: &rusqlite::Row) -> rusqlite::Result<Delivery> {
     shared::delivery(&Named::new(r)).map_err(wrap)
-}
-pub(crate) fn attempt(r: &rusqlite::Row, detail: bool) -> rusqlite::Result<Attempt> {
-    shared::attempt(&Named::new(r), detail).map_err(wrap)
 }

@@ -1,65 +1,13 @@
-//! SQL that both backends share, written once: values in a backend-neutral form, the few
-//! spellings that differ (placeholders, booleans), and the statements built from them.
+//! Edits of a webhook: only what they name is written, and enabling or disabling is one
+//! statement for edits and the engine alike.
 
 use hookd_core::model::{Environment, Webhook, WebhookOptions, WebhookStatus};
 use hookd_core::secret::SealedSecret;
 use hookd_core::{MemberId, OrgId, WebhookId};
 
+use super::{Query, SqlValue};
 use crate::Timestamp;
 use crate::rows::{ms, to_json};
-
-/// A bound value, converted by each backend to its own type.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum SqlValue {
-    Null,
-    Int(i64),
-    Text(String),
-    Blob(Vec<u8>),
-    /// `INTEGER` 0/1 on SQLite, `BOOLEAN` on PostgreSQL.
-    Bool(bool),
-}
-
-impl From<Option<String>> for SqlValue {
-    fn from(v: Option<String>) -> Self {
-        v.map_or(SqlValue::Null, SqlValue::Text)
-    }
-}
-
-/// How the two backends spell what differs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Dialect {
-    Sqlite,
-    Postgres,
-}
-
-impl Dialect {
-    /// The `n`th (1-based) placeholder.
-    pub(crate) fn param(self, n: usize) -> String {
-        match self {
-            Dialect::Sqlite => format!("?{n}"),
-            Dialect::Postgres => format!("${n}"),
-        }
-    }
-}
-
-/// A statement being built: its text and the values its placeholders bind, in order.
-pub(crate) struct Statement {
-    dialect: Dialect,
-    pub(crate) sql: String,
-    pub(crate) params: Vec<SqlValue>,
-}
-
-impl Statement {
-    pub(crate) fn new(dialect: Dialect) -> Self {
-        Self { dialect, sql: String::new(), params: Vec::new() }
-    }
-
-    /// Binds `v` and returns its placeholder.
-    pub(crate) fn bind(&mut self, v: impl Into<SqlValue>) -> String {
-        self.params.push(v.into());
-        self.dialect.param(self.params.len())
-    }
-}
 
 /// A replacement of a webhook's stored credentials, written only over the ones it was
 /// merged with (a client that sent the masked form back keeps what is stored).
@@ -139,24 +87,24 @@ impl WebhookEdit {
 
     /// The `UPDATE` of every field the edit names (one row, or none when the webhook is gone,
     /// is at another revision than `if_revision`, or its credentials changed meanwhile).
-    pub(crate) fn update(&self, d: Dialect) -> Statement {
-        let mut s = Statement::new(d);
+    pub(crate) fn update(&self) -> Query {
+        let mut s = Query::build();
         let mut set = Vec::new();
-        let mut col = |s: &mut Statement, name: &str, v: SqlValue| set.push(format!("{name} = {}", s.bind(v)));
+        let mut col = |s: &mut Query, name: &str, v: SqlValue| set.push(format!("{name} = {}", s.bind(v)));
         if let Some(v) = &self.name {
-            col(&mut s, "name", SqlValue::Text(v.clone()));
+            col(&mut s, "name", v.into());
         }
         if let Some(v) = &self.url {
-            col(&mut s, "url", SqlValue::Text(v.clone()));
+            col(&mut s, "url", v.into());
         }
         if let Some(v) = &self.description {
             col(&mut s, "description", v.clone().into());
         }
         if let Some(v) = &self.event_types {
-            col(&mut s, "event_types", SqlValue::Text(to_json(v)));
+            col(&mut s, "event_types", to_json(v).into());
         }
         if let Some(v) = self.environment {
-            col(&mut s, "environment", SqlValue::Text(v.as_str().into()));
+            col(&mut s, "environment", v.as_str().into());
         }
         if let Some(v) = &self.owner_id {
             col(&mut s, "owner_id", v.as_ref().map(|o| o.to_string()).into());
@@ -165,26 +113,22 @@ impl WebhookEdit {
             col(&mut s, "include_child_orgs", SqlValue::Bool(v));
         }
         if let Some(v) = &self.options {
-            col(&mut s, "options", SqlValue::Text(to_json(v)));
+            col(&mut s, "options", to_json(v).into());
         }
         if let Some(v) = self.signing_enabled {
             col(&mut s, "signing_enabled", SqlValue::Bool(v));
         }
         if let Some(a) = &self.auth {
-            col(&mut s, "auth", SqlValue::Blob(a.new.0.clone()));
+            col(&mut s, "auth", a.new.0.clone().into());
         }
-        col(&mut s, "updated_at", SqlValue::Int(ms(&self.updated_at)));
+        col(&mut s, "updated_at", ms(&self.updated_at).into());
         let mut sql = format!("UPDATE webhooks SET {}, revision = revision + 1", set.join(", "));
-        sql += &format!(
-            " WHERE id = {} AND org_id = {}",
-            s.bind(SqlValue::Text(self.id.to_string())),
-            s.bind(SqlValue::Text(self.org_id.to_string()))
-        );
+        sql += &format!(" WHERE id = {} AND org_id = {}", s.bind(self.id.as_str()), s.bind(self.org_id.as_str()));
         if let Some(r) = self.if_revision {
-            sql += &format!(" AND revision = {}", s.bind(SqlValue::Int(r)));
+            sql += &format!(" AND revision = {}", s.bind(r));
         }
         if let Some(a) = &self.auth {
-            sql += &format!(" AND auth = {}", s.bind(SqlValue::Blob(a.replaces.0.clone())));
+            sql += &format!(" AND auth = {}", s.bind(a.replaces.0.clone()));
         }
         s.sql = sql;
         s
@@ -194,17 +138,17 @@ impl WebhookEdit {
 /// Sets a webhook's status if `enabled` changes (one row), else nothing (no row): the one
 /// statement for both an edit and the engine's disable, so the operational event that goes
 /// with a change is published exactly when the state changed.
-pub(crate) fn set_status(d: Dialect, org: &OrgId, id: &WebhookId, status: &WebhookStatus) -> Statement {
-    let mut s = Statement::new(d);
-    let enabled = s.bind(SqlValue::Bool(status.enabled));
+pub(crate) fn set_status(org: &OrgId, id: &WebhookId, status: &WebhookStatus) -> Query {
+    let mut s = Query::build();
+    let enabled = s.bind(status.enabled);
     let sql = format!(
         "UPDATE webhooks SET enabled = {enabled}, status_reason = {}, status_changed_at = {}, status_changed_by = {}, \
          revision = revision + 1 WHERE id = {} AND org_id = {} AND enabled <> {enabled}",
         s.bind(status.reason.clone()),
-        s.bind(SqlValue::Int(ms(&status.changed_at))),
+        s.bind(ms(&status.changed_at)),
         s.bind(status.changed_by.clone()),
-        s.bind(SqlValue::Text(id.to_string())),
-        s.bind(SqlValue::Text(org.to_string())),
+        s.bind(id.as_str()),
+        s.bind(org.as_str()),
     );
     s.sql = sql;
     s

@@ -1,0 +1,178 @@
+//! Events, deliveries and attempts as callers read them back, re-sending, recovery, the
+//! backlog and retention.
+
+use hookd_core::model::{Attempt, Delivery, DeliveryState, Event, RequestBody};
+use hookd_core::{AttemptId, DeliveryId, EventId, OrgId, WebhookId};
+
+use super::listing::Listing;
+use super::{Dialect, Exec, Query, SqlValue, Step, one, vals};
+use crate::page::page;
+use crate::rows::{self as r, ms};
+use crate::{AttemptFilter, AttemptSort, Backlog, Page, PageRequest, StoreError, Timestamp};
+
+pub(crate) async fn get_event(
+    x: &impl Exec,
+    org: &OrgId,
+    id: &EventId,
+) -> Result<(Event, Vec<DeliveryId>), StoreError> {
+    let sql = format!("SELECT {} FROM events e WHERE e.id = $1 AND e.org_id = $2", r::EVENT_COLS);
+    let e = one(x, Query::new(sql, vals![id.as_str(), org.as_str()]), |row| r::event(row)).await?;
+    let q = Query::new("SELECT id FROM deliveries WHERE event_id = $1 ORDER BY id", vals![id.as_str()]);
+    let deliveries = x
+        .rows(q, |row| {
+            let id = row.text("id")?;
+            DeliveryId::parse(&id).map_err(|e| StoreError::Other(e.to_string()))
+        })
+        .await?;
+    Ok((e, deliveries))
+}
+
+pub(crate) async fn get_delivery(x: &impl Exec, org: &OrgId, id: &DeliveryId) -> Result<Delivery, StoreError> {
+    let sql = format!("SELECT {} FROM deliveries d WHERE d.id = $1 AND d.org_id = $2", r::DELIVERY_COLS);
+    one(x, Query::new(sql, vals![id.as_str(), org.as_str()]), |row| r::delivery(row)).await
+}
+
+pub(crate) async fn delivery_states(
+    x: &impl Exec,
+    org: &OrgId,
+    event: &EventId,
+) -> Result<Vec<(DeliveryId, DeliveryState)>, StoreError> {
+    let sql =
+        format!("SELECT {} FROM deliveries d WHERE d.event_id = $1 AND d.org_id = $2 ORDER BY d.id", r::DELIVERY_COLS);
+    x.rows(Query::new(sql, vals![event.as_str(), org.as_str()]), |row| r::delivery(row).map(|d| (d.id, d.state))).await
+}
+
+/// Makes a delivery due now again, for a manual re-send. A delivery in flight keeps its
+/// lease; the re-send follows it.
+pub(crate) async fn resend_delivery(x: &impl Exec, org: &OrgId, id: &DeliveryId) -> Result<Delivery, StoreError> {
+    let sql = format!(
+        "UPDATE deliveries SET state = 'pending', next_trigger = 'manual', updated_at = $3,
+           next_attempt_at = CASE WHEN leased_by IS NULL THEN CAST($3 AS BIGINT) ELSE next_attempt_at END
+         WHERE id = $1 AND org_id = $2 RETURNING {}",
+        r::DELIVERY_COLS.replace("d.", "")
+    );
+    let q = Query::new(sql, vals![id.as_str(), org.as_str(), ms(&chrono::Utc::now())]);
+    let d = x.write_rows(q, |row| r::delivery(row)).await?.into_iter().next().ok_or(StoreError::NotFound)?;
+    if let Some(notice) = x.notice() {
+        x.write(vec![notice]).await?;
+    }
+    Ok(d)
+}
+
+pub(crate) async fn recover_webhook(
+    x: &impl Exec,
+    org: &OrgId,
+    id: &WebhookId,
+    since: Timestamp,
+) -> Result<u64, StoreError> {
+    super::webhooks::get(x, org, id).await?;
+    let sql = "UPDATE deliveries SET state = 'pending', next_trigger = 'manual', next_attempt_at = $3, updated_at = $3
+         WHERE webhook_id = $1 AND org_id = $2 AND state = 'failed' AND created_at >= $4";
+    let mut steps = vec![Step::new(sql, vals![id.as_str(), org.as_str(), ms(&chrono::Utc::now()), ms(&since)])];
+    steps.extend(x.notice());
+    Ok(x.write(steps).await?[0])
+}
+
+pub(crate) async fn backlog(x: &impl Exec) -> Result<Backlog, StoreError> {
+    let sql = "SELECT count(*) AS pending, count(*) FILTER (WHERE next_attempt_at <= $1) AS due
+         FROM deliveries WHERE state = 'pending'";
+    let q = Query::new(sql, vals![ms(&chrono::Utc::now())]);
+    one(x, q, |row| Ok(Backlog { pending: row.int("pending")? as u64, due: row.int("due")? as u64 })).await
+}
+
+/// The history listing's query: scoped by org, keyset-paged (`attempts_webhook` and
+/// `attempts_org` serve the default order; each backend's plan test checks it).
+pub(crate) fn attempts_query(d: Dialect, org: &OrgId, filter: &AttemptFilter, req: &PageRequest<AttemptSort>) -> Query {
+    let (sort_expr, sort_is_int) = match req.sort {
+        AttemptSort::SentAt => ("a.id", false),
+        AttemptSort::Url => ("a.url", false),
+        AttemptSort::Result => ("COALESCE(a.response_status, 0)", true),
+    };
+    let mut scope: Vec<(&str, SqlValue)> = vec![("a.org_id = {}", org.as_str().into())];
+    if let Some(w) = &filter.webhook_id {
+        scope.push(("a.webhook_id = {}", w.as_str().into()));
+    }
+    let extra: &[&str] = match filter.succeeded {
+        Some(true) => &["a.response_status BETWEEN 200 AND 299 AND a.error_kind IS NULL"],
+        Some(false) => &["(a.response_status IS NULL OR a.response_status NOT BETWEEN 200 AND 299)"],
+        None => &[],
+    };
+    let search = [
+        "a.url",
+        "a.event_ids",
+        "a.delivery_id",
+        "COALESCE(CAST(a.response_status AS TEXT), '')",
+        "COALESCE(a.error_message, '')",
+    ];
+    let l = Listing {
+        from: "attempts a",
+        cols: r::ATTEMPT_SUMMARY_COLS,
+        id_col: "a.id",
+        sort_expr,
+        sort_is_int,
+        search: &search,
+    };
+    l.query(d, scope, extra, req)
+}
+
+pub(crate) async fn list_attempts<X: Exec>(
+    x: &X,
+    org: &OrgId,
+    filter: &AttemptFilter,
+    req: &PageRequest<AttemptSort>,
+) -> Result<Page<Attempt>, StoreError> {
+    let rows = x.rows(attempts_query(X::DIALECT, org, filter, req), |row| r::attempt(row, false)).await?;
+    Ok(page(rows, req.limit, |a| {
+        let key = match req.sort {
+            AttemptSort::SentAt => a.id.to_string(),
+            AttemptSort::Url => a.url.clone(),
+            AttemptSort::Result => a.response_status.unwrap_or(0).to_string(),
+        };
+        (key, a.id.to_string())
+    }))
+}
+
+/// One attempt with its request and response. A body stored as a recipe is made again from
+/// the attempt's events (the org's, a child org's included) with the function that made it.
+pub(crate) async fn get_attempt<X: Exec>(x: &X, org: &OrgId, id: &AttemptId) -> Result<Attempt, StoreError> {
+    let sql = format!(
+        "SELECT {}, {} FROM attempts a WHERE a.id = $1 AND a.org_id = $2",
+        r::ATTEMPT_SUMMARY_COLS,
+        r::ATTEMPT_DETAIL_COLS
+    );
+    let mut a = one(x, Query::new(sql, vals![id.as_str(), org.as_str()]), |row| r::attempt(row, true)).await?;
+    if matches!(a.request_body, RequestBody::Rendered(_)) {
+        let ids = SqlValue::TextList(a.event_ids.iter().map(|e| e.to_string()).collect());
+        let sql = format!("SELECT {} FROM events e WHERE {}", r::EVENT_COLS, X::DIALECT.any("e.id", "$1"));
+        let events = x.rows(Query::new(sql, vec![ids]), |row| r::event(row)).await?;
+        r::render_again(&mut a, &events);
+    }
+    Ok(a)
+}
+
+/// Deletes up to `max` each of attempts, finished deliveries and events left with none,
+/// made before `before`. IDs sort by creation time, so "older than" is a range of each
+/// primary key. A delivery stays while it has a newer attempt (a late re-send), so its event
+/// does too: the attempt's body is made again from the event.
+pub(crate) async fn prune(x: &impl Exec, before: Timestamp, max: usize) -> Result<u64, StoreError> {
+    let t = ms(&before).max(0) as u64;
+    let (att, dlv, evt) = (AttemptId::floor(t), DeliveryId::floor(t), EventId::floor(t));
+    let max = max as i64;
+    let steps = vec![
+        Step::new(
+            "DELETE FROM attempts WHERE id IN (SELECT id FROM attempts WHERE id < $1 ORDER BY id LIMIT $2)",
+            vals![att, max],
+        ),
+        Step::new(
+            "DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries
+               WHERE id < $1 AND state != 'pending' AND updated_at < $3 ORDER BY id LIMIT $2)",
+            vals![dlv, max, ms(&before)],
+        ),
+        Step::new(
+            "DELETE FROM events WHERE id IN (SELECT e.id FROM events e WHERE e.id < $1
+               AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id) ORDER BY e.id LIMIT $2)",
+            vals![evt, max],
+        ),
+    ];
+    Ok(x.write(steps).await?.iter().sum())
+}
