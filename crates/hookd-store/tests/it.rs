@@ -38,6 +38,9 @@ macro_rules! store_suite {
             }
             case!(orgs_and_members_are_scoped_to_their_org);
             case!(tokens_are_found_by_hash_only);
+            case!(orgs_are_edited_and_listed);
+            case!(the_catalog_is_upserted_and_listed_by_group);
+            case!(delivery_states_follow_their_deliveries);
             case!(webhook_listing_pages_every_sort_without_gaps);
             case!(publish_is_idempotent_by_key);
             case!(claims_lease_and_expired_leases_come_back);
@@ -61,3 +64,20 @@ macro_rules! store_suite {
 
 store_suite!(sqlite => crate::temp_sqlite);
 store_suite!(postgres => crate::temp_postgres);
+
+/// One SQLite process owns its file: there is no other node to hear from, and its own API
+/// wakes its dispatcher directly.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_has_no_other_node_to_hear_from() {
+    let (s, _guard) = temp_sqlite().await;
+    assert!(!suite::woken_by_work_made_due_elsewhere(s.as_ref(), s.as_ref()).await);
+}
+
+/// PostgreSQL nodes hear of each other's work through LISTEN/NOTIFY.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_nodes_hear_of_work_made_due_by_another() {
+    let url = tokio::task::spawn_blocking(|| TempPostgres::shared().database()).await.expect("cluster");
+    let watcher = PostgresStore::connect(&url, 2).await.expect("connect");
+    let other = PostgresStore::connect(&url, 2).await.expect("connect");
+    assert!(suite::woken_by_work_made_due_elsewhere(&watcher, &other).await);
+}
