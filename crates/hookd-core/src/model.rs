@@ -241,6 +241,72 @@ impl AuthMethod {
     }
 }
 
+impl AuthMethod {
+    /// This method with every secret that a client sent back in its masked form (`****abcd`,
+    /// as it was shown) replaced by the stored secret it stands for; other fields as sent.
+    pub fn keep_secrets_of(self, stored: &AuthMethod) -> AuthMethod {
+        use crate::secret::mask;
+        let keep =
+            |new: String, old: &str| if new.starts_with("****") && new == mask(old) { old.to_owned() } else { new };
+        match (self, stored) {
+            (AuthMethod::Headers { headers }, AuthMethod::Headers { headers: old }) => AuthMethod::Headers {
+                headers: headers
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let v = match old.get(&k) {
+                            Some(o) => keep(v, o),
+                            None => v,
+                        };
+                        (k, v)
+                    })
+                    .collect(),
+            },
+            (AuthMethod::Basic { username, password }, AuthMethod::Basic { password: old, .. }) => {
+                AuthMethod::Basic { username, password: keep(password, old) }
+            }
+            (AuthMethod::Token { key, value }, AuthMethod::Token { value: old, .. }) => {
+                AuthMethod::Token { key, value: keep(value, old) }
+            }
+            (
+                AuthMethod::HmacSha256 { client_id, client_secret },
+                AuthMethod::HmacSha256 { client_secret: old, .. },
+            ) => AuthMethod::HmacSha256 { client_id, client_secret: keep(client_secret, old) },
+            (
+                AuthMethod::Aws4 { access_key, secret_key, region, service },
+                AuthMethod::Aws4 { secret_key: old, .. },
+            ) => AuthMethod::Aws4 { access_key, secret_key: keep(secret_key, old), region, service },
+            (
+                AuthMethod::Oauth2 { token_url, client_id, client_secret, scope, audience },
+                AuthMethod::Oauth2 { client_secret: old, .. },
+            ) => AuthMethod::Oauth2 { token_url, client_id, client_secret: keep(client_secret, old), scope, audience },
+            (AuthMethod::Mtls { cert_pem, key_pem }, AuthMethod::Mtls { key_pem: old, .. }) => {
+                AuthMethod::Mtls { cert_pem, key_pem: keep(key_pem, old) }
+            }
+            (other, _) => other,
+        }
+    }
+}
+
+impl WebhookAuth {
+    /// [`AuthMethod::keep_secrets_of`] for the default method and each organization's.
+    pub fn keep_secrets_of(self, stored: &WebhookAuth) -> WebhookAuth {
+        WebhookAuth {
+            method: self.method.keep_secrets_of(&stored.method),
+            per_org: self
+                .per_org
+                .into_iter()
+                .map(|(org, m)| {
+                    let m = match stored.per_org.get(&org) {
+                        Some(old) => m.keep_secrets_of(old),
+                        None => m,
+                    };
+                    (org, m)
+                })
+                .collect(),
+        }
+    }
+}
+
 /// A webhook's outbound authentication, with optional per-child-org overrides.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct WebhookAuth {
@@ -512,4 +578,47 @@ pub struct AccessToken {
     pub role: Role,
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
+}
+
+/// A one-time link that signs a member in to the portal. Only its secret's hash is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginLink {
+    pub org_id: OrgId,
+    pub member_id: MemberId,
+    /// A portal path to open after signing in.
+    pub return_to: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A member's portal session, opened by a login link. Only its cookie's hash is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub org_id: OrgId,
+    pub member_id: MemberId,
+    /// The token every state-changing request of this session must carry.
+    pub csrf: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masked_secrets_sent_back_keep_the_stored_ones() {
+        let stored = AuthMethod::Basic { username: "ada".into(), password: "correct horse battery".into() };
+        let shown = stored.masked();
+        let AuthMethod::Basic { password: masked, .. } = &shown else { unreachable!() };
+        let edited = AuthMethod::Basic { username: "grace".into(), password: masked.clone() };
+        assert_eq!(
+            edited.keep_secrets_of(&stored),
+            AuthMethod::Basic { username: "grace".into(), password: "correct horse battery".into() }
+        );
+        let replaced = AuthMethod::Basic { username: "ada".into(), password: "new one".into() };
+        assert_eq!(replaced.clone().keep_secrets_of(&stored), replaced);
+        let other_type = AuthMethod::Token { key: None, value: masked.clone() };
+        assert_eq!(other_type.clone().keep_secrets_of(&stored), other_type, "a different type keeps nothing");
+    }
 }

@@ -9,18 +9,29 @@ pub mod error;
 pub mod extract;
 pub mod openapi;
 pub mod ops;
+pub mod portal;
 pub mod state;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 
 pub use ops::{Ops, OpsConfig};
+pub use portal::PortalConfig;
 pub use state::AppState;
 
 use crate::error::ApiError;
 
-async fn not_found() -> ApiError {
-    ApiError::NotFound("route")
+/// An unknown route: a page in the portal's look under `/portal`, a problem elsewhere.
+async fn not_found(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    uri: axum::http::Uri,
+) -> axum::response::Response {
+    use axum::response::IntoResponse as _;
+    if uri.path().starts_with("/portal") {
+        portal::page_not_found(&state)
+    } else {
+        ApiError::NotFound("route").into_response()
+    }
 }
 
 pub fn app(state: AppState) -> Router {
@@ -28,6 +39,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api::router())
         .merge(api::service::router())
+        .merge(portal::router(state.clone()))
         .fallback(not_found)
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(limit))

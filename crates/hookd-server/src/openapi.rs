@@ -19,6 +19,13 @@ pub const ROUTES: &[(&str, &str, &str, &str, bool)] = &[
     ("get", "/orgs/{org}/members/{id}", "members", "Get a member", false),
     ("patch", "/orgs/{org}/members/{id}", "members", "Update a member (also status)", true),
     ("delete", "/orgs/{org}/members/{id}", "members", "Remove a member", false),
+    (
+        "post",
+        "/orgs/{org}/members/{id}/login-links",
+        "members",
+        "A one-time portal sign-in link for the member (operator)",
+        false,
+    ),
     ("post", "/orgs/{org}/tokens", "tokens", "Create an access token (shown once)", true),
     ("get", "/orgs/{org}/tokens", "tokens", "List access tokens (never the token)", false),
     ("patch", "/orgs/{org}/tokens/{id}", "tokens", "Rename an access token", true),

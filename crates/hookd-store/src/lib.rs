@@ -16,7 +16,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use hookd_core::model::{AccessToken, Attempt, Delivery, DeliveryState, Event, EventType, Member, Org, Webhook};
+use hookd_core::model::{
+    AccessToken, Attempt, Delivery, DeliveryState, Event, EventType, LoginLink, Member, Org, Session, Webhook,
+};
 use hookd_core::secret::SealedSecret;
 use hookd_core::{AttemptId, DeliveryId, EventId, MemberId, OrgId, TokenId, WebhookId};
 
@@ -269,6 +271,8 @@ pub trait Store: Send + Sync + 'static {
     async fn get_org(&self, id: &OrgId) -> Result<Org, StoreError>;
     async fn update_org(&self, org: &Org) -> Result<(), StoreError>;
     async fn list_orgs(&self, page: &PageRequest<()>) -> Result<Page<Org>, StoreError>;
+    /// The organizations whose parent is `parent`, in creation order.
+    async fn child_orgs(&self, parent: &OrgId) -> Result<Vec<Org>, StoreError>;
 
     // Members.
     async fn create_member(&self, member: &Member) -> Result<(), StoreError>;
@@ -285,6 +289,15 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_token(&self, org: &OrgId, id: &TokenId) -> Result<(), StoreError>;
     /// Records that a token was used at `at` (callers write this rarely, not per request).
     async fn touch_token(&self, id: &TokenId, at: Timestamp) -> Result<(), StoreError>;
+
+    // The portal's sign-in; only the SHA-256 of a link's secret and of a session cookie is stored.
+    async fn create_login_link(&self, link: &LoginLink, hash: &[u8; 32]) -> Result<(), StoreError>;
+    /// Marks the link used and returns it; `NotFound` when it is unknown, used or expired.
+    async fn redeem_login_link(&self, hash: &[u8; 32], now: Timestamp) -> Result<LoginLink, StoreError>;
+    async fn create_session(&self, session: &Session, hash: &[u8; 32]) -> Result<(), StoreError>;
+    /// The session, unless it is unknown or expired.
+    async fn session_by_hash(&self, hash: &[u8; 32], now: Timestamp) -> Result<Option<Session>, StoreError>;
+    async fn delete_session(&self, hash: &[u8; 32]) -> Result<(), StoreError>;
 
     // The event-type catalog (global).
     async fn upsert_event_type(&self, event_type: &EventType) -> Result<(), StoreError>;

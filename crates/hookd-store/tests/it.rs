@@ -41,6 +41,7 @@ macro_rules! store_suite {
             case!(orgs_are_edited_and_listed);
             case!(the_catalog_is_upserted_and_listed_by_group);
             case!(delivery_states_follow_their_deliveries);
+            case!(login_links_work_once_and_sessions_expire);
             case!(webhook_listing_pages_every_sort_without_gaps);
             case!(publish_is_idempotent_by_key);
             case!(claims_lease_and_expired_leases_come_back);

@@ -35,6 +35,20 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Print a one-time link that signs a member in to the portal.
+    LoginLink {
+        #[command(flatten)]
+        settings: Settings,
+        /// The organization ID (`org_…`).
+        #[arg(long)]
+        org: String,
+        /// The member ID (`mbr_…`).
+        #[arg(long)]
+        member: String,
+        /// How long the link works, e.g. `15m`, `2h` (default 15m, at most 7d).
+        #[arg(long)]
+        expires: Option<String>,
+    },
     /// The built-in load test: a receiver, a server, N events to E webhooks.
     Bench(crate::bench::BenchArgs),
 }
@@ -107,4 +121,19 @@ pub struct Settings {
     /// Largest accepted event payload in bytes (default 1048576).
     #[arg(long, env = "HOOKD_MAX_PAYLOAD_BYTES")]
     pub max_payload_bytes: Option<usize>,
+    /// How long a portal session lasts (default 12h).
+    #[arg(long, env = "HOOKD_SESSION_TTL")]
+    pub session_ttl: Option<String>,
+    /// The product name the portal shows (default hookd).
+    #[arg(long, env = "HOOKD_PORTAL_NAME")]
+    pub portal_name: Option<String>,
+    /// The portal's logo: a path on this server or a data:image/ URL.
+    #[arg(long, env = "HOOKD_PORTAL_LOGO_URL")]
+    pub portal_logo_url: Option<String>,
+    /// The portal's accent colour, #rgb or #rrggbb (default #0b57d0).
+    #[arg(long, env = "HOOKD_PORTAL_ACCENT")]
+    pub portal_accent: Option<String>,
+    /// Origins allowed to frame the portal, comma-separated (default: none).
+    #[arg(long, env = "HOOKD_PORTAL_FRAME_ANCESTORS")]
+    pub portal_frame_ancestors: Option<String>,
 }

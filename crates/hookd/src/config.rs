@@ -29,6 +29,11 @@ struct FileSettings {
     disable_min_failures: Option<u32>,
     database_pool: Option<usize>,
     retention: Option<String>,
+    session_ttl: Option<String>,
+    portal_name: Option<String>,
+    portal_logo_url: Option<String>,
+    portal_accent: Option<String>,
+    portal_frame_ancestors: Option<String>,
 }
 
 /// Where the data lives.
@@ -63,6 +68,9 @@ pub struct Config {
     pub max_payload_bytes: usize,
     pub disable: DisablePolicy,
     pub retention: Duration,
+    /// How long a portal session lasts.
+    pub session_ttl: Duration,
+    pub portal: hookd_server::PortalConfig,
 }
 
 impl Config {
@@ -120,12 +128,35 @@ impl Config {
             Some(text) => parse_duration(&text).context("HOOKD_RETENTION")?,
             None => Duration::from_secs(30 * 86_400),
         };
+        let session_ttl = match s.session_ttl.clone().or(f.session_ttl) {
+            Some(text) => parse_duration(&text).context("HOOKD_SESSION_TTL")?,
+            None => Duration::from_secs(12 * 3600),
+        };
+        let mut portal = hookd_server::PortalConfig::default();
+        if let Some(n) = s.portal_name.clone().or(f.portal_name).filter(|n| !n.trim().is_empty()) {
+            portal.product_name = n;
+        }
+        portal.logo_url = s.portal_logo_url.clone().or(f.portal_logo_url).filter(|l| !l.trim().is_empty());
+        if let Some(a) = s.portal_accent.clone().or(f.portal_accent) {
+            portal.accent = a.trim().to_owned();
+        }
+        portal.frame_ancestors = s
+            .portal_frame_ancestors
+            .clone()
+            .or(f.portal_frame_ancestors)
+            .map(|t| t.split([',', ' ']).filter(|o| !o.is_empty()).map(str::to_owned).collect())
+            .unwrap_or_default();
+        let public_url = s.public_url.clone().or(f.public_url);
+        portal.secure_cookies = public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
+        portal.check().map_err(anyhow::Error::msg)?;
         Ok(Self {
+            portal,
+            session_ttl,
             retention,
             disable,
             database,
             listen: s.listen.clone().or(f.listen).unwrap_or_else(|| "127.0.0.1:8080".into()),
-            public_url: s.public_url.clone().or(f.public_url),
+            public_url,
             data_dir,
             operator_token: s.operator_token.clone().or(f.operator_token),
             secret_key: s.secret_key.clone().or(f.secret_key),

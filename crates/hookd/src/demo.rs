@@ -194,5 +194,13 @@ pub async fn seed(ops: &Ops) -> Result<()> {
         ops.issue_token(&operator, &org_id, "demo admin", Some(Role::Admin)).await.map_err(failed("the demo token"))?;
     println!("demo org: {org_id}");
     println!("demo admin token: {}", token.token_value);
+    let members = ops.list_members(&operator, &org_id, &Default::default()).await.map_err(failed("the demo admin"))?;
+    if let Some(admin) = members.data.iter().find(|m| m.email == "admin@demo.example") {
+        let link = ops
+            .issue_login_link(&operator, &org_id, &admin.id, None, None)
+            .await
+            .map_err(failed("the demo sign-in link"))?;
+        println!("demo admin sign-in link (works once, for 15 minutes): {}", link.url);
+    }
     Ok(())
 }

@@ -67,13 +67,29 @@ async fn run(cli: Cli) -> Result<()> {
             let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("--role must be admin, member or viewer"))?;
             let store = wiring::open_store(&config, true).await?;
             let key = wiring::master_key(&config, store.as_ref()).await?;
-            let ops = hookd_server::Ops::offline(store, key);
+            let ops = hookd_server::Ops::offline(store, key, String::new());
             let created = ops
                 .issue_token(&hookd_server::ops::Actor::Operator, &org, &name, Some(role))
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{}", created.token_value);
             eprintln!("token {} for {org} ({}); it is shown only now", created.token.id, role.as_str());
+            Ok(())
+        }
+        Command::LoginLink { settings, org, member, expires } => {
+            let config = Config::resolve(&settings)?;
+            let org = OrgId::parse(&org).map_err(|e| anyhow::anyhow!("--org: {e}"))?;
+            let member = hookd_core::MemberId::parse(&member).map_err(|e| anyhow::anyhow!("--member: {e}"))?;
+            let expires = expires.map(|e| hookd_core::retry::parse_duration(&e)).transpose().context("--expires")?;
+            let store = wiring::open_store(&config, true).await?;
+            let key = wiring::master_key(&config, store.as_ref()).await?;
+            let ops = hookd_server::Ops::offline(store, key, wiring::public_url(&config));
+            let link = ops
+                .issue_login_link(&hookd_server::ops::Actor::Operator, &org, &member, expires, None)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{}", link.url);
+            eprintln!("works once, until {}", link.expires_at.to_rfc3339());
             Ok(())
         }
         Command::Bench(args) => bench::run(args).await,

@@ -85,6 +85,12 @@ async fn operator_token(config: &Config, store: &dyn Store) -> Result<[u8; 32]> 
     Ok(hash)
 }
 
+/// How others reach this server, as far as the configuration says (CLI commands that print
+/// links run beside the server and cannot ask it).
+pub fn public_url(config: &Config) -> String {
+    config.public_url.clone().unwrap_or_else(|| format!("http://{}", config.listen))
+}
+
 /// Opens the configured database. `shared` opens SQLite beside a running server (CLI
 /// commands) instead of taking it over.
 pub async fn open_store(config: &Config, shared: bool) -> Result<Arc<dyn Store>> {
@@ -105,6 +111,8 @@ pub async fn serve(config: Config, demo: bool) -> Result<()> {
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let addr = listener.local_addr()?;
     let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+    let session_ttl = config.session_ttl;
+    let portal = config.portal.clone();
     let wake = Arc::new(Notify::new());
     store.watch_for_work(wake.clone());
     let metrics = Arc::new(Metrics::default());
@@ -128,6 +136,7 @@ pub async fn serve(config: Config, demo: bool) -> Result<()> {
             max_payload_bytes: config.max_payload_bytes,
             operator_token_sha256: operator,
             public_url: public_url.clone(),
+            session_ttl,
         },
     );
     crate::demo::seed_operational(&ops).await?;
@@ -141,9 +150,10 @@ pub async fn serve(config: Config, demo: bool) -> Result<()> {
     tokio::spawn(prune(store.clone(), config.retention, stop_rx.clone()));
     println!("hookd listening on {public_url} (database {})", config.database.display());
     let mut stop_http = stop_rx.clone();
-    let server = axum::serve(listener, hookd_server::app(AppState::new(ops))).with_graceful_shutdown(async move {
-        let _ = stop_http.wait_for(|s| *s).await;
-    });
+    let server =
+        axum::serve(listener, hookd_server::app(AppState::new(ops, portal))).with_graceful_shutdown(async move {
+            let _ = stop_http.wait_for(|s| *s).await;
+        });
     tokio::spawn(async move {
         shutdown_signal().await;
         tracing::info!("shutting down: finishing requests in flight");

@@ -2,16 +2,18 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use hookd_core::model::Member;
 use hookd_core::{MemberId, OrgId};
+use serde::Deserialize;
 
 use super::List;
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, ListParams, path_id};
+use crate::extract::{ApiJson, ListParams, parse_json, path_id};
 use crate::ops::Actor;
 use crate::ops::members::MemberIn;
+use crate::ops::sessions::IssuedLink;
 use crate::state::AppState;
 
 fn ids(org: &str, id: &str) -> ApiResult<(OrgId, MemberId)> {
@@ -69,8 +71,32 @@ async fn list(
     Ok(Json(List::from_page(s.ops.list_members(&by, &org, &page).await?, |m| m)))
 }
 
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct LinkInput {
+    /// Seconds the link works (default 900).
+    expires_in: Option<u64>,
+    return_to: Option<String>,
+}
+
+async fn login_link(
+    State(s): State<AppState>,
+    by: Actor,
+    Path((org, id)): Path<(String, String)>,
+    body: axum::body::Bytes,
+) -> ApiResult<(StatusCode, Json<IssuedLink>)> {
+    let (org, id) = ids(&org, &id)?;
+    // The body is optional: an empty one asks for a link with the defaults.
+    let input: LinkInput =
+        if body.iter().all(u8::is_ascii_whitespace) { LinkInput::default() } else { parse_json(&body)? };
+    let ttl = input.expires_in.map(std::time::Duration::from_secs);
+    let link = s.ops.issue_login_link(&by, &org, &id, ttl, input.return_to).await?;
+    Ok((StatusCode::CREATED, Json(link)))
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/orgs/{org}/members", get(list).post(create))
         .route("/orgs/{org}/members/{id}", get(get_one).patch(patch).delete(delete))
+        .route("/orgs/{org}/members/{id}/login-links", post(login_link))
 }

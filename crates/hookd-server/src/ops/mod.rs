@@ -11,6 +11,7 @@ pub mod history;
 pub mod master_key;
 pub mod members;
 pub mod orgs;
+pub mod sessions;
 pub mod tokens;
 pub mod webhooks;
 
@@ -39,6 +40,8 @@ pub struct OpsConfig {
     pub operator_token_sha256: [u8; 32],
     /// Base of `resource_url`s and links this server prints.
     pub public_url: String,
+    /// How long a portal session lasts.
+    pub session_ttl: Duration,
 }
 
 /// A catalog entry with its compiled schema, as publishing needs it.
@@ -88,12 +91,13 @@ impl Ops {
 
     /// Ops over `store` with no dispatcher of their own, for CLI commands run beside a server:
     /// the server's dispatcher finds whatever they make due.
-    pub fn offline(store: Arc<dyn Store>, key: MasterKey) -> Self {
+    pub fn offline(store: Arc<dyn Store>, key: MasterKey, public_url: String) -> Self {
         let config = OpsConfig {
             allow_private_targets: false,
             max_payload_bytes: 1 << 20,
             operator_token_sha256: [0; 32],
-            public_url: String::new(),
+            public_url,
+            session_ttl: Duration::from_secs(12 * 3600),
         };
         Self::new(store, key, Default::default(), Default::default(), config)
     }

@@ -70,6 +70,12 @@ impl Ops {
         Ok(org)
     }
 
+    /// An organization's child organizations (for credentials per child org).
+    pub async fn child_orgs(&self, by: &Actor, id: &OrgId) -> OpsResult<Vec<Org>> {
+        by.authorize(id, Access::Read)?;
+        Ok(self.store.child_orgs(id).await?)
+    }
+
     pub async fn list_orgs(&self, by: &Actor, page: &PageRequest<()>) -> OpsResult<Page<Org>> {
         by.operator_only()?;
         Ok(self.store.list_orgs(page).await?)

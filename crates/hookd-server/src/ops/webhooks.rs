@@ -223,13 +223,13 @@ impl Ops {
         Ok(self.key.seal(&bytes))
     }
 
-    /// Keeps the stored credentials where the client sent back the masked form it was shown.
-    /// Stored credentials that cannot be opened are simply replaced (a masked value sent back
-    /// then fails validation, which asks for the secret itself).
+    /// Keeps each stored secret that the client sent back in the masked form it was shown;
+    /// everything else is as sent. Stored credentials that cannot be opened are simply
+    /// replaced (a masked value sent back then fails validation, which asks for the secret).
     fn merge_auth(&self, w: &Webhook, new: &WebhookAuth) -> WebhookAuth {
         match self.open_auth(w) {
-            Some(old) if *new == old.masked() => old,
-            _ => new.clone(),
+            Some(old) => new.clone().keep_secrets_of(&old),
+            None => new.clone(),
         }
     }
 

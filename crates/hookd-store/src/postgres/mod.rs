@@ -33,6 +33,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../../migrations/postgres/0004_no_attempts_by_delivery.sql")),
     (5, include_str!("../../migrations/postgres/0005_webhook_revision.sql")),
     (6, include_str!("../../migrations/postgres/0006_request_recipe.sql")),
+    (7, include_str!("../../migrations/postgres/0007_portal_sessions.sql")),
 ];
 /// Serializes migrations of nodes that start at once.
 const MIGRATION_LOCK: i64 = 0x68_6f6f_6b64; // "hookd" in ASCII

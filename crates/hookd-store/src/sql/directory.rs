@@ -60,6 +60,11 @@ pub(crate) async fn list_orgs<X: Exec>(x: &X, req: &PageRequest<()>) -> Result<P
     Ok(page(rows, req.limit, |o| (o.id.to_string(), o.id.to_string())))
 }
 
+pub(crate) async fn child_orgs<X: Exec>(x: &X, parent: &OrgId) -> Result<Vec<Org>, StoreError> {
+    let sql = format!("SELECT {} FROM orgs WHERE parent_id = $1 ORDER BY id{}", r::ORG_COLS, X::DIALECT.bytewise());
+    x.rows(Query::new(sql, vals![parent.as_str()]), |row| r::org(row)).await
+}
+
 /// Inserts a new member, or updates an existing one of its org.
 pub(crate) async fn write_member<X: Exec>(x: &X, m: &Member, new: bool) -> Result<(), StoreError> {
     let mut p = vals![

@@ -174,5 +174,8 @@ pub(crate) async fn prune(x: &impl Exec, before: Timestamp, max: usize) -> Resul
             vals![evt, max],
         ),
     ];
+    let mut steps = steps;
+    // Sessions and login links carry their own expiry; past it they are no use to anyone.
+    steps.extend(super::sessions::prune(chrono::Utc::now()));
     Ok(x.write(steps).await?.iter().sum())
 }

@@ -9,6 +9,7 @@ mod directory;
 mod edit;
 pub(crate) mod history;
 mod listing;
+mod sessions;
 pub(crate) mod webhooks;
 
 use std::future::Future;
@@ -16,7 +17,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use hookd_core::model::{AccessToken, Attempt, Delivery, DeliveryState, Event, EventType, Member, Org, Webhook};
+use hookd_core::model::{
+    AccessToken, Attempt, Delivery, DeliveryState, Event, EventType, LoginLink, Member, Org, Session, Webhook,
+};
 use hookd_core::secret::SealedSecret;
 use hookd_core::{AttemptId, DeliveryId, EventId, MemberId, OrgId, TokenId, WebhookId};
 
@@ -258,6 +261,9 @@ impl<B: Backend> Store for B {
     async fn list_orgs(&self, page: &PageRequest<()>) -> Result<Page<Org>, StoreError> {
         directory::list_orgs(self, page).await
     }
+    async fn child_orgs(&self, parent: &OrgId) -> Result<Vec<Org>, StoreError> {
+        directory::child_orgs(self, parent).await
+    }
     async fn create_member(&self, m: &Member) -> Result<(), StoreError> {
         directory::write_member(self, m, true).await
     }
@@ -290,6 +296,21 @@ impl<B: Backend> Store for B {
     }
     async fn touch_token(&self, id: &TokenId, at: Timestamp) -> Result<(), StoreError> {
         directory::touch_token(self, id, at).await
+    }
+    async fn create_login_link(&self, link: &LoginLink, hash: &[u8; 32]) -> Result<(), StoreError> {
+        sessions::create_login_link(self, link, hash).await
+    }
+    async fn redeem_login_link(&self, hash: &[u8; 32], now: Timestamp) -> Result<LoginLink, StoreError> {
+        sessions::redeem_login_link(self, hash, now).await
+    }
+    async fn create_session(&self, session: &Session, hash: &[u8; 32]) -> Result<(), StoreError> {
+        sessions::create_session(self, session, hash).await
+    }
+    async fn session_by_hash(&self, hash: &[u8; 32], now: Timestamp) -> Result<Option<Session>, StoreError> {
+        sessions::session_by_hash(self, hash, now).await
+    }
+    async fn delete_session(&self, hash: &[u8; 32]) -> Result<(), StoreError> {
+        sessions::delete_session(self, hash).await
     }
     async fn upsert_event_type(&self, et: &EventType) -> Result<(), StoreError> {
         directory::upsert_event_type(self, et).await

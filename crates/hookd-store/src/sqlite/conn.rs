@@ -19,6 +19,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../../migrations/sqlite/0004_no_attempts_by_delivery.sql")),
     (5, include_str!("../../migrations/sqlite/0005_webhook_revision.sql")),
     (6, include_str!("../../migrations/sqlite/0006_request_recipe.sql")),
+    (7, include_str!("../../migrations/sqlite/0007_portal_sessions.sql")),
 ];
 
 /// Writes the writer takes from its queue before it looks at whether to commit.

@@ -139,6 +139,8 @@ pub async fn orgs_are_edited_and_listed(s: &dyn Store) {
     let cursor = Cursor::decode(first.next_cursor.as_deref().expect("a second page")).unwrap();
     let rest = s.list_orgs(&PageRequest { limit: 10, cursor: Some(cursor), ..PageRequest::default() }).await.unwrap();
     assert_eq!(rest.data.iter().map(|o| &o.id).collect::<Vec<_>>(), vec![&b.id]);
+    assert_eq!(s.child_orgs(&b.id).await.unwrap().iter().map(|o| &o.id).collect::<Vec<_>>(), vec![&a.id]);
+    assert!(s.child_orgs(&a.id).await.unwrap().is_empty());
     let found = s.list_orgs(&PageRequest { q: Some("glob".into()), ..PageRequest::default() }).await.unwrap();
     assert_eq!(found.data.iter().map(|o| &o.id).collect::<Vec<_>>(), vec![&a.id], "case-insensitive search");
 }
@@ -790,4 +792,43 @@ pub async fn retention_prunes_old_finished_work_only(s: &dyn Store) {
     assert!(s.get_event(&a.id, &waiting.event_id).await.is_ok());
     assert!(s.get_attempt(&a.id, &new_attempt.id).await.is_ok());
     assert!(s.get_delivery(&a.id, &fresh.id).await.is_ok());
+}
+
+/// A login link signs in once, before it expires; a session is found until it expires or is
+/// deleted; retention removes both once expired.
+pub async fn login_links_work_once_and_sessions_expire(s: &dyn Store) {
+    let a = org(s, None).await;
+    let now = Utc::now();
+    let link = LoginLink {
+        org_id: a.id.clone(),
+        member_id: MemberId::new(),
+        return_to: Some("/portal/webhooks".into()),
+        created_at: now,
+        expires_at: now + chrono::TimeDelta::minutes(15),
+    };
+    s.create_login_link(&link, &[1; 32]).await.unwrap();
+    let expired = LoginLink { expires_at: now - chrono::TimeDelta::seconds(1), ..link.clone() };
+    s.create_login_link(&expired, &[2; 32]).await.unwrap();
+    let redeemed = s.redeem_login_link(&[1; 32], now).await.unwrap();
+    assert_eq!((redeemed.member_id, redeemed.return_to), (link.member_id.clone(), link.return_to.clone()));
+    assert!(matches!(s.redeem_login_link(&[1; 32], now).await, Err(StoreError::NotFound)), "used");
+    assert!(matches!(s.redeem_login_link(&[2; 32], now).await, Err(StoreError::NotFound)), "expired");
+    assert!(matches!(s.redeem_login_link(&[3; 32], now).await, Err(StoreError::NotFound)), "unknown");
+
+    let session = Session {
+        org_id: a.id.clone(),
+        member_id: link.member_id.clone(),
+        csrf: "csrf-token".into(),
+        created_at: now,
+        expires_at: now + chrono::TimeDelta::hours(12),
+    };
+    s.create_session(&session, &[4; 32]).await.unwrap();
+    assert_eq!(s.session_by_hash(&[4; 32], now).await.unwrap(), Some(session.clone()));
+    assert_eq!(s.session_by_hash(&[4; 32], session.expires_at).await.unwrap(), None, "expired");
+    assert_eq!(s.session_by_hash(&[5; 32], now).await.unwrap(), None);
+    s.delete_session(&[4; 32]).await.unwrap();
+    assert_eq!(s.session_by_hash(&[4; 32], now).await.unwrap(), None, "signed out");
+    let old = Session { expires_at: now - chrono::TimeDelta::seconds(1), ..session };
+    s.create_session(&old, &[6; 32]).await.unwrap();
+    assert!(s.prune(now - chrono::TimeDelta::days(30), 100).await.unwrap() >= 2, "the expired session and link");
 }

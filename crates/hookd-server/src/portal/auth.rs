@@ -1,0 +1,139 @@
+//! Sessions in the portal: the signed-in member of a request, the CSRF check of every form,
+//! and the sign-in, login-link and sign-out pages.
+
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::error::{BarePage, PortalError, PortalResult, page};
+use super::form::Form;
+use crate::ops::sessions::Portal;
+use crate::state::AppState;
+
+pub const SESSION_COOKIE: &str = "hookd_session";
+
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The signed-in member of a request; a request without a live session goes to sign-in.
+pub struct Signed(pub Portal);
+
+impl FromRequestParts<AppState> for Signed {
+    type Rejection = PortalError;
+
+    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Self::Rejection> {
+        let Some(value) = cookie(&parts.headers, SESSION_COOKIE) else { return Err(PortalError::SignedOut) };
+        match s.ops.session(value).await? {
+            Some(p) => Ok(Signed(p)),
+            None => Err(PortalError::SignedOut),
+        }
+    }
+}
+
+impl Signed {
+    /// Refuses a form that does not carry this session's CSRF token.
+    pub fn check(&self, form: &Form) -> PortalResult<()> {
+        let sent = form.get("_csrf").unwrap_or("").as_bytes();
+        let want = self.0.session.csrf.as_bytes();
+        let same = sent.len() == want.len() && sent.iter().zip(want).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+        if same { Ok(()) } else { Err(PortalError::Csrf) }
+    }
+}
+
+/// Refuses a state-changing request that another site's page sent (its `Origin` or, failing
+/// that, its `Referer` names another host), before anything reads the body.
+pub(crate) fn same_origin(headers: &HeaderMap) -> bool {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    let from = headers.get(header::ORIGIN).or_else(|| headers.get(header::REFERER)).and_then(|v| v.to_str().ok());
+    match from {
+        None | Some("null") if headers.get(header::ORIGIN).is_some() => false,
+        None => true,
+        Some(f) => url::Url::parse(f).ok().is_some_and(|u| {
+            let port = u.port().map(|p| format!(":{p}")).unwrap_or_default();
+            format!("{}{port}", u.host_str().unwrap_or("")) == host
+        }),
+    }
+}
+
+fn bare(title: &'static str, text: String, link: Option<(&'static str, &'static str)>) -> Response {
+    page(StatusCode::OK, title, text, link)
+}
+
+pub(crate) async fn sign_in_page(State(s): State<AppState>) -> Response {
+    let product = &s.portal.config.product_name;
+    bare(
+        "Sign in",
+        format!(
+            "You sign in to your webhooks from {product}: open its settings and follow the link to webhooks. \
+             A sign-in link works once, for a short time; ask for a new one in {product} whenever you need it."
+        ),
+        None,
+    )
+}
+
+/// Where a login link lands: the page's script posts the link's secret (from the URL's
+/// fragment, which the browser never sent here) to [`exchange`].
+pub(crate) async fn login_page() -> Response {
+    let mut resp = StatusCode::OK.into_response();
+    let text = "Signing you in…".to_owned();
+    resp.extensions_mut().insert(BarePage { title: "Sign in", paragraphs: vec![text], link: None, exchange: true });
+    resp
+}
+
+pub(crate) async fn exchange(State(s): State<AppState>, form: Form) -> Response {
+    match s.ops.sign_in(form.text("secret")).await {
+        Ok(signed) => {
+            let c = &s.portal.config;
+            // Framed in another site's page, the cookie must be sent cross-site (and so Secure).
+            let same_site = if c.frame_ancestors.is_empty() || !c.secure_cookies { "Lax" } else { "None" };
+            let secure = if c.secure_cookies { "; Secure" } else { "" };
+            let max_age = (signed.session.expires_at - signed.session.created_at).num_seconds();
+            let cookie = format!(
+                "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={max_age}{secure}",
+                signed.cookie
+            );
+            let mut resp = Redirect::to(&signed.return_to).into_response();
+            if let Ok(v) = HeaderValue::from_str(&cookie) {
+                resp.headers_mut().insert(header::SET_COOKIE, v);
+            }
+            resp
+        }
+        Err(e) => {
+            let product = s.portal.config.product_name.clone();
+            let mut resp = bare(
+                "This sign-in link does not work",
+                format!("{e}. Sign-in links work once and for a short time: ask for a new link in {product}."),
+                None,
+            );
+            *resp.status_mut() = StatusCode::FORBIDDEN;
+            resp
+        }
+    }
+}
+
+pub(crate) async fn logout(
+    State(s): State<AppState>,
+    signed: Signed,
+    headers: HeaderMap,
+    form: Form,
+) -> PortalResult<Response> {
+    signed.check(&form)?;
+    if let Some(value) = cookie(&headers, SESSION_COOKIE) {
+        s.ops.sign_out(value).await?;
+    }
+    let mut resp = Redirect::to("/portal/sign-in").into_response();
+    let gone = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    if let Ok(v) = HeaderValue::from_str(&gone) {
+        resp.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    Ok(resp)
+}

@@ -1,0 +1,62 @@
+//! A submitted form: `application/x-www-form-urlencoded` pairs, repeated names kept in order.
+
+use axum::extract::{FromRequest, Request};
+
+use super::error::PortalError;
+use crate::ops::OpsError;
+use crate::state::AppState;
+
+/// Forms are small: a webhook's form with its credentials is a few kilobytes.
+const LIMIT: usize = 256 * 1024;
+
+#[derive(Debug, Default, Clone)]
+pub struct Form(pub Vec<(String, String)>);
+
+impl Form {
+    pub fn parse(bytes: &[u8]) -> Self {
+        Self(form_urlencoded::parse(bytes).into_owned().collect())
+    }
+
+    /// The first value of `name`, if given.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The first value of `name`, trimmed, or "" when absent.
+    pub fn text(&self, name: &str) -> &str {
+        self.get(name).map(str::trim).unwrap_or("")
+    }
+
+    /// Every value of `name`, in order.
+    pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.0.iter().filter(move |(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// A checkbox: given (with any value) or not.
+    pub fn checked(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// Names that start with `prefix`, without it, each once, in order.
+    pub fn keys_under(&self, prefix: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for (k, _) in &self.0 {
+            if let Some(rest) = k.strip_prefix(prefix)
+                && let Some(key) = rest.split(['.', ']']).next()
+                && !out.iter().any(|o| o == key)
+            {
+                out.push(key.to_owned());
+            }
+        }
+        out
+    }
+}
+
+impl FromRequest<AppState> for Form {
+    type Rejection = PortalError;
+
+    async fn from_request(req: Request, _: &AppState) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::to_bytes(req.into_body(), LIMIT).await.map_err(|_| OpsError::TooLarge(LIMIT))?;
+        Ok(Self::parse(&bytes))
+    }
+}

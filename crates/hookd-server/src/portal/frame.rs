@@ -1,0 +1,76 @@
+//! What every framed page shows: branding, the organization, the signed-in member, the
+//! navigation, the CSRF token for its forms, and the toast of the action that led here.
+
+use askama::Template;
+use axum::response::{Html, IntoResponse, Response};
+
+use super::error::PortalResult;
+use crate::ops::sessions::Portal;
+use crate::ops::{Access, OpsError};
+use crate::state::AppState;
+
+pub struct Frame {
+    pub product: String,
+    pub logo: Option<String>,
+    pub asset_version: String,
+    pub title: String,
+    pub org_name: String,
+    pub member_name: String,
+    pub role: &'static str,
+    pub csrf: String,
+    pub nav: &'static str,
+    pub can_write: bool,
+    pub is_admin: bool,
+    pub toast: Option<&'static str>,
+}
+
+/// The message of a `?done=` code that an action's redirect carries: only these, so a link
+/// cannot make the portal say anything else.
+pub fn toast(code: Option<&str>) -> Option<&'static str> {
+    Some(match code? {
+        "created" => "Webhook created successfully",
+        "saved" => "Webhook modified successfully",
+        "deleted" => "Webhook(s) deleted successfully",
+        "status" => "Status changed",
+        "tested" => "Test event sent",
+        "rotated" => "Signing secret rotated",
+        "recovered" => "Failed messages will be sent again",
+        "resent" => "Message re-sent",
+        "token-renamed" => "Token renamed",
+        "token-revoked" => "Token revoked",
+        _ => return None,
+    })
+}
+
+impl Frame {
+    pub async fn new(
+        s: &AppState,
+        p: &Portal,
+        nav: &'static str,
+        title: impl Into<String>,
+        done: Option<&str>,
+    ) -> PortalResult<Self> {
+        let org = s.ops.store.get_org(&p.member.org_id).await.map_err(OpsError::from)?;
+        let c = &s.portal.config;
+        Ok(Self {
+            product: c.product_name.clone(),
+            logo: c.logo_url.clone(),
+            asset_version: s.portal.asset_version.clone(),
+            title: title.into(),
+            org_name: org.name,
+            member_name: p.member.name.clone(),
+            role: p.member.role.as_str(),
+            csrf: p.session.csrf.clone(),
+            nav,
+            can_write: p.actor.may(&p.member.org_id, Access::Write),
+            is_admin: p.actor.may(&p.member.org_id, Access::Admin),
+            toast: toast(done),
+        })
+    }
+}
+
+/// A rendered page.
+pub fn html<T: Template>(t: &T) -> PortalResult<Response> {
+    let body = t.render().map_err(|e| OpsError::Internal(format!("template: {e}")))?;
+    Ok(Html(body).into_response())
+}

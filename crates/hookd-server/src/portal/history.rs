@@ -1,0 +1,254 @@
+//! The history: every webhook's attempts, one attempt with its request and response, and
+//! re-sending a delivery.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use hookd_core::model::AttemptErrorKind;
+use hookd_core::{AttemptId, DeliveryId, WebhookId};
+use hookd_store::{AttemptFilter, AttemptSort, Cursor, Order, PageRequest};
+use serde::Deserialize;
+
+use super::auth::Signed;
+use super::error::{PortalError, PortalResult};
+use super::form::Form;
+use super::frame::{Frame, html};
+use super::webhooks::{Heading, when};
+use crate::ops::OpsError;
+use crate::ops::history::AttemptSummary;
+use crate::state::AppState;
+
+pub struct AttemptRow {
+    pub a: AttemptSummary,
+    pub sent: String,
+    pub result: String,
+    pub ok: bool,
+    pub webhook: Option<String>,
+}
+
+fn result_text(a: &AttemptSummary) -> String {
+    match (&a.error, a.response_status) {
+        (Some(e), _) => match e.kind {
+            AttemptErrorKind::Timeout => "Timeout".into(),
+            AttemptErrorKind::Refused => "Refused".into(),
+            AttemptErrorKind::Tls => "TLS error".into(),
+            AttemptErrorKind::Ssrf => "Blocked (SSRF)".into(),
+            other => other.as_str().to_owned(),
+        },
+        (None, Some(s)) => s.to_string(),
+        (None, None) => "—".into(),
+    }
+}
+
+/// The history's columns without sorting, as a webhook's page shows its latest attempts.
+pub fn plain_headings() -> Vec<Heading> {
+    COLUMNS.iter().map(|(label, _)| Heading { label, href: String::new(), aria_sort: None }).collect()
+}
+
+pub fn attempt_rows(
+    list: Vec<AttemptSummary>,
+    names: Option<&std::collections::HashMap<String, String>>,
+) -> Vec<AttemptRow> {
+    list.into_iter()
+        .map(|a| AttemptRow {
+            sent: when(&a.sent_at),
+            result: result_text(&a),
+            ok: a.succeeded,
+            webhook: names.map(|n| n.get(a.webhook_id.as_str()).cloned().unwrap_or_else(|| a.webhook_id.to_string())),
+            a,
+        })
+        .collect()
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct HistoryQuery {
+    webhook_id: Option<String>,
+    status: Option<String>,
+    sort: Option<String>,
+    order: Option<String>,
+    q: Option<String>,
+    cursor: Option<String>,
+    done: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "history.html")]
+struct HistoryPage {
+    frame: Frame,
+    attempts: Vec<AttemptRow>,
+    with_webhook: bool,
+    headings: Vec<Heading>,
+    q: String,
+    status: String,
+    next: Option<String>,
+}
+
+const COLUMNS: &[(&str, &str)] = &[("Sent at", "sent_at"), ("URL", "url"), ("Result", "result")];
+
+pub(crate) async fn org_history(
+    State(s): State<AppState>,
+    signed: Signed,
+    Query(q): Query<HistoryQuery>,
+) -> PortalResult<Response> {
+    let p = &signed.0;
+    let sort_name = q.sort.clone().filter(|x| AttemptSort::parse(x).is_some()).unwrap_or_else(|| "sent_at".into());
+    let order = if q.order.as_deref() == Some("asc") { Order::Asc } else { Order::Desc };
+    let webhook_id = q.webhook_id.as_deref().and_then(|w| WebhookId::parse(w).ok());
+    let succeeded = match q.status.as_deref() {
+        Some("succeeded") => Some(true),
+        Some("failed") => Some(false),
+        _ => None,
+    };
+    let req = PageRequest {
+        limit: 50,
+        cursor: q.cursor.as_deref().and_then(Cursor::decode),
+        sort: AttemptSort::parse(&sort_name).unwrap_or_default(),
+        order,
+        q: q.q.clone().filter(|x| !x.trim().is_empty()),
+    };
+    let filter = AttemptFilter { webhook_id, succeeded };
+    let found = s.ops.list_attempts(&p.actor, &p.member.org_id, &filter, &req).await?;
+    let hooks =
+        s.ops.list_webhooks(&p.actor, &p.member.org_id, &PageRequest { limit: 500, ..PageRequest::default() }).await?;
+    let names = hooks.data.into_iter().map(|w| (w.id.to_string(), w.name)).collect();
+    let text = q.q.clone().unwrap_or_default();
+    let status = q.status.clone().unwrap_or_default();
+    let enc = |t: &str| form_urlencoded::byte_serialize(t.as_bytes()).collect::<String>();
+    let headings = COLUMNS
+        .iter()
+        .map(|(label, key)| {
+            let active = *key == sort_name;
+            let next_order = if active && order == Order::Desc { "asc" } else { "desc" };
+            Heading {
+                label,
+                href: format!("/portal/history?sort={key}&order={next_order}&q={}&status={}", enc(&text), enc(&status)),
+                aria_sort: active.then_some(if order == Order::Asc { "ascending" } else { "descending" }),
+            }
+        })
+        .collect();
+    let order_name = if order == Order::Asc { "asc" } else { "desc" };
+    let next = found.next_cursor.map(|c| {
+        format!(
+            "/portal/history?sort={sort_name}&order={order_name}&q={}&status={}&cursor={c}",
+            enc(&text),
+            enc(&status)
+        )
+    });
+    let attempts = attempt_rows(found.data, Some(&names));
+    let frame = Frame::new(&s, p, "history", "History", q.done.as_deref()).await?;
+    html(&HistoryPage { frame, attempts, with_webhook: true, headings, q: text, status, next })
+}
+
+pub struct Step {
+    pub when: String,
+    pub result: String,
+    pub ok: bool,
+    pub trigger: String,
+    pub href: String,
+    pub current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "attempt.html")]
+struct AttemptPage {
+    frame: Frame,
+    d: crate::ops::history::AttemptDetail,
+    result: String,
+    sent: String,
+    webhook_name: String,
+    request_body: String,
+    response_cut: bool,
+    curl: String,
+    steps: Vec<Step>,
+    next: String,
+    delivery_id: String,
+}
+
+/// The body as a person reads it: JSON pretty-printed, anything else as it is.
+fn pretty(body: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| serde_json::to_string_pretty(&v).ok())
+        .unwrap_or_else(|| body.to_owned())
+}
+
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+fn curl(d: &crate::ops::history::AttemptDetail) -> String {
+    let mut out = format!("curl -X POST {}", shell_quote(&d.summary.url));
+    for (k, v) in &d.request_headers {
+        out += &format!(" \\\n  -H {}", shell_quote(&format!("{k}: {v}")));
+    }
+    out + &format!(" \\\n  --data-binary {}", shell_quote(&d.request_body))
+}
+
+pub(crate) async fn attempt(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+    Query(q): Query<HistoryQuery>,
+) -> PortalResult<Response> {
+    let p = &signed.0;
+    let id = AttemptId::parse(&id).map_err(|_| PortalError::Ops(OpsError::NotFound("attempt")))?;
+    let d = s.ops.get_attempt(&p.actor, &p.member.org_id, &id).await?;
+    let delivery = s.ops.get_delivery(&p.actor, &p.member.org_id, &d.summary.delivery_id).await?;
+    let webhook_name = match s.ops.get_webhook(&p.actor, &p.member.org_id, &d.summary.webhook_id).await {
+        Ok(w) => w.name,
+        Err(_) => format!("{} (deleted)", d.summary.webhook_id),
+    };
+    let filter = AttemptFilter { webhook_id: Some(d.summary.webhook_id.clone()), succeeded: None };
+    let req = PageRequest { limit: 100, q: Some(delivery.id.to_string()), order: Order::Asc, ..PageRequest::default() };
+    let all = s.ops.list_attempts(&p.actor, &p.member.org_id, &filter, &req).await?;
+    let steps = all
+        .data
+        .into_iter()
+        .filter(|a| a.delivery_id == delivery.id)
+        .map(|a| Step {
+            when: when(&a.sent_at),
+            result: result_text(&a),
+            ok: a.succeeded,
+            trigger: a.trigger.as_str().to_owned(),
+            current: a.id == d.summary.id,
+            href: format!("/portal/attempts/{}", a.id),
+        })
+        .collect::<Vec<_>>();
+    let next = match (delivery.state, delivery.next_attempt_at) {
+        (hookd_core::model::DeliveryState::Succeeded, _) => "Succeeded.".to_owned(),
+        (hookd_core::model::DeliveryState::Failed, _) => {
+            "Failed: no attempts left. Re-send it to try again.".to_owned()
+        }
+        (_, Some(t)) => format!("Next attempt at {} (attempt {} so far).", when(&t), delivery.attempts),
+        (_, None) => "Waiting to be sent.".to_owned(),
+    };
+    let frame = Frame::new(&s, p, "history", "Attempt", q.done.as_deref()).await?;
+    html(&AttemptPage {
+        result: result_text(&d.summary),
+        sent: when(&d.summary.sent_at),
+        request_body: pretty(&d.request_body),
+        response_cut: d.response_body.len() >= 64 * 1024,
+        curl: curl(&d),
+        delivery_id: delivery.id.to_string(),
+        webhook_name,
+        steps,
+        next,
+        frame,
+        d,
+    })
+}
+
+pub(crate) async fn resend(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+    form: Form,
+) -> PortalResult<Response> {
+    signed.check(&form)?;
+    let p = &signed.0;
+    let id = DeliveryId::parse(&id).map_err(|_| PortalError::Ops(OpsError::NotFound("delivery")))?;
+    s.ops.resend(&p.actor, &p.member.org_id, &id).await?;
+    let to = form.get("back").filter(|b| b.starts_with("/portal/") && !b.contains("//")).unwrap_or("/portal/history");
+    let sep = if to.contains('?') { '&' } else { '?' };
+    Ok(Redirect::to(&format!("{to}{sep}done=resent")).into_response())
+}

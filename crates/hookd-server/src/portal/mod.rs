@@ -1,0 +1,199 @@
+//! The customer portal: pages rendered on the server (askama templates, compile-time
+//! checked) over the service layer, with a small script for what pages do better with one.
+//! Every asset is in the binary; a strict Content-Security-Policy keeps pages from loading
+//! anything from another host or running inline script. A page handler turns a form into a
+//! call of `ops` and its result into a page or a redirect with a toast; it holds no rule.
+
+mod assets;
+mod auth;
+mod catalog;
+mod error;
+mod form;
+mod frame;
+mod history;
+mod people;
+mod webhook_form;
+mod webhooks;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+
+pub use self::auth::SESSION_COOKIE;
+pub use self::error::{PortalError, not_found_page};
+use crate::state::AppState;
+
+/// The operator's branding and embedding settings (`HOOKD_PORTAL_*`).
+#[derive(Debug, Clone)]
+pub struct PortalConfig {
+    pub product_name: String,
+    /// A URL of this server, or a `data:` URL: pages load nothing from other hosts.
+    pub logo_url: Option<String>,
+    /// `#rgb` or `#rrggbb`.
+    pub accent: String,
+    /// Origins allowed to frame the portal (`frame-ancestors`); none by default.
+    pub frame_ancestors: Vec<String>,
+    /// Cookies are `Secure` (the public URL is https).
+    pub secure_cookies: bool,
+}
+
+impl Default for PortalConfig {
+    fn default() -> Self {
+        Self {
+            product_name: "hookd".into(),
+            logo_url: None,
+            accent: "#0b57d0".into(),
+            frame_ancestors: vec![],
+            secure_cookies: false,
+        }
+    }
+}
+
+impl PortalConfig {
+    /// Checks what the operator set, naming the variable to fix.
+    pub fn check(&self) -> Result<(), String> {
+        if theme::parse_hex(&self.accent).is_none() {
+            return Err(format!("HOOKD_PORTAL_ACCENT `{}` must be a colour like #0b57d0 or #08c", self.accent));
+        }
+        if let Some(logo) = &self.logo_url
+            && !(logo.starts_with('/') || logo.starts_with("data:image/"))
+        {
+            return Err("HOOKD_PORTAL_LOGO_URL must be a path on this server (/...) or a data:image/ URL: \
+                 the portal loads nothing from other hosts"
+                .into());
+        }
+        for o in &self.frame_ancestors {
+            let ok = (o.starts_with("https://") || o.starts_with("http://"))
+                && !o.contains([' ', ';', ',', '\'', '"'])
+                && url::Url::parse(o).is_ok();
+            if !ok {
+                return Err(format!(
+                    "HOOKD_PORTAL_FRAME_ANCESTORS: `{o}` is not an origin like https://app.example.com"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The Content-Security-Policy of every portal response.
+    pub fn csp(&self) -> String {
+        let frames = if self.frame_ancestors.is_empty() { "'none'".to_owned() } else { self.frame_ancestors.join(" ") };
+        format!(
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
+             form-action 'self'; base-uri 'none'; frame-ancestors {frames}"
+        )
+    }
+}
+
+mod theme;
+
+pub fn theme_css(accent: &str) -> String {
+    theme::stylesheet(accent)
+}
+
+/// The portal's 404 page, for routes no handler has.
+pub fn page_not_found(state: &AppState) -> Response {
+    let mut resp = not_found_page();
+    render_bare(state, &mut resp);
+    resp
+}
+
+pub fn asset_version() -> String {
+    assets::version()
+}
+
+#[derive(askama::Template)]
+#[template(path = "bare.html")]
+struct Bare<'a> {
+    title: &'a str,
+    product: &'a str,
+    asset_version: &'a str,
+    paragraphs: &'a [String],
+    exchange: bool,
+    link: Option<&'a str>,
+    link_text: &'a str,
+    confirm: Option<&'a error::Confirm>,
+}
+
+/// Renders a page outside the frame (see [`error::BarePage`]) with the operator's branding.
+fn render_bare(state: &AppState, resp: &mut Response) {
+    use askama::Template as _;
+    let Some(page) = resp.extensions_mut().remove::<error::BarePage>() else { return };
+    let confirm = resp.extensions_mut().remove::<error::Confirm>();
+    let bare = Bare {
+        title: page.title,
+        product: &state.portal.config.product_name,
+        asset_version: &state.portal.asset_version,
+        paragraphs: &page.paragraphs,
+        exchange: page.exchange,
+        link: page.link.map(|(href, _)| href),
+        link_text: page.link.map(|(_, text)| text).unwrap_or(""),
+        confirm: confirm.as_ref(),
+    };
+    if let Ok(body) = bare.render() {
+        *resp.body_mut() = axum::body::Body::from(body);
+        resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+        resp.headers_mut().remove(header::CONTENT_LENGTH);
+    }
+}
+
+/// Headers every portal response carries, and the one check of where a form came from.
+async fn secure(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if req.method() != axum::http::Method::GET && !auth::same_origin(req.headers()) {
+        let mut resp = PortalError::Csrf.into_response();
+        render_bare(&state, &mut resp);
+        return resp;
+    }
+    let mut resp = next.run(req).await;
+    render_bare(&state, &mut resp);
+    let h = resp.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&state.portal.csp) {
+        h.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    // Same-origin keeps the Origin header on the portal's own forms (no-referrer would make it "null").
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if state.portal.config.frame_ancestors.is_empty() {
+        h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    }
+    h.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
+    resp
+}
+
+async fn root() -> Response {
+    Redirect::to("/portal/webhooks").into_response()
+}
+
+pub fn router(state: AppState) -> Router<AppState> {
+    Router::new()
+        .route("/", get(root))
+        .route("/portal", get(root))
+        .route("/portal/static/{file}", get(assets::serve))
+        .route("/portal/sign-in", get(auth::sign_in_page))
+        .route("/portal/login", get(auth::login_page).post(auth::exchange))
+        .route("/portal/logout", post(auth::logout))
+        .route("/portal/webhooks", get(webhooks::list).post(webhooks::create))
+        .route("/portal/webhooks/new", get(webhooks::new_form))
+        .route("/portal/webhooks/delete", post(webhooks::bulk_delete))
+        .route("/portal/webhooks/{id}", get(webhooks::detail).post(webhooks::update))
+        .route("/portal/webhooks/{id}/edit", get(webhooks::edit_form))
+        .route("/portal/webhooks/{id}/toggle", post(webhooks::toggle))
+        .route("/portal/webhooks/{id}/delete", post(webhooks::delete))
+        .route("/portal/webhooks/{id}/rotate", post(webhooks::rotate))
+        .route("/portal/webhooks/{id}/test", post(webhooks::test))
+        .route("/portal/webhooks/{id}/recover", post(webhooks::recover))
+        .route("/portal/history", get(history::org_history))
+        .route("/portal/attempts/{id}", get(history::attempt))
+        .route("/portal/deliveries/{id}/resend", post(history::resend))
+        .route("/portal/event-types", get(catalog::page))
+        .route("/portal/tokens", get(people::tokens).post(people::create_token))
+        .route("/portal/tokens/{id}/rename", post(people::rename_token))
+        .route("/portal/tokens/{id}/revoke", post(people::revoke_token))
+        .route("/portal/members", get(people::members))
+        .layer(axum::middleware::from_fn_with_state(state, secure))
+}

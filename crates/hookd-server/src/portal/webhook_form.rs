@@ -1,0 +1,470 @@
+//! The create / modify webhook form: what it shows (from the stored webhook, or from a
+//! submission refused for a field), and the JSON body it becomes, which the service layer
+//! parses and checks exactly as it does the API's.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use hookd_core::model::{AuthMethod, ContentType, Environment, PayloadFormat};
+use serde_json::{Map, Value, json};
+
+use super::auth::Signed;
+use super::error::PortalResult;
+use super::form::Form;
+use super::frame::Frame;
+use crate::ops::OpsError;
+use crate::ops::webhooks::WebhookView;
+use crate::state::AppState;
+
+/// A credential field of an authentication type: name, label, whether it is a secret.
+pub type AuthField = (&'static str, &'static str, bool);
+/// An authentication type: its `type`, its label, its fields.
+pub type AuthType = (&'static str, &'static str, &'static [AuthField]);
+
+/// The authentication types in the order the form lists them.
+pub const AUTH_TYPES: &[AuthType] = &[
+    ("none", "No authentication", &[]),
+    ("headers", "Headers", &[]),
+    ("basic", "Basic", &[("username", "Username", false), ("password", "Password", true)]),
+    ("token", "Token", &[("key", "Header name (default Authorization: Bearer)", false), ("value", "Value", true)]),
+    (
+        "aws4",
+        "AWS Signature v4",
+        &[
+            ("access_key", "Access key", false),
+            ("secret_key", "Secret key", true),
+            ("region", "AWS region", false),
+            ("service", "AWS service", false),
+        ],
+    ),
+    ("hmac_sha256", "HMAC-SHA256", &[("client_id", "Client ID", false), ("client_secret", "Client secret", true)]),
+    (
+        "oauth2",
+        "OAuth2 client credentials",
+        &[
+            ("token_url", "Token URL", false),
+            ("client_id", "Client ID", false),
+            ("client_secret", "Client secret", true),
+            ("scope", "Scope (optional)", false),
+            ("audience", "Audience (optional)", false),
+        ],
+    ),
+    (
+        "mtls",
+        "mTLS client certificate",
+        &[("cert_pem", "Certificate (PEM)", false), ("key_pem", "Private key (PEM)", true)],
+    ),
+];
+
+/// One authentication method as the form shows it: its type, each field's value (secrets
+/// as their masked form), and its header rows.
+#[derive(Debug, Clone, Default)]
+pub struct AuthValues {
+    pub kind: String,
+    pub fields: BTreeMap<String, String>,
+    pub headers: Vec<(String, String)>,
+}
+
+impl AuthValues {
+    fn of(m: &AuthMethod) -> Self {
+        let v = serde_json::to_value(m).unwrap_or(Value::Null);
+        let kind = v.get("type").and_then(Value::as_str).unwrap_or("none").to_owned();
+        let mut out = Self { kind, ..Self::default() };
+        if let Some(obj) = v.as_object() {
+            for (k, val) in obj {
+                match (k.as_str(), val) {
+                    ("type", _) => {}
+                    ("headers", Value::Object(h)) => {
+                        out.headers = h.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_owned())).collect();
+                    }
+                    (_, Value::String(s)) => {
+                        out.fields.insert(k.clone(), s.clone());
+                    }
+                    _ => {}
+                }
+            }
+        }
+        out
+    }
+
+    /// The values a submission carried under `prefix` (`auth.` or `org[N].`).
+    fn from_form(form: &Form, prefix: &str) -> Self {
+        let kind = form.get(&format!("{prefix}type")).unwrap_or("none").to_owned();
+        let mut out = Self { kind: kind.clone(), ..Self::default() };
+        if let Some((_, _, fields)) = AUTH_TYPES.iter().find(|(k, _, _)| *k == kind) {
+            for (name, _, _) in fields.iter() {
+                out.fields.insert((*name).into(), form.text(&format!("{prefix}{kind}.{name}")).to_owned());
+            }
+        }
+        out.headers = rows(form, &format!("{prefix}headers.name"), &format!("{prefix}headers.value"));
+        out
+    }
+
+    pub fn field(&self, kind: &str, name: &str) -> &str {
+        if self.kind == kind { self.fields.get(name).map(String::as_str).unwrap_or("") } else { "" }
+    }
+
+    pub fn is_masked(&self, kind: &str, name: &str) -> bool {
+        self.field(kind, name).starts_with("****")
+    }
+}
+
+/// Key/value rows submitted as two repeated names, empty rows dropped.
+fn rows(form: &Form, keys: &str, values: &str) -> Vec<(String, String)> {
+    form.all(keys)
+        .zip(form.all(values))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .filter(|(k, v)| !k.is_empty() || !v.is_empty())
+        .collect()
+}
+
+/// An organization-specific credential row.
+#[derive(Debug, Clone)]
+pub struct OrgRow {
+    pub n: usize,
+    pub org_id: String,
+    pub auth: AuthValues,
+}
+
+/// Everything the form shows.
+pub struct Values {
+    pub name: String,
+    pub url: String,
+    pub description: String,
+    pub event_types: Vec<String>,
+    pub test_env: bool,
+    pub enabled: bool,
+    pub verify_tls: bool,
+    pub signing: bool,
+    pub content_type: String,
+    pub payload: String,
+    pub max_events: String,
+    pub timeout_ms: String,
+    pub ordered: bool,
+    pub rate_limit: String,
+    pub legacy_signature: bool,
+    pub headers: Vec<(String, String)>,
+    pub auth: AuthValues,
+    pub per_org: bool,
+    pub orgs: Vec<OrgRow>,
+}
+
+fn lower(v: impl serde::Serialize) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+impl Values {
+    fn new_webhook() -> Self {
+        let o = hookd_core::model::WebhookOptions::default();
+        Self::with_options(
+            String::new(),
+            String::new(),
+            String::new(),
+            vec![],
+            false,
+            true,
+            true,
+            &o,
+            AuthValues::of(&AuthMethod::None),
+            vec![],
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn with_options(
+        name: String,
+        url: String,
+        description: String,
+        event_types: Vec<String>,
+        test_env: bool,
+        enabled: bool,
+        signing: bool,
+        o: &hookd_core::model::WebhookOptions,
+        auth: AuthValues,
+        orgs: Vec<OrgRow>,
+    ) -> Self {
+        Self {
+            name,
+            url,
+            description,
+            event_types,
+            test_env,
+            enabled,
+            verify_tls: o.verify_tls,
+            signing,
+            content_type: lower(o.content_type),
+            payload: lower(o.payload),
+            max_events: o.max_events_per_request.to_string(),
+            timeout_ms: o.timeout_ms.to_string(),
+            ordered: o.ordered,
+            rate_limit: o.rate_limit_per_s.map(|r| r.to_string()).unwrap_or_default(),
+            legacy_signature: o.legacy_signature,
+            headers: o.headers.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            auth,
+            per_org: !orgs.is_empty(),
+            orgs,
+        }
+    }
+
+    fn of(w: &WebhookView) -> Self {
+        let auth = w.auth.clone().unwrap_or_default();
+        let orgs = auth
+            .per_org
+            .iter()
+            .enumerate()
+            .map(|(n, (org, m))| OrgRow { n, org_id: org.to_string(), auth: AuthValues::of(m) })
+            .collect();
+        Self::with_options(
+            w.name.clone(),
+            w.url.clone(),
+            w.description.clone().unwrap_or_default(),
+            w.event_types.clone(),
+            w.environment == Environment::Test,
+            w.enabled,
+            w.signing.enabled,
+            &w.options,
+            AuthValues::of(&auth.method),
+            orgs,
+        )
+    }
+
+    fn from_form(form: &Form) -> Self {
+        let orgs = org_rows(form);
+        Self {
+            name: form.text("name").into(),
+            url: form.text("url").into(),
+            description: form.text("description").into(),
+            event_types: form.all("event_types").map(str::to_owned).collect(),
+            test_env: form.checked("test_env"),
+            enabled: form.checked("enabled"),
+            verify_tls: form.checked("verify_tls"),
+            signing: form.checked("signing"),
+            content_type: form.text("content_type").into(),
+            payload: form.text("payload").into(),
+            max_events: form.text("max_events_per_request").into(),
+            timeout_ms: form.text("timeout_ms").into(),
+            ordered: form.checked("ordered"),
+            rate_limit: form.text("rate_limit_per_s").into(),
+            legacy_signature: form.checked("legacy_signature"),
+            headers: rows(form, "header.name", "header.value"),
+            auth: AuthValues::from_form(form, "auth."),
+            per_org: form.checked("per_org"),
+            orgs,
+        }
+    }
+}
+
+fn org_rows(form: &Form) -> Vec<OrgRow> {
+    form.keys_under("org[")
+        .into_iter()
+        .enumerate()
+        .map(|(n, key)| {
+            let prefix = format!("org[{key}].");
+            OrgRow {
+                n,
+                org_id: form.text(&format!("{prefix}org_id")).to_owned(),
+                auth: AuthValues::from_form(form, &prefix),
+            }
+        })
+        .filter(|r| !r.org_id.is_empty())
+        .collect()
+}
+
+/// One catalog group of checkboxes.
+pub struct TypeGroup {
+    pub name: String,
+    pub types: Vec<TypeChoice>,
+}
+
+pub struct TypeChoice {
+    pub name: String,
+    pub description: String,
+    pub example: String,
+}
+
+#[derive(Template)]
+#[template(path = "webhook_form.html")]
+pub struct FormPage {
+    pub frame: Frame,
+    /// `None` when creating.
+    pub editing: Option<WebhookView>,
+    pub v: Values,
+    pub groups: Vec<TypeGroup>,
+    pub child_orgs: Vec<(String, String)>,
+    pub error: Option<(String, String)>,
+    pub auth_types: &'static [AuthType],
+}
+
+impl FormPage {
+    /// The error of a field (or of anything under it), to show beside it.
+    pub fn err(&self, key: &str) -> Option<&str> {
+        let (field, detail) = self.error.as_ref()?;
+        let under = field == key || field.starts_with(&format!("{key}.")) || field.starts_with(&format!("{key}["));
+        under.then_some(detail.as_str())
+    }
+
+    pub fn invalid(&self, key: &str) -> &'static str {
+        if self.err(key).is_some() { "true" } else { "false" }
+    }
+
+    pub fn subscribed(&self, name: &str) -> bool {
+        self.v.event_types.iter().any(|t| t == name)
+    }
+
+    pub fn action(&self) -> String {
+        match &self.editing {
+            Some(w) => format!("/portal/webhooks/{}", w.id),
+            None => "/portal/webhooks".into(),
+        }
+    }
+}
+
+pub async fn form_page(
+    s: &AppState,
+    signed: &Signed,
+    editing: Option<WebhookView>,
+    submitted: &Form,
+    error: Option<(String, String)>,
+) -> PortalResult<FormPage> {
+    let p = &signed.0;
+    let v = match (&error, &editing) {
+        (Some(_), _) => Values::from_form(submitted),
+        (None, Some(w)) => Values::of(w),
+        (None, None) => Values::new_webhook(),
+    };
+    let mut groups: Vec<TypeGroup> = Vec::new();
+    for et in s.ops.list_event_types(&p.actor).await? {
+        let example =
+            et.example.as_ref().map(|e| serde_json::to_string_pretty(e).unwrap_or_default()).unwrap_or_default();
+        let choice = TypeChoice { name: et.name, description: et.description, example };
+        match groups.iter_mut().find(|g| g.name == et.group) {
+            Some(g) => g.types.push(choice),
+            None => groups.push(TypeGroup { name: et.group, types: vec![choice] }),
+        }
+    }
+    let child_orgs =
+        s.ops.child_orgs(&p.actor, &p.member.org_id).await?.into_iter().map(|o| (o.id.to_string(), o.name)).collect();
+    let title = if editing.is_some() { "Modify webhook" } else { "Create webhook" };
+    let frame = Frame::new(s, p, "webhooks", title, None).await?;
+    Ok(FormPage { frame, editing, v, groups, child_orgs, error, auth_types: AUTH_TYPES })
+}
+
+/// One method as the API's JSON: the submitted fields of its type; a secret left empty when
+/// editing keeps the stored one (its masked form, which the service layer swaps back).
+fn method_json(form: &Form, prefix: &str, stored: Option<&AuthValues>) -> Value {
+    let kind = form.get(&format!("{prefix}type")).unwrap_or("none");
+    let mut obj = Map::new();
+    obj.insert("type".into(), json!(kind));
+    if kind == "headers" {
+        let hs: Map<String, Value> = rows(form, &format!("{prefix}headers.name"), &format!("{prefix}headers.value"))
+            .into_iter()
+            .map(|(k, v)| {
+                let kept = stored.and_then(|s| s.headers.iter().find(|(sk, _)| *sk == k).map(|(_, sv)| sv.clone()));
+                let v = if v.is_empty() { kept.unwrap_or_default() } else { v };
+                (k, json!(v))
+            })
+            .collect();
+        obj.insert("headers".into(), Value::Object(hs));
+    }
+    if let Some((_, _, fields)) = AUTH_TYPES.iter().find(|(k, _, _)| *k == kind) {
+        for (name, _, secret) in fields.iter() {
+            let mut v = form.text(&format!("{prefix}{kind}.{name}")).to_owned();
+            if v.is_empty()
+                && *secret
+                && let Some(s) = stored.filter(|s| s.kind == kind)
+            {
+                v = s.field(kind, name).to_owned();
+            }
+            let optional = matches!(*name, "scope" | "audience" | "key");
+            if !(v.is_empty() && optional) {
+                obj.insert((*name).into(), json!(v));
+            }
+        }
+    }
+    Value::Object(obj)
+}
+
+/// The body a submission asks for, in the API's shape. With `current`, what the form does not
+/// change is sent as it is, so the service layer writes only what changed.
+pub fn body_from(form: &Form, current: Option<&WebhookView>) -> Value {
+    let num = |name: &str| form.text(name).parse::<u64>().ok();
+    let stored_auth = current.and_then(|w| w.auth.clone()).unwrap_or_default();
+    let stored = AuthValues::of(&stored_auth.method);
+    let headers: Map<String, Value> =
+        rows(form, "header.name", "header.value").into_iter().map(|(k, v)| (k, json!(v))).collect();
+    let mut auth = method_json(form, "auth.", Some(&stored));
+    if form.checked("per_org") {
+        let mut per_org = Map::new();
+        for key in form.keys_under("org[") {
+            let prefix = format!("org[{key}].");
+            let org = form.text(&format!("{prefix}org_id")).to_owned();
+            if org.is_empty() {
+                continue;
+            }
+            let kept =
+                hookd_core::OrgId::parse(&org).ok().and_then(|o| stored_auth.per_org.get(&o).map(AuthValues::of));
+            per_org.insert(org, method_json(form, &prefix, kept.as_ref()));
+        }
+        if let Value::Object(a) = &mut auth {
+            a.insert("per_org".into(), Value::Object(per_org));
+        }
+    }
+    let content_type = if form.text("content_type") == "form" { ContentType::Form } else { ContentType::Json };
+    let payload = match form.text("payload") {
+        "thin" => PayloadFormat::Thin,
+        "raw" => PayloadFormat::Raw,
+        _ => PayloadFormat::Envelope,
+    };
+    let description = form.text("description");
+    let body = json!({
+        "name": form.text("name"),
+        "url": form.text("url"),
+        "description": if description.is_empty() { Value::Null } else { json!(description) },
+        "event_types": form.all("event_types").collect::<Vec<_>>(),
+        "environment": if form.checked("test_env") { "test" } else { "live" },
+        "enabled": form.checked("enabled"),
+        "signing": {"enabled": form.checked("signing")},
+        "options": {
+            "verify_tls": form.checked("verify_tls"),
+            "content_type": content_type,
+            "payload": payload,
+            "max_events_per_request": num("max_events_per_request").unwrap_or(0),
+            "timeout_ms": num("timeout_ms").unwrap_or(0),
+            "headers": headers,
+            "ordered": form.checked("ordered"),
+            "rate_limit_per_s": num("rate_limit_per_s"),
+            "legacy_signature": form.checked("legacy_signature"),
+        },
+        "auth": auth,
+    });
+    match current {
+        Some(w) => changed_only(body, w),
+        None => body,
+    }
+}
+
+/// Only what the form changed: the rest is left out, so that an edit does not write back
+/// what someone else changed since the form was opened.
+fn changed_only(body: Value, w: &WebhookView) -> Value {
+    let now = json!({
+        "name": w.name,
+        "url": w.url,
+        "description": w.description,
+        "event_types": w.event_types,
+        "environment": w.environment,
+        "enabled": w.enabled,
+        "signing": {"enabled": w.signing.enabled},
+        "options": w.options,
+        "auth": w.auth,
+    });
+    let Value::Object(fields) = body else { return body };
+    Value::Object(fields.into_iter().filter(|(k, v)| now.get(k) != Some(v)).collect())
+}
+
+/// Parses the form's body as the API would, naming the field that failed.
+pub fn parse<T: serde::de::DeserializeOwned>(body: Value) -> Result<T, OpsError> {
+    serde_path_to_error::deserialize(body).map_err(|e| {
+        let field = e.path().to_string();
+        OpsError::invalid(if field == "." { "body".into() } else { field }, e.into_inner().to_string())
+    })
+}

@@ -1,0 +1,426 @@
+//! Webhook pages: the list, the create / modify form, the detail with its history, and the
+//! actions (toggle, delete, rotate, test, recover), each one call of the service layer.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use hookd_core::WebhookId;
+use hookd_core::model::{Environment, Member};
+use hookd_store::{AttemptFilter, Cursor, Order, PageRequest, WebhookSort};
+use serde::Deserialize;
+
+use super::auth::Signed;
+use super::error::{PortalError, PortalResult, page};
+use super::form::Form;
+use super::frame::{Frame, html};
+use super::history::{AttemptRow, attempt_rows, plain_headings};
+use super::webhook_form::{FormPage, body_from, form_page, parse};
+use crate::ops::webhooks::{WebhookIn, WebhookPatch, WebhookView};
+use crate::ops::{Access, OpsError};
+use crate::state::AppState;
+
+/// A time as the portal shows it: UTC, to the minute.
+pub(crate) fn when(t: &chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    sort: Option<String>,
+    order: Option<String>,
+    q: Option<String>,
+    cursor: Option<String>,
+    done: Option<String>,
+}
+
+/// A sortable column heading: its link and what `aria-sort` says.
+pub struct Heading {
+    pub label: &'static str,
+    pub href: String,
+    pub aria_sort: Option<&'static str>,
+}
+
+pub struct Row {
+    pub w: WebhookView,
+    pub owner: String,
+    pub types_shown: Vec<String>,
+    pub types_more: usize,
+    pub created: String,
+    pub last_triggered: String,
+    pub reason: String,
+    pub test: bool,
+}
+
+/// Who changed a status, by name where it was a member of the org.
+fn reason_text(w: &WebhookView, names: &HashMap<String, String>) -> String {
+    let by = w.status.changed_by.as_deref().unwrap_or("");
+    let base = match (w.status.reason.as_deref(), names.get(by)) {
+        (Some(r), Some(name)) => r.replace(by, name),
+        (Some(r), None) => r.to_owned(),
+        (None, _) => {
+            if w.enabled {
+                "Enabled".into()
+            } else {
+                "Disabled".into()
+            }
+        }
+    };
+    let base = if by == "hookd" && !base.starts_with("Disabled by hookd") {
+        format!("Disabled by hookd: {base}")
+    } else {
+        base
+    };
+    format!("{base} ({})", when(&w.status.changed_at))
+}
+
+fn row(w: WebhookView, names: &HashMap<String, String>) -> Row {
+    let owner = w.owner_id.as_ref().and_then(|o| names.get(o.as_str()).cloned()).unwrap_or_else(|| "—".into());
+    let types_shown = w.event_types.iter().take(3).cloned().collect();
+    let types_more = w.event_types.len().saturating_sub(3);
+    Row {
+        owner,
+        types_shown,
+        types_more,
+        created: when(&w.created_at),
+        last_triggered: w.last_triggered_at.as_ref().map(when).unwrap_or_else(|| "Never".into()),
+        reason: reason_text(&w, names),
+        test: w.environment == Environment::Test,
+        w,
+    }
+}
+
+pub(crate) async fn member_names(s: &AppState, signed: &Signed) -> PortalResult<HashMap<String, String>> {
+    let p = &signed.0;
+    let req = PageRequest { limit: 500, ..PageRequest::default() };
+    let members: Vec<Member> = s.ops.list_members(&p.actor, &p.member.org_id, &req).await?.data;
+    Ok(members.into_iter().map(|m| (m.id.to_string(), m.name)).collect())
+}
+
+#[derive(Template)]
+#[template(path = "webhooks.html")]
+struct ListPage {
+    frame: Frame,
+    rows: Vec<Row>,
+    headings: Vec<Heading>,
+    q: String,
+    sort: String,
+    order: String,
+    next: Option<String>,
+}
+
+const COLUMNS: &[(&str, &str)] = &[
+    ("Name", "name"),
+    ("URL", "url"),
+    ("Owner", "owner"),
+    ("Created", "created_at"),
+    ("Last triggered", "last_triggered_at"),
+    ("State", "status"),
+];
+
+pub(crate) async fn list(
+    State(s): State<AppState>,
+    signed: Signed,
+    Query(q): Query<ListQuery>,
+) -> PortalResult<Response> {
+    let p = &signed.0;
+    let sort_name = q.sort.clone().filter(|x| WebhookSort::parse(x).is_some()).unwrap_or_else(|| "created_at".into());
+    let order = if q.order.as_deref() == Some("asc") { Order::Asc } else { Order::Desc };
+    let order_name = if order == Order::Asc { "asc" } else { "desc" };
+    let req = PageRequest {
+        limit: 50,
+        cursor: q.cursor.as_deref().and_then(Cursor::decode),
+        sort: WebhookSort::parse(&sort_name).unwrap_or_default(),
+        order,
+        q: q.q.clone().filter(|x| !x.trim().is_empty()),
+    };
+    let found = s.ops.list_webhooks(&p.actor, &p.member.org_id, &req).await?;
+    let names = member_names(&s, &signed).await?;
+    let text = q.q.clone().unwrap_or_default();
+    let enc = |t: &str| form_urlencoded::byte_serialize(t.as_bytes()).collect::<String>();
+    let headings = COLUMNS
+        .iter()
+        .map(|(label, key)| {
+            let active = *key == sort_name;
+            let next_order = if active && order == Order::Asc { "desc" } else { "asc" };
+            Heading {
+                label,
+                href: format!("/portal/webhooks?sort={key}&order={next_order}&q={}", enc(&text)),
+                aria_sort: active.then_some(if order == Order::Asc { "ascending" } else { "descending" }),
+            }
+        })
+        .collect();
+    let next = found
+        .next_cursor
+        .map(|c| format!("/portal/webhooks?sort={sort_name}&order={order_name}&q={}&cursor={c}", enc(&text)));
+    let rows = found.data.into_iter().map(|w| row(w, &names)).collect();
+    let frame = Frame::new(&s, p, "webhooks", "Webhooks", q.done.as_deref()).await?;
+    html(&ListPage { frame, rows, headings, q: text, sort: sort_name, order: order_name.into(), next })
+}
+
+#[derive(Template)]
+#[template(path = "webhook.html")]
+struct DetailPage {
+    frame: Frame,
+    row: Row,
+    attempts: Vec<AttemptRow>,
+    headings: Vec<Heading>,
+    with_webhook: bool,
+    /// Shown once, right after create or rotate.
+    secret: Option<String>,
+    created_now: bool,
+    event_types: Vec<String>,
+    example: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DetailQuery {
+    done: Option<String>,
+}
+
+fn webhook_id(raw: &str) -> PortalResult<WebhookId> {
+    WebhookId::parse(raw).map_err(|_| PortalError::Ops(OpsError::NotFound("webhook")))
+}
+
+async fn detail_page(
+    s: &AppState,
+    signed: &Signed,
+    w: WebhookView,
+    secret: Option<String>,
+    created_now: bool,
+    done: Option<&str>,
+) -> PortalResult<Response> {
+    let p = &signed.0;
+    let filter = AttemptFilter { webhook_id: Some(w.id.clone()), succeeded: None };
+    let req = PageRequest { limit: 25, order: Order::Desc, ..PageRequest::default() };
+    let attempts = s.ops.list_attempts(&p.actor, &p.member.org_id, &filter, &req).await?;
+    let names = member_names(s, signed).await?;
+    let event_types = w.event_types.clone();
+    let example = match event_types.first() {
+        Some(t) => s
+            .ops
+            .get_event_type(&p.actor, t)
+            .await
+            .ok()
+            .and_then(|e| e.example)
+            .map(|e| serde_json::to_string_pretty(&e).unwrap_or_default()),
+        None => None,
+    }
+    .unwrap_or_else(|| "{\"test\": true}".into());
+    let title = w.name.clone();
+    let frame = Frame::new(s, p, "webhooks", title, done).await?;
+    let attempts = attempt_rows(attempts.data, None);
+    let headings = plain_headings();
+    html(&DetailPage {
+        frame,
+        row: row(w, &names),
+        attempts,
+        headings,
+        with_webhook: false,
+        secret,
+        created_now,
+        event_types,
+        example,
+    })
+}
+
+pub(crate) async fn detail(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+    Query(q): Query<DetailQuery>,
+) -> PortalResult<Response> {
+    let p = &signed.0;
+    let w = s.ops.get_webhook(&p.actor, &p.member.org_id, &webhook_id(&id)?).await?;
+    detail_page(&s, &signed, w, None, false, q.done.as_deref()).await
+}
+
+pub(crate) async fn new_form(State(s): State<AppState>, signed: Signed) -> PortalResult<Response> {
+    let p = &signed.0;
+    p.actor.authorize(&p.member.org_id, Access::Write)?;
+    html(&form_page(&s, &signed, None, &Form::default(), None).await?)
+}
+
+pub(crate) async fn edit_form(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+) -> PortalResult<Response> {
+    let p = &signed.0;
+    p.actor.authorize(&p.member.org_id, Access::Write)?;
+    let w = s.ops.get_webhook(&p.actor, &p.member.org_id, &webhook_id(&id)?).await?;
+    html(&form_page(&s, &signed, Some(w), &Form::default(), None).await?)
+}
+
+/// A form refused with a field error: the same form again, the error beside its field.
+async fn refused(
+    s: &AppState,
+    signed: &Signed,
+    editing: Option<WebhookView>,
+    form: &Form,
+    e: OpsError,
+) -> PortalResult<Response> {
+    match e {
+        OpsError::Invalid { field, detail } => {
+            let page: FormPage = form_page(s, signed, editing, form, Some((field, detail))).await?;
+            let mut resp = html(&page)?;
+            *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(resp)
+        }
+        other => Err(other.into()),
+    }
+}
+
+pub(crate) async fn create(State(s): State<AppState>, signed: Signed, form: Form) -> PortalResult<Response> {
+    signed.check(&form)?;
+    let p = &signed.0;
+    let input: WebhookIn = match parse(body_from(&form, None)) {
+        Ok(i) => i,
+        Err(e) => return refused(&s, &signed, None, &form, e).await,
+    };
+    match s.ops.create_webhook(&p.actor, &p.member.org_id, input).await {
+        Ok(mut w) => {
+            let secret = w.signing.secret.take();
+            detail_page(&s, &signed, w, secret, true, Some("created")).await
+        }
+        Err(e) => refused(&s, &signed, None, &form, e).await,
+    }
+}
+
+pub(crate) async fn update(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+    form: Form,
+) -> PortalResult<Response> {
+    signed.check(&form)?;
+    let p = &signed.0;
+    let id = webhook_id(&id)?;
+    let current = s.ops.get_webhook(&p.actor, &p.member.org_id, &id).await?;
+    let patch: WebhookPatch = match parse(body_from(&form, Some(&current))) {
+        Ok(patch) => patch,
+        Err(e) => return refused(&s, &signed, Some(current), &form, e).await,
+    };
+    match s.ops.update_webhook(&p.actor, &p.member.org_id, &id, patch, None).await {
+        Ok(_) => Ok(Redirect::to(&format!("/portal/webhooks/{id}?done=saved")).into_response()),
+        Err(e) => refused(&s, &signed, Some(current), &form, e).await,
+    }
+}
+
+/// Where an action sends the browser back to: the page it came from, when that was a portal page.
+fn back(form: &Form, fallback: &str, done: &str) -> Response {
+    let to = form.get("back").filter(|b| b.starts_with("/portal/") && !b.contains("//")).unwrap_or(fallback);
+    let sep = if to.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{to}{sep}done={done}")).into_response()
+}
+
+pub(crate) async fn toggle(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+    form: Form,
+) -> PortalResult<Response> {
+    signed.check(&form)?;
+    let p = &signed.0;
+    let id = webhook_id(&id)?;
+    let now = s.ops.get_webhook(&p.actor, &p.member.org_id, &id).await?;
+    s.ops.set_webhook_enabled(&p.actor, &p.member.org_id, &id, !now.enabled).await?;
+    Ok(back(&form, "/portal/webhooks", "status"))
+}
+
+/// A destructive action the browser did not confirm (no script to show the dialog): a page
+/// that asks, with the same form confirmed.
+fn confirm_page(action: String, csrf: &str, question: String, ids: &[String]) -> Response {
+    let mut resp = page(StatusCode::OK, "Please confirm", question, None);
+    resp.extensions_mut().insert(super::error::Confirm { action, csrf: csrf.to_owned(), ids: ids.to_vec() });
+    resp
+}
+
+pub(crate) async fn delete(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+    form: Form,
+) -> PortalResult<Response> {
+    signed.check(&form)?;
+    let p = &signed.0;
+    let wid = webhook_id(&id)?;
+    if form.get("confirm") != Some("yes") {
+        let w = s.ops.get_webhook(&p.actor, &p.member.org_id, &wid).await?;
+        let q =
+            format!("Delete the webhook “{}”? Its pending deliveries will not be sent. This cannot be undone.", w.name);
+        return Ok(confirm_page(format!("/portal/webhooks/{id}/delete"), &p.session.csrf, q, &[]));
+    }
+    s.ops.delete_webhooks(&p.actor, &p.member.org_id, &[wid]).await?;
+    Ok(Redirect::to("/portal/webhooks?done=deleted").into_response())
+}
+
+pub(crate) async fn bulk_delete(State(s): State<AppState>, signed: Signed, form: Form) -> PortalResult<Response> {
+    signed.check(&form)?;
+    let p = &signed.0;
+    let raw: Vec<String> = form.all("id").map(str::to_owned).collect();
+    if raw.is_empty() {
+        return Ok(Redirect::to("/portal/webhooks").into_response());
+    }
+    if form.get("confirm") != Some("yes") {
+        let q = format!(
+            "Delete {} webhook(s)? Their pending deliveries will not be sent. This cannot be undone.",
+            raw.len()
+        );
+        return Ok(confirm_page("/portal/webhooks/delete".into(), &p.session.csrf, q, &raw));
+    }
+    let ids = raw.iter().map(|r| webhook_id(r)).collect::<PortalResult<Vec<_>>>()?;
+    s.ops.delete_webhooks(&p.actor, &p.member.org_id, &ids).await?;
+    Ok(Redirect::to("/portal/webhooks?done=deleted").into_response())
+}
+
+pub(crate) async fn rotate(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+    form: Form,
+) -> PortalResult<Response> {
+    signed.check(&form)?;
+    let p = &signed.0;
+    let mut w = s.ops.rotate_secret(&p.actor, &p.member.org_id, &webhook_id(&id)?).await?;
+    let secret = w.signing.secret.take();
+    detail_page(&s, &signed, w, secret, false, Some("rotated")).await
+}
+
+pub(crate) async fn test(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+    form: Form,
+) -> PortalResult<Response> {
+    signed.check(&form)?;
+    let p = &signed.0;
+    let event_type = form.get("event_type").filter(|t| !t.is_empty()).map(str::to_owned);
+    let payload = match form.get("payload").map(str::trim).filter(|t| !t.is_empty()) {
+        None => None,
+        Some(text) => {
+            Some(serde_json::from_str(text).map_err(|e| OpsError::invalid("payload", format!("is not JSON: {e}")))?)
+        }
+    };
+    s.ops.send_test(&p.actor, &p.member.org_id, &webhook_id(&id)?, event_type, payload).await?;
+    Ok(back(&form, &format!("/portal/webhooks/{id}"), "tested"))
+}
+
+pub(crate) async fn recover(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+    form: Form,
+) -> PortalResult<Response> {
+    signed.check(&form)?;
+    let p = &signed.0;
+    let text = form.text("since");
+    let since = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
+        .map(|t| t.and_utc())
+        .or_else(|_| chrono::DateTime::parse_from_rfc3339(text).map(|t| t.to_utc()))
+        .map_err(|_| OpsError::invalid("since", "give a date and time, e.g. 2026-12-01T09:00"))?;
+    s.ops.recover(&p.actor, &p.member.org_id, &webhook_id(&id)?, since).await?;
+    Ok(back(&form, &format!("/portal/webhooks/{id}"), "recovered"))
+}

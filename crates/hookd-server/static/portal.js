@@ -1,0 +1,229 @@
+// hookd portal: progressive enhancement only. Every page works without this file; with it,
+// destructive actions ask in a dialog, menus open by click, keyboard or right-click,
+// searches filter as you type, and forms show only the fields that apply.
+(function () {
+  "use strict";
+  var $ = function (sel, root) { return (root || document).querySelector(sel); };
+  var $$ = function (sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); };
+
+  // Theme: the switch cycles system -> light -> dark and remembers the choice.
+  function applyTheme(t) {
+    if (t === "light" || t === "dark") document.documentElement.setAttribute("data-theme", t);
+    else document.documentElement.removeAttribute("data-theme");
+  }
+  try { applyTheme(localStorage.getItem("hookd-theme")); } catch (e) { /* storage off */ }
+
+  function ready() {
+    $$("[data-theme-switch]").forEach(function (b) {
+      var label = function () {
+        var t = document.documentElement.getAttribute("data-theme") || "system";
+        b.textContent = "Theme: " + t;
+      };
+      label();
+      b.addEventListener("click", function () {
+        var cur = document.documentElement.getAttribute("data-theme");
+        var next = cur === null ? "light" : cur === "light" ? "dark" : null;
+        applyTheme(next);
+        try { next ? localStorage.setItem("hookd-theme", next) : localStorage.removeItem("hookd-theme"); } catch (e) { /* off */ }
+        label();
+      });
+    });
+
+    // Sign-in: the link's secret is in the fragment, which never reaches a server log or a
+    // Referer; post it once and forget it.
+    var login = $("#login-exchange");
+    if (login) {
+      var secret = location.hash.replace(/^#/, "");
+      history.replaceState(null, "", location.pathname);
+      if (secret) { login.elements.secret.value = secret; login.submit(); }
+    }
+
+    // Confirmations: a form with data-confirm asks in a dialog first.
+    var dialog = $("#confirm");
+    $$("form[data-confirm]").forEach(function (f) {
+      f.addEventListener("submit", function (ev) {
+        if (f.dataset.confirmed === "yes" || !dialog) return;
+        ev.preventDefault();
+        $("#confirm-text").textContent = f.dataset.confirm;
+        $("#confirm-ok").textContent = f.dataset.confirmLabel || "Delete";
+        dialog.returnValue = "";
+        dialog.showModal();
+        dialog.onclose = function () {
+          if (dialog.returnValue === "ok") {
+            var c = f.elements.confirm;
+            if (c) c.value = "yes";
+            f.dataset.confirmed = "yes";
+            f.requestSubmit ? f.requestSubmit() : f.submit();
+          }
+        };
+      });
+    });
+
+    // Row checkboxes enable the bulk delete button and fill its form.
+    var bulk = $("#bulk-delete");
+    if (bulk) {
+      var boxes = $$("input[data-row-check]");
+      var all = $("#check-all");
+      var sync = function () {
+        var picked = boxes.filter(function (b) { return b.checked; });
+        bulk.querySelector("button").disabled = picked.length === 0;
+        bulk.dataset.confirm = "Delete " + picked.length + " webhook(s)? Their pending deliveries will not be sent. This cannot be undone.";
+        $$("input[name=id]", bulk).forEach(function (i) { i.remove(); });
+        picked.forEach(function (b) {
+          var i = document.createElement("input");
+          i.type = "hidden"; i.name = "id"; i.value = b.value; bulk.appendChild(i);
+        });
+      };
+      boxes.forEach(function (b) { b.addEventListener("change", sync); });
+      if (all) all.addEventListener("change", function () { boxes.forEach(function (b) { b.checked = all.checked; }); sync(); });
+      sync();
+    }
+
+    // Menus: the gear button opens its menu; right-clicking a row opens the row's menu.
+    function closeMenus(except) {
+      $$(".menu").forEach(function (m) {
+        if (m !== except) { m.hidden = true; var b = $("[aria-controls='" + m.id + "']"); if (b) b.setAttribute("aria-expanded", "false"); }
+      });
+    }
+    function openMenu(btn) {
+      var m = document.getElementById(btn.getAttribute("aria-controls"));
+      closeMenus(m);
+      m.hidden = false;
+      btn.setAttribute("aria-expanded", "true");
+      var first = m.querySelector("button, a");
+      if (first) first.focus();
+    }
+    $$("[data-menu-button]").forEach(function (btn) {
+      btn.addEventListener("click", function (ev) {
+        ev.stopPropagation();
+        var m = document.getElementById(btn.getAttribute("aria-controls"));
+        if (m.hidden) openMenu(btn); else closeMenus();
+      });
+    });
+    $$("tr[data-menu]").forEach(function (row) {
+      row.addEventListener("contextmenu", function (ev) {
+        var btn = row.querySelector("[data-menu-button]");
+        if (!btn) return;
+        ev.preventDefault();
+        openMenu(btn);
+      });
+    });
+    $$(".menu").forEach(function (m) {
+      m.addEventListener("keydown", function (ev) {
+        var items = $$("button, a", m);
+        var i = items.indexOf(document.activeElement);
+        if (ev.key === "ArrowDown") { ev.preventDefault(); items[(i + 1) % items.length].focus(); }
+        if (ev.key === "ArrowUp") { ev.preventDefault(); items[(i - 1 + items.length) % items.length].focus(); }
+        if (ev.key === "Escape") {
+          closeMenus();
+          var b = $("[aria-controls='" + m.id + "']");
+          if (b) b.focus();
+        }
+      });
+    });
+    document.addEventListener("click", function () { closeMenus(); });
+
+    // Copy buttons.
+    $$("[data-copy]").forEach(function (b) {
+      b.addEventListener("click", function () {
+        var text = b.dataset.copy;
+        var done = function () { var old = b.getAttribute("aria-label"); b.setAttribute("aria-label", "Copied"); b.classList.add("copied"); setTimeout(function () { b.setAttribute("aria-label", old); }, 1500); toast("Copied to the clipboard"); };
+        if (navigator.clipboard) navigator.clipboard.writeText(text).then(done, function () { toast("Copy failed: select the text and copy it"); });
+      });
+    });
+
+    // Search: the magnifying glass opens the field; typing filters after a pause.
+    $$("form.search").forEach(function (f) {
+      var input = f.querySelector("input[name=q]");
+      var btn = f.querySelector("[data-search-toggle]");
+      if (btn && !input.value) f.classList.add("collapsed");
+      if (btn) btn.addEventListener("click", function (ev) {
+        if (f.classList.contains("collapsed")) { ev.preventDefault(); f.classList.remove("collapsed"); input.focus(); }
+      });
+      var timer;
+      input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(function () { f.submit(); }, 400); });
+      if (input.value) { input.focus(); input.setSelectionRange(input.value.length, input.value.length); }
+    });
+
+    // Authentication: show the fields of the chosen type only.
+    $$("select[data-auth-type]").forEach(function (sel) {
+      var scope = sel.closest("[data-auth]");
+      var show = function () {
+        $$("[data-auth-fields]", scope).forEach(function (fs) {
+          if (fs.closest("[data-auth]") !== scope) return;
+          fs.hidden = fs.dataset.authFields !== sel.value;
+          $$("input, textarea", fs).forEach(function (i) { i.disabled = fs.hidden; });
+        });
+      };
+      sel.addEventListener("change", show);
+      show();
+    });
+    var perOrg = $("#per-org-toggle");
+    if (perOrg) {
+      var box = $("#per-org");
+      var sw = function () { box.hidden = !perOrg.checked; };
+      perOrg.addEventListener("change", sw);
+      sw();
+    }
+
+    // Rows that can be added and removed: custom headers, organization credentials.
+    $$("[data-add-row]").forEach(function (btn) {
+      btn.addEventListener("click", function () {
+        var list = document.getElementById(btn.dataset.addRow);
+        var tpl = document.getElementById(btn.dataset.addRow + "-template");
+        var n = list.children.length + Math.floor(Math.random() * 1e6);
+        var html = tpl.innerHTML.replace(/__N__/g, String(n));
+        var holder = document.createElement("div");
+        holder.innerHTML = html;
+        var row = holder.firstElementChild;
+        list.appendChild(row);
+        wireRow(row);
+        var first = row.querySelector("input, select");
+        if (first) first.focus();
+      });
+    });
+    function wireRow(row) {
+      $$("[data-remove-row]", row).forEach(function (b) { b.addEventListener("click", function () { row.remove(); }); });
+      $$("select[data-auth-type]", row).forEach(function (sel) {
+        var show = function () {
+          $$("[data-auth-fields]", row).forEach(function (fs) {
+            fs.hidden = fs.dataset.authFields !== sel.value;
+            $$("input, textarea", fs).forEach(function (i) { i.disabled = fs.hidden; });
+          });
+        };
+        sel.addEventListener("change", show);
+        show();
+      });
+    }
+    $$("[data-row]").forEach(function (r) { $$("[data-remove-row]", r).forEach(function (b) { b.addEventListener("click", function () { r.remove(); }); }); });
+
+    // "Select all in group".
+    $$("[data-select-group]").forEach(function (b) {
+      b.addEventListener("click", function () {
+        var boxes = $$("input[type=checkbox]", b.closest(".type-group"));
+        var on = boxes.some(function (x) { return !x.checked; });
+        boxes.forEach(function (x) { x.checked = on; });
+      });
+    });
+
+    // The ? of an event type opens on click too (hover and focus open it by CSS).
+    $$(".help > button").forEach(function (b) {
+      b.addEventListener("click", function (ev) { ev.preventDefault(); b.parentElement.classList.toggle("open"); b.setAttribute("aria-expanded", b.parentElement.classList.contains("open")); });
+    });
+
+    // Toasts fade after a while.
+    $$(".toast").forEach(function (t) { setTimeout(function () { t.classList.add("hide"); }, 6000); });
+  }
+
+  function toast(text) {
+    var box = $(".toasts");
+    if (!box) return;
+    var t = document.createElement("div");
+    t.className = "toast"; t.setAttribute("role", "status"); t.textContent = text;
+    box.appendChild(t);
+    setTimeout(function () { t.classList.add("hide"); }, 4000);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
+  else ready();
+})();
