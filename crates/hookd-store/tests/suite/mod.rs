@@ -134,11 +134,14 @@ pub async fn orgs_are_edited_and_listed(s: &dyn Store) {
     let read = s.get_org(&a.id).await.unwrap();
     assert_eq!((read.name.as_str(), read.parent_id.as_ref(), read.features.len()), ("Globex", Some(&b.id), 1));
     assert!(matches!(s.update_org(&Org { id: OrgId::new(), ..edited }).await, Err(StoreError::NotFound)));
+    // In ID order, which is creation order to the millisecond.
+    let mut ids = [a.id.clone(), b.id.clone()];
+    ids.sort_by(|x, y| x.as_str().cmp(y.as_str()));
     let first = s.list_orgs(&PageRequest { limit: 1, ..PageRequest::default() }).await.unwrap();
-    assert_eq!(first.data[0].id, a.id);
+    assert_eq!(first.data[0].id, ids[0]);
     let cursor = Cursor::decode(first.next_cursor.as_deref().expect("a second page")).unwrap();
     let rest = s.list_orgs(&PageRequest { limit: 10, cursor: Some(cursor), ..PageRequest::default() }).await.unwrap();
-    assert_eq!(rest.data.iter().map(|o| &o.id).collect::<Vec<_>>(), vec![&b.id]);
+    assert_eq!(rest.data.iter().map(|o| &o.id).collect::<Vec<_>>(), vec![&ids[1]]);
     assert_eq!(s.child_orgs(&b.id).await.unwrap().iter().map(|o| &o.id).collect::<Vec<_>>(), vec![&a.id]);
     assert!(s.child_orgs(&a.id).await.unwrap().is_empty());
     let found = s.list_orgs(&PageRequest { q: Some("glob".into()), ..PageRequest::default() }).await.unwrap();
@@ -797,8 +800,10 @@ pub async fn retention_prunes_old_finished_work_only(s: &dyn Store) {
 /// A login link signs in once, before it expires; a session is found until it expires or is
 /// deleted; retention removes both once expired.
 pub async fn login_links_work_once_and_sessions_expire(s: &dyn Store) {
+    use chrono::SubsecRound as _;
     let a = org(s, None).await;
-    let now = Utc::now();
+    // Times are kept to the millisecond.
+    let now = Utc::now().trunc_subsecs(3);
     let link = LoginLink {
         org_id: a.id.clone(),
         member_id: MemberId::new(),

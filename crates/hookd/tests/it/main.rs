@@ -1,10 +1,12 @@
 //! Integration tests: the real binary, a real receiver, real SQLite files.
 
+mod browser;
 mod cli;
 mod cluster;
 mod crash;
 mod delivery;
 mod keys;
+mod portal;
 mod races;
 mod security;
 mod service;

@@ -1,0 +1,346 @@
+//! The portal as a person uses it, in headless Chromium against the real binary: sign in
+//! through a link, click, type, read what the page says; axe-core on every page.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::browser::Browser;
+use crate::support::{Org, Receiver, TestApp};
+
+/// The texts of the elements `css` finds, in page order.
+async fn names(b: &Browser, css: &str) -> Vec<String> {
+    let mut out = vec![];
+    for e in b.all(css).await {
+        out.push(e.text().await.unwrap());
+    }
+    out
+}
+
+/// A member of `org` with `role`; returns the member's ID.
+async fn member(app: &TestApp, org: &Org, name: &str, role: &str) -> String {
+    let email = format!("{}@example.com", name.to_lowercase().replace(' ', "."));
+    let (s, m) = app
+        .op("POST", &format!("/orgs/{}/members", org.id), Some(json!({"name": name, "email": email, "role": role})))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{m}");
+    m["id"].as_str().unwrap().to_owned()
+}
+
+async fn link(app: &TestApp, org: &Org, member: &str) -> String {
+    let (s, l) = app.op("POST", &format!("/orgs/{}/members/{member}/login-links", org.id), None).await;
+    assert_eq!(s, StatusCode::CREATED, "{l}");
+    assert!(l["expires_at"].is_string());
+    l["url"].as_str().unwrap().to_owned()
+}
+
+/// A browser signed in as a new member of a new org, on the webhooks page.
+async fn signed_in(app: &TestApp, role: &str) -> (Browser, Org, String) {
+    let org = app.org().await;
+    let id = member(app, &org, "Ada Lovelace", role).await;
+    let b = Browser::start().await;
+    b.goto(&link(app, &org, &id).await).await;
+    b.find("h1").await;
+    assert_eq!(b.path().await, "/portal/webhooks", "a login link opens the portal");
+    (b, org, id)
+}
+
+async fn webhooks(app: &TestApp, org: &Org) -> Vec<Value> {
+    let (_, list) = app.call("GET", &format!("/orgs/{}/webhooks?limit=500", org.id), &org.token, None).await;
+    list["data"].as_array().cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_member_creates_sorts_searches_toggles_and_deletes_webhooks() {
+    let app = TestApp::spawn().await;
+    let (b, org, _) = signed_in(&app, "admin").await;
+    b.wait_text("You have no webhooks yet").await;
+    b.check_page("webhooks-empty").await;
+
+    // Create through the form, with Basic authentication.
+    b.click("a.btn.primary[href='/portal/webhooks/new']").await;
+    b.wait_text("Create webhook").await;
+    b.type_into("#name", "CRM sync").await;
+    b.type_into("#url", "http://127.0.0.1:9/crm").await;
+    b.click("input[name=event_types][value='user.created']").await;
+    b.find("#a-type").await.select_by_value("basic").await.expect("select basic");
+    b.type_into("#a-basic-username", "crm").await;
+    b.type_into("#a-basic-password", "s3cret-password").await;
+    b.check_page("webhook-form").await;
+    b.click("form[action='/portal/webhooks'] button.btn.primary[type=submit]").await;
+    b.wait_text("Webhook created successfully").await;
+    b.wait_text("it will not be shown again").await;
+    let secret = b.find("#secret-value").await.text().await.unwrap();
+    assert!(secret.starts_with("whsec_"), "{secret}");
+    b.check_page("webhook-created").await;
+    let made = webhooks(&app, &org).await;
+    assert_eq!(made.len(), 1);
+    assert_eq!(made[0]["auth"]["type"], "basic");
+    assert!(made[0]["auth"]["password"].as_str().unwrap().starts_with("****"), "never echoed back");
+
+    // A form with a mistake says what to fix beside the field.
+    b.goto(&format!("{}/portal/webhooks/new", app.url)).await;
+    b.type_into("#name", "Broken").await;
+    b.type_into("#url", "not a url").await;
+    b.click("input[name=event_types][value='user.created']").await;
+    b.click("form[action='/portal/webhooks'] button.btn.primary[type=submit]").await;
+    b.wait_text("Please fix this").await;
+    let err = b.find("#url-error").await.text().await.unwrap();
+    assert!(!err.is_empty(), "the URL's error is beside it");
+    assert_eq!(b.find("#name").await.prop("value").await.unwrap().as_deref(), Some("Broken"), "what was typed stays");
+
+    // Two more through the API, then sort and search in the list.
+    for name in ["Analytics", "Billing"] {
+        app.create_webhook(&org, json!({"name": name, "url": "http://127.0.0.1:9/x", "event_types": ["user.updated"]}))
+            .await;
+    }
+    b.goto(&format!("{}/portal/webhooks", app.url)).await;
+    b.click("th a[href*='sort=name&']").await;
+    b.find("th[aria-sort='ascending']").await;
+    assert_eq!(names(&b, "tbody td:nth-child(2) > a").await, ["Analytics", "Billing", "CRM sync"]);
+    b.click("th[aria-sort='ascending'] a").await;
+    b.find("th[aria-sort='descending']").await;
+    assert_eq!(names(&b, "tbody td:nth-child(2) > a").await, ["CRM sync", "Billing", "Analytics"]);
+    b.click("[data-search-toggle]").await;
+    b.type_into("#q", "bill").await;
+    b.find("input#q[value='bill']").await;
+    assert_eq!(names(&b, "tbody td:nth-child(2) > a").await, ["Billing"]);
+    b.goto(&format!("{}/portal/webhooks?sort=name&order=asc", app.url)).await;
+    b.check_page("webhooks-list").await;
+
+    // Turn one off: its red dot tells who did it.
+    let crm = made[0]["id"].as_str().unwrap();
+    b.click(&format!("form[action='/portal/webhooks/{crm}/toggle'] button.switch")).await;
+    b.wait_text("Status changed").await;
+    let dot = b.find("button.dot").await;
+    let why = dot.attr("title").await.unwrap().unwrap_or_default();
+    assert!(why.contains("Disabled by Ada Lovelace"), "{why}");
+    let (_, w) = app.call("GET", &format!("/orgs/{}/webhooks/{crm}", org.id), &org.token, None).await;
+    assert_eq!(w["enabled"], false);
+
+    // The gear menu opens by keyboard too, and its items are the row's actions.
+    b.find(&format!("[aria-controls='menu-{crm}']")).await.click().await.unwrap();
+    let items = b.find(&format!("#menu-{crm}")).await.text().await.unwrap();
+    for item in ["Edit", "Send test event", "Copy ID", "Enable", "Delete"] {
+        assert!(items.contains(item), "{items}");
+    }
+    b.js("document.body.click(); return true").await;
+
+    // Select two and delete them, confirming in the dialog.
+    let ids: Vec<String> = webhooks(&app, &org).await.iter().map(|w| w["id"].as_str().unwrap().to_owned()).collect();
+    for id in ids.iter().take(2) {
+        b.click(&format!("input[data-row-check][value='{id}']")).await;
+    }
+    b.click("#bulk-delete button").await;
+    let dialog = b.find("dialog#confirm[open]").await;
+    assert!(dialog.text().await.unwrap().contains("Delete 2 webhook(s)?"));
+    b.check_page("webhooks-confirm-delete").await;
+    b.click("#confirm-ok").await;
+    b.wait_text("Webhook(s) deleted successfully").await;
+    assert_eq!(webhooks(&app, &org).await.len(), 1);
+    b.close().await;
+}
+
+#[tokio::test]
+async fn history_shows_the_attempt_and_re_sends_it() {
+    let app = TestApp::spawn().await;
+    let mut rx = Receiver::start().await;
+    let (b, org, _) = signed_in(&app, "member").await;
+    let w = app.create_webhook(&org, json!({"name": "Orders", "url": rx.url(), "event_types": ["user.created"]})).await;
+    let id = w["id"].as_str().unwrap();
+    app.publish(&org, json!({"type": "user.created", "payload": {"id": 7, "name": "Ada"}})).await;
+    let first = rx.next().await;
+    app.attempts_until(&org, id, |a| !a.is_empty()).await;
+
+    b.goto(&format!("{}/portal/webhooks/{id}", app.url)).await;
+    b.wait_text("Orders").await;
+    b.check_page("webhook-detail").await;
+    b.click("tbody td a[href^='/portal/attempts/']").await;
+    b.wait_text("webhook-signature").await;
+    b.wait_text("\"name\": \"Ada\"").await;
+    b.check_page("attempt").await;
+    b.click("form[action$='/resend'] button").await;
+    b.wait_text("Message re-sent").await;
+    let again = rx.next().await;
+    assert_eq!(again.header("webhook-id"), first.header("webhook-id"), "a re-send keeps its webhook-id");
+
+    b.goto(&format!("{}/portal/history", app.url)).await;
+    b.wait_text("Orders").await;
+    b.check_page("history").await;
+    b.goto(&format!("{}/portal/event-types", app.url)).await;
+    b.wait_text("The body your receiver gets").await;
+    b.check_page("event-types").await;
+    b.close().await;
+}
+
+#[tokio::test]
+async fn admins_make_tokens_that_are_shown_once_and_can_be_renamed_and_revoked() {
+    let app = TestApp::spawn().await;
+    let (b, org, _) = signed_in(&app, "admin").await;
+    b.click("nav a[href='/portal/tokens']").await;
+    b.wait_text("Create a token").await;
+    b.type_into("#token-name", "Deploy script").await;
+    b.click("form[action='/portal/tokens'] button[type=submit]").await;
+    b.wait_text("Save this token, as this is the only time you will see it").await;
+    let token = b.find(".secret-box code").await.text().await.unwrap();
+    let (s, _) = app.call("GET", &format!("/orgs/{}/webhooks", org.id), &token, None).await;
+    assert_eq!(s, StatusCode::OK, "the token works");
+    b.check_page("token-created").await;
+    b.click(".notice a.btn.primary").await;
+    assert!(!b.text().await.contains(&token), "never shown again");
+    b.check_page("tokens").await;
+
+    // The org's own admin token is listed too: find the row of the new one.
+    let mut tid = String::new();
+    for row in b.all("tbody tr").await {
+        if row.text().await.unwrap().contains("Deploy script") {
+            let menu = row.find(fantoccini::Locator::Css("[data-menu-button]")).await.unwrap();
+            tid = menu.attr("aria-controls").await.unwrap().unwrap().replace("tmenu-", "");
+        }
+    }
+    assert!(tid.starts_with("tok_"), "the new token is listed");
+    b.click(&format!("[aria-controls='tmenu-{tid}']")).await;
+    b.type_into(&format!("#rename-{tid}"), "Deploy bot").await;
+    b.click(&format!("form[action='/portal/tokens/{tid}/rename'] button")).await;
+    b.wait_text("Token renamed").await;
+    b.wait_text("Deploy bot").await;
+    b.click(&format!("[aria-controls='tmenu-{tid}']")).await;
+    b.click(&format!("form[action='/portal/tokens/{tid}/revoke'] button")).await;
+    b.click("#confirm-ok").await;
+    b.wait_text("Token revoked").await;
+    let (s, _) = app.call("GET", &format!("/orgs/{}/webhooks", org.id), &token, None).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "a revoked token stops working");
+    b.goto(&format!("{}/portal/members", app.url)).await;
+    b.wait_text("ada.lovelace@example.com").await;
+    b.check_page("members").await;
+    b.close().await;
+}
+
+/// The session cookie and this page's CSRF token, to forge requests as the browser would.
+async fn session(b: &Browser) -> (String, String) {
+    let cookie = b.c.get_named_cookie("hookd_session").await.expect("session cookie");
+    let csrf = b.find("input[name=_csrf]").await.prop("value").await.unwrap().unwrap();
+    (format!("hookd_session={}", cookie.value()), csrf)
+}
+
+#[tokio::test]
+async fn a_viewer_sees_no_edit_controls_and_forged_writes_are_refused() {
+    let app = TestApp::spawn().await;
+    let (b, org, _) = signed_in(&app, "viewer").await;
+    let w = app
+        .create_webhook(
+            &org,
+            json!({"name": "Read only", "url": "http://127.0.0.1:9/r", "event_types": ["user.created"]}),
+        )
+        .await;
+    let id = w["id"].as_str().unwrap();
+    b.goto(&format!("{}/portal/webhooks", app.url)).await;
+    b.wait_text("Read only").await;
+    let page = b.text().await;
+    assert!(!page.contains("Create webhook") && !page.contains("Delete webhooks"), "{page}");
+    assert!(b.all("button.switch").await.is_empty() && b.all("input[data-row-check]").await.is_empty());
+    b.check_page("webhooks-viewer").await;
+
+    let (cookie, csrf) = session(&b).await;
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let post = |path: String, body: String| {
+        http.post(format!("{}{path}", app.url))
+            .header("cookie", &cookie)
+            .header("origin", &app.url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    };
+    let forged = post(format!("/portal/webhooks/{id}/toggle"), format!("_csrf={csrf}")).await.unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN, "the role is checked on the server");
+    assert!(forged.text().await.unwrap().contains("You cannot do this"));
+    let (_, still) = app.call("GET", &format!("/orgs/{}/webhooks/{id}", org.id), &org.token, None).await;
+    assert_eq!(still["enabled"], true);
+    b.close().await;
+}
+
+#[tokio::test]
+async fn forms_without_their_token_and_used_or_expired_links_are_refused() {
+    let app = TestApp::spawn().await;
+    let (b, org, mid) = signed_in(&app, "admin").await;
+    let w = app
+        .create_webhook(
+            &org,
+            json!({"name": "Guarded", "url": "http://127.0.0.1:9/g", "event_types": ["user.created"]}),
+        )
+        .await;
+    let id = w["id"].as_str().unwrap();
+    let (cookie, _) = session(&b).await;
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let toggle = |body: &'static str, origin: &str| {
+        http.post(format!("{}/portal/webhooks/{id}/toggle", app.url))
+            .header("cookie", &cookie)
+            .header("origin", origin)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    };
+    let no_token = toggle("", &app.url).await.unwrap();
+    assert_eq!(no_token.status(), StatusCode::FORBIDDEN);
+    assert!(no_token.text().await.unwrap().contains("This form has expired"));
+    let wrong = toggle("_csrf=guess", &app.url).await.unwrap();
+    assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
+    let other_site = toggle("_csrf=guess", "https://evil.example").await.unwrap();
+    assert_eq!(other_site.status(), StatusCode::FORBIDDEN);
+    let (_, still) = app.call("GET", &format!("/orgs/{}/webhooks/{id}", org.id), &org.token, None).await;
+    assert_eq!(still["enabled"], true, "nothing changed");
+
+    // A link works once; a second browser with the same link is told so.
+    let url = link(&app, &org, &mid).await;
+    let b2 = Browser::start().await;
+    b2.goto(&url).await;
+    b2.find("nav.main").await;
+    b2.goto(&url).await;
+    b2.c.delete_all_cookies().await.unwrap();
+    b2.goto(&url).await;
+    b2.wait_text("This sign-in link does not work").await;
+    b2.wait_text("ask for a new link").await;
+    b2.check_page("link-used").await;
+    // Expired: a link for one second, used two seconds later.
+    let (_, l) =
+        app.op("POST", &format!("/orgs/{}/members/{mid}/login-links", org.id), Some(json!({"expires_in": 1}))).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    b2.goto(l["url"].as_str().unwrap()).await;
+    b2.wait_text("This sign-in link does not work").await;
+    // Signing out ends the session: its cookie opens nothing afterwards.
+    b.click("form[action='/portal/logout'] button").await;
+    b.wait_text("Sign in").await;
+    let after = http.get(format!("{}/portal/webhooks", app.url)).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(after.status(), StatusCode::SEE_OTHER);
+    assert_eq!(after.headers()["location"], "/portal/sign-in");
+    b.check_page("signed-out").await;
+    b.close().await;
+    b2.close().await;
+}
+
+#[tokio::test]
+async fn a_disabled_member_is_signed_out_and_pages_carry_a_strict_policy() {
+    let app = TestApp::spawn().await;
+    let (b, org, mid) = signed_in(&app, "admin").await;
+    let (cookie, _) = session(&b).await;
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let page = http.get(format!("{}/portal/webhooks", app.url)).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let csp = page.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(page.headers()["x-frame-options"], "DENY");
+    let set = b.c.get_named_cookie("hookd_session").await.unwrap();
+    assert_eq!(set.http_only(), Some(true));
+    assert_eq!(format!("{:?}", set.same_site()), "Some(Lax)");
+
+    let (s, _) = app.op("PATCH", &format!("/orgs/{}/members/{mid}", org.id), Some(json!({"status": "disabled"}))).await;
+    assert_eq!(s, StatusCode::OK);
+    let after = http.get(format!("{}/portal/webhooks", app.url)).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(after.status(), StatusCode::SEE_OTHER, "the session ended with the member");
+    let missing = http.get(format!("{}/portal/nowhere", app.url)).send().await.unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert!(missing.text().await.unwrap().contains("Page not found"));
+    b.goto(&format!("{}/portal/nowhere", app.url)).await;
+    b.wait_text("Page not found").await;
+    b.check_page("not-found").await;
+    b.close().await;
+}
