@@ -4,6 +4,7 @@
 //! anything from another host or running inline script. A page handler turns a form into a
 //! call of `ops` and its result into a page or a redirect with a toast; it holds no rule.
 
+mod api_docs;
 mod assets;
 mod auth;
 mod catalog;
@@ -174,6 +175,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/", get(root))
         .route("/portal", get(root))
         .route("/portal/static/{file}", get(assets::serve))
+        .route("/api/docs", get(api_docs::page))
         .route("/portal/sign-in", get(auth::sign_in_page))
         .route("/portal/login", get(auth::login_page).post(auth::exchange))
         .route("/portal/logout", post(auth::logout))

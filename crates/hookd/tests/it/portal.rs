@@ -212,6 +212,12 @@ async fn admins_make_tokens_that_are_shown_once_and_can_be_renamed_and_revoked()
     b.goto(&format!("{}/portal/members", app.url)).await;
     b.wait_text("ada.lovelace@example.com").await;
     b.check_page("members").await;
+    // The token page links the API reference, rendered from the OpenAPI document.
+    b.goto(&format!("{}/portal/tokens", app.url)).await;
+    b.click(".lede a[href='/api/docs']").await;
+    b.wait_text("Authorization: Bearer TOKEN").await;
+    b.wait_text("/api/v1/orgs/{org}/webhooks").await;
+    b.check_page("api-docs").await;
     b.close().await;
 }
 

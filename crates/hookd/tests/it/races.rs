@@ -133,6 +133,23 @@ async fn if_match_edits_only_the_revision_read() {
     assert_eq!(bad.status(), 422);
 }
 
+/// A conflict names the field in the API's words, the same on both backends; a token used
+/// records when.
+async fn conflicts_name_the_field_and_tokens_record_their_use(postgres: bool) {
+    let app = app(postgres).await;
+    let org = app.org().await;
+    let ada = json!({"name": "Ada", "email": "ada@example.com", "role": "admin"});
+    call(&app, &org, "POST", "/members", Some(ada.clone())).await;
+    let (s, p) = app.call("POST", &format!("/orgs/{}/members", org.id), &org.token, Some(ada)).await;
+    assert_eq!(s.as_u16(), 409, "{p}");
+    assert_eq!(p["field"], "email");
+    assert_eq!(p["detail"], "a member with this email already exists in this organization");
+    assert!(!p.to_string().contains("members_org_email") && !p.to_string().contains("UNIQUE"), "{p}");
+    let tokens = call(&app, &org, "GET", "/tokens", None).await;
+    let used = tokens["data"].as_array().unwrap().iter().find(|t| t["name"] == "admin").expect("the admin token");
+    assert!(used["last_used_at"].is_string(), "{used}");
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),*) => {
         mod sqlite { $( #[tokio::test] async fn $name() { super::$name(false).await } )* }
@@ -143,5 +160,6 @@ macro_rules! on_both_backends {
 on_both_backends!(
     renames_never_undo_a_rotation,
     edits_never_enable_what_the_engine_disabled,
-    edits_of_different_fields_are_both_kept
+    edits_of_different_fields_are_both_kept,
+    conflicts_name_the_field_and_tokens_record_their_use
 );
