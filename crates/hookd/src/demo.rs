@@ -159,7 +159,7 @@ pub async fn seed_operational(ops: &Ops) -> Result<()> {
 
 /// The demo org, its admin and the seeds' catalog, made through the same operations as the
 /// API's (once: the org's ID is remembered in the settings).
-pub async fn seed(ops: &Ops) -> Result<()> {
+pub async fn seed(ops: &Ops) -> Result<OrgId> {
     let operator = Actor::Operator;
     for (name, group, description, example) in catalog() {
         let input = EventTypeIn {
@@ -201,6 +201,65 @@ pub async fn seed(ops: &Ops) -> Result<()> {
             .await
             .map_err(failed("the demo sign-in link"))?;
         println!("demo admin sign-in link (works once, for 15 minutes): {}", link.url);
+    }
+    Ok(org_id)
+}
+
+const DEMO_WEBHOOKS_KEY: &str = "demo_webhooks";
+
+/// The demo's own receiver, served beside the API: `ok` answers 200, `gone` 410 (so hookd
+/// disables the webhook, with its reason), `flaky` fails every other request (so retries show).
+pub fn receiver() -> axum::Router {
+    use axum::extract::Path;
+    use axum::http::StatusCode;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static FLAKY: AtomicUsize = AtomicUsize::new(0);
+    async fn receive(Path(kind): Path<String>) -> (StatusCode, &'static str) {
+        match kind.as_str() {
+            "gone" => (StatusCode::GONE, "this endpoint was removed"),
+            "flaky" if FLAKY.fetch_add(1, Ordering::Relaxed).is_multiple_of(2) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "busy, try again later")
+            }
+            _ => (StatusCode::OK, "ok"),
+        }
+    }
+    axum::Router::new().route("/demo/receiver/{kind}", axum::routing::post(receive))
+}
+
+/// A lived-in demo, on first start: three webhooks to the demo's own receiver (one healthy,
+/// one whose receiver is gone, one flaky, in the test environment) and a few events, so the
+/// portal has history, retries and a disabled webhook with its reason on the first visit.
+pub async fn live(ops: &Ops, org: &OrgId, base: &str) -> Result<()> {
+    if ops.store.get_setting(DEMO_WEBHOOKS_KEY).await?.is_some() {
+        return Ok(());
+    }
+    let operator = Actor::Operator;
+    let hooks = [
+        ("CRM sync", "ok", "live", vec!["user.updated", "organization.updated", "USER_CREATED"]),
+        ("Billing (legacy endpoint)", "gone", "live", vec!["user.updated"]),
+        ("Analytics staging", "flaky", "test", vec!["user.updated", "assign_task"]),
+    ];
+    for (name, kind, env, types) in hooks {
+        let input = serde_json::from_value(json!({
+            "name": name,
+            "url": format!("{base}/demo/receiver/{kind}"),
+            "description": format!("Demo webhook to the demo's own receiver ({kind})"),
+            "event_types": types,
+            "environment": env,
+        }))?;
+        ops.create_webhook(&operator, org, input).await.map_err(failed(name))?;
+    }
+    ops.store.put_setting(DEMO_WEBHOOKS_KEY, "1").await?;
+    let events = [
+        ("user.updated", "live", json!({"id": 1, "name": "Ada", "email": "ada@example.com"})),
+        ("organization.updated", "live", json!({"id": "org_1", "name": "Example Inc"})),
+        ("user.updated", "live", json!({"id": 2, "name": "Grace", "email": "grace@example.com"})),
+        ("user.updated", "test", json!({"id": 3, "name": "Test user"})),
+        ("assign_task", "test", json!({"id": 7, "resource_url": "https://example.com/api/v0/tasks/7.json"})),
+    ];
+    for (kind, env, payload) in events {
+        let input = serde_json::from_value(json!({"type": kind, "payload": payload, "environment": env}))?;
+        ops.publish(&operator, org, input, None).await.map_err(failed(kind))?;
     }
     Ok(())
 }

@@ -102,7 +102,14 @@ pub async fn open_store(config: &Config, shared: bool) -> Result<Arc<dyn Store>>
     })
 }
 
-pub async fn serve(config: Config, demo: bool) -> Result<()> {
+pub async fn serve(mut config: Config, demo: bool) -> Result<()> {
+    if demo && !config.allow_private_targets {
+        // The demo delivers to its own receiver on this machine.
+        config.allow_private_targets = true;
+        eprintln!(
+            "demo: private targets allowed so that the demo can deliver to itself; never use --demo in production"
+        );
+    }
     let store = open_store(&config, false).await?;
     let key = master_key(&config, store.as_ref()).await?;
     let operator = operator_token(&config, store.as_ref()).await?;
@@ -140,9 +147,7 @@ pub async fn serve(config: Config, demo: bool) -> Result<()> {
         },
     );
     crate::demo::seed_operational(&ops).await?;
-    if demo {
-        crate::demo::seed(&ops).await?;
-    }
+    let demo_org = if demo { Some(crate::demo::seed(&ops).await?) } else { None };
     let clients = Arc::new(HttpClients::new(config.allow_private_targets).context("building the HTTP client")?);
     let dispatcher = Dispatcher::new(store.clone(), clients, key, dispatch, handoff, metrics);
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -150,10 +155,20 @@ pub async fn serve(config: Config, demo: bool) -> Result<()> {
     tokio::spawn(prune(store.clone(), config.retention, stop_rx.clone()));
     println!("hookd listening on {public_url} (database {})", config.database.display());
     let mut stop_http = stop_rx.clone();
-    let server =
-        axum::serve(listener, hookd_server::app(AppState::new(ops, portal))).with_graceful_shutdown(async move {
-            let _ = stop_http.wait_for(|s| *s).await;
+    let mut app = hookd_server::app(AppState::new(ops.clone(), portal));
+    if let Some(org) = demo_org {
+        app = app.merge(crate::demo::receiver());
+        let (ops, base) = (ops.clone(), public_url.clone());
+        // After the listener is up, so that the first deliveries find the receiver.
+        tokio::spawn(async move {
+            if let Err(e) = crate::demo::live(&ops, &org, &base).await {
+                tracing::warn!(error = %e, "the demo's webhooks and events could not be made");
+            }
         });
+    }
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        let _ = stop_http.wait_for(|s| *s).await;
+    });
     tokio::spawn(async move {
         shutdown_signal().await;
         tracing::info!("shutting down: finishing requests in flight");

@@ -22,9 +22,9 @@ use crate::ops::webhooks::{WebhookIn, WebhookPatch, WebhookView};
 use crate::ops::{Access, OpsError};
 use crate::state::AppState;
 
-/// A time as the portal shows it: UTC, to the minute.
+/// A time as the portal shows it: UTC (as every page says), to the minute.
 pub(crate) fn when(t: &chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M UTC").to_string()
+    t.format("%Y-%m-%d %H:%M").to_string()
 }
 
 #[derive(Debug, Default, Deserialize)]

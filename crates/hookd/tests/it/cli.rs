@@ -94,6 +94,35 @@ fn first_start_prints_the_operator_token_and_demo_seeds_the_catalog() {
     let demo_org = printed.iter().find_map(|l| l.strip_prefix("demo org: ")).unwrap();
     let r = client.get(format!("{url}/api/v1/orgs/{demo_org}/members")).bearer_auth(demo_token).send().unwrap();
     assert_eq!(r.status(), 200);
+    let link = printed.iter().find_map(|l| l.split_once("sign-in link (works once, for 15 minutes): ")).unwrap().1;
+    assert!(link.starts_with(&format!("{url}/portal/login#")), "{link}");
+    // Lived in: webhooks to the demo's own receiver, with history and one disabled by its 410.
+    let deadline = std::time::Instant::now() + crate::support::WAIT;
+    loop {
+        let hooks: serde_json::Value = client
+            .get(format!("{url}/api/v1/orgs/{demo_org}/webhooks"))
+            .bearer_auth(demo_token)
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        let hooks = hooks["data"].as_array().cloned().unwrap_or_default();
+        let gone = hooks.iter().find(|w| w["enabled"] == false);
+        let attempts: serde_json::Value = client
+            .get(format!("{url}/api/v1/orgs/{demo_org}/attempts"))
+            .bearer_auth(demo_token)
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        let ok = attempts["data"].as_array().is_some_and(|a| a.iter().any(|a| a["succeeded"] == true));
+        if hooks.len() == 3 && ok && gone.is_some_and(|g| g["status"]["reason"].as_str().unwrap_or("").contains("410"))
+        {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the demo never came alive: {hooks:?} {attempts}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
     let _ = child.kill();
     let _ = child.wait();
     // A second start reuses the stored operator token and prints none.
