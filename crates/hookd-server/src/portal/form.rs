@@ -1,6 +1,7 @@
 //! A submitted form: `application/x-www-form-urlencoded` pairs, repeated names kept in order.
 
 use axum::extract::{FromRequest, Request};
+use axum::response::{IntoResponse, Redirect, Response};
 
 use super::error::PortalError;
 use crate::ops::OpsError;
@@ -49,6 +50,16 @@ impl Form {
             }
         }
         out
+    }
+}
+
+impl Form {
+    /// Where an action sends the browser afterwards, with the toast of what it did: the page
+    /// the form came from (its `back` field), when that is a portal page, or `fallback`.
+    pub fn back(&self, fallback: &str, done: &str) -> Response {
+        let to = self.get("back").filter(|b| b.starts_with("/portal/") && !b.contains("//")).unwrap_or(fallback);
+        let sep = if to.contains('?') { '&' } else { '?' };
+        Redirect::to(&format!("{to}{sep}done={done}")).into_response()
     }
 }
 

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use hookd_core::model::AttemptErrorKind;
 use hookd_core::{AttemptId, DeliveryId, WebhookId};
 use hookd_store::{AttemptFilter, AttemptSort, Cursor, Order, PageRequest};
@@ -248,7 +248,5 @@ pub(crate) async fn resend(
     let p = &signed.0;
     let id = DeliveryId::parse(&id).map_err(|_| PortalError::Ops(OpsError::NotFound("delivery")))?;
     s.ops.resend(&p.actor, &p.member.org_id, &id).await?;
-    let to = form.get("back").filter(|b| b.starts_with("/portal/") && !b.contains("//")).unwrap_or("/portal/history");
-    let sep = if to.contains('?') { '&' } else { '?' };
-    Ok(Redirect::to(&format!("{to}{sep}done=resent")).into_response())
+    Ok(form.back("/portal/history", "resent"))
 }

@@ -309,13 +309,6 @@ pub(crate) async fn update(
     }
 }
 
-/// Where an action sends the browser back to: the page it came from, when that was a portal page.
-fn back(form: &Form, fallback: &str, done: &str) -> Response {
-    let to = form.get("back").filter(|b| b.starts_with("/portal/") && !b.contains("//")).unwrap_or(fallback);
-    let sep = if to.contains('?') { '&' } else { '?' };
-    Redirect::to(&format!("{to}{sep}done={done}")).into_response()
-}
-
 pub(crate) async fn toggle(
     State(s): State<AppState>,
     signed: Signed,
@@ -325,9 +318,14 @@ pub(crate) async fn toggle(
     signed.check(&form)?;
     let p = &signed.0;
     let id = webhook_id(&id)?;
-    let now = s.ops.get_webhook(&p.actor, &p.member.org_id, &id).await?;
-    s.ops.set_webhook_enabled(&p.actor, &p.member.org_id, &id, !now.enabled).await?;
-    Ok(back(&form, "/portal/webhooks", "status"))
+    // The switch says which state it asks for, so a second click of a stale page does not
+    // undo the first.
+    let enabled = match form.get("enabled") {
+        Some(v) => v == "true",
+        None => !s.ops.get_webhook(&p.actor, &p.member.org_id, &id).await?.enabled,
+    };
+    s.ops.set_webhook_enabled(&p.actor, &p.member.org_id, &id, enabled).await?;
+    Ok(form.back("/portal/webhooks", "status"))
 }
 
 /// A destructive action the browser did not confirm (no script to show the dialog): a page
@@ -405,7 +403,7 @@ pub(crate) async fn test(
         }
     };
     s.ops.send_test(&p.actor, &p.member.org_id, &webhook_id(&id)?, event_type, payload).await?;
-    Ok(back(&form, &format!("/portal/webhooks/{id}"), "tested"))
+    Ok(form.back(&format!("/portal/webhooks/{id}"), "tested"))
 }
 
 pub(crate) async fn recover(
@@ -422,5 +420,5 @@ pub(crate) async fn recover(
         .or_else(|_| chrono::DateTime::parse_from_rfc3339(text).map(|t| t.to_utc()))
         .map_err(|_| OpsError::invalid("since", "give a date and time, e.g. 2026-12-01T09:00"))?;
     s.ops.recover(&p.actor, &p.member.org_id, &webhook_id(&id)?, since).await?;
-    Ok(back(&form, &format!("/portal/webhooks/{id}"), "recovered"))
+    Ok(form.back(&format!("/portal/webhooks/{id}"), "recovered"))
 }
