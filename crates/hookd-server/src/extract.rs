@@ -86,6 +86,9 @@ pub struct ListParams {
     pub q: Option<String>,
     pub webhook_id: Option<String>,
     pub status: Option<String>,
+    pub delivery_id: Option<String>,
+    pub since: Option<String>,
+    pub until: Option<String>,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for ListParams {
@@ -135,8 +138,15 @@ impl ListParams {
         if self.webhook_id.is_some() {
             return Err(ApiError::invalid("webhook_id", "this listing has no such filter"));
         }
-        if self.status.is_some() {
-            return Err(ApiError::invalid("status", "this listing has no such filter"));
+        for (name, given) in [
+            ("status", self.status.is_some()),
+            ("delivery_id", self.delivery_id.is_some()),
+            ("since", self.since.is_some()),
+            ("until", self.until.is_some()),
+        ] {
+            if given {
+                return Err(ApiError::invalid(name, "this listing has no such filter"));
+            }
         }
         Ok(())
     }

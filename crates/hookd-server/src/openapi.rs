@@ -54,7 +54,7 @@ pub const ROUTES: &[(&str, &str, &str, &str, bool)] = &[
         "get",
         "/orgs/{org}/attempts",
         "history",
-        "List attempts (filter webhook_id, status; sort sent_at, url, result; q)",
+        "List attempts (filter webhook_id, delivery_id, status, since, until; sort sent_at, url, result; q)",
         false,
     ),
     ("get", "/orgs/{org}/attempts/{id}", "history", "Get one attempt with request and response", false),

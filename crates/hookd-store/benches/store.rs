@@ -63,7 +63,8 @@ fn history_first_page_of_1m(b: divan::Bencher) {
             f.store.record_attempts(records).await.unwrap();
         }
     });
-    let filter = hookd_store::AttemptFilter { webhook_id: Some(f.webhook.id.clone()), succeeded: None };
+    let filter =
+        hookd_store::AttemptFilter { webhook_id: Some(f.webhook.id.clone()), succeeded: None, ..Default::default() };
     let req = hookd_store::PageRequest {
         limit: 50,
         cursor: None,

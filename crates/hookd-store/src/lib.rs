@@ -193,6 +193,13 @@ pub struct AttemptFilter {
     pub webhook_id: Option<WebhookId>,
     /// `Some(true)`: 2xx only; `Some(false)`: failures only.
     pub succeeded: Option<bool>,
+    /// The attempts of one delivery (pair it with `webhook_id` and `since`, so the page reads
+    /// the webhook's attempts from the delivery's creation on, not all of them).
+    pub delivery_id: Option<DeliveryId>,
+    /// Sent at or after this time.
+    pub since: Option<Timestamp>,
+    /// Sent before this time.
+    pub until: Option<Timestamp>,
 }
 
 /// Sort keys of the webhook list.

@@ -69,6 +69,14 @@ pub struct HistoryQuery {
     q: Option<String>,
     cursor: Option<String>,
     done: Option<String>,
+    /// `datetime-local` values, UTC.
+    since: Option<String>,
+    until: Option<String>,
+}
+
+/// A `datetime-local` field's value (the portal's times are UTC).
+fn local_time(text: Option<&str>) -> Option<chrono::DateTime<chrono::Utc>> {
+    chrono::NaiveDateTime::parse_from_str(text?.trim(), "%Y-%m-%dT%H:%M").ok().map(|t| t.and_utc())
 }
 
 #[derive(Template)]
@@ -80,6 +88,8 @@ struct HistoryPage {
     headings: Vec<Heading>,
     q: String,
     status: String,
+    since: String,
+    until: String,
     next: Option<String>,
 }
 
@@ -106,13 +116,19 @@ pub(crate) async fn org_history(
         order,
         q: q.q.clone().filter(|x| !x.trim().is_empty()),
     };
-    let filter = AttemptFilter { webhook_id, succeeded };
+    let (since, until) = (local_time(q.since.as_deref()), local_time(q.until.as_deref()));
+    let filter = AttemptFilter { webhook_id, succeeded, since, until, ..Default::default() };
     let found = s.ops.list_attempts(&p.actor, &p.member.org_id, &filter, &req).await?;
     let hooks =
         s.ops.list_webhooks(&p.actor, &p.member.org_id, &PageRequest { limit: 500, ..PageRequest::default() }).await?;
     let names = hooks.data.into_iter().map(|w| (w.id.to_string(), w.name)).collect();
     let text = q.q.clone().unwrap_or_default();
     let status = q.status.clone().unwrap_or_default();
+    let range = format!(
+        "&since={}&until={}",
+        since.map(|t| t.format("%Y-%m-%dT%H:%M").to_string()).unwrap_or_default(),
+        until.map(|t| t.format("%Y-%m-%dT%H:%M").to_string()).unwrap_or_default()
+    );
     let enc = |t: &str| form_urlencoded::byte_serialize(t.as_bytes()).collect::<String>();
     let headings = COLUMNS
         .iter()
@@ -121,7 +137,11 @@ pub(crate) async fn org_history(
             let next_order = if active && order == Order::Desc { "asc" } else { "desc" };
             Heading {
                 label,
-                href: format!("/portal/history?sort={key}&order={next_order}&q={}&status={}", enc(&text), enc(&status)),
+                href: format!(
+                    "/portal/history?sort={key}&order={next_order}&q={}&status={}{range}",
+                    enc(&text),
+                    enc(&status)
+                ),
                 aria_sort: active.then_some(if order == Order::Asc { "ascending" } else { "descending" }),
             }
         })
@@ -136,7 +156,20 @@ pub(crate) async fn org_history(
     });
     let attempts = attempt_rows(found.data, Some(&names));
     let frame = Frame::new(&s, p, "history", "History", q.done.as_deref()).await?;
-    html(&HistoryPage { frame, attempts, with_webhook: true, headings, q: text, status, next })
+    let shown = |t: Option<chrono::DateTime<chrono::Utc>>| {
+        t.map(|t| t.format("%Y-%m-%dT%H:%M").to_string()).unwrap_or_default()
+    };
+    html(&HistoryPage {
+        frame,
+        attempts,
+        with_webhook: true,
+        headings,
+        q: text,
+        status,
+        since: shown(since),
+        until: shown(until),
+        next,
+    })
 }
 
 pub struct Step {
@@ -198,13 +231,18 @@ pub(crate) async fn attempt(
         Ok(w) => w.name,
         Err(_) => format!("{} (deleted)", d.summary.webhook_id),
     };
-    let filter = AttemptFilter { webhook_id: Some(d.summary.webhook_id.clone()), succeeded: None };
-    let req = PageRequest { limit: 100, q: Some(delivery.id.to_string()), order: Order::Asc, ..PageRequest::default() };
+    // The delivery's attempts: its webhook's from the delivery's creation on, by index.
+    let filter = AttemptFilter {
+        webhook_id: Some(d.summary.webhook_id.clone()),
+        delivery_id: Some(delivery.id.clone()),
+        since: Some(delivery.created_at),
+        ..Default::default()
+    };
+    let req = PageRequest { limit: 100, order: Order::Asc, ..PageRequest::default() };
     let all = s.ops.list_attempts(&p.actor, &p.member.org_id, &filter, &req).await?;
     let steps = all
         .data
         .into_iter()
-        .filter(|a| a.delivery_id == delivery.id)
         .map(|a| Step {
             when: when(&a.sent_at),
             result: result_text(&a),

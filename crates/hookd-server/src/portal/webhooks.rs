@@ -193,7 +193,7 @@ async fn detail_page(
     done: Option<&str>,
 ) -> PortalResult<Response> {
     let p = &signed.0;
-    let filter = AttemptFilter { webhook_id: Some(w.id.clone()), succeeded: None };
+    let filter = AttemptFilter { webhook_id: Some(w.id.clone()), succeeded: None, ..Default::default() };
     let req = PageRequest { limit: 25, order: Order::Desc, ..PageRequest::default() };
     let attempts = s.ops.list_attempts(&p.actor, &p.member.org_id, &filter, &req).await?;
     let names = member_names(s, signed).await?;

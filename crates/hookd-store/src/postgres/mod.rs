@@ -705,7 +705,7 @@ mod plan_tests {
         .await
         .expect("seed");
         c.batch_execute("ANALYZE attempts").await.expect("analyze");
-        let by_webhook = AttemptFilter { webhook_id: Some(webhook), succeeded: None };
+        let by_webhook = AttemptFilter { webhook_id: Some(webhook), succeeded: None, ..Default::default() };
         for filter in [by_webhook, AttemptFilter::default()] {
             let next =
                 Cursor { key: "att_00000000000000000000015000".into(), id: "att_00000000000000000000015000".into() };

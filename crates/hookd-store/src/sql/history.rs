@@ -92,6 +92,19 @@ pub(crate) fn attempts_query(d: Dialect, org: &OrgId, filter: &AttemptFilter, re
     if let Some(w) = &filter.webhook_id {
         scope.push(("a.webhook_id = {}", w.as_str().into()));
     }
+    if let Some(d) = &filter.delivery_id {
+        scope.push(("a.delivery_id = {}", d.as_str().into()));
+    }
+    // Attempt IDs begin with their time, so a time range is a range of the index's last key.
+    let floor = |t: &Timestamp| AttemptId::floor(ms(t).max(0) as u64);
+    let collate = d.bytewise();
+    let (since_cond, until_cond) = (format!("a.id{collate} >= {{}}"), format!("a.id{collate} < {{}}"));
+    if let Some(t) = &filter.since {
+        scope.push((since_cond.as_str(), floor(t).into()));
+    }
+    if let Some(t) = &filter.until {
+        scope.push((until_cond.as_str(), floor(t).into()));
+    }
     let extra: &[&str] = match filter.succeeded {
         Some(true) => &["a.response_status BETWEEN 200 AND 299 AND a.error_kind IS NULL"],
         Some(false) => &["(a.response_status IS NULL OR a.response_status NOT BETWEEN 200 AND 299)"],

@@ -554,7 +554,7 @@ mod plan_tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = SqliteStore::open(&dir.path().join("plan.db")).await.expect("open");
         let (org, webhook) = (OrgId::new(), WebhookId::new());
-        let by_webhook = AttemptFilter { webhook_id: Some(webhook), succeeded: None };
+        let by_webhook = AttemptFilter { webhook_id: Some(webhook), succeeded: None, ..Default::default() };
         for (filter, index) in [(by_webhook, "attempts_webhook"), (AttemptFilter::default(), "attempts_org")] {
             let next = Cursor { key: AttemptId::new().to_string(), id: AttemptId::new().to_string() };
             for cursor in [None, Some(next)] {

@@ -531,18 +531,41 @@ pub async fn attempt_history_filters_and_searches(s: &dyn Store) {
         async move { s.list_attempts(&org_id, &f, &req).await.unwrap().data }
     };
     assert_eq!(all(AttemptFilter::default(), None, AttemptSort::SentAt, Order::Asc).await.len(), 4);
-    let one =
-        all(AttemptFilter { webhook_id: Some(w1.id.clone()), succeeded: None }, None, AttemptSort::SentAt, Order::Asc)
-            .await;
+    let one = all(
+        AttemptFilter { webhook_id: Some(w1.id.clone()), succeeded: None, ..Default::default() },
+        None,
+        AttemptSort::SentAt,
+        Order::Asc,
+    )
+    .await;
     assert_eq!(one.len(), 2);
     assert!(
         one.iter().all(|x| x.webhook_id == w1.id && x.request_body == RequestBody::Text(String::new())),
         "the list leaves bodies out"
     );
-    let failed =
-        all(AttemptFilter { webhook_id: None, succeeded: Some(false) }, None, AttemptSort::Result, Order::Desc).await;
+    let failed = all(
+        AttemptFilter { webhook_id: None, succeeded: Some(false), ..Default::default() },
+        None,
+        AttemptSort::Result,
+        Order::Desc,
+    )
+    .await;
     assert_eq!(failed.iter().map(|x| x.response_status.unwrap()).collect::<Vec<_>>(), vec![500, 404]);
     assert_eq!(all(AttemptFilter::default(), Some("two.example"), AttemptSort::Url, Order::Asc).await.len(), 2);
+    // One delivery's attempts, and a time range (IDs begin with their time).
+    let of_one = AttemptFilter {
+        webhook_id: Some(w1.id.clone()),
+        delivery_id: Some(one[1].delivery_id.clone()),
+        ..Default::default()
+    };
+    let just = all(of_one, None, AttemptSort::SentAt, Order::Asc).await;
+    assert_eq!(just.iter().map(|x| &x.id).collect::<Vec<_>>(), vec![&one[1].id]);
+    let later = Utc::now() + chrono::TimeDelta::minutes(1);
+    let future = AttemptFilter { since: Some(later), ..Default::default() };
+    assert!(all(future, None, AttemptSort::SentAt, Order::Asc).await.is_empty());
+    let past =
+        AttemptFilter { until: Some(later), since: Some(later - chrono::TimeDelta::hours(1)), ..Default::default() };
+    assert_eq!(all(past, None, AttemptSort::SentAt, Order::Asc).await.len(), 4);
     let detail = s.get_attempt(&a.id, &one[0].id).await.unwrap();
     assert_eq!(detail.response_body, "ok");
     assert_eq!(detail.request_headers[0].0, "webhook-id");
