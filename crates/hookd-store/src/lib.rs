@@ -350,6 +350,9 @@ pub trait Store: Send + Sync + 'static {
     async fn get_delivery(&self, org: &OrgId, id: &DeliveryId) -> Result<Delivery, StoreError>;
     /// Makes a delivery due now again, for a manual re-send.
     async fn resend_delivery(&self, org: &OrgId, id: &DeliveryId) -> Result<Delivery, StoreError>;
+    /// How many deliveries of a webhook failed since `since` ([`Store::recover_webhook`] would
+    /// make them due again).
+    async fn count_failed(&self, org: &OrgId, id: &WebhookId, since: Timestamp) -> Result<u64, StoreError>;
     /// Makes every failed delivery of a webhook since `since` due again; returns how many.
     async fn recover_webhook(&self, org: &OrgId, id: &WebhookId, since: Timestamp) -> Result<u64, StoreError>;
 

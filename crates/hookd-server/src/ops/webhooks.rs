@@ -403,6 +403,19 @@ impl Ops {
         self.publish_to(&w, &event_type, payload).await
     }
 
+    /// How many of the webhook's deliveries failed since `since`: what [`Ops::recover`] would send again.
+    pub async fn count_recoverable(
+        &self,
+        by: &Actor,
+        org: &OrgId,
+        id: &WebhookId,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> OpsResult<u64> {
+        by.authorize(org, Access::Read)?;
+        self.store.get_webhook(org, id).await.map_err(not_found("webhook"))?;
+        Ok(self.store.count_failed(org, id, since).await?)
+    }
+
     /// Makes every delivery of the webhook that failed since `since` due again.
     pub async fn recover(
         &self,

@@ -48,6 +48,10 @@ pub struct Confirm {
     pub action: String,
     pub csrf: String,
     pub ids: Vec<String>,
+    /// Other fields to send again as they were.
+    pub fields: Vec<(String, String)>,
+    /// What the confirming button says.
+    pub label: &'static str,
 }
 
 pub fn page(

@@ -332,7 +332,9 @@ pub(crate) async fn toggle(
 /// that asks, with the same form confirmed.
 fn confirm_page(action: String, csrf: &str, question: String, ids: &[String]) -> Response {
     let mut resp = page(StatusCode::OK, "Please confirm", question, None);
-    resp.extensions_mut().insert(super::error::Confirm { action, csrf: csrf.to_owned(), ids: ids.to_vec() });
+    let confirm =
+        super::error::Confirm { action, csrf: csrf.to_owned(), ids: ids.to_vec(), fields: vec![], label: "Delete" };
+    resp.extensions_mut().insert(confirm);
     resp
 }
 
@@ -419,6 +421,18 @@ pub(crate) async fn recover(
         .map(|t| t.and_utc())
         .or_else(|_| chrono::DateTime::parse_from_rfc3339(text).map(|t| t.to_utc()))
         .map_err(|_| OpsError::invalid("since", "give a date and time, e.g. 2026-12-01T09:00"))?;
-    s.ops.recover(&p.actor, &p.member.org_id, &webhook_id(&id)?, since).await?;
+    let wid = webhook_id(&id)?;
+    if form.get("confirm") != Some("yes") {
+        // Say how many will be sent again before doing it.
+        let n = s.ops.count_recoverable(&p.actor, &p.member.org_id, &wid, since).await?;
+        let q = format!("{n} failed message(s) since {} UTC will be sent again. Send them?", when(&since));
+        let mut resp = confirm_page(format!("/portal/webhooks/{id}/recover"), &p.session.csrf, q, &[]);
+        if let Some(c) = resp.extensions_mut().get_mut::<super::error::Confirm>() {
+            c.fields.push(("since".into(), since.format("%Y-%m-%dT%H:%M").to_string()));
+            c.label = "Send again";
+        }
+        return Ok(resp);
+    }
+    s.ops.recover(&p.actor, &p.member.org_id, &wid, since).await?;
     Ok(form.back(&format!("/portal/webhooks/{id}"), "recovered"))
 }

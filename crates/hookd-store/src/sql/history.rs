@@ -59,6 +59,17 @@ pub(crate) async fn resend_delivery(x: &impl Exec, org: &OrgId, id: &DeliveryId)
     Ok(d)
 }
 
+pub(crate) async fn count_failed(
+    x: &impl Exec,
+    org: &OrgId,
+    id: &WebhookId,
+    since: Timestamp,
+) -> Result<u64, StoreError> {
+    let sql = "SELECT count(*) AS n FROM deliveries WHERE webhook_id = $1 AND org_id = $2 AND state = 'failed' AND created_at >= $3";
+    let q = Query::new(sql, vals![id.as_str(), org.as_str(), ms(&since)]);
+    one(x, q, |row| row.int("n").map(|n| n as u64)).await
+}
+
 pub(crate) async fn recover_webhook(
     x: &impl Exec,
     org: &OrgId,

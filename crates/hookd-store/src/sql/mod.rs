@@ -362,6 +362,9 @@ impl<B: Backend> Store for B {
     async fn resend_delivery(&self, org: &OrgId, id: &DeliveryId) -> Result<Delivery, StoreError> {
         history::resend_delivery(self, org, id).await
     }
+    async fn count_failed(&self, org: &OrgId, id: &WebhookId, since: Timestamp) -> Result<u64, StoreError> {
+        history::count_failed(self, org, id, since).await
+    }
     async fn recover_webhook(&self, org: &OrgId, id: &WebhookId, since: Timestamp) -> Result<u64, StoreError> {
         history::recover_webhook(self, org, id, since).await
     }

@@ -433,6 +433,10 @@ pub async fn resend_and_recover_make_deliveries_due(s: &dyn Store) {
     s.claim_due("n", LONG, 10).await.unwrap();
     s.record_attempts(vec![record(&d, Some(attempt(&d, 500, &w.url)), Outcome::Failed)]).await.unwrap();
     let b = org(s, None).await;
+    let hour_ago = Utc::now() - chrono::Duration::hours(1);
+    assert_eq!(s.count_failed(&a.id, &w.id, hour_ago).await.unwrap(), 1);
+    assert_eq!(s.count_failed(&b.id, &w.id, hour_ago).await.unwrap(), 0, "scoped to the org");
+    assert_eq!(s.count_failed(&a.id, &w.id, Utc::now() + chrono::Duration::hours(1)).await.unwrap(), 0);
     assert!(matches!(s.resend_delivery(&b.id, &d.id).await, Err(StoreError::NotFound)));
     assert!(matches!(
         s.recover_webhook(&b.id, &w.id, Utc::now() - chrono::Duration::hours(1)).await,

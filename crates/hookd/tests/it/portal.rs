@@ -166,6 +166,37 @@ async fn history_shows_the_attempt_and_re_sends_it() {
     b.goto(&format!("{}/portal/history", app.url)).await;
     b.wait_text("Orders").await;
     b.check_page("history").await;
+
+    // A webhook whose receiver refuses: recovering says how many will be sent again first.
+    let dead = app
+        .create_webhook(
+            &org,
+            json!({"name": "Dead end", "url": "http://127.0.0.1:9/none", "event_types": ["user.created"]}),
+        )
+        .await;
+    let dead = dead["id"].as_str().unwrap();
+    app.publish(&org, json!({"type": "user.created", "payload": {"id": 8}})).await;
+    rx.next().await;
+    app.attempts_until(&org, dead, |a| a.len() >= 4).await;
+    let deadline = std::time::Instant::now() + crate::support::WAIT;
+    loop {
+        let (_, page) =
+            app.call("GET", &format!("/orgs/{}/attempts?webhook_id={dead}", org.id), &org.token, None).await;
+        let d = page["data"][0]["delivery_id"].as_str().unwrap().to_owned();
+        let (_, dl) = app.call("GET", &format!("/orgs/{}/deliveries/{d}", org.id), &org.token, None).await;
+        if dl["state"] == "failed" {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{dl}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    b.goto(&format!("{}/portal/webhooks/{dead}", app.url)).await;
+    b.js("document.querySelector('#since').value = '2020-01-01T00:00'; return true").await;
+    b.click(&format!("form[action='/portal/webhooks/{dead}/recover'] button")).await;
+    b.wait_text("1 failed message(s) since 2020-01-01 00:00 UTC will be sent again").await;
+    b.check_page("recover-confirm").await;
+    b.click("form[action$='/recover'] button[type=submit]").await;
+    b.wait_text("Failed messages will be sent again").await;
     b.goto(&format!("{}/portal/event-types", app.url)).await;
     b.wait_text("The body your receiver gets").await;
     b.check_page("event-types").await;
