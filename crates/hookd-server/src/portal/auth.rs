@@ -1,7 +1,7 @@
 //! Sessions in the portal: the signed-in member of a request, the CSRF check of every form,
 //! and the sign-in, login-link and sign-out pages.
 
-use axum::extract::{FromRequestParts, State};
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -39,13 +39,21 @@ impl FromRequestParts<AppState> for Signed {
     }
 }
 
-impl Signed {
-    /// Refuses a form that does not carry this session's CSRF token.
-    pub fn check(&self, form: &Form) -> PortalResult<()> {
+/// A form posted by a signed-in member, carrying its session's CSRF token: the only way a
+/// portal handler gets a form, so no state-changing handler can skip the check.
+pub struct Posted(pub Signed, pub Form);
+
+impl FromRequest<AppState> for Posted {
+    type Rejection = PortalError;
+
+    async fn from_request(req: Request, s: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let signed = Signed::from_request_parts(&mut parts, s).await?;
+        let form = Form::from_request(Request::from_parts(parts, body), s).await?;
         let sent = form.get("_csrf").unwrap_or("").as_bytes();
-        let want = self.0.session.csrf.as_bytes();
+        let want = signed.0.session.csrf.as_bytes();
         let same = sent.len() == want.len() && sent.iter().zip(want).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
-        if same { Ok(()) } else { Err(PortalError::Csrf) }
+        if same { Ok(Self(signed, form)) } else { Err(PortalError::Csrf) }
     }
 }
 
@@ -120,13 +128,7 @@ pub(crate) async fn exchange(State(s): State<AppState>, form: Form) -> Response 
     }
 }
 
-pub(crate) async fn logout(
-    State(s): State<AppState>,
-    signed: Signed,
-    headers: HeaderMap,
-    form: Form,
-) -> PortalResult<Response> {
-    signed.check(&form)?;
+pub(crate) async fn logout(State(s): State<AppState>, headers: HeaderMap, _checked: Posted) -> PortalResult<Response> {
     if let Some(value) = cookie(&headers, SESSION_COOKIE) {
         s.ops.sign_out(value).await?;
     }

@@ -9,9 +9,8 @@ use hookd_core::{AttemptId, DeliveryId, WebhookId};
 use hookd_store::{AttemptFilter, AttemptSort, Cursor, Order, PageRequest};
 use serde::Deserialize;
 
-use super::auth::Signed;
+use super::auth::{Posted, Signed};
 use super::error::{PortalError, PortalResult};
-use super::form::Form;
 use super::frame::{Frame, html};
 use super::webhooks::{Heading, when};
 use crate::ops::OpsError;
@@ -278,11 +277,9 @@ pub(crate) async fn attempt(
 
 pub(crate) async fn resend(
     State(s): State<AppState>,
-    signed: Signed,
     Path(id): Path<String>,
-    form: Form,
+    Posted(signed, form): Posted,
 ) -> PortalResult<Response> {
-    signed.check(&form)?;
     let p = &signed.0;
     let id = DeliveryId::parse(&id).map_err(|_| PortalError::Ops(OpsError::NotFound("delivery")))?;
     s.ops.resend(&p.actor, &p.member.org_id, &id).await?;

@@ -9,9 +9,8 @@ use hookd_core::model::{Member, Role};
 use hookd_store::PageRequest;
 use serde::Deserialize;
 
-use super::auth::Signed;
+use super::auth::{Posted, Signed};
 use super::error::{PortalError, PortalResult};
-use super::form::Form;
 use super::frame::{Frame, html};
 use super::webhooks::when;
 use crate::ops::{Access, OpsError};
@@ -78,8 +77,7 @@ pub(crate) async fn tokens(
     tokens_page(&s, &signed, None, None, String::new(), q.done.as_deref()).await
 }
 
-pub(crate) async fn create_token(State(s): State<AppState>, signed: Signed, form: Form) -> PortalResult<Response> {
-    signed.check(&form)?;
+pub(crate) async fn create_token(State(s): State<AppState>, Posted(signed, form): Posted) -> PortalResult<Response> {
     let p = &signed.0;
     let role = Role::parse(form.text("role"));
     match s.ops.issue_token(&p.actor, &p.member.org_id, form.text("name"), role).await {
@@ -98,11 +96,9 @@ fn token_id(raw: &str) -> PortalResult<TokenId> {
 
 pub(crate) async fn rename_token(
     State(s): State<AppState>,
-    signed: Signed,
     Path(id): Path<String>,
-    form: Form,
+    Posted(signed, form): Posted,
 ) -> PortalResult<Response> {
-    signed.check(&form)?;
     let p = &signed.0;
     match s.ops.rename_token(&p.actor, &p.member.org_id, &token_id(&id)?, form.text("name")).await {
         Ok(_) => Ok(Redirect::to("/portal/tokens?done=token-renamed").into_response()),
@@ -115,11 +111,9 @@ pub(crate) async fn rename_token(
 
 pub(crate) async fn revoke_token(
     State(s): State<AppState>,
-    signed: Signed,
     Path(id): Path<String>,
-    form: Form,
+    Posted(signed, _): Posted,
 ) -> PortalResult<Response> {
-    signed.check(&form)?;
     let p = &signed.0;
     s.ops.revoke_token(&p.actor, &p.member.org_id, &token_id(&id)?).await?;
     Ok(Redirect::to("/portal/tokens?done=token-revoked").into_response())

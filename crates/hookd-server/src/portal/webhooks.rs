@@ -12,7 +12,7 @@ use hookd_core::model::{Environment, Member};
 use hookd_store::{AttemptFilter, Cursor, Order, PageRequest, WebhookSort};
 use serde::Deserialize;
 
-use super::auth::Signed;
+use super::auth::{Posted, Signed};
 use super::error::{PortalError, PortalResult, page};
 use super::form::Form;
 use super::frame::{Frame, html};
@@ -273,8 +273,7 @@ async fn refused(
     }
 }
 
-pub(crate) async fn create(State(s): State<AppState>, signed: Signed, form: Form) -> PortalResult<Response> {
-    signed.check(&form)?;
+pub(crate) async fn create(State(s): State<AppState>, Posted(signed, form): Posted) -> PortalResult<Response> {
     let p = &signed.0;
     let input: WebhookIn = match parse(body_from(&form, None)) {
         Ok(i) => i,
@@ -291,11 +290,9 @@ pub(crate) async fn create(State(s): State<AppState>, signed: Signed, form: Form
 
 pub(crate) async fn update(
     State(s): State<AppState>,
-    signed: Signed,
     Path(id): Path<String>,
-    form: Form,
+    Posted(signed, form): Posted,
 ) -> PortalResult<Response> {
-    signed.check(&form)?;
     let p = &signed.0;
     let id = webhook_id(&id)?;
     let current = s.ops.get_webhook(&p.actor, &p.member.org_id, &id).await?;
@@ -311,11 +308,9 @@ pub(crate) async fn update(
 
 pub(crate) async fn toggle(
     State(s): State<AppState>,
-    signed: Signed,
     Path(id): Path<String>,
-    form: Form,
+    Posted(signed, form): Posted,
 ) -> PortalResult<Response> {
-    signed.check(&form)?;
     let p = &signed.0;
     let id = webhook_id(&id)?;
     // The switch says which state it asks for, so a second click of a stale page does not
@@ -340,11 +335,9 @@ fn confirm_page(action: String, csrf: &str, question: String, ids: &[String]) ->
 
 pub(crate) async fn delete(
     State(s): State<AppState>,
-    signed: Signed,
     Path(id): Path<String>,
-    form: Form,
+    Posted(signed, form): Posted,
 ) -> PortalResult<Response> {
-    signed.check(&form)?;
     let p = &signed.0;
     let wid = webhook_id(&id)?;
     if form.get("confirm") != Some("yes") {
@@ -357,8 +350,7 @@ pub(crate) async fn delete(
     Ok(Redirect::to("/portal/webhooks?done=deleted").into_response())
 }
 
-pub(crate) async fn bulk_delete(State(s): State<AppState>, signed: Signed, form: Form) -> PortalResult<Response> {
-    signed.check(&form)?;
+pub(crate) async fn bulk_delete(State(s): State<AppState>, Posted(signed, form): Posted) -> PortalResult<Response> {
     let p = &signed.0;
     let raw: Vec<String> = form.all("id").map(str::to_owned).collect();
     if raw.is_empty() {
@@ -378,11 +370,9 @@ pub(crate) async fn bulk_delete(State(s): State<AppState>, signed: Signed, form:
 
 pub(crate) async fn rotate(
     State(s): State<AppState>,
-    signed: Signed,
     Path(id): Path<String>,
-    form: Form,
+    Posted(signed, _): Posted,
 ) -> PortalResult<Response> {
-    signed.check(&form)?;
     let p = &signed.0;
     let mut w = s.ops.rotate_secret(&p.actor, &p.member.org_id, &webhook_id(&id)?).await?;
     let secret = w.signing.secret.take();
@@ -391,11 +381,9 @@ pub(crate) async fn rotate(
 
 pub(crate) async fn test(
     State(s): State<AppState>,
-    signed: Signed,
     Path(id): Path<String>,
-    form: Form,
+    Posted(signed, form): Posted,
 ) -> PortalResult<Response> {
-    signed.check(&form)?;
     let p = &signed.0;
     let event_type = form.get("event_type").filter(|t| !t.is_empty()).map(str::to_owned);
     let payload = match form.get("payload").map(str::trim).filter(|t| !t.is_empty()) {
@@ -410,11 +398,9 @@ pub(crate) async fn test(
 
 pub(crate) async fn recover(
     State(s): State<AppState>,
-    signed: Signed,
     Path(id): Path<String>,
-    form: Form,
+    Posted(signed, form): Posted,
 ) -> PortalResult<Response> {
-    signed.check(&form)?;
     let p = &signed.0;
     let text = form.text("since");
     let since = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
