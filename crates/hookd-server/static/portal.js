@@ -182,8 +182,15 @@
         if (first) first.focus();
       });
     });
+    // A remove button removes its own row (an organization's row holds header rows of its own).
+    function wireRemove(row) {
+      $$("[data-remove-row]", row).forEach(function (b) {
+        if (b.closest("[data-row]") === row) b.addEventListener("click", function () { row.remove(); });
+      });
+    }
     function wireRow(row) {
-      $$("[data-remove-row]", row).forEach(function (b) { b.addEventListener("click", function () { row.remove(); }); });
+      wireRemove(row);
+      $$("[data-row]", row).forEach(wireRemove);
       $$("select[data-auth-type]", row).forEach(function (sel) {
         var show = function () {
           $$("[data-auth-fields]", row).forEach(function (fs) {
@@ -195,7 +202,7 @@
         show();
       });
     }
-    $$("[data-row]").forEach(function (r) { $$("[data-remove-row]", r).forEach(function (b) { b.addEventListener("click", function () { r.remove(); }); }); });
+    $$("[data-row]").forEach(wireRemove);
 
     // "Select all in group".
     $$("[data-select-group]").forEach(function (b) {

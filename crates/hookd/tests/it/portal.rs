@@ -381,3 +381,38 @@ async fn a_disabled_member_is_signed_out_and_pages_carry_a_strict_policy() {
     b.check_page("not-found").await;
     b.close().await;
 }
+
+#[tokio::test]
+async fn credentials_per_child_organization_are_added_in_the_form() {
+    let app = TestApp::spawn().await;
+    let (b, org, _) = signed_in(&app, "admin").await;
+    let (s, child) = app.op("POST", "/orgs", Some(json!({"name": "Child Co", "parent_id": org.id}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{child}");
+    let child = child["id"].as_str().unwrap().to_owned();
+    b.goto(&format!("{}/portal/webhooks/new", app.url)).await;
+    b.type_into("#name", "Per org").await;
+    b.type_into("#url", "http://127.0.0.1:9/p").await;
+    b.click("input[name=event_types][value='user.created']").await;
+    b.click("#per-org-toggle").await;
+    b.click("[data-add-row='org-rows']").await;
+    let row = b.find("#org-rows .org-row").await;
+    let select = row.find(fantoccini::Locator::Css("select[name$='.org_id']")).await.unwrap();
+    select.select_by_value(&child).await.unwrap();
+    let kind = row.find(fantoccini::Locator::Css("select[data-auth-type]")).await.unwrap();
+    kind.select_by_value("token").await.unwrap();
+    let value = row.find(fantoccini::Locator::Css("input[name$='.token.value']")).await.unwrap();
+    value.send_keys("child-secret-value").await.unwrap();
+    b.check_page("webhook-form-per-org").await;
+    b.click("form[action='/portal/webhooks'] button.btn.primary[type=submit]").await;
+    b.wait_text("Webhook created successfully").await;
+    let made = webhooks(&app, &org).await;
+    let per_org = &made[0]["auth"]["per_org"][&child];
+    assert_eq!(per_org["type"], "token", "{}", made[0]);
+    assert!(per_org["value"].as_str().unwrap().starts_with("****"), "masked: {per_org}");
+    // "Remove Organization" takes the row out again.
+    let id = made[0]["id"].as_str().unwrap();
+    b.goto(&format!("{}/portal/webhooks/{id}/edit", app.url)).await;
+    b.click("#org-rows .org-row > button[data-remove-row]").await;
+    assert!(b.all("#org-rows .org-row").await.is_empty());
+    b.close().await;
+}
