@@ -124,6 +124,17 @@ async fn a_member_creates_sorts_searches_toggles_and_deletes_webhooks() {
         assert!(items.contains(item), "{items}");
     }
     b.js("document.body.click(); return true").await;
+    // Right-clicking the row opens the same menu, its first item focused.
+    let opened = b
+        .js(&format!(
+            "const row = document.querySelector('#menu-{crm}').closest('tr');
+             row.dispatchEvent(new MouseEvent('contextmenu', {{bubbles: true, cancelable: true}}));
+             const menu = document.querySelector('#menu-{crm}');
+             return [menu.hidden, menu.contains(document.activeElement), document.activeElement.textContent.trim()];"
+        ))
+        .await;
+    assert_eq!(opened, json!([false, true, "Edit"]), "the right-click menu");
+    b.js("document.body.click(); return true").await;
 
     // Select two and delete them, confirming in the dialog.
     let ids: Vec<String> = webhooks(&app, &org).await.iter().map(|w| w["id"].as_str().unwrap().to_owned()).collect();
