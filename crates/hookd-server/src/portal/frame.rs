@@ -74,3 +74,56 @@ pub fn html<T: Template>(t: &T) -> PortalResult<Response> {
     let body = t.render().map_err(|e| OpsError::Internal(format!("template: {e}")))?;
     Ok(Html(body).into_response())
 }
+
+/// A sortable column heading: its link and what `aria-sort` says.
+pub struct Heading {
+    pub label: &'static str,
+    pub href: String,
+    pub aria_sort: Option<&'static str>,
+}
+
+/// A query value, encoded for a link.
+pub fn enc(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// A sorted, paged listing's links: each column heading sorts by it (again: the other way),
+/// and the next page keeps the sort; both keep the listing's other parameters (`keep`, as
+/// `&name=value` pairs, encoded).
+pub struct Sorting<'a> {
+    pub base: &'a str,
+    pub sort: &'a str,
+    pub order: hookd_store::Order,
+    /// The order a column sorts in when it is first clicked.
+    pub first: hookd_store::Order,
+    pub keep: String,
+}
+
+fn order_name(o: hookd_store::Order) -> &'static str {
+    if o == hookd_store::Order::Asc { "asc" } else { "desc" }
+}
+
+impl Sorting<'_> {
+    pub fn headings(&self, columns: &[(&'static str, &str)]) -> Vec<Heading> {
+        use hookd_store::Order;
+        columns
+            .iter()
+            .map(|(label, key)| {
+                let active = *key == self.sort;
+                let flipped = if self.order == Order::Asc { Order::Desc } else { Order::Asc };
+                let next = if active { flipped } else { self.first };
+                Heading {
+                    label,
+                    href: format!("{}?sort={key}&order={}{}", self.base, order_name(next), self.keep),
+                    aria_sort: active.then_some(if self.order == Order::Asc { "ascending" } else { "descending" }),
+                }
+            })
+            .collect()
+    }
+
+    pub fn next(&self, cursor: Option<String>) -> Option<String> {
+        cursor.map(|c| {
+            format!("{}?sort={}&order={}{}&cursor={c}", self.base, self.sort, order_name(self.order), self.keep)
+        })
+    }
+}

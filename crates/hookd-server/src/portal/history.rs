@@ -11,8 +11,8 @@ use serde::Deserialize;
 
 use super::auth::{Posted, Signed};
 use super::error::{PortalError, PortalResult};
-use super::frame::{Frame, html};
-use super::webhooks::{Heading, when};
+use super::frame::{Frame, Heading, Sorting, enc, html};
+use super::webhooks::when;
 use crate::ops::OpsError;
 use crate::ops::history::AttemptSummary;
 use crate::state::AppState;
@@ -128,31 +128,9 @@ pub(crate) async fn org_history(
         since.map(|t| t.format("%Y-%m-%dT%H:%M").to_string()).unwrap_or_default(),
         until.map(|t| t.format("%Y-%m-%dT%H:%M").to_string()).unwrap_or_default()
     );
-    let enc = |t: &str| form_urlencoded::byte_serialize(t.as_bytes()).collect::<String>();
-    let headings = COLUMNS
-        .iter()
-        .map(|(label, key)| {
-            let active = *key == sort_name;
-            let next_order = if active && order == Order::Desc { "asc" } else { "desc" };
-            Heading {
-                label,
-                href: format!(
-                    "/portal/history?sort={key}&order={next_order}&q={}&status={}{range}",
-                    enc(&text),
-                    enc(&status)
-                ),
-                aria_sort: active.then_some(if order == Order::Asc { "ascending" } else { "descending" }),
-            }
-        })
-        .collect();
-    let order_name = if order == Order::Asc { "asc" } else { "desc" };
-    let next = found.next_cursor.map(|c| {
-        format!(
-            "/portal/history?sort={sort_name}&order={order_name}&q={}&status={}&cursor={c}",
-            enc(&text),
-            enc(&status)
-        )
-    });
+    let keep = format!("&q={}&status={}{range}", enc(&text), enc(&status));
+    let sorting = Sorting { base: "/portal/history", sort: &sort_name, order, first: Order::Desc, keep };
+    let (headings, next) = (sorting.headings(COLUMNS), sorting.next(found.next_cursor));
     let attempts = attempt_rows(found.data, Some(&names));
     let frame = Frame::new(&s, p, "history", "History", q.done.as_deref()).await?;
     let shown = |t: Option<chrono::DateTime<chrono::Utc>>| {

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use super::auth::{Posted, Signed};
 use super::error::{PortalError, PortalResult, page};
 use super::form::Form;
-use super::frame::{Frame, html};
+use super::frame::{Frame, Heading, Sorting, enc, html};
 use super::history::{AttemptRow, attempt_rows, plain_headings};
 use super::webhook_form::{FormPage, body_from, form_page, parse};
 use crate::ops::webhooks::{WebhookIn, WebhookPatch, WebhookView};
@@ -34,13 +34,6 @@ pub struct ListQuery {
     q: Option<String>,
     cursor: Option<String>,
     done: Option<String>,
-}
-
-/// A sortable column heading: its link and what `aria-sort` says.
-pub struct Heading {
-    pub label: &'static str,
-    pub href: String,
-    pub aria_sort: Option<&'static str>,
 }
 
 pub struct Row {
@@ -139,22 +132,14 @@ pub(crate) async fn list(
     let found = s.ops.list_webhooks(&p.actor, &p.member.org_id, &req).await?;
     let names = member_names(&s, &signed).await?;
     let text = q.q.clone().unwrap_or_default();
-    let enc = |t: &str| form_urlencoded::byte_serialize(t.as_bytes()).collect::<String>();
-    let headings = COLUMNS
-        .iter()
-        .map(|(label, key)| {
-            let active = *key == sort_name;
-            let next_order = if active && order == Order::Asc { "desc" } else { "asc" };
-            Heading {
-                label,
-                href: format!("/portal/webhooks?sort={key}&order={next_order}&q={}", enc(&text)),
-                aria_sort: active.then_some(if order == Order::Asc { "ascending" } else { "descending" }),
-            }
-        })
-        .collect();
-    let next = found
-        .next_cursor
-        .map(|c| format!("/portal/webhooks?sort={sort_name}&order={order_name}&q={}&cursor={c}", enc(&text)));
+    let sorting = Sorting {
+        base: "/portal/webhooks",
+        sort: &sort_name,
+        order,
+        first: Order::Asc,
+        keep: format!("&q={}", enc(&text)),
+    };
+    let (headings, next) = (sorting.headings(COLUMNS), sorting.next(found.next_cursor));
     let rows = found.data.into_iter().map(|w| row(w, &names)).collect();
     let frame = Frame::new(&s, p, "webhooks", "Webhooks", q.done.as_deref()).await?;
     html(&ListPage { frame, rows, headings, q: text, sort: sort_name, order: order_name.into(), next })

@@ -177,6 +177,11 @@ async fn history_shows_the_attempt_and_re_sends_it() {
     b.goto(&format!("{}/portal/history", app.url)).await;
     b.wait_text("Orders").await;
     b.check_page("history").await;
+    // Sorting keeps the time range and the result filter.
+    b.goto(&format!("{}/portal/history?status=succeeded&since=2020-01-01T00:00", app.url)).await;
+    let sort = b.find("th a[href*='sort=url']").await.attr("href").await.unwrap().unwrap();
+    assert!(sort.contains("status=succeeded") && sort.contains("since=2020-01-01T00:00"), "{sort}");
+    b.wait_text("Orders").await;
 
     // A webhook whose receiver refuses: recovering says how many will be sent again first.
     let dead = app
