@@ -115,16 +115,18 @@ pub(crate) async fn exchange(State(s): State<AppState>, form: Form) -> Response 
             }
             resp
         }
-        Err(e) => {
-            let product = s.portal.config.product_name.clone();
-            let mut resp = bare(
-                "This sign-in link does not work",
-                format!("{e}. Sign-in links work once and for a short time: ask for a new link in {product}."),
-                None,
+        Err(crate::ops::OpsError::Forbidden(_)) => {
+            let product = &s.portal.config.product_name;
+            let text = format!(
+                "It was already used, or it has expired. Sign-in links work once and for a short time: \
+                 ask for a new link in {product}."
             );
+            let mut resp = bare("This sign-in link does not work", text, None);
             *resp.status_mut() = StatusCode::FORBIDDEN;
             resp
         }
+        // Anything else (the database away, say) is said as such, not as a bad link.
+        Err(e) => PortalError::from(e).into_response(),
     }
 }
 
