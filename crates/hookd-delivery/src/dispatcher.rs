@@ -434,7 +434,9 @@ impl Dispatcher {
             return records_for(Some(attempt), Outcome::Failed, Some(reason));
         }
         let failures = first.attempts + 1;
-        match self.config.retry.next_delay(failures, retry_after) {
+        // A refused address stays refused: retrying it would only burn the schedule.
+        let refused = attempt.error.as_ref().is_some_and(|e| e.kind == AttemptErrorKind::Ssrf);
+        match self.config.retry.next_delay(failures, retry_after).filter(|_| !refused) {
             Some(delay) => {
                 let at = chrono::Utc::now() + chrono::Duration::from_std(delay).unwrap_or_default();
                 records_for(Some(attempt), Outcome::RetryAt(at), None)

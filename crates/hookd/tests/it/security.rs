@@ -33,12 +33,31 @@ async fn private_targets_are_refused_when_not_allowed() {
             json!({"name": "dns", "url": format!("https://localhost:{port}/x"), "event_types": ["user.created"]}),
         )
         .await;
-    let mapped = app.create_webhook(&org, json!({"name": "mapped", "url": format!("https://[::ffff:127.0.0.1]:{port}/x"), "event_types": ["user.created"]})).await;
+    let mut refused = vec![literal, named];
+    // IPv6 forms that carry a loopback or private IPv4 address: mapped, 6to4, Teredo (client
+    // 127.0.0.1, inverted), IPv4-translated, ISATAP.
+    for (name, host) in [
+        ("mapped", "[::ffff:127.0.0.1]"),
+        ("6to4", "[2002:7f00:1::]"),
+        ("teredo", "[2001:0:4136:e378:8000:63bf:80ff:fffe]"),
+        ("translated", "[::ffff:0:7f00:1]"),
+        ("isatap", "[2606:4700::5efe:a00:1]"),
+    ] {
+        let url = format!("https://{host}:{port}/x");
+        refused
+            .push(app.create_webhook(&org, json!({"name": name, "url": url, "event_types": ["user.created"]})).await);
+    }
     app.publish(&org, json!({"type": "user.created", "payload": {}})).await;
-    for w in [&literal, &named, &mapped] {
+    for w in &refused {
         let attempts = app.attempts_until(&org, w["id"].as_str().unwrap(), |a| !a.is_empty()).await;
         assert_eq!(attempts[0]["error"]["kind"], "ssrf", "{}", attempts[0]);
         assert!(attempts[0]["response_status"].is_null());
+    }
+    // A refusal is final: the schedule (100, 200, 300 ms) passes and no attempt follows.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    for w in &refused {
+        let attempts = app.attempts_until(&org, w["id"].as_str().unwrap(), |a| !a.is_empty()).await;
+        assert_eq!(attempts.len(), 1, "a refused address was tried again: {attempts:?}");
     }
     // A token endpoint is an outbound connection too: a private IP literal there is refused
     // before anything is sent, and the attempt fails on its authentication.
