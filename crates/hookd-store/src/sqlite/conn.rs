@@ -159,6 +159,14 @@ pub(crate) fn migrate(conn: &Connection) -> Result<i64, StoreError> {
     Ok(version)
 }
 
+/// The database file's canonical path, made first if it does not exist (an empty file is an
+/// empty database) so that a symlink to a file not yet made resolves too.
+fn canonical(path: &Path) -> Result<std::path::PathBuf, StoreError> {
+    let unavailable = |e: std::io::Error| StoreError::Unavailable(format!("{}: {e}", path.display()));
+    std::fs::OpenOptions::new().create(true).append(true).open(path).map_err(unavailable)?;
+    std::fs::canonicalize(path).map_err(unavailable)
+}
+
 impl Db {
     pub(crate) fn open(path: &Path) -> Result<Self, StoreError> {
         Self::open_with(path, true)
@@ -172,6 +180,10 @@ impl Db {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::Unavailable(format!("{}: {e}", dir.display())))?;
         }
+        // The lock and the WAL go beside the real file: through a symlink or another spelling
+        // of the path, a second process must find the same lock.
+        let real = canonical(path)?;
+        let path = real.as_path();
         let lock = if exclusive {
             let lock_path = path.with_extension("lock");
             let lock = File::create(&lock_path)

@@ -87,3 +87,18 @@ async fn a_value_that_cannot_be_opened_is_shown_as_unreadable_and_rotation_repla
     assert_eq!(fixed["unreadable"], serde_json::Value::Null);
     assert!(fixed["auth"]["password"].as_str().unwrap().starts_with("****"), "{fixed}");
 }
+
+#[tokio::test]
+async fn a_second_server_through_a_symlink_to_the_database_is_refused() {
+    let app = TestApp::spawn().await;
+    let other = tempfile::tempdir().unwrap();
+    let link = other.path().join("link.db");
+    std::os::unix::fs::symlink(app.data_dir.join("hookd.db"), &link).unwrap();
+    let url = format!("sqlite://{}", link.display());
+    let dir = other.path().display().to_string();
+    let err = app.start_refused(&[("HOOKD_DATABASE_URL", Some(&url)), ("HOOKD_DATA_DIR", Some(&dir))]);
+    assert!(err.contains("in use by another hookd process"), "{err}");
+    assert!(!other.path().join("master.key").exists(), "the refused server made a key of its own");
+    let (s, _) = app.op("GET", "/orgs", None).await;
+    assert_eq!(s, 200, "the first server still serves");
+}
