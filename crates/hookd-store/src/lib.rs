@@ -96,6 +96,16 @@ pub enum Audience {
     Webhook(WebhookId),
 }
 
+impl Audience {
+    /// What the first attempt of a new delivery counts as: a test send is a person's doing.
+    pub fn trigger(&self) -> hookd_core::model::Trigger {
+        match self {
+            Audience::Subscribers => hookd_core::model::Trigger::Auto,
+            Audience::Webhook(_) => hookd_core::model::Trigger::Manual,
+        }
+    }
+}
+
 /// What a batch of attempt records does to one webhook's row: one update per webhook per
 /// batch, however many of its attempts the batch holds, and none while the webhook stays
 /// healthy and `last_triggered_at` would move by less than a second (its precision).
@@ -160,7 +170,13 @@ pub struct Leased {
 
 impl Leased {
     /// The delivery as publishing writes it, leased until `until`.
-    pub(crate) fn new(id: DeliveryId, e: &Event, webhook: &rows::Target, until: i64) -> Self {
+    pub(crate) fn new(
+        id: DeliveryId,
+        e: &Event,
+        webhook: &rows::Target,
+        until: i64,
+        trigger: hookd_core::model::Trigger,
+    ) -> Self {
         let delivery = Delivery {
             id,
             org_id: e.org_id.clone(),
@@ -169,7 +185,7 @@ impl Leased {
             state: DeliveryState::Pending,
             attempts: 0,
             next_attempt_at: Some(rows::ts(until)),
-            next_trigger: hookd_core::model::Trigger::Auto,
+            next_trigger: trigger,
             created_at: e.created_at,
             updated_at: e.created_at,
         };

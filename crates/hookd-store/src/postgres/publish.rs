@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use deadpool_postgres::{GenericClient, Pool};
-use hookd_core::model::{Event, Member};
+use hookd_core::model::{Event, Member, Trigger};
 use hookd_core::{DeliveryId, EventId};
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
@@ -130,6 +130,9 @@ async fn named<C: GenericClient>(c: &C, e: &Event, id: &hookd_core::WebhookId) -
 /// deliveries may take.
 type Item<'a> = (&'a Event, Option<&'a Target>, Option<&'a Lease>);
 
+/// An event to write, with its webhooks and what their deliveries' first attempts count as.
+type Write<'a> = (&'a Event, &'a [Target], Option<&'a Lease>, Trigger);
+
 /// Picks the webhooks of a batch's events (one query for all that go to their subscribers),
 /// then writes the batch.
 async fn publish_batch<C: GenericClient>(
@@ -145,8 +148,15 @@ async fn publish_batch<C: GenericClient>(
             None => r::visible_to_owner(found.next().unwrap_or_default(), e),
         })
         .collect();
-    let items: Vec<(&Event, &[Target], Option<&Lease>)> =
-        items.iter().zip(&targets).map(|((e, _, lease), t)| (*e, t.as_slice(), *lease)).collect();
+    let items: Vec<Write> = items
+        .iter()
+        .zip(&targets)
+        .map(|((e, only, lease), t)| {
+            // An event addressed to one webhook is a test send.
+            let trigger = if only.is_some() { Trigger::Manual } else { Trigger::Auto };
+            (*e, t.as_slice(), *lease, trigger)
+        })
+        .collect();
     write_batch(c, &items).await
 }
 
@@ -200,9 +210,9 @@ const WRITE_BATCH: &str = "WITH e AS (
     RETURNING id
   ), dl AS (
     INSERT INTO deliveries (id, org_id, webhook_id, event_id, state, attempts, next_attempt_at, next_trigger, ordered, leased_by, created_at, updated_at)
-    SELECT d.id, d.org_id, d.webhook_id, d.event_id, 'pending', 0, d.next_attempt_at, 'auto', d.ordered, d.leased_by, d.created_at, d.created_at
-    FROM unnest($11::text[], $12::text[], $13::text[], $14::text[], $15::boolean[], $16::bigint[], $17::bigint[], $18::text[])
-      AS d (id, org_id, webhook_id, event_id, ordered, created_at, next_attempt_at, leased_by)
+    SELECT d.id, d.org_id, d.webhook_id, d.event_id, 'pending', 0, d.next_attempt_at, d.next_trigger, d.ordered, d.leased_by, d.created_at, d.created_at
+    FROM unnest($11::text[], $12::text[], $13::text[], $14::text[], $15::boolean[], $16::bigint[], $17::bigint[], $18::text[], $20::text[])
+      AS d (id, org_id, webhook_id, event_id, ordered, created_at, next_attempt_at, leased_by, next_trigger)
     WHERE d.event_id IN (SELECT id FROM ev)
     RETURNING leased_by IS NULL AS free
   )
@@ -229,16 +239,17 @@ struct Columns<'a> {
     d_created: Vec<i64>,
     d_next: Vec<i64>,
     d_leased_by: Vec<Option<&'a str>>,
+    d_trigger: Vec<&'static str>,
 }
 
 /// Writes the events of a batch; says for each what became of it.
 async fn write_batch<C: GenericClient>(
     c: &C,
-    items: &[(&Event, &[Target], Option<&Lease>)],
+    items: &[Write<'_>],
 ) -> Result<Vec<Result<Published, StoreError>>, StoreError> {
     let mut cols = Columns::default();
     let mut deliveries: Vec<(Vec<DeliveryId>, Vec<crate::Leased>)> = Vec::with_capacity(items.len());
-    for (e, targets, lease) in items {
+    for (e, targets, lease, trigger) in items {
         let created = ms(&e.created_at);
         cols.id.push(e.id.as_str());
         cols.org.push(e.org_id.as_str());
@@ -262,8 +273,9 @@ async fn write_batch<C: GenericClient>(
             cols.d_created.push(created);
             cols.d_next.push(until.unwrap_or(created));
             cols.d_leased_by.push(until.and(lease.map(|l| l.node.as_str())));
+            cols.d_trigger.push(trigger.as_str());
             if let Some(until) = until {
-                leased.push(crate::Leased::new(id.clone(), e, t, until));
+                leased.push(crate::Leased::new(id.clone(), e, t, until, *trigger));
             }
         }
         deliveries.push((ids, leased));
@@ -292,6 +304,7 @@ async fn write_batch<C: GenericClient>(
                 &cols.d_next,
                 &cols.d_leased_by,
                 &CHANNEL,
+                &cols.d_trigger,
             ],
         )
         .await
@@ -300,7 +313,7 @@ async fn write_batch<C: GenericClient>(
         .map(|row| row.try_get::<_, String>(0).map_err(map_err))
         .collect::<Result<_, _>>()?;
     let mut results = Vec::with_capacity(items.len());
-    for ((e, _, _), (deliveries, leased)) in items.iter().zip(deliveries) {
+    for ((e, _, _, _), (deliveries, leased)) in items.iter().zip(deliveries) {
         let result = if written.contains(e.id.as_str()) {
             Ok(Published::new(e.id.clone(), deliveries, leased))
         } else {

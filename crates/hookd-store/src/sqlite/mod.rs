@@ -461,7 +461,7 @@ fn publish_in(c: &Connection, e: &Event, audience: &Audience, lease: Option<&Lea
     let mut stmt = c
         .prepare_cached(
             "INSERT INTO deliveries (id, org_id, webhook_id, event_id, state, attempts, next_attempt_at, next_trigger, ordered, leased_by, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, 'pending', 0, ?5, 'auto', ?6, ?7, ?8, ?8)",
+             VALUES (?1, ?2, ?3, ?4, 'pending', 0, ?5, ?9, ?6, ?7, ?8, ?8)",
         )
         .map_err(map_err)?;
     let now = ms(&e.created_at);
@@ -479,11 +479,12 @@ fn publish_in(c: &Connection, e: &Event, audience: &Audience, lease: Option<&Lea
             until.unwrap_or(now),
             w.ordered,
             until.and(node),
-            now
+            now,
+            audience.trigger().as_str()
         ])
         .map_err(map_err)?;
         if let Some(until) = until {
-            leased.push(crate::Leased::new(id.clone(), e, w, until));
+            leased.push(crate::Leased::new(id.clone(), e, w, until, audience.trigger()));
         }
         deliveries.push(id);
     }

@@ -47,7 +47,9 @@ pub(crate) async fn publish_one(s: &dyn Store, w: &Webhook) -> Delivery {
     let e = event(&w.org_id, None);
     let p = s.publish(&e, &Audience::Webhook(w.id.clone())).await.unwrap();
     assert_eq!(p.deliveries.len(), 1);
-    s.get_delivery(&w.org_id, &p.deliveries[0]).await.unwrap()
+    let d = s.get_delivery(&w.org_id, &p.deliveries[0]).await.unwrap();
+    assert_eq!(d.next_trigger, Trigger::Manual, "an event sent to one webhook is a test send");
+    d
 }
 
 pub(crate) fn attempt(d: &Delivery, status: u16, url: &str) -> Attempt {
@@ -62,7 +64,8 @@ pub(crate) fn attempt(d: &Delivery, status: u16, url: &str) -> Attempt {
         response_status: Some(status),
         duration_ms: 3,
         error: None,
-        trigger: Trigger::Auto,
+        // As the dispatcher does: an attempt counts as what its delivery was due for.
+        trigger: d.next_trigger,
         request_headers: vec![("webhook-id".into(), d.id.to_string())],
         request_body: RequestBody::Text("{}".into()),
         response_headers: vec![],
@@ -415,7 +418,10 @@ pub async fn resend_during_an_attempt_sends_once_more(s: &dyn Store) {
     let a = org(s, None).await;
     let w = webhook(&a.id, "w", false);
     s.create_webhook(&w).await.unwrap();
-    let d = publish_one(s, &w).await;
+    // Published to its subscribers, so the first attempt is an automatic one.
+    let p = s.publish(&event(&a.id, None), &Audience::Subscribers).await.unwrap();
+    let d = s.get_delivery(&a.id, &p.deliveries[0]).await.unwrap();
+    assert_eq!(d.next_trigger, Trigger::Auto);
     assert_eq!(s.claim_due("n", LONG, 10).await.unwrap().len(), 1);
     s.resend_delivery(&a.id, &d.id).await.unwrap();
     assert!(s.claim_due("n", LONG, 10).await.unwrap().is_empty(), "still leased");

@@ -405,6 +405,8 @@ async fn test_action_sends_the_example_payload() {
     let got = rx.next().await.json();
     assert_eq!(got["type"], "user.updated");
     assert_eq!(got["payload"], json!({"id": 1}));
+    let attempts = app.attempts_until(&org, w["id"].as_str().unwrap(), |a| !a.is_empty()).await;
+    assert_eq!(attempts[0]["trigger"], "manual", "a test send is a person's doing: {}", attempts[0]);
 }
 
 #[tokio::test]
