@@ -8,6 +8,7 @@ pub mod id;
 pub mod model;
 pub mod operational;
 pub mod retry;
+pub mod rotation;
 pub mod schema;
 pub mod secret;
 pub mod signing;

@@ -373,8 +373,9 @@ pub struct Webhook {
     pub options: WebhookOptions,
     pub signing_enabled: bool,
     pub signing_secret: SealedSecret,
-    /// The secret replaced by the last rotation, still signed with until the timestamp.
-    pub previous_secret: Option<(SealedSecret, Timestamp)>,
+    /// The secrets rotated out that still sign, sealed together (a
+    /// [`crate::rotation::RotatedOut`]), and when the last of them stops.
+    pub rotated_out: Option<(SealedSecret, Timestamp)>,
     pub auth: SealedSecret,
     pub status: WebhookStatus,
     pub created_at: DateTime<Utc>,

@@ -11,6 +11,7 @@ use hookd_core::model::{
 };
 use hookd_core::operational::DisablePolicy;
 use hookd_core::retry::RetryPolicy;
+use hookd_core::rotation::RotatedOut;
 use hookd_core::secret::MasterKey;
 use hookd_core::signing::SigningSecret;
 use hookd_core::{AttemptId, DeliveryId, WebhookId};
@@ -55,7 +56,7 @@ struct Opened {
     /// The revision of the webhook they were opened from: any edit or rotation makes a new one.
     revision: i64,
     current: SigningSecret,
-    previous: Option<(SigningSecret, chrono::DateTime<chrono::Utc>)>,
+    rotated_out: RotatedOut,
     auth: WebhookAuth,
     /// The webhook's URL, parsed (or why it does not parse).
     target: Result<Target, AttemptError>,
@@ -82,9 +83,9 @@ impl OpenedSecrets {
             |what: &str| AttemptError { kind: AttemptErrorKind::Auth, message: format!("the {what} cannot be read") };
         let open_signing = |s| key.open_string(s).ok().and_then(|t| SigningSecret::parse(&t).ok());
         let current = open_signing(&webhook.signing_secret).ok_or_else(|| unreadable("signing secret"))?;
-        let previous = match &webhook.previous_secret {
-            Some((s, until)) => Some((open_signing(s).ok_or_else(|| unreadable("signing secret"))?, *until)),
-            None => None,
+        let rotated_out = match &webhook.rotated_out {
+            Some((s, until)) => RotatedOut::open(key, s, *until).map_err(|_| unreadable("signing secret"))?,
+            None => RotatedOut::default(),
         };
         let auth: WebhookAuth = key
             .open(&webhook.auth)
@@ -92,7 +93,7 @@ impl OpenedSecrets {
             .and_then(|b| serde_json::from_slice(&b).ok())
             .ok_or_else(|| unreadable("stored credentials"))?;
         let target = Target::parse(&webhook.url);
-        let opened = Arc::new(Opened { revision: webhook.revision, current, previous, auth, target });
+        let opened = Arc::new(Opened { revision: webhook.revision, current, rotated_out, auth, target });
         if let Ok(mut m) = self.by_webhook.lock() {
             if m.len() >= Self::MAX {
                 m.clear();
@@ -484,12 +485,11 @@ impl Dispatcher {
             Err(e) => return (vec![], Err(e.clone())),
         };
         if webhook.signing_enabled {
-            // The current secret first, then the one it replaced while that is still honoured.
+            // The current secret first, then those it replaced while they are still honoured.
             let now = chrono::Utc::now();
-            let previous = opened.previous.as_ref().filter(|(_, until)| *until > now).map(|(s, _)| s);
             let ts = now.timestamp();
             let sigs: Vec<String> = std::iter::once(&opened.current)
-                .chain(previous)
+                .chain(opened.rotated_out.honoured(now))
                 .map(|s| s.standard(delivery.as_str(), ts, &body))
                 .collect();
             headers.push(("webhook-id".into(), delivery.to_string()));

@@ -336,14 +336,16 @@ pub trait Store: Send + Sync + 'static {
     /// another revision than `edit.if_revision`, or its credentials are no longer the ones
     /// `edit.auth` replaces.
     async fn edit_webhook(&self, edit: &WebhookEdit) -> Result<Webhook, StoreError>;
-    /// Makes `secret` the signing secret in one statement. With `keep_old_until`, the secret it
-    /// replaces (the stored one, whatever edits ran meanwhile) still signs until then.
+    /// Makes `secret` the signing secret if the stored one is still `replacing` (else
+    /// `Stale`: another rotation ran meanwhile), with `rotated_out` (the sealed secrets that
+    /// still sign, and when the last stops) in one statement.
     async fn rotate_secret(
         &self,
         org: &OrgId,
         id: &WebhookId,
         secret: &SealedSecret,
-        keep_old_until: Option<Timestamp>,
+        replacing: &SealedSecret,
+        rotated_out: Option<(&SealedSecret, Timestamp)>,
     ) -> Result<Webhook, StoreError>;
     /// Deletes the webhooks and fails their pending deliveries; returns how many existed.
     async fn delete_webhooks(&self, org: &OrgId, ids: &[WebhookId]) -> Result<u64, StoreError>;

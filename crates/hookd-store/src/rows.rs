@@ -152,7 +152,7 @@ pub(crate) fn webhook(row: &(impl DbRow + ?Sized)) -> Result<Webhook, StoreError
         options: json(row.text("options")?),
         signing_enabled: row.flag("signing_enabled")?,
         signing_secret: SealedSecret(row.blob("signing_secret")?),
-        previous_secret: {
+        rotated_out: {
             let previous = row.opt_blob("previous_secret")?;
             row.opt_int("previous_until")?.zip(previous).map(|(u, p)| (SealedSecret(p), ts(u)))
         },

@@ -2,6 +2,7 @@
 //! disable with the operational event, delete, rotate the signing secret, test, recover.
 
 use hookd_core::model::{Environment, Webhook, WebhookAuth, WebhookOptions, WebhookStatus};
+use hookd_core::rotation::RotatedOut;
 use hookd_core::secret::SealedSecret;
 use hookd_core::signing::SigningSecret;
 use hookd_core::{MemberId, OrgId, WebhookId, validation};
@@ -116,9 +117,6 @@ pub struct WebhookView {
     pub updated_at: chrono::DateTime<chrono::Utc>,
     pub last_triggered_at: Option<chrono::DateTime<chrono::Utc>>,
 }
-
-/// Rotation keeps the old secret valid this long, signing with both meanwhile.
-pub const ROTATION_OVERLAP: chrono::TimeDelta = chrono::TimeDelta::hours(24);
 
 /// How often an edit of the credentials is tried again when another edit changed them.
 const EDIT_TRIES: usize = 8;
@@ -257,7 +255,7 @@ impl Ops {
             options: WebhookOptions::default(),
             signing_enabled: true,
             signing_secret: self.key.seal_str(&secret),
-            previous_secret: None,
+            rotated_out: None,
             auth: SealedSecret(vec![]),
             status: WebhookStatus { enabled: true, reason: None, changed_at: now, changed_by: Some(by.label()) },
             created_at: now,
@@ -358,19 +356,36 @@ impl Ops {
         Ok(self.store.delete_webhooks(org, ids).await?)
     }
 
-    /// A new signing secret, shown in the answer only; the one it replaces keeps signing for
-    /// [`ROTATION_OVERLAP`] (unless it could not be read, when there is nothing to keep).
+    /// A new signing secret, shown in the answer only. Every secret rotated out in the last
+    /// [`hookd_core::rotation::OVERLAP`] keeps signing beside it (up to [`hookd_core::rotation::MAX_KEPT`]); one that
+    /// cannot be read is not kept.
     pub async fn rotate_secret(&self, by: &Actor, org: &OrgId, id: &WebhookId) -> OpsResult<WebhookView> {
         by.authorize(org, Access::Write)?;
-        let current = self.store.get_webhook(org, id).await.map_err(not_found("webhook"))?;
-        let keep_until = self.key.open(&current.signing_secret).is_ok().then(|| chrono::Utc::now() + ROTATION_OVERLAP);
         let secret = SigningSecret::generate().to_text();
-        let w = self
-            .store
-            .rotate_secret(org, id, &self.key.seal_str(&secret), keep_until)
-            .await
-            .map_err(not_found("webhook"))?;
-        Ok(self.webhook_view(w, Some(secret)))
+        let sealed = self.key.seal_str(&secret);
+        for _ in 0..EDIT_TRIES {
+            let current = self.store.get_webhook(org, id).await.map_err(not_found("webhook"))?;
+            let kept = current
+                .rotated_out
+                .as_ref()
+                .and_then(|(s, until)| RotatedOut::open(&self.key, s, *until).ok())
+                .unwrap_or_default();
+            let replaced =
+                self.key.open_string(&current.signing_secret).ok().and_then(|t| SigningSecret::parse(&t).ok());
+            let kept = match replaced {
+                Some(old) => kept.push(old, chrono::Utc::now()),
+                None => kept,
+            };
+            let kept = kept.seal(&self.key);
+            let rotated_out = kept.as_ref().map(|(s, until)| (s, *until));
+            match self.store.rotate_secret(org, id, &sealed, &current.signing_secret, rotated_out).await {
+                Ok(w) => return Ok(self.webhook_view(w, Some(secret))),
+                // Another rotation ran meanwhile: keep what it kept too.
+                Err(StoreError::Stale) => continue,
+                Err(e) => return Err(not_found("webhook")(e)),
+            }
+        }
+        Err(OpsError::from(StoreError::Stale))
     }
 
     /// Sends one event of `event_type` (default: the first the webhook subscribes to) to this

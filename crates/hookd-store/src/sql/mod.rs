@@ -335,9 +335,10 @@ impl<B: Backend> Store for B {
         org: &OrgId,
         id: &WebhookId,
         secret: &SealedSecret,
-        keep_old_until: Option<Timestamp>,
+        replacing: &SealedSecret,
+        rotated_out: Option<(&SealedSecret, Timestamp)>,
     ) -> Result<Webhook, StoreError> {
-        webhooks::rotate_secret(self, org, id, secret, keep_old_until).await
+        webhooks::rotate_secret(self, org, id, secret, replacing, rotated_out).await
     }
     async fn delete_webhooks(&self, org: &OrgId, ids: &[WebhookId]) -> Result<u64, StoreError> {
         webhooks::delete(self, org, ids).await

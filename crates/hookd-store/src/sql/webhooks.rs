@@ -56,8 +56,8 @@ pub(crate) async fn create(x: &impl Exec, w: &Webhook) -> Result<(), StoreError>
         to_json(&w.options),
         w.signing_enabled,
         w.signing_secret.0.clone(),
-        w.previous_secret.as_ref().map(|(s, _)| s.0.clone()),
-        w.previous_secret.as_ref().map(|(_, u)| ms(u)),
+        w.rotated_out.as_ref().map(|(s, _)| s.0.clone()),
+        w.rotated_out.as_ref().map(|(_, u)| ms(u)),
         w.auth.0.clone(),
         w.status.enabled,
         w.status.reason.clone(),
@@ -90,22 +90,34 @@ pub(crate) async fn any_signing_secret(x: &impl Exec) -> Result<Option<SealedSec
     Ok(x.rows(q, |row| row.blob("signing_secret").map(SealedSecret)).await?.into_iter().next())
 }
 
-/// One statement: the secret moved out is the one stored, whatever edits ran meanwhile.
+/// Compare and set on the signing secret: a rotation that ran meanwhile makes this one
+/// `Stale`, so that no rotation drops the secret another one kept.
 pub(crate) async fn rotate_secret(
     x: &impl Exec,
     org: &OrgId,
     id: &WebhookId,
     secret: &SealedSecret,
-    keep_old_until: Option<Timestamp>,
+    replacing: &SealedSecret,
+    rotated_out: Option<(&SealedSecret, Timestamp)>,
 ) -> Result<Webhook, StoreError> {
-    let sql =
-        "UPDATE webhooks SET previous_secret = CASE WHEN CAST($4 AS BIGINT) IS NULL THEN NULL ELSE signing_secret END,
-         previous_until = $4, signing_secret = $3, updated_at = $5, revision = revision + 1
-         WHERE id = $1 AND org_id = $2";
-    let p =
-        vals![id.as_str(), org.as_str(), secret.0.clone(), keep_old_until.as_ref().map(ms), ms(&chrono::Utc::now())];
-    x.write(vec![Step::new(sql, p).must_change()]).await?;
-    get(x, org, id).await
+    let sql = "UPDATE webhooks SET signing_secret = $3, previous_secret = $4, previous_until = $5, updated_at = $6,
+         revision = revision + 1
+         WHERE id = $1 AND org_id = $2 AND signing_secret = $7";
+    let p = vals![
+        id.as_str(),
+        org.as_str(),
+        secret.0.clone(),
+        rotated_out.map(|(s, _)| s.0.clone()),
+        rotated_out.map(|(_, u)| ms(&u)),
+        ms(&chrono::Utc::now()),
+        replacing.0.clone()
+    ];
+    let changed = x.write(vec![Step::new(sql, p)]).await?;
+    let w = get(x, org, id).await?;
+    if changed.first().copied().unwrap_or(0) == 0 {
+        return Err(StoreError::Stale);
+    }
+    Ok(w)
 }
 
 /// Deletes the webhooks and fails their pending deliveries; returns how many existed.

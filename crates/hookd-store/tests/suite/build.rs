@@ -22,7 +22,7 @@ pub fn webhook(org: &OrgId, name: &str, ordered: bool) -> Webhook {
         options: WebhookOptions { ordered, ..Default::default() },
         signing_enabled: true,
         signing_secret: SealedSecret(vec![1, 2, 3]),
-        previous_secret: None,
+        rotated_out: None,
         auth: SealedSecret(vec![4, 5, 6]),
         status: WebhookStatus { enabled: true, reason: None, changed_at: now, changed_by: None },
         created_at: now,

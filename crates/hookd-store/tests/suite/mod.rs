@@ -231,9 +231,16 @@ pub async fn edits_write_only_what_they_name(s: &dyn Store) {
     // Meanwhile the engine records a failure and the secret is rotated.
     let d = publish_one(s, &w).await;
     s.record_attempts(vec![record(&d, Some(attempt(&d, 500, &w.url)), Outcome::Failed)]).await.unwrap();
-    let rotated = s.rotate_secret(&a.id, &w.id, &SealedSecret(vec![9, 9]), Some(Utc::now())).await.unwrap();
+    let kept = (SealedSecret(vec![1, 2, 3, 4]), Utc::now());
+    let rotated = s
+        .rotate_secret(&a.id, &w.id, &SealedSecret(vec![9, 9]), &w.signing_secret, Some((&kept.0, kept.1)))
+        .await
+        .unwrap();
     assert_eq!(rotated.signing_secret.0, vec![9, 9]);
-    assert_eq!(rotated.previous_secret.as_ref().map(|(p, _)| p.0.clone()), Some(vec![1, 2, 3]), "the stored one");
+    assert_eq!(rotated.rotated_out.as_ref().map(|(p, _)| p.0.clone()), Some(kept.0.0.clone()));
+    // A rotation from a secret that is no longer the stored one (another rotation ran) is stale.
+    let late = s.rotate_secret(&a.id, &w.id, &SealedSecret(vec![5]), &w.signing_secret, None).await;
+    assert!(matches!(late, Err(StoreError::Stale)), "{late:?}");
 
     let stale = WebhookEdit { name: Some("stale".into()), if_revision: Some(read.revision), ..edit() };
     assert!(matches!(s.edit_webhook(&stale).await, Err(StoreError::Stale)));
@@ -274,11 +281,11 @@ pub async fn edits_write_only_what_they_name(s: &dyn Store) {
     assert_eq!(s.publish(&e, &Audience::Subscribers).await.unwrap().deliveries.len(), 1);
 
     assert!(matches!(
-        s.rotate_secret(&a.id, &WebhookId::new(), &SealedSecret(vec![1]), None).await,
+        s.rotate_secret(&a.id, &WebhookId::new(), &SealedSecret(vec![1]), &SealedSecret(vec![9, 9]), None).await,
         Err(StoreError::NotFound)
     ));
-    let cleared = s.rotate_secret(&a.id, &w.id, &SealedSecret(vec![7]), None).await.unwrap();
-    assert!(cleared.previous_secret.is_none(), "nothing kept when asked to keep nothing");
+    let cleared = s.rotate_secret(&a.id, &w.id, &SealedSecret(vec![7]), &SealedSecret(vec![9, 9]), None).await.unwrap();
+    assert!(cleared.rotated_out.is_none(), "nothing kept when asked to keep nothing");
     assert_eq!(s.any_signing_secret().await.unwrap().map(|x| x.0), Some(vec![7]));
 }
 
