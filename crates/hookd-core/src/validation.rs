@@ -21,21 +21,38 @@ impl FieldError {
 /// A webhook target must be an absolute `https` URL (or `http` where private targets are
 /// allowed, which is what local development and tests use).
 pub fn webhook_url(field: &str, text: &str, allow_insecure: bool) -> Result<Url, FieldError> {
-    let url = Url::parse(text).map_err(|e| FieldError::new(field, format!("`{text}` is not a URL: {e}")))?;
+    let url = http_url(field, text)?;
     match url.scheme() {
         "https" => {}
         "http" if allow_insecure => {}
         "http" => return Err(FieldError::new(field, "the URL must use https")),
         other => return Err(FieldError::new(field, format!("scheme `{other}` is not supported; use https"))),
     }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(FieldError::new(field, "the URL has no host"));
-    }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(FieldError::new(field, "put credentials in `auth`, not in the URL"));
     }
+    Ok(url)
+}
+
+/// An absolute `http` or `https` URL of at most 2048 characters, as written: one with
+/// whitespace or control characters is refused, not cleaned up (a URL parser would drop a
+/// line break silently and keep what follows it).
+pub fn http_url(field: &str, text: &str) -> Result<Url, FieldError> {
     if text.len() > 2048 {
         return Err(FieldError::new(field, "the URL is longer than 2048 characters"));
+    }
+    if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(FieldError::new(
+            field,
+            "the URL contains whitespace or a control character; percent-encode it (a space is %20)",
+        ));
+    }
+    let url = Url::parse(text).map_err(|e| FieldError::new(field, format!("`{text}` is not a URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(FieldError::new(field, format!("scheme `{}` is not supported; use https", url.scheme())));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(FieldError::new(field, "the URL has no host"));
     }
     Ok(url)
 }
@@ -49,7 +66,22 @@ pub fn name(field: &str, text: &str, max: usize) -> Result<String, FieldError> {
     if t.chars().count() > max {
         return Err(FieldError::new(field, format!("must be at most {max} characters")));
     }
+    if t.chars().any(char::is_control) {
+        return Err(FieldError::new(field, "must not contain control characters (line breaks, tabs, NUL)"));
+    }
     Ok(t.to_owned())
+}
+
+/// Free text (a description): at most `max` characters; line breaks and tabs, but no other
+/// control characters.
+pub fn text(field: &str, text: &str, max: usize) -> Result<(), FieldError> {
+    if text.chars().count() > max {
+        return Err(FieldError::new(field, format!("must be at most {max} characters")));
+    }
+    if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(FieldError::new(field, "must not contain control characters other than line breaks and tabs"));
+    }
+    Ok(())
 }
 
 /// Event type names: letters, digits, `.`, `_`, `-`, at most 100 characters.
@@ -83,8 +115,109 @@ pub fn header_name(field: &str, name: &str) -> Result<(), FieldError> {
 }
 
 pub fn header_value(field: &str, value: &str) -> Result<(), FieldError> {
-    if value.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {
+    if value.bytes().any(|b| b == b'\r' || b == b'\n') {
         return Err(FieldError::new(field, "header values may not contain line breaks"));
+    }
+    if value.chars().any(|c| c.is_control() && c != '\t') {
+        return Err(FieldError::new(field, "header values may not contain control characters"));
+    }
+    if value.len() > 4096 {
+        return Err(FieldError::new(field, "header values may be at most 4096 bytes"));
+    }
+    Ok(())
+}
+
+/// How deep a payload may nest by default (arrays and objects inside each other).
+pub const DEFAULT_MAX_JSON_DEPTH: usize = 64;
+
+/// Checks JSON text that is kept as written (a payload): that it nests at most `max_depth`
+/// deep, and that its `\u` escapes never leave half of a surrogate pair, which no receiver
+/// could decode. The text must already be valid JSON.
+pub fn json_text(field: &str, json: &str, max_depth: usize) -> Result<(), FieldError> {
+    let b = json.as_bytes();
+    let (mut depth, mut i, mut in_string) = (0usize, 0usize, false);
+    let lone = || FieldError::new(field, "contains a lone surrogate escape (\\ud800 to \\udfff without its pair)");
+    while i < b.len() {
+        match (in_string, b[i]) {
+            (false, b'"') | (true, b'"') => in_string = !in_string,
+            (false, b'[' | b'{') => {
+                depth += 1;
+                if depth > max_depth {
+                    return Err(FieldError::new(field, format!("nests deeper than {max_depth} levels")));
+                }
+            }
+            (false, b']' | b'}') => depth = depth.saturating_sub(1),
+            (true, b'\\') if b.get(i + 1) == Some(&b'u') => {
+                let unit = hex4(b, i + 2);
+                match unit {
+                    Some(0xD800..=0xDBFF) => {
+                        let next = (b.get(i + 6) == Some(&b'\\') && b.get(i + 7) == Some(&b'u'))
+                            .then(|| hex4(b, i + 8))
+                            .flatten();
+                        if !matches!(next, Some(0xDC00..=0xDFFF)) {
+                            return Err(lone());
+                        }
+                        i += 11;
+                    }
+                    Some(0xDC00..=0xDFFF) => return Err(lone()),
+                    _ => i += 5,
+                }
+            }
+            (true, b'\\') => i += 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+fn hex4(b: &[u8], at: usize) -> Option<u16> {
+    let digits = std::str::from_utf8(b.get(at..at + 4)?).ok()?;
+    u16::from_str_radix(digits, 16).ok()
+}
+
+/// When an event may say it happened: from five years back to a day ahead (clocks drift).
+/// Outside that it is a mistake, and past year 9999 it cannot even be written in RFC 3339.
+pub fn occurred_at(
+    field: &str,
+    at: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), FieldError> {
+    let earliest = now - chrono::TimeDelta::days(5 * 365);
+    let latest = now + chrono::TimeDelta::days(1);
+    if at < earliest || at > latest {
+        return Err(FieldError::new(field, "must be within the last five years, and at most a day ahead"));
+    }
+    Ok(())
+}
+
+/// The most headers a webhook may add to its requests (its own and its credentials'), and
+/// their most bytes together: receivers refuse requests whose headers pass 8 to 16 KB.
+pub const MAX_CUSTOM_HEADERS: usize = 32;
+pub const MAX_CUSTOM_HEADER_BYTES: usize = 8 * 1024;
+
+/// A set of headers to add: each valid, and within [`MAX_CUSTOM_HEADERS`] and
+/// [`MAX_CUSTOM_HEADER_BYTES`].
+pub fn custom_headers<'a>(
+    field: &str,
+    headers: impl ExactSizeIterator<Item = (&'a String, &'a String)>,
+) -> Result<(), FieldError> {
+    if headers.len() > MAX_CUSTOM_HEADERS {
+        return Err(FieldError::new(field, format!("at most {MAX_CUSTOM_HEADERS} headers")));
+    }
+    let mut bytes = 0;
+    for (k, v) in headers {
+        header_name(&format!("{field}.{k}"), k)?;
+        header_value(&format!("{field}.{k}"), v)?;
+        bytes += k.len() + v.len() + 4;
+    }
+    if bytes > MAX_CUSTOM_HEADER_BYTES {
+        return Err(FieldError::new(
+            field,
+            format!(
+                "the headers come to {bytes} bytes; at most {MAX_CUSTOM_HEADER_BYTES} (a receiver would refuse them)"
+            ),
+        ));
     }
     Ok(())
 }
@@ -100,11 +233,7 @@ pub fn webhook_options(o: &WebhookOptions) -> Result<(), FieldError> {
     if o.rate_limit_per_s == Some(0) {
         return Err(FieldError::new("options.rate_limit_per_s", "must be at least 1, or null for no limit"));
     }
-    for (k, v) in &o.headers {
-        header_name(&format!("options.headers.{k}"), k)?;
-        header_value(&format!("options.headers.{k}"), v)?;
-    }
-    Ok(())
+    custom_headers("options.headers", o.headers.iter())
 }
 
 /// One outbound authentication method: every field its type needs, and no masked secret
@@ -125,9 +254,8 @@ pub fn auth_method(field: &str, m: &AuthMethod, allow_insecure: bool) -> Result<
             if headers.is_empty() {
                 return Err(FieldError::new(format!("{field}.headers"), "give at least one header"));
             }
+            custom_headers(&format!("{field}.headers"), headers.iter())?;
             for (k, v) in headers {
-                header_name(&format!("{field}.headers.{k}"), k)?;
-                header_value(&format!("{field}.headers.{k}"), v)?;
                 need(&format!("headers.{k}"), v)?;
             }
         }
@@ -188,6 +316,8 @@ pub fn email(field: &str, text: &str) -> Result<String, FieldError> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
 
     #[test]
@@ -209,5 +339,43 @@ mod tests {
         assert!(header_name("h", "X-Team").is_ok());
         assert!(header_name("h", "webhook-id").is_err());
         assert!(header_value("h", "a\r\nb").is_err());
+        assert!(header_value("h", "a\u{7f}").is_err());
+        assert!(name("name", "a\0b", 10).is_err());
+        assert!(text("d", "two\nlines", 100).is_ok());
+        assert!(text("d", "nul\0", 100).is_err());
+        let many: BTreeMap<String, String> = (0..33).map(|i| (format!("x-{i}"), "v".into())).collect();
+        assert!(custom_headers("h", many.iter()).is_err());
+        let big: BTreeMap<String, String> = (0..3).map(|i| (format!("x-{i}"), "v".repeat(4000))).collect();
+        assert_eq!(custom_headers("h", big.iter()).unwrap_err().field, "h");
+    }
+
+    #[test]
+    fn urls_are_refused_not_cleaned() {
+        for bad in ["https://x/crlf\r\nX-Evil: 1", "https://x/a b", "https://x/\t", " https://x/"] {
+            assert!(webhook_url("url", bad, true).is_err(), "{bad:?}");
+        }
+        assert!(http_url("resource_url", "javascript:alert(1)").is_err());
+        assert!(http_url("resource_url", "https://x/users/1").is_ok());
+    }
+
+    #[test]
+    fn json_depth_and_surrogates() {
+        let deep = format!("{}{}", "[".repeat(65), "]".repeat(65));
+        assert_eq!(json_text("payload", &deep, 64).unwrap_err().detail, "nests deeper than 64 levels");
+        let ok = format!("{}{}", "[".repeat(64), "]".repeat(64));
+        assert!(json_text("payload", &ok, 64).is_ok());
+        assert!(json_text("payload", r#"{"a":"[[[[[[["}"#, 2).is_ok(), "brackets in strings do not nest");
+        assert!(json_text("payload", r#"{"a":"\ud800"}"#, 64).is_err());
+        assert!(json_text("payload", r#"{"a":"\udc00x"}"#, 64).is_err());
+        assert!(json_text("payload", r#"{"a":"\ud800\u0041"}"#, 64).is_err());
+        assert!(json_text("payload", r#"{"a":"\ud83d\ude00 \\ud800 \"q\" \u00e9"}"#, 64).is_ok());
+    }
+
+    #[test]
+    fn occurred_at_window() {
+        let now = chrono::Utc::now();
+        assert!(occurred_at("t", now - chrono::TimeDelta::days(300), now).is_ok());
+        assert!(occurred_at("t", now + chrono::TimeDelta::days(2), now).is_err());
+        assert!(occurred_at("t", now - chrono::TimeDelta::days(6 * 365), now).is_err());
     }
 }

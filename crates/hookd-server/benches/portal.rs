@@ -41,6 +41,7 @@ fn site() -> Site {
     let config = OpsConfig {
         allow_private_targets: false,
         max_payload_bytes: 1 << 20,
+        max_json_depth: 64,
         operator_token_sha256: [0; 32],
         public_url: "http://127.0.0.1".into(),
         session_ttl: std::time::Duration::from_secs(3600),

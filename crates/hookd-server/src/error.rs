@@ -30,6 +30,13 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("this method is not allowed on this route")]
     MethodNotAllowed,
+    #[error("the request body did not arrive within {0} seconds")]
+    RequestTimeout(u64),
+    /// A request the connection layer could not read as HTTP (its status says why).
+    #[error("{1}")]
+    Malformed(StatusCode, &'static str),
+    #[error("too many connections are open{0}; try again in a moment")]
+    TooManyConnections(&'static str),
     #[error("the database is unavailable; try again shortly")]
     Unavailable,
     #[error("internal error")]
@@ -64,7 +71,9 @@ impl ApiError {
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
+            Self::Malformed(status, _) => *status,
+            Self::Unavailable | Self::TooManyConnections(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -81,6 +90,11 @@ impl ApiError {
             Self::TooLarge(_) => "payload-too-large",
             Self::UnsupportedMediaType => "unsupported-media-type",
             Self::MethodNotAllowed => "method-not-allowed",
+            Self::RequestTimeout(_) => "request-timeout",
+            Self::Malformed(StatusCode::URI_TOO_LONG, _) => "uri-too-long",
+            Self::Malformed(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, _) => "headers-too-large",
+            Self::Malformed(..) => "malformed-request",
+            Self::TooManyConnections(_) => "too-many-connections",
             Self::Unavailable => "unavailable",
             Self::Internal(_) => "internal",
         }
@@ -114,13 +128,11 @@ impl From<StoreError> for ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+impl ApiError {
+    /// The problem document.
+    fn problem(&self) -> Vec<u8> {
         let status = self.status();
-        if let Self::Internal(cause) = &self {
-            tracing::error!(%cause, "internal error");
-        }
-        let field = match &self {
+        let field = match self {
             Self::Invalid { field, .. } => Some(field.as_str()),
             Self::Conflict { field, .. } => field.as_deref(),
             _ => None,
@@ -130,15 +142,45 @@ impl IntoResponse for ApiError {
             kind: format!("https://hookd.dev/problems/{}", self.slug()),
             title,
             status: status.as_u16(),
-            detail: match &self {
+            detail: match self {
                 Self::Invalid { field, detail } => format!("{field}: {detail}"),
                 other => other.to_string(),
             },
             field,
         };
-        let mut resp = (status, serde_json::to_vec(&body).unwrap_or_default()).into_response();
+        serde_json::to_vec(&body).unwrap_or_default()
+    }
+
+    /// The whole HTTP/1.1 answer, for the connection layer to write where no handler runs (a
+    /// request it cannot parse, a connection over the caps); the connection closes after it.
+    pub fn raw_http(&self) -> Vec<u8> {
+        let status = self.status();
+        let body = self.problem();
+        let mut out = format!(
+            "HTTP/1.1 {} {}\r\ncontent-type: application/problem+json\r\ncontent-length: {}\r\nconnection: close\r\n",
+            status.as_u16(),
+            status.canonical_reason().unwrap_or("Error"),
+            body.len()
+        );
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            out.push_str("retry-after: 1\r\n");
+        }
+        out.push_str("\r\n");
+        let mut out = out.into_bytes();
+        out.extend_from_slice(&body);
+        out
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if let Self::Internal(cause) = &self {
+            tracing::error!(%cause, "internal error");
+        }
+        let mut resp = (status, self.problem()).into_response();
         resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
-        if status == StatusCode::PAYLOAD_TOO_LARGE {
+        if matches!(status, StatusCode::PAYLOAD_TOO_LARGE | StatusCode::REQUEST_TIMEOUT) {
             // The rest of the body was never read: the connection cannot carry another request.
             resp.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
         }

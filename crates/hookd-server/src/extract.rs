@@ -26,9 +26,21 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
             return Err(ApiError::UnsupportedMediaType);
         }
         let limit = state.ops.config.max_payload_bytes + 64 * 1024;
-        let bytes = axum::body::to_bytes(req.into_body(), limit).await.map_err(|_| ApiError::TooLarge(limit))?;
+        let bytes = axum::body::to_bytes(req.into_body(), limit).await.map_err(|e| body_error(e, limit))?;
         parse_json(&bytes).map(ApiJson)
     }
+}
+
+/// Why a body could not be read: it came too slowly (`408`), or it is too large.
+pub fn body_error(e: axum::Error, limit: usize) -> ApiError {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+    while let Some(s) = source {
+        if let Some(t) = s.downcast_ref::<crate::serve::BodyTimedOut>() {
+            return ApiError::RequestTimeout(t.0);
+        }
+        source = s.source();
+    }
+    ApiError::TooLarge(limit)
 }
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {

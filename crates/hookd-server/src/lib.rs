@@ -10,6 +10,7 @@ pub mod extract;
 pub mod openapi;
 pub mod ops;
 pub mod portal;
+pub mod serve;
 pub mod state;
 
 use axum::Router;

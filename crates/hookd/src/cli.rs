@@ -121,6 +121,25 @@ pub struct Settings {
     /// Largest accepted event payload in bytes (default 1048576).
     #[arg(long, env = "HOOKD_MAX_PAYLOAD_BYTES")]
     pub max_payload_bytes: Option<usize>,
+    /// How deep an event payload may nest, in arrays and objects (default 64).
+    #[arg(long, env = "HOOKD_MAX_JSON_DEPTH")]
+    pub max_json_depth: Option<usize>,
+    /// How long a client may take to send a request's headers (default 10s).
+    #[arg(long, env = "HOOKD_HEADER_TIMEOUT")]
+    pub header_timeout: Option<String>,
+    /// How long a client may take to send a request's body (default 30s).
+    #[arg(long, env = "HOOKD_BODY_TIMEOUT")]
+    pub body_timeout: Option<String>,
+    /// How long a kept-alive connection may wait for its next request (default 60s).
+    #[arg(long, env = "HOOKD_IDLE_TIMEOUT")]
+    pub idle_timeout: Option<String>,
+    /// The most connections open at once (default 10000).
+    #[arg(long, env = "HOOKD_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+    /// The most connections open at once from one client address (default 1000; 0: no cap of
+    /// its own, as behind a proxy).
+    #[arg(long, env = "HOOKD_MAX_CONNECTIONS_PER_CLIENT")]
+    pub max_connections_per_client: Option<usize>,
     /// How long a portal session lasts (default 12h).
     #[arg(long, env = "HOOKD_SESSION_TTL")]
     pub session_ttl: Option<String>,

@@ -10,6 +10,8 @@ use hookd_core::retry::{RetryPolicy, parse_duration};
 use serde::Deserialize;
 
 use crate::cli::Settings;
+use hookd_core::validation::DEFAULT_MAX_JSON_DEPTH;
+use hookd_server::serve::ServerLimits;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -25,6 +27,12 @@ struct FileSettings {
     lease: Option<String>,
     concurrency: Option<usize>,
     max_payload_bytes: Option<usize>,
+    max_json_depth: Option<usize>,
+    header_timeout: Option<String>,
+    body_timeout: Option<String>,
+    idle_timeout: Option<String>,
+    max_connections: Option<usize>,
+    max_connections_per_client: Option<usize>,
     disable_after: Option<String>,
     disable_min_failures: Option<u32>,
     database_pool: Option<usize>,
@@ -66,6 +74,8 @@ pub struct Config {
     pub lease: Duration,
     pub concurrency: usize,
     pub max_payload_bytes: usize,
+    pub max_json_depth: usize,
+    pub limits: ServerLimits,
     pub disable: DisablePolicy,
     pub retention: Duration,
     /// How long a portal session lasts.
@@ -117,6 +127,26 @@ impl Config {
         if max_payload_bytes < 1024 {
             bail!("HOOKD_MAX_PAYLOAD_BYTES must be at least 1024");
         }
+        let max_json_depth = s.max_json_depth.or(f.max_json_depth).unwrap_or(DEFAULT_MAX_JSON_DEPTH);
+        if !(2..=1000).contains(&max_json_depth) {
+            bail!("HOOKD_MAX_JSON_DEPTH must be from 2 to 1000");
+        }
+        let duration = |flag: Option<String>, file: Option<String>, name: &str, default: u64| -> Result<Duration> {
+            match flag.or(file) {
+                Some(text) => parse_duration(&text).with_context(|| name.to_owned()),
+                None => Ok(Duration::from_secs(default)),
+            }
+        };
+        let limits = ServerLimits {
+            header_timeout: duration(s.header_timeout.clone(), f.header_timeout, "HOOKD_HEADER_TIMEOUT", 10)?,
+            body_timeout: duration(s.body_timeout.clone(), f.body_timeout, "HOOKD_BODY_TIMEOUT", 30)?,
+            idle_timeout: duration(s.idle_timeout.clone(), f.idle_timeout, "HOOKD_IDLE_TIMEOUT", 60)?,
+            max_connections: s.max_connections.or(f.max_connections).unwrap_or(10_000),
+            max_connections_per_client: s.max_connections_per_client.or(f.max_connections_per_client).unwrap_or(1_000),
+        };
+        if limits.max_connections == 0 {
+            bail!("HOOKD_MAX_CONNECTIONS must be at least 1");
+        }
         let mut disable = DisablePolicy::default();
         if let Some(text) = s.disable_after.clone().or(f.disable_after) {
             disable.window = parse_duration(&text).context("HOOKD_DISABLE_AFTER")?;
@@ -165,6 +195,8 @@ impl Config {
             lease,
             concurrency,
             max_payload_bytes,
+            max_json_depth,
+            limits,
         })
     }
 }

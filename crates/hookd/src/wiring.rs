@@ -141,6 +141,7 @@ pub async fn serve(mut config: Config, demo: bool) -> Result<()> {
         OpsConfig {
             allow_private_targets: config.allow_private_targets,
             max_payload_bytes: config.max_payload_bytes,
+            max_json_depth: config.max_json_depth,
             operator_token_sha256: operator,
             public_url: public_url.clone(),
             session_ttl,
@@ -154,7 +155,6 @@ pub async fn serve(mut config: Config, demo: bool) -> Result<()> {
     let workers = tokio::spawn(dispatcher.run(stop_rx.clone()));
     tokio::spawn(prune(store.clone(), config.retention, stop_rx.clone()));
     println!("hookd listening on {public_url} (database {})", config.database.display());
-    let mut stop_http = stop_rx.clone();
     let mut app = hookd_server::app(AppState::new(ops.clone(), portal));
     if let Some(org) = demo_org {
         app = app.merge(crate::demo::receiver());
@@ -166,15 +166,13 @@ pub async fn serve(mut config: Config, demo: bool) -> Result<()> {
             }
         });
     }
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
-        let _ = stop_http.wait_for(|s| *s).await;
-    });
+    let server = hookd_server::serve::serve(listener, app, config.limits.clone(), stop_rx.clone());
     tokio::spawn(async move {
         shutdown_signal().await;
         tracing::info!("shutting down: finishing requests in flight");
         let _ = stop_tx.send(true);
     });
-    server.await.context("HTTP server")?;
+    server.await;
     let _ = workers.await;
     Ok(())
 }

@@ -3,7 +3,7 @@
 use hookd_core::model::{DeliveryState, Environment, Event, Webhook};
 use hookd_core::schema::SchemaError;
 use hookd_core::visibility::valid_entry;
-use hookd_core::{DeliveryId, EventId, OrgId};
+use hookd_core::{DeliveryId, EventId, OrgId, validation};
 use hookd_delivery::Metrics;
 use hookd_store::{Audience, Published};
 use serde::{Deserialize, Serialize};
@@ -77,6 +77,12 @@ impl Ops {
         if input.payload.get().len() > self.config.max_payload_bytes {
             return Err(OpsError::TooLarge(self.config.max_payload_bytes));
         }
+        // The same rules for every type, with a schema or without.
+        validation::json_text("payload", input.payload.get(), self.config.max_json_depth)?;
+        let now = chrono::Utc::now();
+        if let Some(at) = input.occurred_at {
+            validation::occurred_at("occurred_at", at, now)?;
+        }
         let Some(entry) = self.catalog_entry(&input.event_type).await? else {
             return Err(OpsError::invalid("type", format!("`{}` is not in the event-type catalog", input.event_type)));
         };
@@ -91,7 +97,7 @@ impl Ops {
             }
         }
         if let Some(u) = &input.resource_url {
-            url::Url::parse(u).map_err(|e| OpsError::invalid("resource_url", format!("is not a URL: {e}")))?;
+            validation::http_url("resource_url", u)?;
         }
         let visible_to = input.visible_to.unwrap_or_default();
         for (i, v) in visible_to.iter().enumerate() {
@@ -102,7 +108,6 @@ impl Ops {
                 ));
             }
         }
-        let now = chrono::Utc::now();
         let event = Event {
             id: EventId::new(),
             org_id: org.clone(),
@@ -115,8 +120,32 @@ impl Ops {
             created_at: now,
             idempotency_key,
         };
-        let published = self.publish_event(event, &Audience::Subscribers).await.map_err(not_found("organization"))?;
+        let published =
+            self.publish_event(event.clone(), &Audience::Subscribers).await.map_err(not_found("organization"))?;
+        if published.replayed {
+            self.same_as_first(org, &published.event_id, &event, input.occurred_at.is_some()).await?;
+        }
         Ok(published.into())
+    }
+
+    /// An `Idempotency-Key` names one event: sent again with another event, it is refused
+    /// rather than answered with the first event's answer (which would drop the second).
+    async fn same_as_first(&self, org: &OrgId, first: &EventId, again: &Event, timed: bool) -> OpsResult<()> {
+        let (stored, _) = self.store.get_event(org, first).await?;
+        let json = |t: &str| serde_json::from_str::<serde_json::Value>(t).ok();
+        let same = stored.event_type == again.event_type
+            && json(&stored.payload) == json(&again.payload)
+            && stored.resource_url == again.resource_url
+            && stored.environment == again.environment
+            && stored.visible_to == again.visible_to
+            && (!timed || stored.occurred_at == again.occurred_at);
+        if same {
+            return Ok(());
+        }
+        Err(OpsError::invalid(
+            "Idempotency-Key",
+            format!("was first used for another event ({first}); use a new key for a new event"),
+        ))
     }
 
     /// Publishes through the store, leasing what this node's dispatcher has room for and

@@ -36,6 +36,8 @@ pub struct OpsConfig {
     pub allow_private_targets: bool,
     /// Largest accepted event payload, in bytes.
     pub max_payload_bytes: usize,
+    /// How deep an event payload may nest.
+    pub max_json_depth: usize,
     /// SHA-256 of the operator token.
     pub operator_token_sha256: [u8; 32],
     /// Base of `resource_url`s and links this server prints.
@@ -95,6 +97,7 @@ impl Ops {
         let config = OpsConfig {
             allow_private_targets: false,
             max_payload_bytes: 1 << 20,
+            max_json_depth: hookd_core::validation::DEFAULT_MAX_JSON_DEPTH,
             operator_token_sha256: [0; 32],
             public_url,
             session_ttl: Duration::from_secs(12 * 3600),

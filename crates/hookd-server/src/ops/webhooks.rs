@@ -192,11 +192,11 @@ impl Ops {
         let insecure = self.config.allow_private_targets;
         let mut e = WebhookEdit::new(org.clone(), id.clone());
         e.name = p.name.as_deref().map(|n| validation::name("name", n, 200)).transpose()?;
-        e.url = p
-            .url
-            .as_deref()
-            .map(|u| validation::webhook_url("url", u.trim(), insecure).map(|u| u.to_string()))
-            .transpose()?;
+        e.url =
+            p.url.as_deref().map(|u| validation::webhook_url("url", u, insecure).map(|u| u.to_string())).transpose()?;
+        if let Some(Some(d)) = &p.description {
+            validation::text("description", d, 2000)?;
+        }
         e.description = p.description.clone().map(|d| d.filter(|d| !d.trim().is_empty()));
         e.event_types = p.event_types.clone().map(|mut t| {
             t.dedup();

@@ -52,6 +52,22 @@ async fn every_route_answers_bad_input_with_a_problem() {
         .await;
     let w = wh["id"].as_str().unwrap();
     let json = "application/json";
+    // What a hostile probe sent: bodies too deep, headers too many or too large.
+    let nested = |t: &str| format!(r#"{{"type": "{t}", "payload": {}{}}}"#, "[".repeat(100_000), "]".repeat(100_000));
+    let (deep, deep_with_schema) = (nested("user.created"), nested("invoice.paid"));
+    let with_headers = |headers: Value| {
+        json!({"name": "w", "url": "https://x.example", "event_types": ["user.created"], "options": {"headers": headers}})
+            .to_string()
+    };
+    let many_headers = with_headers((0..1000).map(|i| (format!("x-h{i}"), json!("v"))).collect());
+    let huge_header = with_headers(json!({"x-big": "a".repeat(1_000_000)}));
+    let hook = |field: &str, value: &str| {
+        let mut w = json!({"name": "w", "url": "https://x.example", "event_types": ["user.created"]});
+        w[field] = json!(value);
+        w.to_string()
+    };
+    let (crlf_url, nul_name) = (hook("url", "https://x/crlf\r\nX-Evil: 1"), hook("name", "w\u{0}"));
+    let (space_url, nul_description) = (hook("url", "https://x/a b"), hook("description", "a\u{0}b"));
     // method, path, content type, body, expected status, expected `field`.
     type Case<'a> = (&'a str, String, &'a str, &'a str, u16, Option<&'a str>);
     let cases: Vec<Case> = vec![
@@ -244,6 +260,55 @@ async fn every_route_answers_bad_input_with_a_problem() {
             Some("occurred_at"),
         ),
         ("GET", format!("/orgs/{o}/events/evt_bad"), json, "", 404, None),
+        ("POST", format!("/orgs/{o}/events"), json, &deep, 422, Some("payload")),
+        ("POST", format!("/orgs/{o}/events"), json, &deep_with_schema, 422, Some("payload")),
+        (
+            "POST",
+            format!("/orgs/{o}/events"),
+            json,
+            r#"{"type": "user.created", "payload": {"a": "\ud800"}}"#,
+            422,
+            Some("payload"),
+        ),
+        (
+            "POST",
+            format!("/orgs/{o}/events"),
+            json,
+            r#"{"type": "user.created", "payload": {}, "occurred_at": "+99999-01-01T00:00:00Z"}"#,
+            422,
+            Some("occurred_at"),
+        ),
+        (
+            "POST",
+            format!("/orgs/{o}/events"),
+            json,
+            r#"{"type": "user.created", "payload": {}, "occurred_at": "1999-01-01T00:00:00Z"}"#,
+            422,
+            Some("occurred_at"),
+        ),
+        (
+            "POST",
+            format!("/orgs/{o}/events"),
+            json,
+            r#"{"type": "user.created", "payload": {}, "resource_url": "javascript:alert(1)"}"#,
+            422,
+            Some("resource_url"),
+        ),
+        ("POST", format!("/orgs/{o}/webhooks"), json, &crlf_url, 422, Some("url")),
+        ("POST", format!("/orgs/{o}/webhooks"), json, &space_url, 422, Some("url")),
+        ("POST", format!("/orgs/{o}/webhooks"), json, &nul_name, 422, Some("name")),
+        ("POST", format!("/orgs/{o}/webhooks"), json, &nul_description, 422, Some("description")),
+        ("POST", format!("/orgs/{o}/webhooks"), json, &many_headers, 422, Some("options.headers")),
+        ("POST", format!("/orgs/{o}/webhooks"), json, &huge_header, 422, Some("options.headers.x-big")),
+        ("PATCH", format!("/orgs/{o}/webhooks/{w}"), json, r#"{"url": "https://x/\t"}"#, 422, Some("url")),
+        (
+            "POST",
+            format!("/orgs/{o}/members"),
+            json,
+            r#"{"name": "A\u0007", "email": "a@b.co", "role": "admin"}"#,
+            422,
+            Some("name"),
+        ),
         ("GET", format!("/orgs/{o}/attempts?status=meh"), json, "", 422, Some("status")),
         ("GET", format!("/orgs/{o}/attempts?webhook_id=nope"), json, "", 422, Some("webhook_id")),
         ("GET", format!("/orgs/{o}/attempts?sort=colour"), json, "", 422, Some("sort")),
@@ -268,6 +333,39 @@ async fn every_route_answers_bad_input_with_a_problem() {
         }
         let _ = (status, got_ct, problem);
     }
+}
+
+/// An `Idempotency-Key` names one event: the same event again gets the first answer, another
+/// event under it is refused instead of dropped silently.
+#[tokio::test]
+async fn an_idempotency_key_reused_for_another_event_is_refused() {
+    let app = TestApp::spawn().await;
+    let org = app.org().await;
+    let publish = |payload: Value| {
+        let (app, org) = (&app, &org);
+        async move {
+            let r = app
+                .http
+                .post(format!("{}/api/v1/orgs/{}/events", app.url, org.id))
+                .bearer_auth(&org.token)
+                .header("idempotency-key", "order-17")
+                .json(&json!({"type": "user.created", "payload": payload}))
+                .send()
+                .await
+                .unwrap();
+            let status = r.status().as_u16();
+            let ct = r.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+            (status, ct, r.json::<Value>().await.unwrap())
+        }
+    };
+    let (s1, _, first) = publish(json!({"n": 1, "m": 2})).await;
+    assert_eq!(s1, 202, "{first}");
+    // The same event (keys in another order is the same JSON): the first answer.
+    let (s2, _, again) = publish(json!({"m": 2, "n": 1})).await;
+    assert_eq!((s2, &again["id"]), (202, &first["id"]), "{again}");
+    let (s3, ct, other) = publish(json!({"n": 2})).await;
+    assert_problem(s3, &ct, &other, 422, Some("Idempotency-Key"));
+    assert!(other["detail"].as_str().unwrap().contains(first["id"].as_str().unwrap()), "{other}");
 }
 
 #[tokio::test]
