@@ -151,12 +151,18 @@ pub struct WebhookOptions {
     pub content_type: ContentType,
     pub payload: PayloadFormat,
     pub max_events_per_request: u32,
+    /// With `max_events_per_request` > 1: how long the first event waits for others to fill
+    /// its request, so that a burst goes out in full batches whatever its timing.
+    pub batch_window_ms: u32,
     pub timeout_ms: u32,
     pub headers: BTreeMap<String, String>,
     pub ordered: bool,
     pub rate_limit_per_s: Option<u32>,
     pub legacy_signature: bool,
 }
+
+/// How long a batching webhook's first event waits for more, by default.
+pub const DEFAULT_BATCH_WINDOW_MS: u32 = 50;
 
 impl Default for WebhookOptions {
     fn default() -> Self {
@@ -165,6 +171,7 @@ impl Default for WebhookOptions {
             content_type: ContentType::Json,
             payload: PayloadFormat::Envelope,
             max_events_per_request: 1,
+            batch_window_ms: DEFAULT_BATCH_WINDOW_MS,
             timeout_ms: 10_000,
             headers: BTreeMap::new(),
             ordered: false,

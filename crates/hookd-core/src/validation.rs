@@ -230,6 +230,9 @@ pub fn webhook_options(o: &WebhookOptions) -> Result<(), FieldError> {
     if !(1..=100).contains(&o.max_events_per_request) {
         return Err(FieldError::new("options.max_events_per_request", "must be from 1 to 100"));
     }
+    if o.batch_window_ms > 10_000 {
+        return Err(FieldError::new("options.batch_window_ms", "must be from 0 to 10000"));
+    }
     if o.rate_limit_per_s == Some(0) {
         return Err(FieldError::new("options.rate_limit_per_s", "must be at least 1, or null for no limit"));
     }

@@ -1,6 +1,6 @@
 //! The one delivery path: claim → render → sign → authenticate → send → record.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -19,6 +19,7 @@ use hookd_store::{AttemptRecord, Claim, Outcome, Store};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
 
 use crate::auth::{Outgoing, TokenCache, static_headers};
+use crate::batching::Batches;
 use crate::client::{HttpClients, Target};
 use crate::handoff::{Handed, Handoff};
 use crate::metrics::Metrics;
@@ -202,6 +203,7 @@ impl Dispatcher {
         // earliest pending delivery falls due, and at least every `poll`. Handed deliveries
         // need no look at all.
         let mut look_at = Instant::now();
+        let mut batches = Batches::default();
         loop {
             if *shutdown.borrow() {
                 break;
@@ -239,19 +241,23 @@ impl Dispatcher {
                     }
                 };
             }
-            if claims.is_empty() {
+            let now = Instant::now();
+            let mut groups = batches.add(claims, now);
+            groups.extend(batches.due(now));
+            if groups.is_empty() {
                 if from_handoff {
                     continue;
                 }
+                let wake_at = batches.next_due().map_or(look_at, |b| b.min(look_at));
                 tokio::select! {
                     _ = this.handoff.handed() => {}
                     _ = this.handoff.woken() => look_at = Instant::now(),
-                    _ = tokio::time::sleep_until(look_at.into()) => {}
+                    _ = tokio::time::sleep_until(wake_at.into()) => {}
                     _ = shutdown.changed() => {}
                 }
                 continue;
             }
-            for group in group_claims(claims) {
+            for group in groups {
                 let Ok(slot) = sending.clone().acquire_owned().await else { break };
                 let Ok(unwritten) = unrecorded.clone().acquire_owned().await else { break };
                 let this = this.clone();
@@ -272,7 +278,8 @@ impl Dispatcher {
         }
         // Deliveries handed over but not started go back to the database for any node now,
         // not when their lease runs out.
-        let left: Vec<DeliveryId> = this.handoff.close().await.into_iter().map(|h| h.delivery.id).collect();
+        let mut left: Vec<DeliveryId> = this.handoff.close().await.into_iter().map(|h| h.delivery.id).collect();
+        left.extend(batches.drain().into_iter().map(|c| c.delivery.id));
         if !left.is_empty()
             && let Err(e) = this.store.release_leases(&this.config.node, &left).await
         {
@@ -578,25 +585,4 @@ async fn record(store: Arc<dyn Store>, handoff: Arc<Handoff>, mut rx: mpsc::Unbo
         }
         drop(permits);
     }
-}
-
-/// Claims of webhooks that batch go together, up to their `max_events_per_request`.
-fn group_claims(claims: Vec<Claim>) -> Vec<Vec<Claim>> {
-    let mut groups = Vec::new();
-    let mut batching: BTreeMap<String, Vec<Claim>> = BTreeMap::new();
-    for c in claims {
-        let max = c.webhook.options.max_events_per_request.max(1) as usize;
-        if max == 1 {
-            groups.push(vec![c]);
-            continue;
-        }
-        let key = c.webhook.id.to_string();
-        let entry = batching.entry(key).or_default();
-        entry.push(c);
-        if entry.len() >= max {
-            groups.push(std::mem::take(entry));
-        }
-    }
-    groups.extend(batching.into_values().filter(|g| !g.is_empty()));
-    groups
 }

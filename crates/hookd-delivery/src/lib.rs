@@ -3,6 +3,7 @@
 //! authentication methods. This is the only crate that opens connections to receivers.
 
 pub mod auth;
+mod batching;
 pub mod client;
 pub mod dispatcher;
 pub mod handoff;

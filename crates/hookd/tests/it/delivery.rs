@@ -303,6 +303,40 @@ async fn batches_carry_several_events_and_lose_none() {
     assert_eq!(got, published);
 }
 
+/// Ten events published at once to a webhook of five events a request: two requests of five,
+/// round after round, whatever the timing of the ten (the first waits for the others).
+#[tokio::test]
+async fn a_burst_goes_out_in_full_batches_every_time() {
+    let app = TestApp::spawn().await;
+    let mut rx = Receiver::start().await;
+    let org = app.org().await;
+    // A window wide enough for ten concurrent publishes on a loaded CI machine.
+    let options = json!({"max_events_per_request": 5, "batch_window_ms": 1000});
+    app.create_webhook(
+        &org,
+        json!({"name": "b", "url": rx.url(), "event_types": ["user.created"], "options": options}),
+    )
+    .await;
+    let url = format!("{}/api/v1/orgs/{}/events", app.url, org.id);
+    for round in 0..3 {
+        let mut burst = tokio::task::JoinSet::new();
+        for n in 0..10 {
+            let req =
+                app.http.post(&url).bearer_auth(&org.token).json(&json!({"type": "user.created", "payload": {"n": n}}));
+            burst.spawn(async move { req.send().await.map(|r| r.status().as_u16()) });
+        }
+        while let Some(status) = burst.join_next().await {
+            assert_eq!(status.unwrap().unwrap(), 202);
+        }
+        for _ in 0..2 {
+            let r = rx.next().await;
+            let events = r.json()["events"].as_array().map(Vec::len);
+            assert_eq!(events, Some(5), "round {round}: a request of {events:?} events");
+        }
+        rx.assert_quiet(Duration::from_millis(300)).await;
+    }
+}
+
 /// One request slot leaves room for four handed deliveries: most of these are published
 /// without a lease and claimed from the database; each still arrives once.
 #[tokio::test]
