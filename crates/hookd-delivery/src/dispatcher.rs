@@ -519,18 +519,22 @@ impl Dispatcher {
         let mut secret_headers =
             static_headers(&method, &Outgoing { url: target.url(), content_type: rendered.content_type, body: &body });
         let oauth = matches!(method, AuthMethod::Oauth2 { .. });
+        let mut bearer: Option<String> = None;
         if oauth {
-            match self.tokens.bearer(self.clients.default_client(), &method, false).await {
-                Ok(Some(t)) => secret_headers.push(("authorization".into(), format!("Bearer {t}"))),
+            match self.tokens.bearer(self.clients.default_client(), &method, None).await {
+                Ok(Some(t)) => bearer = Some(t),
                 Ok(None) => {}
                 Err(e) => return (headers, Err(fail(AttemptErrorKind::Auth, e.to_string()))),
+            }
+            if let Some(t) = &bearer {
+                secret_headers.push(("authorization".into(), format!("Bearer {t}")));
             }
         }
         let timeout = Duration::from_millis(webhook.options.timeout_ms.into());
         let mut result = client.post(target, headers.iter().chain(&secret_headers), body.clone(), timeout).await;
         if oauth && matches!(&result, Ok(r) if r.status == 401) {
             // The token may have been revoked early: fetch a new one and try once more.
-            if let Ok(Some(t)) = self.tokens.bearer(self.clients.default_client(), &method, true).await {
+            if let Ok(Some(t)) = self.tokens.bearer(self.clients.default_client(), &method, bearer.as_deref()).await {
                 secret_headers.retain(|(k, _)| k != "authorization");
                 secret_headers.push(("authorization".into(), format!("Bearer {t}")));
                 result = client.post(target, headers.iter().chain(&secret_headers), body.clone(), timeout).await;

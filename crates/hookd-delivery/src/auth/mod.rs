@@ -3,7 +3,7 @@
 mod aws4;
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
@@ -64,10 +64,19 @@ pub fn static_headers(method: &AuthMethod, req: &Outgoing<'_>) -> AuthHeaders {
     }
 }
 
-/// OAuth2 client-credentials tokens, cached until shortly before they expire.
+/// OAuth2 client-credentials tokens, cached until shortly before they expire. One request
+/// per credential at a time: deliveries that need a token while one is being fetched wait
+/// for it and share it, so a burst sends the customer's token endpoint one request, not one
+/// a delivery (per node).
 #[derive(Default)]
 pub struct TokenCache {
-    tokens: Mutex<HashMap<String, (String, Instant)>>,
+    slots: Mutex<HashMap<String, Arc<tokio::sync::Mutex<Option<Cached>>>>>,
+}
+
+#[derive(Clone)]
+struct Cached {
+    token: String,
+    until: Instant,
 }
 
 #[derive(serde::Deserialize)]
@@ -78,45 +87,75 @@ struct TokenResponse {
 }
 
 impl TokenCache {
-    /// A bearer token for `method`; with `refresh`, a new one even if one is cached.
+    /// Bounds the memory kept whatever the number of credentials.
+    const MAX: usize = 10_000;
+
+    /// The slot of one credential; holding its lock is being the one who fetches.
+    fn slot(&self, key: String) -> Arc<tokio::sync::Mutex<Option<Cached>>> {
+        let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        if slots.len() >= Self::MAX && !slots.contains_key(&key) {
+            slots.clear();
+        }
+        slots.entry(key).or_default().clone()
+    }
+
+    /// A bearer token for `method`. `refused` is a token the receiver just refused: unless
+    /// another delivery has replaced it meanwhile, a new one is fetched.
     pub async fn bearer(
         &self,
         client: &crate::client::Client,
         method: &AuthMethod,
-        refresh: bool,
+        refused: Option<&str>,
     ) -> Result<Option<String>, AuthError> {
         let AuthMethod::Oauth2 { token_url, client_id, client_secret, scope, audience } = method else {
             return Ok(None);
         };
-        let key = format!("{token_url}\u{1f}{client_id}\u{1f}{}", scope.as_deref().unwrap_or(""));
-        if !refresh
-            && let Some((token, until)) = self.tokens.lock().ok().and_then(|t| t.get(&key).cloned())
-            && Instant::now() < until
+        let key = format!(
+            "{token_url}\u{1f}{client_id}\u{1f}{}\u{1f}{}",
+            scope.as_deref().unwrap_or(""),
+            audience.as_deref().unwrap_or("")
+        );
+        let slot = self.slot(key);
+        let mut cached = slot.lock().await;
+        if let Some(c) = cached.as_ref()
+            && Instant::now() < c.until
+            && refused != Some(c.token.as_str())
         {
-            return Ok(Some(token));
+            return Ok(Some(c.token.clone()));
         }
-        let mut form =
-            vec![("grant_type", "client_credentials"), ("client_id", client_id), ("client_secret", client_secret)];
-        if let Some(s) = scope {
-            form.push(("scope", s));
-        }
-        if let Some(a) = audience {
-            form.push(("audience", a));
-        }
-        let err = |message: String| AuthError::OAuth { url: token_url.clone(), message };
-        let body = serde_urlencoded::to_string(&form).map_err(|e| err(e.to_string()))?;
-        let target = crate::client::Target::parse(token_url).map_err(|e| err(e.message))?;
-        let form_type = [("content-type".to_owned(), "application/x-www-form-urlencoded".to_owned())];
-        let resp =
-            client.post(&target, &form_type, body.into(), Duration::from_secs(10)).await.map_err(|e| err(e.message))?;
-        if !(200..300).contains(&resp.status) {
-            return Err(err(format!("status {}", resp.status)));
-        }
-        let parsed: TokenResponse = serde_json::from_str(&resp.body).map_err(|e| err(e.to_string()))?;
-        let lifetime = Duration::from_secs(parsed.expires_in.unwrap_or(3600).saturating_sub(30).max(1));
-        if let Ok(mut t) = self.tokens.lock() {
-            t.insert(key, (parsed.access_token.clone(), Instant::now() + lifetime));
-        }
-        Ok(Some(parsed.access_token))
+        let fetched = fetch(client, token_url, client_id, client_secret, scope.as_deref(), audience.as_deref()).await?;
+        *cached = Some(fetched.clone());
+        Ok(Some(fetched.token))
     }
+}
+
+/// One client-credentials token request.
+async fn fetch(
+    client: &crate::client::Client,
+    token_url: &str,
+    client_id: &str,
+    client_secret: &str,
+    scope: Option<&str>,
+    audience: Option<&str>,
+) -> Result<Cached, AuthError> {
+    let mut form =
+        vec![("grant_type", "client_credentials"), ("client_id", client_id), ("client_secret", client_secret)];
+    if let Some(s) = scope {
+        form.push(("scope", s));
+    }
+    if let Some(a) = audience {
+        form.push(("audience", a));
+    }
+    let err = |message: String| AuthError::OAuth { url: token_url.to_owned(), message };
+    let body = serde_urlencoded::to_string(&form).map_err(|e| err(e.to_string()))?;
+    let target = crate::client::Target::parse(token_url).map_err(|e| err(e.message))?;
+    let form_type = [("content-type".to_owned(), "application/x-www-form-urlencoded".to_owned())];
+    let resp =
+        client.post(&target, &form_type, body.into(), Duration::from_secs(10)).await.map_err(|e| err(e.message))?;
+    if !(200..300).contains(&resp.status) {
+        return Err(err(format!("status {}", resp.status)));
+    }
+    let parsed: TokenResponse = serde_json::from_str(&resp.body).map_err(|e| err(e.to_string()))?;
+    let lifetime = Duration::from_secs(parsed.expires_in.unwrap_or(3600).saturating_sub(30).max(1));
+    Ok(Cached { token: parsed.access_token, until: Instant::now() + lifetime })
 }

@@ -238,3 +238,39 @@ async fn oauth2_tokens_are_fetched_cached_and_renewed_after_a_401() {
     assert_eq!((again.path.as_str(), again.header("authorization")), ("/hook", "Bearer token-2"));
     rx.assert_quiet(Duration::from_millis(300)).await;
 }
+
+/// Twenty first deliveries at once, while the token endpoint takes its time: one token
+/// request, whose token all twenty carry.
+#[tokio::test]
+async fn concurrent_deliveries_share_one_oauth2_token_request() {
+    let app = TestApp::spawn().await;
+    let mut rx = Receiver::start().await;
+    let org = app.org().await;
+    let token_url = format!("http://{}/slow/token", rx.addr);
+    let auth = json!({"type": "oauth2", "token_url": token_url, "client_id": "hookd", "client_secret": "s3cret-value"});
+    app.create_webhook(&org, json!({"name": "o", "url": rx.url(), "event_types": ["user.created"], "auth": auth}))
+        .await;
+    let url = format!("{}/api/v1/orgs/{}/events", app.url, org.id);
+    let mut burst = tokio::task::JoinSet::new();
+    for n in 0..20 {
+        let req =
+            app.http.post(&url).bearer_auth(&org.token).json(&json!({"type": "user.created", "payload": {"n": n}}));
+        burst.spawn(async move { req.send().await.map(|r| r.status().as_u16()) });
+    }
+    while let Some(status) = burst.join_next().await {
+        assert_eq!(status.unwrap().unwrap(), 202);
+    }
+    let mut token_requests = 0;
+    let mut hooks = 0;
+    while hooks < 20 {
+        let r = rx.next().await;
+        if r.path == "/slow/token" {
+            token_requests += 1;
+        } else {
+            assert_eq!(r.header("authorization"), "Bearer token-1");
+            hooks += 1;
+        }
+    }
+    rx.assert_quiet(Duration::from_millis(300)).await;
+    assert_eq!(token_requests, 1, "a herd of token requests");
+}
