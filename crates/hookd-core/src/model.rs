@@ -207,6 +207,10 @@ pub enum AuthMethod {
         secret_key: String,
         region: String,
         service: String,
+        /// The AWS endpoint the request is for, when the URL reaches it by another name (a VPC
+        /// endpoint, a proxy): hookd signs for its host and sends it as `Host`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        endpoint: Option<String>,
     },
     Oauth2 {
         token_url: String,
@@ -237,8 +241,8 @@ impl AuthMethod {
             AuthMethod::HmacSha256 { client_id, client_secret } => {
                 AuthMethod::HmacSha256 { client_id, client_secret: mask(&client_secret) }
             }
-            AuthMethod::Aws4 { access_key, secret_key, region, service } => {
-                AuthMethod::Aws4 { access_key, secret_key: mask(&secret_key), region, service }
+            AuthMethod::Aws4 { access_key, secret_key, region, service, endpoint } => {
+                AuthMethod::Aws4 { access_key, secret_key: mask(&secret_key), region, service, endpoint }
             }
             AuthMethod::Oauth2 { token_url, client_id, client_secret, scope, audience } => {
                 AuthMethod::Oauth2 { token_url, client_id, client_secret: mask(&client_secret), scope, audience }
@@ -279,9 +283,9 @@ impl AuthMethod {
                 AuthMethod::HmacSha256 { client_secret: old, .. },
             ) => AuthMethod::HmacSha256 { client_id, client_secret: keep(client_secret, old) },
             (
-                AuthMethod::Aws4 { access_key, secret_key, region, service },
+                AuthMethod::Aws4 { access_key, secret_key, region, service, endpoint },
                 AuthMethod::Aws4 { secret_key: old, .. },
-            ) => AuthMethod::Aws4 { access_key, secret_key: keep(secret_key, old), region, service },
+            ) => AuthMethod::Aws4 { access_key, secret_key: keep(secret_key, old), region, service, endpoint },
             (
                 AuthMethod::Oauth2 { token_url, client_id, client_secret, scope, audience },
                 AuthMethod::Oauth2 { client_secret: old, .. },

@@ -277,11 +277,14 @@ pub fn auth_method(field: &str, m: &AuthMethod, allow_insecure: bool) -> Result<
             need("client_id", client_id)?;
             need("client_secret", client_secret)?;
         }
-        AuthMethod::Aws4 { access_key, secret_key, region, service } => {
+        AuthMethod::Aws4 { access_key, secret_key, region, service, endpoint } => {
             need("access_key", access_key)?;
             need("secret_key", secret_key)?;
             need("region", region)?;
             need("service", service)?;
+            if let Some(e) = endpoint {
+                webhook_url(&format!("{field}.endpoint"), e, allow_insecure)?;
+            }
         }
         AuthMethod::Oauth2 { token_url, client_id, client_secret, .. } => {
             webhook_url(&format!("{field}.token_url"), token_url, allow_insecure)?;

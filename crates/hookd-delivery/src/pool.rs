@@ -144,7 +144,10 @@ impl Pool {
         mut req: Request<Full<Bytes>>,
     ) -> Result<(Response<Incoming>, Checkout<'_>), SendError> {
         *req.uri_mut() = route.path.clone();
-        req.headers_mut().insert(http::header::HOST, route.host.clone());
+        // A `Host` of the request's own (AWS4 with a base endpoint) is kept.
+        if !req.headers().contains_key(http::header::HOST) {
+            req.headers_mut().insert(http::header::HOST, route.host.clone());
+        }
         loop {
             let (mut sender, reused) = match self.take_idle(&route.origin) {
                 Some(sender) => (sender, true),

@@ -9,6 +9,16 @@ pub struct Aws4<'a> {
     pub secret_key: &'a str,
     pub region: &'a str,
     pub service: &'a str,
+    /// Signed for (and sent as `Host`) instead of the URL's host.
+    pub endpoint: Option<&'a str>,
+}
+
+/// `host[:port]` of a URL, as a `Host` header says it.
+fn host_of(url: &Url) -> String {
+    match url.port() {
+        Some(p) => format!("{}:{p}", url.host_str().unwrap_or_default()),
+        None => url.host_str().unwrap_or_default().to_owned(),
+    }
 }
 
 fn encode(s: &str) -> String {
@@ -33,10 +43,8 @@ pub fn sign(
 ) -> Vec<(String, String)> {
     let amz_date = now.format("%Y%m%dT%H%M%SZ").to_string();
     let date = now.format("%Y%m%d").to_string();
-    let host = match url.port() {
-        Some(p) => format!("{}:{p}", url.host_str().unwrap_or_default()),
-        None => url.host_str().unwrap_or_default().to_owned(),
-    };
+    let endpoint = k.endpoint.and_then(|e| Url::parse(e).ok());
+    let host = host_of(endpoint.as_ref().unwrap_or(url));
     let payload_hash = hex::encode(Sha256::digest(body));
     let mut query: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (encode(&k), encode(&v))).collect();
     query.sort();
@@ -56,7 +64,7 @@ pub fn sign(
     let k_service = hmac_sha256(&k_region, k.service.as_bytes());
     let k_signing = hmac_sha256(&k_service, b"aws4_request");
     let signature = hmac_sha256_hex(&k_signing, string_to_sign.as_bytes());
-    vec![
+    let mut headers = vec![
         ("x-amz-date".into(), amz_date),
         ("x-amz-content-sha256".into(), payload_hash),
         (
@@ -66,7 +74,11 @@ pub fn sign(
                 k.access_key
             ),
         ),
-    ]
+    ];
+    if endpoint.is_some() {
+        headers.push(("host".into(), host));
+    }
+    headers
 }
 
 #[cfg(test)]
@@ -80,6 +92,7 @@ mod tests {
             secret_key: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
             region: "us-east-1",
             service: "execute-api",
+            endpoint: None,
         };
         let url = Url::parse("https://example.amazonaws.com/prod/hook?b=2&a=1").unwrap();
         let now = chrono::DateTime::parse_from_rfc3339("2015-08-30T12:36:00Z").unwrap().to_utc();
@@ -92,5 +105,24 @@ mod tests {
         );
         let c = sign(&k, &url, "application/json", b"{\"x\":1}", now);
         assert_ne!(a[2], c[2]);
+        assert_eq!(a.len(), 3, "no Host of its own without an endpoint");
+    }
+
+    #[test]
+    fn a_base_endpoint_is_signed_for_and_sent_as_host() {
+        let k = Aws4 {
+            access_key: "AKIDEXAMPLE",
+            secret_key: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            region: "us-east-1",
+            service: "execute-api",
+            endpoint: Some("https://abc123.execute-api.us-east-1.amazonaws.com"),
+        };
+        let via = Url::parse("https://vpce-0a1b.execute-api.us-east-1.vpce.amazonaws.com/prod/hook").unwrap();
+        let direct = Url::parse("https://abc123.execute-api.us-east-1.amazonaws.com/prod/hook").unwrap();
+        let now = chrono::Utc::now();
+        let signed = sign(&k, &via, "application/json", b"{}", now);
+        let plain = Aws4 { endpoint: None, ..k };
+        assert_eq!(signed[..3], sign(&plain, &direct, "application/json", b"{}", now)[..]);
+        assert_eq!(signed[3], ("host".to_owned(), "abc123.execute-api.us-east-1.amazonaws.com".to_owned()));
     }
 }

@@ -54,8 +54,8 @@ pub fn static_headers(method: &AuthMethod, req: &Outgoing<'_>) -> AuthHeaders {
                 format!("HMAC-SHA256 Credential={client_id}, Timestamp={ts}, Signature={sig}"),
             )]
         }
-        AuthMethod::Aws4 { access_key, secret_key, region, service } => aws4::sign(
-            &aws4::Aws4 { access_key, secret_key, region, service },
+        AuthMethod::Aws4 { access_key, secret_key, region, service, endpoint } => aws4::sign(
+            &aws4::Aws4 { access_key, secret_key, region, service, endpoint: endpoint.as_deref() },
             req.url,
             req.content_type,
             req.body,

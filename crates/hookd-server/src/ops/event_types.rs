@@ -22,6 +22,13 @@ impl Ops {
     pub async fn upsert_event_type(&self, by: &Actor, input: EventTypeIn) -> OpsResult<EventType> {
         by.operator_only()?;
         validation::event_type_name("name", &input.name)?;
+        let group = match input.group.as_deref().filter(|g| !g.trim().is_empty()) {
+            Some(g) => validation::name("group", g, 100)?,
+            None => "General".into(),
+        };
+        if let Some(d) = &input.description {
+            validation::text("description", d, 2000)?;
+        }
         if let Some(schema) = &input.schema {
             let compiled = PayloadSchema::compile(schema).map_err(|e| OpsError::invalid("schema", e.to_string()))?;
             if let Some(example) = &input.example
@@ -35,7 +42,7 @@ impl Ops {
         }
         let et = EventType {
             name: input.name,
-            group: input.group.unwrap_or_else(|| "General".into()),
+            group,
             description: input.description.unwrap_or_default(),
             schema: input.schema,
             example: input.example,

@@ -35,6 +35,7 @@ pub const AUTH_TYPES: &[AuthType] = &[
             ("secret_key", "Secret key", true),
             ("region", "AWS region", false),
             ("service", "AWS service", false),
+            ("endpoint", "Base endpoint (optional: the AWS host, when the URL reaches it by another name)", false),
         ],
     ),
     ("hmac_sha256", "HMAC-SHA256", &[("client_id", "Client ID", false), ("client_secret", "Client secret", true)]),
@@ -378,7 +379,7 @@ fn method_json(form: &Form, prefix: &str, stored: Option<&AuthValues>) -> Value 
             {
                 v = s.field(kind, name).to_owned();
             }
-            let optional = matches!(*name, "scope" | "audience" | "key");
+            let optional = matches!(*name, "scope" | "audience" | "key" | "endpoint");
             if !(v.is_empty() && optional) {
                 obj.insert((*name).into(), json!(v));
             }

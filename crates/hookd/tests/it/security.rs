@@ -274,3 +274,40 @@ async fn concurrent_deliveries_share_one_oauth2_token_request() {
     rx.assert_quiet(Duration::from_millis(300)).await;
     assert_eq!(token_requests, 1, "a herd of token requests");
 }
+
+/// AWS Signature v4 with a base endpoint: the request goes to the webhook's URL, signed for
+/// the endpoint's host and carrying it as `Host` (as a VPC endpoint or a proxy needs).
+#[tokio::test]
+async fn aws4_signs_for_its_base_endpoint() {
+    let app = TestApp::spawn().await;
+    let mut rx = Receiver::start().await;
+    let org = app.org().await;
+    let endpoint = "https://abc123.execute-api.eu-west-1.amazonaws.com";
+    let auth = json!({"type": "aws4", "access_key": "AKIDEXAMPLE", "secret_key": "wJalrXUtnFEMI/K7MDENG",
+                      "region": "eu-west-1", "service": "execute-api", "endpoint": endpoint});
+    let w = app
+        .create_webhook(&org, json!({"name": "aws", "url": rx.url(), "event_types": ["user.created"], "auth": auth}))
+        .await;
+    assert_eq!(w["auth"]["endpoint"], endpoint, "{w}");
+    assert_eq!(w["auth"]["secret_key"], "****DENG", "{w}");
+    app.publish(&org, json!({"type": "user.created", "payload": {}})).await;
+    let got = rx.next().await;
+    assert_eq!(got.header("host"), "abc123.execute-api.eu-west-1.amazonaws.com");
+    let authorization = got.header("authorization");
+    assert!(
+        authorization.starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
+            && authorization.contains("/eu-west-1/execute-api/aws4_request, SignedHeaders=content-type;host;"),
+        "{authorization}"
+    );
+    let bad =
+        json!({"type": "aws4", "access_key": "a", "secret_key": "s", "region": "r", "service": "s", "endpoint": "abc"});
+    let (s, p) = app
+        .call(
+            "POST",
+            &format!("/orgs/{}/webhooks", org.id),
+            &org.token,
+            Some(json!({"name": "aws", "url": rx.url(), "event_types": ["user.created"], "auth": bad})),
+        )
+        .await;
+    assert_eq!((s.as_u16(), p["field"].as_str()), (422, Some("auth.endpoint")), "{p}");
+}

@@ -101,6 +101,15 @@ async fn every_route_answers_bad_input_with_a_problem() {
         ("POST", format!("/orgs/{o}/tokens"), json, r#"{"name": "t"}"#, 422, Some("role")),
         ("PATCH", format!("/orgs/{o}/tokens/tok_01jbk3x9q7f8t2v6m4c0d5e9ha"), json, r#"{"name": "t"}"#, 404, None),
         ("POST", "/event-types".into(), json, r#"{"name": "bad name!"}"#, 422, Some("name")),
+        ("POST", "/event-types".into(), json, r#"{"name": "x.y", "group": "a\u0000"}"#, 422, Some("group")),
+        (
+            "POST",
+            "/event-types".into(),
+            json,
+            r#"{"name": "x.y", "description": "a\u001b[31m"}"#,
+            422,
+            Some("description"),
+        ),
         ("POST", "/event-types".into(), json, r#"{"name": "x.y", "schema": {"type": 12}}"#, 422, Some("schema")),
         ("GET", "/event-types/nope".into(), json, "", 404, None),
         (
