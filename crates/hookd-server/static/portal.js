@@ -85,12 +85,27 @@
         if (m !== except) { m.hidden = true; var b = $("[aria-controls='" + m.id + "']"); if (b) b.setAttribute("aria-expanded", "false"); }
       });
     }
+    // An open menu is placed beside its button in the window, not in the table (which
+    // scrolls sideways and would clip it): below, or above where there is no room below.
+    var opened = null;
+    function place() {
+      if (!opened || opened.menu.hidden) return;
+      var r = opened.btn.getBoundingClientRect(), m = opened.menu, h = m.offsetHeight;
+      var below = r.bottom + 2, above = r.top - h - 2;
+      m.classList.add("placed");
+      m.style.top = (below + h > window.innerHeight - 4 && above > 4 ? above : below) + "px";
+      m.style.right = Math.max(4, window.innerWidth - r.right) + "px";
+    }
+    window.addEventListener("resize", place);
+    window.addEventListener("scroll", place, true);
     function openMenu(btn) {
       var m = document.getElementById(btn.getAttribute("aria-controls"));
       closeMenus(m);
       m.hidden = false;
+      opened = { btn: btn, menu: m };
+      place();
       btn.setAttribute("aria-expanded", "true");
-      var first = m.querySelector("button, a");
+      var first = m.querySelector("button, a, select, input");
       if (first) first.focus();
     }
     $$("[data-menu-button]").forEach(function (btn) {
@@ -109,6 +124,8 @@
       });
     });
     $$(".menu").forEach(function (m) {
+      // A click inside a menu (on its fields) leaves it open; one anywhere else closes it.
+      m.addEventListener("click", function (ev) { ev.stopPropagation(); });
       m.addEventListener("keydown", function (ev) {
         var items = $$("button, a", m);
         var i = items.indexOf(document.activeElement);

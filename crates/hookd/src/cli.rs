@@ -124,6 +124,10 @@ pub struct Settings {
     /// How deep an event payload may nest, in arrays and objects (default 64).
     #[arg(long, env = "HOOKD_MAX_JSON_DEPTH")]
     pub max_json_depth: Option<usize>,
+    /// Admins may add, change and remove members in the portal (default false: the
+    /// operator's product owns its people).
+    #[arg(long, env = "HOOKD_PORTAL_MEMBERS_EDITABLE")]
+    pub portal_members_editable: Option<bool>,
     /// How long a client may take to send a request's headers (default 10s).
     #[arg(long, env = "HOOKD_HEADER_TIMEOUT")]
     pub header_timeout: Option<String>,

@@ -42,6 +42,7 @@ struct FileSettings {
     portal_logo_url: Option<String>,
     portal_accent: Option<String>,
     portal_frame_ancestors: Option<String>,
+    portal_members_editable: Option<bool>,
 }
 
 /// Where the data lives.
@@ -176,6 +177,7 @@ impl Config {
             .or(f.portal_frame_ancestors)
             .map(|t| t.split([',', ' ']).filter(|o| !o.is_empty()).map(str::to_owned).collect())
             .unwrap_or_default();
+        portal.members_editable = s.portal_members_editable.or(f.portal_members_editable).unwrap_or(false);
         let public_url = s.public_url.clone().or(f.public_url);
         portal.secure_cookies = public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
         portal.check().map_err(anyhow::Error::msg)?;

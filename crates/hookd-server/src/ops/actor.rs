@@ -28,6 +28,11 @@ pub enum Access {
 }
 
 impl Actor {
+    /// Whether this is the member `id` signed in.
+    pub fn is_member(&self, id: &MemberId) -> bool {
+        matches!(self, Actor::Member { id: me, .. } if me == id)
+    }
+
     fn org_role(&self) -> Option<(&OrgId, Role)> {
         match self {
             Actor::Operator => None,

@@ -22,6 +22,19 @@ pub struct MemberIn {
     pub status: Option<MemberStatus>,
 }
 
+/// Group names, each a name (no control characters, at most 100 characters).
+fn groups(groups: Option<Vec<String>>) -> OpsResult<Option<Vec<String>>> {
+    let Some(groups) = groups else { return Ok(None) };
+    let mut out = Vec::with_capacity(groups.len());
+    for (i, g) in groups.iter().enumerate() {
+        let g = validation::name(&format!("groups[{i}]"), g, 100)?;
+        if !out.contains(&g) {
+            out.push(g);
+        }
+    }
+    Ok(Some(out))
+}
+
 /// The one uniqueness rule of members, in the API's words on both backends.
 fn email_taken(e: StoreError) -> OpsError {
     match e {
@@ -43,7 +56,7 @@ impl Ops {
             email: validation::email("email", input.email.as_deref().unwrap_or(""))?,
             phone: input.phone.flatten(),
             role: input.role.ok_or_else(|| OpsError::invalid("role", "is required: admin, member or viewer"))?,
-            groups: input.groups.unwrap_or_default(),
+            groups: groups(input.groups)?.unwrap_or_default(),
             external_id: input.external_id.flatten(),
             status: input.status.unwrap_or(MemberStatus::Active),
             created_at: chrono::Utc::now(),
@@ -72,7 +85,7 @@ impl Ops {
         if let Some(r) = input.role {
             m.role = r;
         }
-        if let Some(g) = input.groups {
+        if let Some(g) = groups(input.groups)? {
             m.groups = g;
         }
         if let Some(x) = input.external_id {
@@ -81,12 +94,21 @@ impl Ops {
         if let Some(s) = input.status {
             m.status = s;
         }
+        if by.is_member(id) && (m.role != Role::Admin || m.status != MemberStatus::Active) {
+            return Err(OpsError::invalid(
+                if m.role != Role::Admin { "role" } else { "status" },
+                "you cannot take your own admin role or disable yourself; ask another admin",
+            ));
+        }
         self.store.update_member(&m).await.map_err(email_taken)?;
         Ok(m)
     }
 
     pub async fn delete_member(&self, by: &Actor, org: &OrgId, id: &MemberId) -> OpsResult<()> {
         by.authorize(org, Access::Admin)?;
+        if by.is_member(id) {
+            return Err(OpsError::Forbidden("you cannot remove yourself; ask another admin".into()));
+        }
         self.store.delete_member(org, id).await.map_err(not_found("member"))
     }
 

@@ -38,6 +38,9 @@ pub fn toast(code: Option<&str>) -> Option<&'static str> {
         "resent" => "Message re-sent",
         "token-renamed" => "Token renamed",
         "token-revoked" => "Token revoked",
+        "member-added" => "Member added",
+        "member-saved" => "Member saved",
+        "member-removed" => "Member removed",
         _ => return None,
     })
 }

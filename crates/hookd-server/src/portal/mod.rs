@@ -37,6 +37,9 @@ pub struct PortalConfig {
     pub frame_ancestors: Vec<String>,
     /// Cookies are `Secure` (the public URL is https).
     pub secure_cookies: bool,
+    /// Admins may add, change and remove members in the portal. Off by default: the
+    /// operator's product owns its people and mirrors them here.
+    pub members_editable: bool,
 }
 
 impl Default for PortalConfig {
@@ -47,6 +50,7 @@ impl Default for PortalConfig {
             accent: "#0b57d0".into(),
             frame_ancestors: vec![],
             secure_cookies: false,
+            members_editable: false,
         }
     }
 }
@@ -196,6 +200,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/portal/tokens", get(people::tokens).post(people::create_token))
         .route("/portal/tokens/{id}/rename", post(people::rename_token))
         .route("/portal/tokens/{id}/revoke", post(people::revoke_token))
-        .route("/portal/members", get(people::members))
+        .route("/portal/members", get(people::members).post(people::create_member))
+        .route("/portal/members/{id}", post(people::update_member))
+        .route("/portal/members/{id}/remove", post(people::remove_member))
         .layer(axum::middleware::from_fn_with_state(state, secure))
 }

@@ -1,11 +1,12 @@
-//! Access tokens (create, shown once; rename; revoke) and members, for admins.
+//! Access tokens (create, shown once; rename; revoke) and members (read, or managed where
+//! the operator allows it), for admins.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use hookd_core::TokenId;
-use hookd_core::model::{Member, Role};
+use hookd_core::model::{Member, MemberStatus, Role};
+use hookd_core::{MemberId, TokenId};
 use hookd_store::PageRequest;
 use serde::Deserialize;
 
@@ -13,6 +14,7 @@ use super::auth::{Posted, Signed};
 use super::error::{PortalError, PortalResult};
 use super::frame::{Frame, html};
 use super::webhooks::when;
+use crate::ops::members::MemberIn;
 use crate::ops::{Access, OpsError};
 use crate::state::AppState;
 
@@ -124,14 +126,122 @@ pub(crate) async fn revoke_token(
 struct MembersPage {
     frame: Frame,
     members: Vec<Member>,
+    /// Admins may change members here (the operator's choice).
+    editable: bool,
+    /// Who is signed in: their own row has no Remove, and keeps its admin role.
+    me: String,
+    /// The add form as sent, and what to fix in it.
+    new: NewMember,
 }
 
-pub(crate) async fn members(State(s): State<AppState>, signed: Signed) -> PortalResult<Response> {
+/// The add-member form as a person filled it in, with the error of the field to fix.
+#[derive(Default)]
+struct NewMember {
+    name: String,
+    email: String,
+    role: String,
+    groups: String,
+    error: Option<(String, String)>,
+}
+
+impl NewMember {
+    fn err(&self, field: &str) -> Option<&str> {
+        self.error.as_ref().filter(|(f, _)| f == field).map(|(_, e)| e.as_str())
+    }
+}
+
+async fn members_page(s: &AppState, signed: &Signed, new: NewMember, done: Option<&str>) -> PortalResult<Response> {
     let p = &signed.0;
     // Reading members is an admin's page here, as the seeds have it.
     p.actor.authorize(&p.member.org_id, Access::Admin)?;
     let req = PageRequest { limit: 500, ..PageRequest::default() };
     let members = s.ops.list_members(&p.actor, &p.member.org_id, &req).await?.data;
-    let frame = Frame::new(&s, p, "members", "Members", None).await?;
-    html(&MembersPage { frame, members })
+    let frame = Frame::new(s, p, "members", "Members", done).await?;
+    let status = if new.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let page =
+        MembersPage { frame, members, editable: s.portal.config.members_editable, me: p.member.id.to_string(), new };
+    let mut resp = html(&page)?;
+    *resp.status_mut() = status;
+    Ok(resp)
+}
+
+pub(crate) async fn members(
+    State(s): State<AppState>,
+    signed: Signed,
+    Query(q): Query<DoneQuery>,
+) -> PortalResult<Response> {
+    members_page(&s, &signed, NewMember::default(), q.done.as_deref()).await
+}
+
+/// Member changes in the portal exist only where the operator allows them.
+fn editable(s: &AppState) -> PortalResult<()> {
+    if s.portal.config.members_editable {
+        return Ok(());
+    }
+    Err(PortalError::Ops(OpsError::Forbidden(
+        "members are managed in the product that sent you here; this list follows it".into(),
+    )))
+}
+
+fn member_id(raw: &str) -> PortalResult<MemberId> {
+    MemberId::parse(raw).map_err(|_| PortalError::Ops(OpsError::NotFound("member")))
+}
+
+/// Groups as typed: separated by commas.
+fn groups_of(text: &str) -> Vec<String> {
+    text.split(',').map(str::trim).filter(|g| !g.is_empty()).map(str::to_owned).collect()
+}
+
+pub(crate) async fn create_member(State(s): State<AppState>, Posted(signed, form): Posted) -> PortalResult<Response> {
+    editable(&s)?;
+    let p = &signed.0;
+    let input = MemberIn {
+        name: Some(form.text("name").into()),
+        email: Some(form.text("email").into()),
+        role: Role::parse(form.text("role")),
+        groups: Some(groups_of(form.text("groups"))),
+        ..MemberIn::default()
+    };
+    match s.ops.create_member(&p.actor, &p.member.org_id, input).await {
+        Ok(_) => Ok(Redirect::to("/portal/members?done=member-added").into_response()),
+        Err(OpsError::Invalid { field, detail } | OpsError::Conflict { field: Some(field), detail }) => {
+            let new = NewMember {
+                name: form.text("name").into(),
+                email: form.text("email").into(),
+                role: form.text("role").into(),
+                groups: form.text("groups").into(),
+                error: Some((field.split('[').next().unwrap_or_default().to_owned(), detail)),
+            };
+            members_page(&s, &signed, new, None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub(crate) async fn update_member(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Posted(signed, form): Posted,
+) -> PortalResult<Response> {
+    editable(&s)?;
+    let p = &signed.0;
+    let input = MemberIn {
+        role: Role::parse(form.text("role")),
+        status: MemberStatus::parse(form.text("status")),
+        groups: form.get("groups").map(groups_of),
+        ..MemberIn::default()
+    };
+    s.ops.update_member(&p.actor, &p.member.org_id, &member_id(&id)?, input).await?;
+    Ok(Redirect::to("/portal/members?done=member-saved").into_response())
+}
+
+pub(crate) async fn remove_member(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Posted(signed, _): Posted,
+) -> PortalResult<Response> {
+    editable(&s)?;
+    let p = &signed.0;
+    s.ops.delete_member(&p.actor, &p.member.org_id, &member_id(&id)?).await?;
+    Ok(Redirect::to("/portal/members?done=member-removed").into_response())
 }

@@ -246,6 +246,7 @@ async fn admins_make_tokens_that_are_shown_once_and_can_be_renamed_and_revoked()
     }
     assert!(tid.starts_with("tok_"), "the new token is listed");
     b.click(&format!("[aria-controls='tmenu-{tid}']")).await;
+    b.shot("tokens-manage").await;
     b.type_into(&format!("#rename-{tid}"), "Deploy bot").await;
     b.click(&format!("form[action='/portal/tokens/{tid}/rename'] button")).await;
     b.wait_text("Token renamed").await;
@@ -259,12 +260,101 @@ async fn admins_make_tokens_that_are_shown_once_and_can_be_renamed_and_revoked()
     b.goto(&format!("{}/portal/members", app.url)).await;
     b.wait_text("ada.lovelace@example.com").await;
     b.check_page("members").await;
+    // Members are the operator's product's to change unless it lets admins: no form, and a
+    // forged one is refused on the server.
+    assert!(!b.text().await.contains("Add a member"));
+    let (cookie, csrf) = session(&b).await;
+    let forged = reqwest::Client::new()
+        .post(format!("{}/portal/members", app.url))
+        .header("cookie", &cookie)
+        .header("origin", &app.url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("_csrf={csrf}&name=Eve&email=eve%40example.com&role=admin"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let (_, list) = app.call("GET", &format!("/orgs/{}/members", org.id), &org.token, None).await;
+    assert_eq!(list["data"].as_array().map(Vec::len), Some(1), "{list}");
     // The token page links the API reference, rendered from the OpenAPI document.
     b.goto(&format!("{}/portal/tokens", app.url)).await;
     b.click(".lede a[href='/api/docs']").await;
     b.wait_text("Authorization: Bearer TOKEN").await;
     b.wait_text("/api/v1/orgs/{org}/webhooks").await;
     b.check_page("api-docs").await;
+    b.close().await;
+}
+
+/// Where the operator lets admins manage members: add (errors beside the field), change a
+/// role and disable, remove with a confirmation; an admin's own row has no controls.
+#[tokio::test]
+async fn admins_manage_members_where_the_operator_allows_it() {
+    let app = TestApp::spawn_with(crate::support::Options {
+        extra_env: vec![("HOOKD_PORTAL_MEMBERS_EDITABLE", "true".into())],
+        ..Default::default()
+    })
+    .await;
+    let (b, org, me) = signed_in(&app, "admin").await;
+    let grace = member(&app, &org, "Grace Hopper", "viewer").await;
+    b.goto(&format!("{}/portal/members", app.url)).await;
+    b.wait_text("grace.hopper@example.com").await;
+    assert!(b.all(&format!("[aria-controls='mmenu-{me}']")).await.is_empty(), "no controls on one's own row");
+
+    b.type_into("#member-name", "Alan Turing").await;
+    b.type_into("#member-email", "alan@localhost").await;
+    b.click("form[action='/portal/members'] button[type=submit]").await;
+    b.wait_text("is not an email address").await;
+    assert_eq!(b.find("#member-name").await.prop("value").await.unwrap().as_deref(), Some("Alan Turing"));
+    b.type_into("#member-email", "grace.hopper@example.com").await;
+    b.click("form[action='/portal/members'] button[type=submit]").await;
+    b.wait_text("already exists").await;
+    assert!(b.find("#member-email-error").await.text().await.unwrap().contains("already exists"));
+    b.type_into("#member-email", "alan@example.com").await;
+    b.type_into("#member-groups", "ops, on-call").await;
+    b.find("#member-role").await.select_by_value("admin").await.unwrap();
+    b.click("form[action='/portal/members'] button[type=submit]").await;
+    b.wait_text("Member added").await;
+    b.wait_text("alan@example.com").await;
+    b.check_page("members-editable").await;
+    let (_, list) = app.call("GET", &format!("/orgs/{}/members", org.id), &org.token, None).await;
+    let alan = list["data"].as_array().unwrap().iter().find(|m| m["email"] == "alan@example.com").cloned().unwrap();
+    assert_eq!((alan["role"].as_str(), &alan["groups"]), (Some("admin"), &json!(["ops", "on-call"])));
+
+    b.click(&format!("[aria-controls='mmenu-{grace}']")).await;
+    b.shot("members-manage").await;
+    b.find(&format!("#role-{grace}")).await.select_by_value("member").await.unwrap();
+    b.find(&format!("#status-{grace}")).await.select_by_value("disabled").await.unwrap();
+    b.click(&format!("form[action='/portal/members/{grace}'] button")).await;
+    b.wait_text("Member saved").await;
+    let (_, g) = app.call("GET", &format!("/orgs/{}/members/{grace}", org.id), &org.token, None).await;
+    assert_eq!((g["role"].as_str(), g["status"].as_str()), (Some("member"), Some("disabled")), "{g}");
+
+    b.click(&format!("[aria-controls='mmenu-{grace}']")).await;
+    b.click(&format!("form[action='/portal/members/{grace}/remove'] button")).await;
+    b.wait_text("Remove Grace Hopper from your organization?").await;
+    b.click("#confirm-ok").await;
+    b.wait_text("Member removed").await;
+    let (s, _) = app.call("GET", &format!("/orgs/{}/members/{grace}", org.id), &org.token, None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    // Forged: an admin cannot take their own admin role or remove themselves.
+    let (cookie, csrf) = session(&b).await;
+    let post = |path: String, body: String| {
+        reqwest::Client::new()
+            .post(format!("{}{path}", app.url))
+            .header("cookie", cookie.clone())
+            .header("origin", &app.url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    };
+    let demote =
+        post(format!("/portal/members/{me}"), format!("_csrf={csrf}&role=viewer&status=active")).await.unwrap();
+    assert_eq!(demote.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let remove = post(format!("/portal/members/{me}/remove"), format!("_csrf={csrf}")).await.unwrap();
+    assert_eq!(remove.status(), StatusCode::FORBIDDEN);
+    let (_, mine) = app.call("GET", &format!("/orgs/{}/members/{me}", org.id), &org.token, None).await;
+    assert_eq!(mine["role"], "admin");
     b.close().await;
 }
 
