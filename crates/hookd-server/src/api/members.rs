@@ -71,9 +71,9 @@ async fn list(
     Ok(Json(List::from_page(s.ops.list_members(&by, &org, &page).await?, |m| m)))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct LinkInput {
+pub(crate) struct LinkInput {
     /// Seconds the link works (default 900).
     expires_in: Option<u64>,
     return_to: Option<String>,

@@ -15,7 +15,7 @@ use crate::ops::Actor;
 use crate::ops::tokens::CreatedToken;
 use crate::state::AppState;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenInput {
     name: Option<String>,

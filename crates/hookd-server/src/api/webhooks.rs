@@ -82,14 +82,14 @@ async fn delete(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct BulkDelete {
+pub(crate) struct BulkDelete {
     ids: Vec<String>,
 }
 
-#[derive(Serialize)]
-struct BulkDeleted {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct BulkDeleted {
     deleted: u64,
 }
 
@@ -130,9 +130,9 @@ async fn rotate_secret(
     Ok(with_etag(s.ops.rotate_secret(&by, &org, &id).await?))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct TestInput {
+pub(crate) struct TestInput {
     event_type: Option<String>,
     payload: Option<serde_json::Value>,
 }
@@ -151,14 +151,14 @@ async fn test(
     Ok((StatusCode::ACCEPTED, Json(accepted)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct RecoverInput {
+pub(crate) struct RecoverInput {
     since: chrono::DateTime<chrono::Utc>,
 }
 
-#[derive(Serialize)]
-struct Recovered {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Recovered {
     deliveries: u64,
 }
 

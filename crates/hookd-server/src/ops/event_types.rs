@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::{Actor, Ops, OpsError, OpsResult, not_found};
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EventTypeIn {
     pub name: String,

@@ -12,11 +12,15 @@ use serde_json::value::RawValue;
 use super::{Access, Actor, Ops, OpsError, OpsResult, not_found};
 
 /// An event as the operator publishes it.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"type": "user.created", "payload": {"id": 42, "email": "ada@example.com"},
+    "resource_url": "https://app.example.com/users/42"}))]
 pub struct EventIn {
     #[serde(rename = "type")]
     pub event_type: String,
+    /// Any JSON value, kept as written.
+    #[schema(value_type = Object)]
     pub payload: Box<RawValue>,
     pub resource_url: Option<String>,
     pub environment: Option<Environment>,
@@ -25,7 +29,7 @@ pub struct EventIn {
 }
 
 /// The answer to a publish: the event and the deliveries it created.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Accepted {
     pub id: EventId,
     pub deliveries: Vec<DeliveryId>,
@@ -37,12 +41,13 @@ impl From<Published> for Accepted {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct EventView {
     pub id: EventId,
     pub org_id: OrgId,
     #[serde(rename = "type")]
     pub event_type: String,
+    #[schema(value_type = Object)]
     pub payload: Box<RawValue>,
     pub resource_url: Option<String>,
     pub environment: Environment,
@@ -52,7 +57,7 @@ pub struct EventView {
     pub deliveries: Vec<DeliveryStateView>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct DeliveryStateView {
     pub id: DeliveryId,
     pub state: DeliveryState,

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::{Access, Actor, Ops, OpsResult, not_found};
 
 /// An attempt in a list: no headers or bodies.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AttemptSummary {
     pub id: AttemptId,
     pub delivery_id: DeliveryId,
@@ -42,12 +42,15 @@ impl From<Attempt> for AttemptSummary {
 }
 
 /// One attempt with what was sent and what came back.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AttemptDetail {
     #[serde(flatten)]
     pub summary: AttemptSummary,
+    /// `[name, value]` pairs, in the order sent; secrets masked.
+    #[schema(value_type = Vec<Vec<String>>)]
     pub request_headers: Vec<(String, String)>,
     pub request_body: String,
+    #[schema(value_type = Vec<Vec<String>>)]
     pub response_headers: Vec<(String, String)>,
     pub response_body: String,
 }

@@ -8,8 +8,9 @@ use serde::Deserialize;
 use super::{Access, Actor, Ops, OpsError, OpsResult, double_option, not_found};
 
 /// A new member (name, email and role required) or an edit (absent fields unchanged).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Ada Lovelace", "email": "ada@example.com", "role": "admin", "groups": ["ops"]}))]
 pub struct MemberIn {
     pub name: Option<String>,
     pub email: Option<String>,

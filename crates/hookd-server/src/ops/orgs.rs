@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::{Access, Actor, Ops, OpsError, OpsResult, double_option, not_found};
 
 /// A new organization (`name` required) or an edit of one (absent fields unchanged).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrgIn {
     pub name: Option<String>,

@@ -21,7 +21,7 @@ pub const LINK_TTL_MAX: Duration = Duration::from_secs(7 * 24 * 3600);
 pub const PORTAL_PREFIX: &str = "/portal";
 
 /// A login link as the operator gets it: shown once, never stored.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct IssuedLink {
     pub url: String,
     pub expires_at: chrono::DateTime<chrono::Utc>,

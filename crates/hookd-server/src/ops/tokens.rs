@@ -16,7 +16,7 @@ use super::{Access, Actor, Ops, OpsError, OpsResult, not_found};
 pub const LAST_USED_EVERY: Duration = Duration::from_secs(60);
 
 /// A token as created: the only time its value is shown.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CreatedToken {
     #[serde(flatten)]
     pub token: AccessToken,

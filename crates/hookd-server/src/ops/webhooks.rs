@@ -12,15 +12,18 @@ use serde::{Deserialize, Serialize};
 use super::events::Accepted;
 use super::{Access, Actor, Ops, OpsError, OpsResult, double_option, not_found};
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SigningIn {
     pub enabled: Option<bool>,
 }
 
 /// A new webhook: name, URL and event types are required, the rest has defaults.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "CRM sync", "url": "https://example.com/hook", "event_types": ["user.created"],
+    "options": {"max_events_per_request": 10, "headers": {"X-Team": "crm"}},
+    "auth": {"type": "basic", "username": "hookd", "password": "s3cret"}}))]
 pub struct WebhookIn {
     pub name: String,
     pub url: String,
@@ -44,7 +47,7 @@ pub struct WebhookIn {
 }
 
 /// An edit: an absent field stays as it is; `null` clears the optional ones.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookPatch {
     pub name: Option<String>,
@@ -80,7 +83,7 @@ impl From<WebhookIn> for WebhookPatch {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SigningView {
     pub enabled: bool,
     /// Only in the answers to create and rotate-secret.
@@ -89,7 +92,7 @@ pub struct SigningView {
 }
 
 /// A webhook as every door shows it: secrets masked here, so no door can print one.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct WebhookView {
     pub id: WebhookId,
     pub org_id: OrgId,
@@ -109,6 +112,7 @@ pub struct WebhookView {
     /// Sealed values the master key could not open (`signing.secret`, `auth`): rotating the
     /// secret or sending the credentials again replaces them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<String>)]
     pub unreadable: Vec<&'static str>,
     /// One more with every change of the stored webhook; send it as `If-Match` to edit only
     /// the revision you read.

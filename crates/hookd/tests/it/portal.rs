@@ -282,6 +282,18 @@ async fn admins_make_tokens_that_are_shown_once_and_can_be_renamed_and_revoked()
     b.wait_text("Authorization: Bearer TOKEN").await;
     b.wait_text("/api/v1/orgs/{org}/webhooks").await;
     b.check_page("api-docs").await;
+    // An operation opens to its parameters, its body's schema with an example, and its answer;
+    // the schema links to its fields.
+    b.click("#post--api-v1-orgs--org--webhooks summary").await;
+    b.wait_text("Request body: WebhookIn").await;
+    b.wait_text("Answer: 201, WebhookView").await;
+    b.js("document.getElementById('post--api-v1-orgs--org--webhooks').scrollIntoView()").await;
+    b.shot("api-docs-operation").await;
+    b.click("#post--api-v1-orgs--org--webhooks h3 a[href='#schema-WebhookIn']").await;
+    let fields = b.find("#schema-WebhookIn").await.text().await.unwrap();
+    assert!(fields.contains("event_types") && fields.contains("WebhookOptions"), "{fields}");
+    b.shot("api-docs-schema").await;
+    b.check_page("api-docs-open").await;
     b.close().await;
 }
 

@@ -31,6 +31,31 @@ async fn health_readiness_metrics_and_openapi() {
     let paths = doc["paths"].as_object().unwrap();
     assert!(paths.contains_key("/api/v1/orgs/{org}/webhooks"));
     assert!(doc["components"]["schemas"]["WebhookOptions"].is_object());
+    // Clients can be generated from it: a valid OpenAPI 3.1 document (by the reference
+    // validator, openapi-spec-validator from PyPI), every operation with its schemas.
+    let mut check = std::process::Command::new("python3")
+        .args(["-c", "import json, sys; from openapi_spec_validator import validate; validate(json.load(sys.stdin))"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 (scripts/test installs openapi-spec-validator)");
+    std::io::Write::write_all(&mut check.stdin.take().unwrap(), doc.to_string().as_bytes()).unwrap();
+    let checked = check.wait_with_output().unwrap();
+    assert!(checked.status.success(), "{}", String::from_utf8_lossy(&checked.stderr));
+    let create = &doc["paths"]["/api/v1/orgs/{org}/webhooks"]["post"];
+    assert_eq!(
+        create["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/WebhookIn"
+    );
+    assert_eq!(
+        create["responses"]["201"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/WebhookView"
+    );
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            assert!(op["operationId"].is_string() && op["responses"]["default"].is_object(), "{method} {path}");
+        }
+    }
     // Every documented route exists: none answers "route not found".
     for (path, item) in paths {
         for method in item.as_object().unwrap().keys() {
