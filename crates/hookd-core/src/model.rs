@@ -97,8 +97,19 @@ pub struct Org {
     pub id: OrgId,
     pub name: String,
     pub parent_id: Option<OrgId>,
+    /// What the operator turned on for this org: [`FEATURE_WEBHOOKS`] gates everything
+    /// webhook-related (a new org has it unless the operator says otherwise).
     pub features: Vec<String>,
     pub created_at: DateTime<Utc>,
+}
+
+/// The feature that lets an org's webhooks exist, be managed and fire.
+pub const FEATURE_WEBHOOKS: &str = "webhooks";
+
+impl Org {
+    pub fn has(&self, feature: &str) -> bool {
+        self.features.iter().any(|f| f == feature)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -113,6 +113,7 @@ impl From<OpsError> for ApiError {
             OpsError::Invalid { field, detail } => Self::Invalid { field, detail },
             OpsError::NotFound(what) => Self::NotFound(what),
             OpsError::Forbidden(m) => Self::Forbidden(m),
+            e @ OpsError::FeatureOff(_) => Self::Forbidden(e.to_string()),
             OpsError::Conflict { field, detail } => Self::Conflict { field, detail },
             e @ OpsError::Stale { .. } => Self::PreconditionFailed(e.to_string()),
             OpsError::TooLarge(n) => Self::TooLarge(n),

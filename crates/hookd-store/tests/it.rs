@@ -82,3 +82,49 @@ async fn postgres_nodes_hear_of_work_made_due_by_another() {
     let other = PostgresStore::connect(&url, 2).await.expect("connect");
     assert!(suite::woken_by_work_made_due_elsewhere(&watcher, &other).await);
 }
+
+/// Orgs made before the `webhooks` feature gated anything keep their webhooks: migration 8
+/// adds the feature to each (once), on both backends.
+async fn orgs_keep_webhooks(s: &dyn Store, orgs: &[hookd_core::OrgId]) {
+    let none = s.get_org(&orgs[0]).await.unwrap();
+    let beta = s.get_org(&orgs[1]).await.unwrap();
+    let already = s.get_org(&orgs[2]).await.unwrap();
+    assert_eq!(none.features, vec!["webhooks".to_owned()]);
+    assert_eq!(beta.features, vec!["beta".to_owned(), "webhooks".to_owned()]);
+    assert_eq!(already.features, vec!["webhooks".to_owned()]);
+}
+
+async fn old_orgs(s: &dyn Store) -> Vec<hookd_core::OrgId> {
+    let mut ids = vec![];
+    for features in [vec![], vec!["beta".to_owned()], vec!["webhooks".to_owned()]] {
+        let o = suite::org(s, None).await;
+        s.update_org(&hookd_core::model::Org { features, ..o.clone() }).await.unwrap();
+        ids.push(o.id);
+    }
+    ids
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_migration_8_keeps_old_orgs_webhooks() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hookd.db");
+    let ids = {
+        let s = SqliteStore::open(&path).await.unwrap();
+        old_orgs(&s).await
+    };
+    // As the database was before migration 8.
+    rusqlite::Connection::open(&path).unwrap().execute_batch("PRAGMA user_version = 7").unwrap();
+    let s = SqliteStore::open(&path).await.unwrap();
+    orgs_keep_webhooks(&s, &ids).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_migration_8_keeps_old_orgs_webhooks() {
+    let url = tokio::task::spawn_blocking(|| TempPostgres::shared().database()).await.expect("cluster");
+    let ids = old_orgs(&PostgresStore::connect(&url, 2).await.unwrap()).await;
+    let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(conn);
+    client.batch_execute("DELETE FROM schema_migrations WHERE version = 8").await.unwrap();
+    let s = PostgresStore::connect(&url, 2).await.unwrap();
+    orgs_keep_webhooks(&s, &ids).await;
+}

@@ -13,6 +13,9 @@ pub enum OpsError {
     NotFound(&'static str),
     #[error("{0}")]
     Forbidden(String),
+    /// The operator has not turned this feature on for the caller's org.
+    #[error("{0} are not turned on for this organization; the operator turns them on")]
+    FeatureOff(&'static str),
     /// The write would break a uniqueness rule, or kept meeting other writers' changes.
     #[error("{detail}")]
     Conflict { field: Option<String>, detail: String },

@@ -1,9 +1,9 @@
 //! Organizations: the operator creates and edits them; a member reads their own.
 
 use hookd_core::OrgId;
-use hookd_core::model::Org;
+use hookd_core::model::{FEATURE_WEBHOOKS, Org, WebhookStatus};
 use hookd_core::validation;
-use hookd_store::{Page, PageRequest, StoreError};
+use hookd_store::{Cursor, Page, PageRequest, StoreError, WebhookEdit, WebhookSort};
 use serde::Deserialize;
 
 use super::{Access, Actor, Ops, OpsError, OpsResult, double_option, not_found};
@@ -16,6 +16,22 @@ pub struct OrgIn {
     #[serde(default, with = "double_option")]
     pub parent_id: Option<Option<OrgId>>,
     pub features: Option<Vec<String>>,
+}
+
+/// Why hookd disabled a webhook whose org lost the `webhooks` feature.
+pub const FEATURE_OFF: &str = "Webhooks are turned off for this organization.";
+
+/// Feature names as the operator sets them: names, each once.
+fn features(list: Option<Vec<String>>) -> OpsResult<Option<Vec<String>>> {
+    let Some(list) = list else { return Ok(None) };
+    let mut out: Vec<String> = Vec::with_capacity(list.len());
+    for (i, f) in list.iter().enumerate() {
+        let f = validation::name(&format!("features[{i}]"), f, 100)?;
+        if !out.contains(&f) {
+            out.push(f);
+        }
+    }
+    Ok(Some(out))
 }
 
 impl Ops {
@@ -41,7 +57,7 @@ impl Ops {
             id: OrgId::new(),
             name,
             parent_id,
-            features: input.features.unwrap_or_default(),
+            features: features(input.features)?.unwrap_or_else(|| vec![FEATURE_WEBHOOKS.into()]),
             created_at: chrono::Utc::now(),
         };
         self.store.create_org(&org).await?;
@@ -63,11 +79,58 @@ impl Ops {
             self.check_parent(&p, Some(id)).await?;
             org.parent_id = p;
         }
-        if let Some(f) = input.features {
+        let had_webhooks = org.has(FEATURE_WEBHOOKS);
+        if let Some(f) = features(input.features)? {
             org.features = f;
         }
         self.store.update_org(&org).await.map_err(not_found("organization"))?;
+        if had_webhooks != org.has(FEATURE_WEBHOOKS) {
+            self.follow_webhooks_feature(&org).await?;
+        }
         Ok(org)
+    }
+
+    /// [`Actor::authorize`] for webhook-related operations, which an org's callers may only
+    /// use while the operator has the org's `webhooks` feature on (the operator always may).
+    pub async fn authorize_webhooks(&self, by: &Actor, org: &OrgId, need: Access) -> OpsResult<()> {
+        by.authorize(org, need)?;
+        if matches!(by, Actor::Operator) {
+            return Ok(());
+        }
+        let o = self.store.get_org(org).await.map_err(not_found("organization"))?;
+        if o.has(FEATURE_WEBHOOKS) {
+            return Ok(());
+        }
+        Err(OpsError::FeatureOff("webhooks"))
+    }
+
+    /// The feature turned off disables every webhook of the org, saying why (so nothing
+    /// fires); turned on again, it enables those it disabled, and no other.
+    async fn follow_webhooks_feature(&self, org: &Org) -> OpsResult<()> {
+        let on = org.has(FEATURE_WEBHOOKS);
+        let mut page = PageRequest::<WebhookSort> { limit: 500, ..PageRequest::default() };
+        loop {
+            let found = self.store.list_webhooks(&org.id, &page).await?;
+            for w in &found.data {
+                let ours = w.status.reason.as_deref() == Some(FEATURE_OFF);
+                if w.status.enabled == on || (on && !ours) {
+                    continue;
+                }
+                let now = chrono::Utc::now();
+                let status = match on {
+                    true => WebhookStatus { reason: None, ..WebhookStatus::by_hookd(true, "", now) },
+                    false => WebhookStatus::by_hookd(false, FEATURE_OFF, now),
+                };
+                let edit = WebhookEdit { status: Some(status), ..WebhookEdit::new(org.id.clone(), w.id.clone()) };
+                self.store.edit_webhook(&edit).await?;
+            }
+            match found.next_cursor.as_deref().and_then(Cursor::decode) {
+                Some(c) => page.cursor = Some(c),
+                None => break,
+            }
+        }
+        self.handoff.wake();
+        Ok(())
     }
 
     /// An organization's child organizations (for credentials per child org).

@@ -236,7 +236,7 @@ impl Ops {
     }
 
     pub async fn create_webhook(&self, by: &Actor, org: &OrgId, input: WebhookIn) -> OpsResult<WebhookView> {
-        by.authorize(org, Access::Write)?;
+        self.authorize_webhooks(by, org, Access::Write).await?;
         self.store.get_org(org).await.map_err(not_found("organization"))?;
         let patch = WebhookPatch::from(input);
         self.check_references(org, &patch).await?;
@@ -275,7 +275,7 @@ impl Ops {
     }
 
     pub async fn get_webhook(&self, by: &Actor, org: &OrgId, id: &WebhookId) -> OpsResult<WebhookView> {
-        by.authorize(org, Access::Read)?;
+        self.authorize_webhooks(by, org, Access::Read).await?;
         let w = self.store.get_webhook(org, id).await.map_err(not_found("webhook"))?;
         Ok(self.webhook_view(w, None))
     }
@@ -286,7 +286,7 @@ impl Ops {
         org: &OrgId,
         page: &PageRequest<WebhookSort>,
     ) -> OpsResult<Page<WebhookView>> {
-        by.authorize(org, Access::Read)?;
+        self.authorize_webhooks(by, org, Access::Read).await?;
         let found = self.store.list_webhooks(org, page).await?;
         Ok(Page {
             data: found.data.into_iter().map(|w| self.webhook_view(w, None)).collect(),
@@ -308,7 +308,7 @@ impl Ops {
         p: WebhookPatch,
         if_revision: Option<i64>,
     ) -> OpsResult<WebhookView> {
-        by.authorize(org, Access::Write)?;
+        self.authorize_webhooks(by, org, Access::Write).await?;
         self.check_references(org, &p).await?;
         let mut edit = self.edit_of(by, org, id, &p)?;
         edit.if_revision = if_revision;
@@ -353,7 +353,7 @@ impl Ops {
 
     /// Deletes the webhooks (their pending deliveries fail); returns how many there were.
     pub async fn delete_webhooks(&self, by: &Actor, org: &OrgId, ids: &[WebhookId]) -> OpsResult<u64> {
-        by.authorize(org, Access::Write)?;
+        self.authorize_webhooks(by, org, Access::Write).await?;
         if ids.is_empty() || ids.len() > 1000 {
             return Err(OpsError::invalid("ids", "give from 1 to 1000 webhook IDs"));
         }
@@ -364,7 +364,7 @@ impl Ops {
     /// [`hookd_core::rotation::OVERLAP`] keeps signing beside it (up to [`hookd_core::rotation::MAX_KEPT`]); one that
     /// cannot be read is not kept.
     pub async fn rotate_secret(&self, by: &Actor, org: &OrgId, id: &WebhookId) -> OpsResult<WebhookView> {
-        by.authorize(org, Access::Write)?;
+        self.authorize_webhooks(by, org, Access::Write).await?;
         let secret = SigningSecret::generate().to_text();
         let sealed = self.key.seal_str(&secret);
         for _ in 0..EDIT_TRIES {
@@ -402,7 +402,7 @@ impl Ops {
         event_type: Option<String>,
         payload: Option<serde_json::Value>,
     ) -> OpsResult<Accepted> {
-        by.authorize(org, Access::Write)?;
+        self.authorize_webhooks(by, org, Access::Write).await?;
         let w = self.store.get_webhook(org, id).await.map_err(not_found("webhook"))?;
         let event_type = match event_type {
             Some(t) if w.event_types.contains(&t) => t,
@@ -430,7 +430,7 @@ impl Ops {
         id: &WebhookId,
         since: chrono::DateTime<chrono::Utc>,
     ) -> OpsResult<u64> {
-        by.authorize(org, Access::Read)?;
+        self.authorize_webhooks(by, org, Access::Read).await?;
         self.store.get_webhook(org, id).await.map_err(not_found("webhook"))?;
         Ok(self.store.count_failed(org, id, since).await?)
     }
@@ -443,7 +443,7 @@ impl Ops {
         id: &WebhookId,
         since: chrono::DateTime<chrono::Utc>,
     ) -> OpsResult<u64> {
-        by.authorize(org, Access::Write)?;
+        self.authorize_webhooks(by, org, Access::Write).await?;
         if since > chrono::Utc::now() {
             return Err(OpsError::invalid("since", "is in the future"));
         }

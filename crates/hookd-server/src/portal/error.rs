@@ -74,6 +74,12 @@ pub fn not_found_page() -> Response {
     )
 }
 
+/// `m` as the start of a sentence.
+fn sentence(m: &str) -> String {
+    let mut c = m.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
 impl IntoResponse for PortalError {
     fn into_response(self) -> Response {
         let back = Some(("/portal/webhooks", "Back to your webhooks"));
@@ -90,8 +96,17 @@ impl IntoResponse for PortalError {
                 OpsError::Forbidden(m) => page(
                     StatusCode::FORBIDDEN,
                     "You cannot do this",
-                    format!("Your role does not allow it ({m}). Ask an admin of your organization."),
+                    format!("{}. If you need it, ask an admin of your organization.", sentence(&m)),
                     back,
+                ),
+                OpsError::FeatureOff(what) => page(
+                    StatusCode::FORBIDDEN,
+                    "Not turned on",
+                    format!(
+                        "{} are not turned on for your organization. Ask the product that sent you here to turn them on.",
+                        sentence(what)
+                    ),
+                    Some(("/portal/event-types", "See the event types")),
                 ),
                 OpsError::Invalid { field, detail } => {
                     page(StatusCode::UNPROCESSABLE_ENTITY, "Something needs fixing", format!("{field}: {detail}"), back)

@@ -534,3 +534,57 @@ async fn credentials_per_child_organization_are_added_in_the_form() {
     assert!(b.all("#org-rows .org-row").await.is_empty());
     b.close().await;
 }
+
+/// The operator's `webhooks` feature gates an org's webhooks: off, its callers are refused
+/// (the API and the portal alike) and its webhooks are disabled, saying why, so nothing
+/// fires; on again, those come back and one a person disabled stays disabled.
+#[tokio::test]
+async fn webhooks_follow_the_orgs_feature() {
+    let app = TestApp::spawn().await;
+    let mut rx = Receiver::start().await;
+    let (b, org, _) = signed_in(&app, "admin").await;
+    let (_, o) = app.op("GET", &format!("/orgs/{}", org.id), None).await;
+    assert_eq!(o["features"], json!(["webhooks"]), "a new org has webhooks");
+    let hook = |name: &str| json!({"name": name, "url": rx.url(), "event_types": ["user.created"]});
+    let on = app.create_webhook(&org, hook("On")).await;
+    let off = app.create_webhook(&org, hook("Off by Ada")).await;
+    let (s, _) = app
+        .call(
+            "PATCH",
+            &format!("/orgs/{}/webhooks/{}", org.id, off["id"].as_str().unwrap()),
+            &org.token,
+            Some(json!({"enabled": false})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+
+    let (s, _) = app.op("PATCH", &format!("/orgs/{}", org.id), Some(json!({"features": []}))).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, p) = app.call("GET", &format!("/orgs/{}/webhooks", org.id), &org.token, None).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{p}");
+    assert!(p["detail"].as_str().unwrap().contains("not turned on"), "{p}");
+    let (_, w) = app.op("GET", &format!("/orgs/{}/webhooks/{}", org.id, on["id"].as_str().unwrap()), None).await;
+    assert_eq!(
+        (w["enabled"].as_bool(), w["status"]["reason"].as_str()),
+        (Some(false), Some("Webhooks are turned off for this organization."))
+    );
+    app.publish(&org, json!({"type": "user.created", "payload": {}})).await;
+    rx.assert_quiet(std::time::Duration::from_millis(400)).await;
+    b.goto(&format!("{}/portal/webhooks", app.url)).await;
+    b.wait_text("Webhooks are not turned on for your organization").await;
+    b.check_page("feature-off").await;
+
+    let (s, _) = app.op("PATCH", &format!("/orgs/{}", org.id), Some(json!({"features": ["webhooks"]}))).await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, list) = app.call("GET", &format!("/orgs/{}/webhooks?sort=name", org.id), &org.token, None).await;
+    let enabled: Vec<(&str, bool)> = list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| (w["name"].as_str().unwrap(), w["enabled"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(enabled, vec![("Off by Ada", false), ("On", true)]);
+    app.publish(&org, json!({"type": "user.created", "payload": {"n": 2}})).await;
+    assert_eq!(rx.next().await.json()["payload"]["n"], 2);
+    b.close().await;
+}
