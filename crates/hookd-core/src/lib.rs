@@ -14,5 +14,6 @@ pub mod secret;
 pub mod signing;
 pub mod validation;
 pub mod visibility;
+pub mod wire;
 
 pub use id::{AttemptId, DeliveryId, EventId, EventTypeId, IdParseError, MemberId, OrgId, TokenId, WebhookId};

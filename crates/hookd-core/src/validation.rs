@@ -3,6 +3,7 @@
 use url::Url;
 
 use crate::model::{AuthMethod, WebhookAuth, WebhookOptions};
+use crate::wire::Wire;
 
 /// One invalid field: `field` is a dotted path into the request body.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -97,7 +98,7 @@ pub fn event_type_name(field: &str, text: &str) -> Result<(), FieldError> {
 }
 
 /// An HTTP header name a webhook may set.
-pub fn header_name(field: &str, name: &str) -> Result<(), FieldError> {
+pub fn header_name(field: &str, name: &str, wire: &Wire) -> Result<(), FieldError> {
     let token = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
     if !token {
         return Err(FieldError::new(field, format!("`{name}` is not a valid header name")));
@@ -106,7 +107,7 @@ pub fn header_name(field: &str, name: &str) -> Result<(), FieldError> {
     let reserved = ["host", "content-length", "content-type", "transfer-encoding", "connection"];
     if reserved.contains(&lower.as_str())
         || lower.starts_with("webhook-")
-        || lower.starts_with("x-hookd-")
+        || wire.reserves(&lower)
         || lower.starts_with("x-hub-signature")
     {
         return Err(FieldError::new(field, format!("`{name}` is set by hookd and cannot be overridden")));
@@ -201,13 +202,14 @@ pub const MAX_CUSTOM_HEADER_BYTES: usize = 8 * 1024;
 pub fn custom_headers<'a>(
     field: &str,
     headers: impl ExactSizeIterator<Item = (&'a String, &'a String)>,
+    wire: &Wire,
 ) -> Result<(), FieldError> {
     if headers.len() > MAX_CUSTOM_HEADERS {
         return Err(FieldError::new(field, format!("at most {MAX_CUSTOM_HEADERS} headers")));
     }
     let mut bytes = 0;
     for (k, v) in headers {
-        header_name(&format!("{field}.{k}"), k)?;
+        header_name(&format!("{field}.{k}"), k, wire)?;
         header_value(&format!("{field}.{k}"), v)?;
         bytes += k.len() + v.len() + 4;
     }
@@ -223,7 +225,7 @@ pub fn custom_headers<'a>(
 }
 
 /// A webhook's options: timeouts, batch size, rate limit and custom headers within bounds.
-pub fn webhook_options(o: &WebhookOptions) -> Result<(), FieldError> {
+pub fn webhook_options(o: &WebhookOptions, wire: &Wire) -> Result<(), FieldError> {
     if !(100..=60_000).contains(&o.timeout_ms) {
         return Err(FieldError::new("options.timeout_ms", "must be from 100 to 60000"));
     }
@@ -236,12 +238,12 @@ pub fn webhook_options(o: &WebhookOptions) -> Result<(), FieldError> {
     if o.rate_limit_per_s == Some(0) {
         return Err(FieldError::new("options.rate_limit_per_s", "must be at least 1, or null for no limit"));
     }
-    custom_headers("options.headers", o.headers.iter())
+    custom_headers("options.headers", o.headers.iter(), wire)
 }
 
 /// One outbound authentication method: every field its type needs, and no masked secret
 /// sent back as if it were one.
-pub fn auth_method(field: &str, m: &AuthMethod, allow_insecure: bool) -> Result<(), FieldError> {
+pub fn auth_method(field: &str, m: &AuthMethod, allow_insecure: bool, wire: &Wire) -> Result<(), FieldError> {
     let need = |name: &str, v: &str| -> Result<(), FieldError> {
         if v.trim().is_empty() {
             return Err(FieldError::new(format!("{field}.{name}"), "is required"));
@@ -257,7 +259,7 @@ pub fn auth_method(field: &str, m: &AuthMethod, allow_insecure: bool) -> Result<
             if headers.is_empty() {
                 return Err(FieldError::new(format!("{field}.headers"), "give at least one header"));
             }
-            custom_headers(&format!("{field}.headers"), headers.iter())?;
+            custom_headers(&format!("{field}.headers"), headers.iter(), wire)?;
             for (k, v) in headers {
                 need(&format!("headers.{k}"), v)?;
             }
@@ -268,7 +270,7 @@ pub fn auth_method(field: &str, m: &AuthMethod, allow_insecure: bool) -> Result<
         }
         AuthMethod::Token { key, value } => {
             if let Some(k) = key {
-                header_name(&format!("{field}.key"), k)?;
+                header_name(&format!("{field}.key"), k, wire)?;
             }
             need("value", value)?;
             header_value(&format!("{field}.value"), value)?;
@@ -304,10 +306,10 @@ pub fn auth_method(field: &str, m: &AuthMethod, allow_insecure: bool) -> Result<
 }
 
 /// A webhook's whole authentication: the default method and every per-org override.
-pub fn webhook_auth(auth: &WebhookAuth, allow_insecure: bool) -> Result<(), FieldError> {
-    auth_method("auth", &auth.method, allow_insecure)?;
+pub fn webhook_auth(auth: &WebhookAuth, allow_insecure: bool, wire: &Wire) -> Result<(), FieldError> {
+    auth_method("auth", &auth.method, allow_insecure, wire)?;
     for (org, m) in &auth.per_org {
-        auth_method(&format!("auth.per_org.{org}"), m, allow_insecure)?;
+        auth_method(&format!("auth.per_org.{org}"), m, allow_insecure, wire)?;
     }
     Ok(())
 }
@@ -342,17 +344,20 @@ mod tests {
         assert!(name("name", " ", 10).is_err());
         assert!(event_type_name("t", "user.created").is_ok());
         assert!(event_type_name("t", "user created").is_err());
-        assert!(header_name("h", "X-Team").is_ok());
-        assert!(header_name("h", "webhook-id").is_err());
+        let wire = Wire::new("X-Acme", "a").unwrap();
+        assert!(header_name("h", "X-Team", &wire).is_ok());
+        assert!(header_name("h", "webhook-id", &wire).is_err());
+        assert!(header_name("h", "X-Acme-Event", &wire).is_err());
+        assert!(header_name("h", "X-Hookd-Event", &wire).is_err());
         assert!(header_value("h", "a\r\nb").is_err());
         assert!(header_value("h", "a\u{7f}").is_err());
         assert!(name("name", "a\0b", 10).is_err());
         assert!(text("d", "two\nlines", 100).is_ok());
         assert!(text("d", "nul\0", 100).is_err());
         let many: BTreeMap<String, String> = (0..33).map(|i| (format!("x-{i}"), "v".into())).collect();
-        assert!(custom_headers("h", many.iter()).is_err());
+        assert!(custom_headers("h", many.iter(), &wire).is_err());
         let big: BTreeMap<String, String> = (0..3).map(|i| (format!("x-{i}"), "v".repeat(4000))).collect();
-        assert_eq!(custom_headers("h", big.iter()).unwrap_err().field, "h");
+        assert_eq!(custom_headers("h", big.iter(), &wire).unwrap_err().field, "h");
     }
 
     #[test]

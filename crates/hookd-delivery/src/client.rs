@@ -30,13 +30,12 @@ use crate::ssrf::{GuardedResolver, SsrfRefused, is_allowed};
 
 use hookd_core::model::BODY_LIMIT;
 
-/// The user agent every request carries (and the history shows).
-pub const AGENT: &str = concat!("hookd/", env!("CARGO_PKG_VERSION"));
-
 /// One pool of connections sharing one TLS configuration.
 pub struct Client {
     pool: Pool,
     allow_private: bool,
+    /// The `User-Agent` every request carries (and the history shows).
+    agent: HeaderValue,
 }
 
 /// The clients a node sends with: one for verified TLS, one for webhooks that turned
@@ -46,6 +45,7 @@ pub struct HttpClients {
     unverified: Arc<Client>,
     mtls: Mutex<HashMap<String, Arc<Client>>>,
     allow_private: bool,
+    agent: HeaderValue,
 }
 
 /// What came back from the receiver.
@@ -130,7 +130,7 @@ fn identity(cert_pem: &str, key_pem: &str) -> Result<Identity, String> {
 }
 
 impl Client {
-    fn new(allow_private: bool, tls: ClientConfig) -> Self {
+    fn new(allow_private: bool, tls: ClientConfig, agent: HeaderValue) -> Self {
         let mut http = HttpConnector::new_with_resolver(GuardedResolver::new(allow_private));
         http.enforce_http(false);
         http.set_nodelay(true);
@@ -140,7 +140,7 @@ impl Client {
             .https_or_http()
             .enable_http1()
             .wrap_connector(http);
-        Self { pool: Pool::new(https), allow_private }
+        Self { pool: Pool::new(https), allow_private, agent }
     }
 
     /// Sends one POST and reads up to [`BODY_LIMIT`] of the answer. No redirect is followed.
@@ -157,7 +157,7 @@ impl Client {
             .body(Full::new(body))
             .map_err(|e| attempt_error(AttemptErrorKind::InvalidUrl, e.to_string()))?;
         let h = req.headers_mut();
-        h.insert(USER_AGENT, HeaderValue::from_static(AGENT));
+        h.insert(USER_AGENT, self.agent.clone());
         for (k, v) in headers {
             let invalid =
                 |what: &str| attempt_error(AttemptErrorKind::Connection, format!("invalid header {what} for {k}"));
@@ -218,12 +218,15 @@ impl Client {
 }
 
 impl HttpClients {
-    pub fn new(allow_private: bool) -> Result<Self, rustls::Error> {
+    /// `user_agent` must be a valid header value ([`hookd_core::wire::Wire`] checks it).
+    pub fn new(allow_private: bool, user_agent: &str) -> Result<Self, rustls::Error> {
+        let agent = HeaderValue::from_str(user_agent).unwrap_or(HeaderValue::from_static("hookd"));
         Ok(Self {
-            verified: Arc::new(Client::new(allow_private, tls_config(true, None)?)),
-            unverified: Arc::new(Client::new(allow_private, tls_config(false, None)?)),
+            verified: Arc::new(Client::new(allow_private, tls_config(true, None)?, agent.clone())),
+            unverified: Arc::new(Client::new(allow_private, tls_config(false, None)?, agent.clone())),
             mtls: Mutex::new(HashMap::new()),
             allow_private,
+            agent,
         })
     }
 
@@ -240,7 +243,7 @@ impl HttpClients {
             |e: String| attempt_error(AttemptErrorKind::Tls, format!("the mTLS certificate or key is invalid: {e}"));
         let tls = tls_config(verify_tls, Some(self::identity(cert, key).map_err(invalid)?))
             .map_err(|e| invalid(e.to_string()))?;
-        let client = Arc::new(Client::new(self.allow_private, tls));
+        let client = Arc::new(Client::new(self.allow_private, tls, self.agent.clone()));
         if let Ok(mut m) = self.mtls.lock() {
             m.insert(cache_key, client.clone());
         }

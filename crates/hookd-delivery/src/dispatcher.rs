@@ -37,6 +37,8 @@ pub struct DispatchConfig {
     pub poll: Duration,
     /// When a webhook that keeps failing is disabled.
     pub disable: DisablePolicy,
+    /// hookd's header names and user agent.
+    pub wire: hookd_core::wire::Wire,
 }
 
 pub struct Dispatcher {
@@ -477,8 +479,11 @@ impl Dispatcher {
         let body = Bytes::from(rendered.body);
         let mut headers: Vec<(String, String)> = vec![
             ("content-type".into(), rendered.content_type.into()),
-            ("x-hookd-event".into(), events.iter().map(|e| e.event_type.as_str()).collect::<Vec<_>>().join(",")),
-            ("x-hookd-delivery".into(), delivery.to_string()),
+            (
+                self.config.wire.event_header().into(),
+                events.iter().map(|e| e.event_type.as_str()).collect::<Vec<_>>().join(","),
+            ),
+            (self.config.wire.delivery_header().into(), delivery.to_string()),
         ];
         for (k, v) in &webhook.options.headers {
             headers.push((k.to_ascii_lowercase(), v.clone()));
@@ -541,7 +546,7 @@ impl Dispatcher {
             }
         }
         let mut recorded = headers;
-        recorded.push(("user-agent".into(), crate::client::AGENT.into()));
+        recorded.push(("user-agent".into(), self.config.wire.user_agent().into()));
         recorded.extend(secret_headers.into_iter().map(|(k, v)| (k, hookd_core::secret::mask(&v))));
         (recorded, result)
     }

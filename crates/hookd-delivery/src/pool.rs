@@ -300,7 +300,7 @@ mod tests {
                 let _ = read_request(&mut stream).await;
             }
         });
-        let clients = HttpClients::new(true).expect("clients");
+        let clients = HttpClients::new(true, "hookd-test").expect("clients");
         let err = send(&clients, &url).await.expect_err("no answer");
         assert_eq!(err.kind, AttemptErrorKind::Connection, "{}", err.message);
         assert!(err.message.starts_with("the request failed: "), "{}", err.message);
@@ -310,7 +310,7 @@ mod tests {
     #[tokio::test]
     async fn requests_to_one_origin_share_a_connection() {
         let (url, accepted, heads) = receiver(false).await;
-        let clients = HttpClients::new(true).expect("clients");
+        let clients = HttpClients::new(true, "hookd-test").expect("clients");
         for _ in 0..3 {
             assert_eq!(post(&clients, &url).await, 200);
         }
@@ -326,7 +326,7 @@ mod tests {
     #[tokio::test]
     async fn a_connection_the_receiver_closed_is_not_used_again() {
         let (url, accepted, _) = receiver(true).await;
-        let clients = HttpClients::new(true).expect("clients");
+        let clients = HttpClients::new(true, "hookd-test").expect("clients");
         for _ in 0..3 {
             assert_eq!(post(&clients, &url).await, 200);
             // Time for the connection's task to see the receiver's end.

@@ -45,6 +45,7 @@ fn site() -> Site {
         operator_token_sha256: [0; 32],
         public_url: "http://127.0.0.1".into(),
         session_ttl: std::time::Duration::from_secs(3600),
+        wire: Default::default(),
     };
     let ops = Ops::new(store.clone(), key, Default::default(), Default::default(), config);
     let org = f.webhook.org_id.clone();

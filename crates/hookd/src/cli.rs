@@ -124,6 +124,12 @@ pub struct Settings {
     /// How deep an event payload may nest, in arrays and objects (default 64).
     #[arg(long, env = "HOOKD_MAX_JSON_DEPTH")]
     pub max_json_depth: Option<usize>,
+    /// The prefix of hookd's own headers (default X-Hookd: X-Hookd-Event, X-Hookd-Delivery).
+    #[arg(long, env = "HOOKD_HEADER_PREFIX")]
+    pub header_prefix: Option<String>,
+    /// The User-Agent of hookd's requests (default hookd/VERSION).
+    #[arg(long, env = "HOOKD_USER_AGENT")]
+    pub user_agent: Option<String>,
     /// Admins may add, change and remove members in the portal (default false: the
     /// operator's product owns its people).
     #[arg(long, env = "HOOKD_PORTAL_MEMBERS_EDITABLE")]

@@ -28,6 +28,8 @@ struct FileSettings {
     concurrency: Option<usize>,
     max_payload_bytes: Option<usize>,
     max_json_depth: Option<usize>,
+    header_prefix: Option<String>,
+    user_agent: Option<String>,
     header_timeout: Option<String>,
     body_timeout: Option<String>,
     idle_timeout: Option<String>,
@@ -77,6 +79,7 @@ pub struct Config {
     pub max_payload_bytes: usize,
     pub max_json_depth: usize,
     pub limits: ServerLimits,
+    pub wire: hookd_core::wire::Wire,
     pub disable: DisablePolicy,
     pub retention: Duration,
     /// How long a portal session lasts.
@@ -148,6 +151,12 @@ impl Config {
         if limits.max_connections == 0 {
             bail!("HOOKD_MAX_CONNECTIONS must be at least 1");
         }
+        let default_wire = hookd_core::wire::Wire::default();
+        let wire = hookd_core::wire::Wire::new(
+            &s.header_prefix.clone().or(f.header_prefix).unwrap_or_else(|| default_wire.prefix().to_owned()),
+            &s.user_agent.clone().or(f.user_agent).unwrap_or_else(|| default_wire.user_agent().to_owned()),
+        )
+        .map_err(|e| anyhow::anyhow!("HOOKD_HEADER_PREFIX / HOOKD_USER_AGENT: {e}"))?;
         let mut disable = DisablePolicy::default();
         if let Some(text) = s.disable_after.clone().or(f.disable_after) {
             disable.window = parse_duration(&text).context("HOOKD_DISABLE_AFTER")?;
@@ -199,6 +208,7 @@ impl Config {
             max_payload_bytes,
             max_json_depth,
             limits,
+            wire,
         })
     }
 }

@@ -130,6 +130,7 @@ pub async fn serve(mut config: Config, demo: bool) -> Result<()> {
         retry: config.retry.clone(),
         poll: Duration::from_secs(1),
         disable: config.disable,
+        wire: config.wire.clone(),
     };
     // Room for four requests per slot: a slot frees in milliseconds, a lease lasts a minute.
     let handoff = Arc::new(Handoff::new(dispatch.node.clone(), dispatch.lease, dispatch.concurrency * 4, wake));
@@ -145,11 +146,14 @@ pub async fn serve(mut config: Config, demo: bool) -> Result<()> {
             operator_token_sha256: operator,
             public_url: public_url.clone(),
             session_ttl,
+            wire: config.wire.clone(),
         },
     );
     crate::demo::seed_operational(&ops).await?;
     let demo_org = if demo { Some(crate::demo::seed(&ops).await?) } else { None };
-    let clients = Arc::new(HttpClients::new(config.allow_private_targets).context("building the HTTP client")?);
+    let clients = Arc::new(
+        HttpClients::new(config.allow_private_targets, config.wire.user_agent()).context("building the HTTP client")?,
+    );
     let dispatcher = Dispatcher::new(store.clone(), clients, key, dispatch, handoff, metrics);
     let (stop_tx, stop_rx) = watch::channel(false);
     let workers = tokio::spawn(dispatcher.run(stop_rx.clone()));

@@ -44,6 +44,8 @@ pub struct OpsConfig {
     pub public_url: String,
     /// How long a portal session lasts.
     pub session_ttl: Duration,
+    /// hookd's header prefix and user agent, as the operator brands them.
+    pub wire: hookd_core::wire::Wire,
 }
 
 /// A catalog entry with its compiled schema, as publishing needs it.
@@ -101,6 +103,7 @@ impl Ops {
             operator_token_sha256: [0; 32],
             public_url,
             session_ttl: Duration::from_secs(12 * 3600),
+            wire: Default::default(),
         };
         Self::new(store, key, Default::default(), Default::default(), config)
     }

@@ -210,7 +210,7 @@ impl Ops {
         e.owner_id = p.owner_id.clone();
         e.include_child_orgs = p.include_child_orgs;
         if let Some(o) = &p.options {
-            validation::webhook_options(o)?;
+            validation::webhook_options(o, &self.config.wire)?;
             e.options = Some(o.clone());
         }
         e.signing_enabled = p.signing.as_ref().and_then(|s| s.enabled);
@@ -220,7 +220,7 @@ impl Ops {
 
     /// Checks and seals a webhook's whole authentication.
     fn seal_auth(&self, auth: &WebhookAuth) -> OpsResult<SealedSecret> {
-        validation::webhook_auth(auth, self.config.allow_private_targets)?;
+        validation::webhook_auth(auth, self.config.allow_private_targets, &self.config.wire)?;
         let bytes = serde_json::to_vec(auth).map_err(|e| OpsError::Internal(e.to_string()))?;
         Ok(self.key.seal(&bytes))
     }

@@ -75,5 +75,5 @@ pub(crate) async fn page(State(s): State<AppState>, signed: Signed) -> PortalRes
         }
     }
     let frame = Frame::new(&s, p, "event-types", "Event types", None).await?;
-    html(&CatalogPage { frame, groups, header_prefix: "X-Hookd".into() })
+    html(&CatalogPage { frame, groups, header_prefix: s.ops.config.wire.prefix().to_owned() })
 }

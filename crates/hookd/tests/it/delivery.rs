@@ -270,6 +270,47 @@ async fn ordered_webhooks_deliver_one_at_a_time_in_order() {
     assert_eq!(seen, vec![0, 0, 1, 2, 3]);
 }
 
+/// The operator brands hookd's own headers and user agent; the standard signature headers
+/// keep their names, and a webhook may not add a header under the prefix.
+#[tokio::test]
+async fn the_header_prefix_and_user_agent_are_the_operators() {
+    let app = TestApp::spawn_with(crate::support::Options {
+        extra_env: vec![("HOOKD_HEADER_PREFIX", "X-Acme".into()), ("HOOKD_USER_AGENT", "Acme-Webhooks/2.0".into())],
+        ..Default::default()
+    })
+    .await;
+    let mut rx = Receiver::start().await;
+    let org = app.org().await;
+    let w = app.create_webhook(&org, json!({"name": "b", "url": rx.url(), "event_types": ["user.created"]})).await;
+    let e = app.publish(&org, json!({"type": "user.created", "payload": {}})).await;
+    let got = rx.next().await;
+    assert_eq!(got.header("x-acme-event"), "user.created");
+    assert_eq!(got.header("x-acme-delivery"), e["deliveries"][0].as_str().unwrap());
+    assert_eq!(got.header("user-agent"), "Acme-Webhooks/2.0");
+    assert!(got.headers.get("x-hookd-event").is_none());
+    let secret = w["signing"]["secret"].as_str().unwrap();
+    standardwebhooks::Webhook::new(secret).unwrap().verify(&got.body, &got.headers).expect("signature verifies");
+    let attempts = app.attempts_until(&org, w["id"].as_str().unwrap(), |a| !a.is_empty()).await;
+    let (_, detail) = app
+        .call("GET", &format!("/orgs/{}/attempts/{}", org.id, attempts[0]["id"].as_str().unwrap()), &org.token, None)
+        .await;
+    assert!(
+        detail["request_headers"].as_array().unwrap().contains(&json!(["user-agent", "Acme-Webhooks/2.0"])),
+        "{detail}"
+    );
+    let (s, p) = app
+        .call(
+            "POST",
+            &format!("/orgs/{}/webhooks", org.id),
+            &org.token,
+            Some(json!({"name": "h", "url": rx.url(), "event_types": ["user.created"], "options": {"headers": {"X-Acme-Event": "x"}}})),
+        )
+        .await;
+    assert_eq!((s.as_u16(), p["field"].as_str()), (422, Some("options.headers.X-Acme-Event")), "{p}");
+    let err = app.start_refused(&[("HOOKD_HEADER_PREFIX", Some("X-Acme-"))]);
+    assert!(err.contains("HOOKD_HEADER_PREFIX") && err.contains("not a header prefix"), "{err}");
+}
+
 #[tokio::test]
 async fn batches_carry_several_events_and_lose_none() {
     let app = TestApp::spawn().await;
