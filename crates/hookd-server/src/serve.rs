@@ -55,6 +55,8 @@ impl Default for ServerLimits {
 /// finish (for at most `DRAIN`).
 pub async fn serve(listener: TcpListener, app: Router, limits: ServerLimits, mut stop: watch::Receiver<bool>) {
     const DRAIN: Duration = Duration::from_secs(30);
+    // A flood past the caps gets answers from this many tasks at once; the rest are closed.
+    let refusing = Arc::new(tokio::sync::Semaphore::new(256));
     let open = Arc::new(Open::default());
     let limits = Arc::new(limits);
     loop {
@@ -73,7 +75,12 @@ pub async fn serve(listener: TcpListener, app: Router, limits: ServerLimits, mut
         let slot = match open.take(peer.ip(), &limits) {
             Ok(slot) => slot,
             Err(why) => {
-                tokio::spawn(refuse(stream, ApiError::TooManyConnections(why)));
+                if let Ok(permit) = refusing.clone().try_acquire_owned() {
+                    tokio::spawn(async move {
+                        refuse(stream, ApiError::TooManyConnections(why)).await;
+                        drop(permit);
+                    });
+                }
                 continue;
             }
         };

@@ -135,18 +135,28 @@ impl Config {
         if !(2..=1000).contains(&max_json_depth) {
             bail!("HOOKD_MAX_JSON_DEPTH must be from 2 to 1000");
         }
-        let duration = |flag: Option<String>, file: Option<String>, name: &str, default: u64| -> Result<Duration> {
-            match flag.or(file) {
-                Some(text) => parse_duration(&text).with_context(|| name.to_owned()),
-                None => Ok(Duration::from_secs(default)),
-            }
-        };
+        let duration =
+            |flag: Option<String>, file: Option<String>, name: &str, default: Duration| -> Result<Duration> {
+                match flag.or(file) {
+                    Some(text) => parse_duration(&text).with_context(|| name.to_owned()),
+                    None => Ok(default),
+                }
+            };
+        let d = ServerLimits::default();
         let limits = ServerLimits {
-            header_timeout: duration(s.header_timeout.clone(), f.header_timeout, "HOOKD_HEADER_TIMEOUT", 10)?,
-            body_timeout: duration(s.body_timeout.clone(), f.body_timeout, "HOOKD_BODY_TIMEOUT", 30)?,
-            idle_timeout: duration(s.idle_timeout.clone(), f.idle_timeout, "HOOKD_IDLE_TIMEOUT", 60)?,
-            max_connections: s.max_connections.or(f.max_connections).unwrap_or(10_000),
-            max_connections_per_client: s.max_connections_per_client.or(f.max_connections_per_client).unwrap_or(1_000),
+            header_timeout: duration(
+                s.header_timeout.clone(),
+                f.header_timeout,
+                "HOOKD_HEADER_TIMEOUT",
+                d.header_timeout,
+            )?,
+            body_timeout: duration(s.body_timeout.clone(), f.body_timeout, "HOOKD_BODY_TIMEOUT", d.body_timeout)?,
+            idle_timeout: duration(s.idle_timeout.clone(), f.idle_timeout, "HOOKD_IDLE_TIMEOUT", d.idle_timeout)?,
+            max_connections: s.max_connections.or(f.max_connections).unwrap_or(d.max_connections),
+            max_connections_per_client: s
+                .max_connections_per_client
+                .or(f.max_connections_per_client)
+                .unwrap_or(d.max_connections_per_client),
         };
         if limits.max_connections == 0 {
             bail!("HOOKD_MAX_CONNECTIONS must be at least 1");

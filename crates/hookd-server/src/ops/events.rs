@@ -125,10 +125,13 @@ impl Ops {
             created_at: now,
             idempotency_key,
         };
-        let published =
-            self.publish_event(event.clone(), &Audience::Subscribers).await.map_err(not_found("organization"))?;
-        if published.replayed {
-            self.same_as_first(org, &published.event_id, &event, input.occurred_at.is_some()).await?;
+        // Kept only where a replay must be compared: a publish without a key copies nothing.
+        let keyed = event.idempotency_key.is_some().then(|| event.clone());
+        let published = self.publish_event(event, &Audience::Subscribers).await.map_err(not_found("organization"))?;
+        if published.replayed
+            && let Some(again) = &keyed
+        {
+            self.same_as_first(org, &published.event_id, again, input.occurred_at.is_some()).await?;
         }
         Ok(published.into())
     }
