@@ -358,17 +358,8 @@ async fn a_burst_goes_out_in_full_batches_every_time() {
         json!({"name": "b", "url": rx.url(), "event_types": ["user.created"], "options": options}),
     )
     .await;
-    let url = format!("{}/api/v1/orgs/{}/events", app.url, org.id);
     for round in 0..3 {
-        let mut burst = tokio::task::JoinSet::new();
-        for n in 0..10 {
-            let req =
-                app.http.post(&url).bearer_auth(&org.token).json(&json!({"type": "user.created", "payload": {"n": n}}));
-            burst.spawn(async move { req.send().await.map(|r| r.status().as_u16()) });
-        }
-        while let Some(status) = burst.join_next().await {
-            assert_eq!(status.unwrap().unwrap(), 202);
-        }
+        app.publish_burst(&org, 10).await;
         for _ in 0..2 {
             let r = rx.next().await;
             let events = r.json()["events"].as_array().map(Vec::len);

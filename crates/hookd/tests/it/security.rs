@@ -250,16 +250,7 @@ async fn concurrent_deliveries_share_one_oauth2_token_request() {
     let auth = json!({"type": "oauth2", "token_url": token_url, "client_id": "hookd", "client_secret": "s3cret-value"});
     app.create_webhook(&org, json!({"name": "o", "url": rx.url(), "event_types": ["user.created"], "auth": auth}))
         .await;
-    let url = format!("{}/api/v1/orgs/{}/events", app.url, org.id);
-    let mut burst = tokio::task::JoinSet::new();
-    for n in 0..20 {
-        let req =
-            app.http.post(&url).bearer_auth(&org.token).json(&json!({"type": "user.created", "payload": {"n": n}}));
-        burst.spawn(async move { req.send().await.map(|r| r.status().as_u16()) });
-    }
-    while let Some(status) = burst.join_next().await {
-        assert_eq!(status.unwrap().unwrap(), 202);
-    }
+    app.publish_burst(&org, 20).await;
     let mut token_requests = 0;
     let mut hooks = 0;
     while hooks < 20 {

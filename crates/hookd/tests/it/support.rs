@@ -207,6 +207,24 @@ impl TestApp {
         e
     }
 
+    /// Publishes `n` events of `user.created` (payload `{"n": i}`) all at once, as concurrent
+    /// requests, and waits until each is accepted.
+    pub async fn publish_burst(&self, org: &Org, n: usize) {
+        let url = format!("{}/api/v1/orgs/{}/events", self.url, org.id);
+        let mut burst = tokio::task::JoinSet::new();
+        for i in 0..n {
+            let req = self
+                .http
+                .post(&url)
+                .bearer_auth(&org.token)
+                .json(&json!({"type": "user.created", "payload": {"n": i}}));
+            burst.spawn(async move { req.send().await.map(|r| r.status().as_u16()) });
+        }
+        while let Some(status) = burst.join_next().await {
+            assert_eq!(status.expect("publisher").expect("publish"), 202);
+        }
+    }
+
     /// Polls the history until `pred` holds for the attempts of `webhook`.
     pub async fn attempts_until(&self, org: &Org, webhook: &str, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
         let deadline = Instant::now() + WAIT;
