@@ -131,11 +131,18 @@ pub struct EventType {
     pub name: String,
     pub group: String,
     pub description: String,
-    #[schema(value_type = Option<Object>)]
+    /// A JSON Schema the payloads must fit.
+    #[schema(schema_with = any_json)]
     pub schema: Option<serde_json::Value>,
-    #[schema(value_type = Option<Object>)]
+    /// An example payload: any JSON value.
+    #[schema(schema_with = any_json)]
     pub example: Option<serde_json::Value>,
     pub created_at: DateTime<Utc>,
+}
+
+/// The schema of a field that holds any JSON value (or `null`), as payloads may.
+pub fn any_json() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new().schema_type(utoipa::openapi::schema::SchemaType::AnyValue).build()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
@@ -161,13 +168,18 @@ pub struct WebhookOptions {
     pub verify_tls: bool,
     pub content_type: ContentType,
     pub payload: PayloadFormat,
+    #[schema(minimum = 1, maximum = 100)]
     pub max_events_per_request: u32,
     /// With `max_events_per_request` > 1: how long the first event waits for others to fill
     /// its request, so that a burst goes out in full batches whatever its timing.
+    #[schema(minimum = 0, maximum = 10000)]
     pub batch_window_ms: u32,
+    #[schema(minimum = 100, maximum = 60000)]
     pub timeout_ms: u32,
     pub headers: BTreeMap<String, String>,
     pub ordered: bool,
+    /// Requests a second at most (per node); `null`: no limit.
+    #[schema(minimum = 1, maximum = 100000)]
     pub rate_limit_per_s: Option<u32>,
     pub legacy_signature: bool,
 }
@@ -196,7 +208,8 @@ impl Default for WebhookOptions {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum AuthMethod {
-    None,
+    // A struct variant: a unit variant would take unknown fields silently.
+    None {},
     Headers {
         headers: BTreeMap<String, String>,
     },
@@ -243,7 +256,7 @@ impl AuthMethod {
     pub fn masked(&self) -> AuthMethod {
         use crate::secret::mask;
         match self.clone() {
-            AuthMethod::None => AuthMethod::None,
+            AuthMethod::None {} => AuthMethod::None {},
             AuthMethod::Headers { headers } => {
                 AuthMethod::Headers { headers: headers.into_iter().map(|(k, v)| (k, mask(&v))).collect() }
             }
@@ -330,7 +343,7 @@ impl WebhookAuth {
 }
 
 /// A webhook's outbound authentication, with optional per-child-org overrides.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct WebhookAuth {
     #[serde(flatten)]
     pub method: AuthMethod,
@@ -338,9 +351,24 @@ pub struct WebhookAuth {
     pub per_org: BTreeMap<OrgId, AuthMethod>,
 }
 
+/// By hand: `#[serde(flatten)]` would let unknown fields through unnoticed (a misspelt
+/// `pasword`, say), which `AuthMethod` refuses when it reads the rest of the object itself.
+impl<'de> Deserialize<'de> for WebhookAuth {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let mut fields = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+        let per_org = match fields.remove("per_org") {
+            Some(v) => serde_json::from_value(v).map_err(|e| D::Error::custom(format!("per_org: {e}")))?,
+            None => BTreeMap::new(),
+        };
+        let method = AuthMethod::deserialize(serde_json::Value::Object(fields)).map_err(D::Error::custom)?;
+        Ok(Self { method, per_org })
+    }
+}
+
 impl Default for WebhookAuth {
     fn default() -> Self {
-        Self { method: AuthMethod::None, per_org: BTreeMap::new() }
+        Self { method: AuthMethod::None {}, per_org: BTreeMap::new() }
     }
 }
 

@@ -235,8 +235,8 @@ pub fn webhook_options(o: &WebhookOptions, wire: &Wire) -> Result<(), FieldError
     if o.batch_window_ms > 10_000 {
         return Err(FieldError::new("options.batch_window_ms", "must be from 0 to 10000"));
     }
-    if o.rate_limit_per_s == Some(0) {
-        return Err(FieldError::new("options.rate_limit_per_s", "must be at least 1, or null for no limit"));
+    if o.rate_limit_per_s.is_some_and(|r| !(1..=100_000).contains(&r)) {
+        return Err(FieldError::new("options.rate_limit_per_s", "must be from 1 to 100000, or null for no limit"));
     }
     custom_headers("options.headers", o.headers.iter(), wire)
 }
@@ -254,7 +254,7 @@ pub fn auth_method(field: &str, m: &AuthMethod, allow_insecure: bool, wire: &Wir
         Ok(())
     };
     match m {
-        AuthMethod::None => {}
+        AuthMethod::None {} => {}
         AuthMethod::Headers { headers } => {
             if headers.is_empty() {
                 return Err(FieldError::new(format!("{field}.headers"), "give at least one header"));

@@ -31,7 +31,7 @@ pub struct Outgoing<'a> {
 /// Static headers for every method except OAuth2, whose token the [`TokenCache`] supplies.
 pub fn static_headers(method: &AuthMethod, req: &Outgoing<'_>) -> AuthHeaders {
     match method {
-        AuthMethod::None | AuthMethod::Mtls { .. } | AuthMethod::Oauth2 { .. } => vec![],
+        AuthMethod::None {} | AuthMethod::Mtls { .. } | AuthMethod::Oauth2 { .. } => vec![],
         AuthMethod::Headers { headers } => headers.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
         AuthMethod::Basic { username, password } => {
             vec![("authorization".into(), format!("Basic {}", B64.encode(format!("{username}:{password}"))))]

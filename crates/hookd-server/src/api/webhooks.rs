@@ -134,6 +134,7 @@ async fn rotate_secret(
 #[serde(deny_unknown_fields)]
 pub(crate) struct TestInput {
     event_type: Option<String>,
+    #[schema(schema_with = hookd_core::model::any_json)]
     payload: Option<serde_json::Value>,
 }
 

@@ -13,7 +13,9 @@ pub struct EventTypeIn {
     pub name: String,
     pub group: Option<String>,
     pub description: Option<String>,
+    #[schema(schema_with = hookd_core::model::any_json)]
     pub schema: Option<serde_json::Value>,
+    #[schema(schema_with = hookd_core::model::any_json)]
     pub example: Option<serde_json::Value>,
 }
 

@@ -20,7 +20,7 @@ pub struct EventIn {
     #[serde(rename = "type")]
     pub event_type: String,
     /// Any JSON value, kept as written.
-    #[schema(value_type = Object)]
+    #[schema(schema_with = hookd_core::model::any_json)]
     pub payload: Box<RawValue>,
     pub resource_url: Option<String>,
     pub environment: Option<Environment>,
@@ -47,7 +47,7 @@ pub struct EventView {
     pub org_id: OrgId,
     #[serde(rename = "type")]
     pub event_type: String,
-    #[schema(value_type = Object)]
+    #[schema(schema_with = hookd_core::model::any_json)]
     pub payload: Box<RawValue>,
     pub resource_url: Option<String>,
     pub environment: Environment,

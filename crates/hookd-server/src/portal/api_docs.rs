@@ -102,7 +102,7 @@ fn type_of(v: &Value) -> Type {
     let types: Vec<String> = match &v["type"] {
         Value::String(t) => vec![t.clone()],
         Value::Array(ts) => ts.iter().map(text).collect(),
-        _ => vec!["any".into()],
+        _ => vec!["any JSON".into()],
     };
     let mut words: Vec<String> = types
         .iter()

@@ -167,7 +167,7 @@ impl Values {
             true,
             true,
             &o,
-            AuthValues::of(&AuthMethod::None),
+            AuthValues::of(&AuthMethod::None {}),
             vec![],
         )
     }

@@ -5,6 +5,7 @@ mod cli;
 mod cluster;
 mod crash;
 mod delivery;
+mod fuzz;
 mod hostile;
 mod keys;
 mod portal;
