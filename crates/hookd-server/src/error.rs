@@ -37,6 +37,9 @@ pub enum ApiError {
     Malformed(StatusCode, &'static str),
     #[error("too many connections are open{0}; try again in a moment")]
     TooManyConnections(&'static str),
+    /// A refused OAuth2 token request, with RFC 6749's error code (section 5.2).
+    #[error("{detail}")]
+    OAuth { error: &'static str, detail: String },
     #[error("the database is unavailable; try again shortly")]
     Unavailable,
     #[error("internal error")]
@@ -52,6 +55,9 @@ pub(crate) struct Problem<'a> {
     detail: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     field: Option<&'a str>,
+    /// For the OAuth2 token endpoint: RFC 6749's error code (`invalid_client`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
 }
 
 impl ApiError {
@@ -74,6 +80,8 @@ impl ApiError {
             Self::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             Self::Malformed(status, _) => *status,
             Self::Unavailable | Self::TooManyConnections(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::OAuth { error: "invalid_client", .. } => StatusCode::UNAUTHORIZED,
+            Self::OAuth { .. } => StatusCode::BAD_REQUEST,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -95,6 +103,7 @@ impl ApiError {
             Self::Malformed(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, _) => "headers-too-large",
             Self::Malformed(..) => "malformed-request",
             Self::TooManyConnections(_) => "too-many-connections",
+            Self::OAuth { .. } => "oauth",
             Self::Unavailable => "unavailable",
             Self::Internal(_) => "internal",
         }
@@ -148,6 +157,10 @@ impl ApiError {
                 other => other.to_string(),
             },
             field,
+            error: match self {
+                Self::OAuth { error, .. } => Some(error),
+                _ => None,
+            },
         };
         serde_json::to_vec(&body).unwrap_or_default()
     }
@@ -185,7 +198,9 @@ impl IntoResponse for ApiError {
             // The rest of the body was never read: the connection cannot carry another request.
             resp.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
-        if status == StatusCode::UNAUTHORIZED {
+        if let Self::OAuth { error: "invalid_client", .. } = &self {
+            resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"hookd\""));
+        } else if status == StatusCode::UNAUTHORIZED {
             resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         resp

@@ -7,7 +7,9 @@ use hookd_core::model::{AccessToken, Delivery, EventType, Member, Org};
 use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem};
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
-use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::security::{
+    ClientCredentials, Flow, Http, HttpAuthScheme, OAuth2, Scopes, SecurityRequirement, SecurityScheme,
+};
 use utoipa::openapi::{
     ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathsBuilder, Ref, RefOr, Required,
     ResponseBuilder,
@@ -15,6 +17,7 @@ use utoipa::openapi::{
 use utoipa::{PartialSchema, ToSchema};
 
 use crate::api::members::LinkInput;
+use crate::api::oauth::TokenRequest;
 use crate::api::tokens::TokenInput;
 use crate::api::webhooks::{BulkDelete, BulkDeleted, RecoverInput, Recovered, TestInput};
 use crate::error::Problem;
@@ -22,6 +25,7 @@ use crate::ops::event_types::EventTypeIn;
 use crate::ops::events::{Accepted, EventIn, EventView};
 use crate::ops::history::{AttemptDetail, AttemptSummary};
 use crate::ops::members::MemberIn;
+use crate::ops::oauth::Grant;
 use crate::ops::orgs::OrgIn;
 use crate::ops::sessions::IssuedLink;
 use crate::ops::tokens::CreatedToken;
@@ -41,6 +45,10 @@ pub struct Route {
     pub summary: &'static str,
     pub query: &'static [(&'static str, &'static str)],
     pub request: Option<Body>,
+    /// The request body is a form (`application/x-www-form-urlencoded`), not JSON.
+    pub form: bool,
+    /// Needs no token of its own (the OAuth2 token endpoint authenticates its client).
+    pub public: bool,
     /// The success status, and its body (none for `204`).
     pub status: u16,
     pub response: Option<Body>,
@@ -88,7 +96,18 @@ const ATTEMPTS: &[(&str, &str)] = &[
 ];
 
 const fn route(method: &'static str, path: &'static str, tag: &'static str, summary: &'static str) -> Route {
-    Route { method, path, tag, summary, query: &[], request: None, status: 200, response: None }
+    Route {
+        method,
+        path,
+        tag,
+        summary,
+        query: &[],
+        request: None,
+        form: false,
+        public: false,
+        status: 200,
+        response: None,
+    }
 }
 
 /// Every `/api/v1` route.
@@ -267,6 +286,18 @@ pub const ROUTES: &[Route] = &[
         response: Some(one::<Delivery>),
         ..route("post", "/orgs/{org}/deliveries/{id}/resend", "history", "Re-send a delivery (the same webhook-id)")
     },
+    Route {
+        request: Some(one::<TokenRequest>),
+        form: true,
+        public: true,
+        response: Some(one::<Grant>),
+        ..route(
+            "post",
+            "/oauth/token",
+            "oauth",
+            "OAuth2 client-credentials grant: an access token's ID and value (HTTP Basic or in the form) for a bearer token that works for an hour",
+        )
+    },
 ];
 
 fn method(m: &str) -> HttpMethod {
@@ -306,9 +337,11 @@ fn operation(r: &Route, schemas: &mut Schemas) -> utoipa::openapi::path::Operati
     if let Some(body) = r.request {
         let content = ContentBuilder::new().schema(Some(body(schemas))).build();
         let required = if r.summary.contains("optional") { Required::False } else { Required::True };
-        op = op.request_body(Some(
-            RequestBodyBuilder::new().content("application/json", content).required(Some(required)).build(),
-        ));
+        let media = if r.form { "application/x-www-form-urlencoded" } else { "application/json" };
+        op = op.request_body(Some(RequestBodyBuilder::new().content(media, content).required(Some(required)).build()));
+    }
+    if r.public {
+        op = op.securities(Some([SecurityRequirement::default()]));
     }
     let mut ok = ResponseBuilder::new().description(match r.status {
         201 => "Created",
@@ -337,8 +370,10 @@ pub fn document() -> OpenApi {
     for r in ROUTES {
         paths = paths.path(format!("/api/v1{}", r.path), PathItem::new(method(r.method), operation(r, &mut schemas)));
     }
-    let mut components =
-        ComponentsBuilder::new().security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    let grant = Flow::ClientCredentials(ClientCredentials::new("/api/v1/oauth/token", Scopes::new()));
+    let mut components = ComponentsBuilder::new()
+        .security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)))
+        .security_scheme("oauth2", SecurityScheme::OAuth2(OAuth2::new([grant])));
     for (name, schema) in schemas {
         components = components.schema(name, schema);
     }
@@ -349,12 +384,17 @@ pub fn document() -> OpenApi {
                 .version(env!("CARGO_PKG_VERSION"))
                 .description(Some(
                     "Webhook delivery service. Every route takes `Authorization: Bearer TOKEN`: an \
-                     organization's access token (its role limits it) or the operator's token.",
+                     organization's access token (its role limits it), a bearer token from the \
+                     OAuth2 client-credentials grant at /api/v1/oauth/token made with one, or the \
+                     operator's token.",
                 ))
                 .build(),
         )
         .paths(paths.build())
         .components(Some(components.build()))
-        .security(Some([SecurityRequirement::new("bearer", Vec::<String>::new())]))
+        .security(Some([
+            SecurityRequirement::new("bearer", Vec::<String>::new()),
+            SecurityRequirement::new("oauth2", Vec::<String>::new()),
+        ]))
         .build()
 }

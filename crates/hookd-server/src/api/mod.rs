@@ -4,6 +4,7 @@ pub mod event_types;
 pub mod events;
 pub mod history;
 pub mod members;
+pub mod oauth;
 pub mod orgs;
 pub mod service;
 pub mod tokens;
@@ -36,4 +37,5 @@ pub fn router() -> Router<AppState> {
         .merge(webhooks::router())
         .merge(events::router())
         .merge(history::router())
+        .merge(oauth::router())
 }

@@ -10,6 +10,7 @@ pub mod events;
 pub mod history;
 pub mod master_key;
 pub mod members;
+pub mod oauth;
 pub mod orgs;
 pub mod sessions;
 pub mod tokens;

@@ -37,9 +37,14 @@ fn constant_time_eq(a: &[u8; 32], b: &[u8; 32]) -> bool {
 }
 
 impl Ops {
-    /// Who a bearer token is: the operator, an org's token, or nobody (`None`).
+    /// Who a bearer token is: the operator, an org's token (itself, or a grant of the
+    /// OAuth2 client-credentials flow made from it), or nobody (`None`).
     pub async fn authenticate(&self, bearer: &str) -> OpsResult<Option<Actor>> {
-        let hash = token_hash(bearer);
+        let hash = match self.open_grant(bearer) {
+            Some(hash) => hash,
+            None if bearer.starts_with("hkdo_") => return Ok(None),
+            None => token_hash(bearer),
+        };
         if constant_time_eq(&hash, &self.config.operator_token_sha256) {
             return Ok(Some(Actor::Operator));
         }

@@ -18,7 +18,8 @@ async fn the_api_holds_under_schemathesis() {
     let run = tokio::process::Command::new("python3")
         .args(["-m", "schemathesis.cli", "run", &format!("{}/api/openapi.json", app.url), "--url", &app.url])
         .args(["-H", &auth, "--checks", "all", "--exclude-checks", "positive_data_acceptance"])
-        .args(["--max-examples", "20", "--seed", "17", "--workers", "2", "--no-color"])
+        // One worker: hypothesis (CPython 3.11) can trip over its own threads describing a strategy.
+        .args(["--max-examples", "20", "--seed", "17", "--workers", "1", "--no-color"])
         .current_dir(&app.data_dir)
         .kill_on_drop(true)
         .output();

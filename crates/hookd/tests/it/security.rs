@@ -302,3 +302,67 @@ async fn aws4_signs_for_its_base_endpoint() {
         .await;
     assert_eq!((s.as_u16(), p["field"].as_str()), (422, Some("auth.endpoint")), "{p}");
 }
+
+/// A third-party application's OAuth2 client-credentials grant: an access token's ID and
+/// value (HTTP Basic or in the form) give a bearer token with the same org and role, which
+/// ends with the access token; refusals carry RFC 6749's error codes in a problem.
+#[tokio::test]
+async fn the_oauth2_grant_gives_a_bearer_with_the_tokens_org_and_role() {
+    let app = TestApp::spawn().await;
+    let org = app.org().await;
+    let (s, viewer) =
+        app.op("POST", &format!("/orgs/{}/tokens", org.id), Some(json!({"name": "app", "role": "viewer"}))).await;
+    assert_eq!(s, 201, "{viewer}");
+    let (id, secret) = (viewer["id"].as_str().unwrap(), viewer["token_value"].as_str().unwrap());
+    let url = format!("{}/api/v1/oauth/token", app.url);
+    let basic = app.http.post(&url).basic_auth(id, Some(secret)).form(&[("grant_type", "client_credentials")]);
+    let r = basic.send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let grant: serde_json::Value = r.json().await.unwrap();
+    assert_eq!((grant["token_type"].as_str(), grant["expires_in"].as_u64()), (Some("Bearer"), Some(3600)));
+    let bearer = grant["access_token"].as_str().unwrap();
+    assert!(!bearer.contains(secret), "the grant does not carry the token's value");
+    let in_form =
+        [("grant_type", "client_credentials"), ("client_id", id), ("client_secret", secret), ("scope", "anything")];
+    assert_eq!(app.http.post(&url).form(&in_form).send().await.unwrap().status(), 200);
+
+    let (s, list) = app.call("GET", &format!("/orgs/{}/webhooks", org.id), bearer, None).await;
+    assert_eq!(s, 200, "{list}");
+    let body = json!({"name": "w", "url": "http://127.0.0.1:9/x", "event_types": ["user.created"]});
+    let (s, _) = app.call("POST", &format!("/orgs/{}/webhooks", org.id), bearer, Some(body)).await;
+    assert_eq!(s, 403, "the viewer's role");
+    let other = app.org().await;
+    let (s, _) = app.call("GET", &format!("/orgs/{}/webhooks", other.id), bearer, None).await;
+    assert_eq!(s, 404, "another org is not there");
+    let (s, _) = app.call("GET", &format!("/orgs/{}/webhooks", org.id), &format!("{bearer}x"), None).await;
+    assert_eq!(s, 401, "an altered grant");
+
+    let refusals: Vec<(Vec<(&str, &str)>, u16, &str)> = vec![
+        (
+            vec![("grant_type", "client_credentials"), ("client_id", id), ("client_secret", "hkd_wrong")],
+            401,
+            "invalid_client",
+        ),
+        (
+            vec![("grant_type", "client_credentials"), ("client_id", org.id.as_str()), ("client_secret", secret)],
+            401,
+            "invalid_client",
+        ),
+        (vec![("grant_type", "password"), ("client_id", id), ("client_secret", secret)], 400, "unsupported_grant_type"),
+        (vec![("client_id", id), ("client_secret", secret)], 400, "invalid_request"),
+        (vec![("grant_type", "client_credentials")], 401, "invalid_client"),
+    ];
+    for (form, status, error) in refusals {
+        let r = app.http.post(&url).form(&form).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), status, "{form:?}");
+        assert_eq!(r.headers()["content-type"], "application/problem+json");
+        let p: serde_json::Value = r.json().await.unwrap();
+        assert_eq!((p["error"].as_str(), p["status"].as_u64()), (Some(error), Some(u64::from(status))), "{p}");
+    }
+
+    let (s, _) = app.op("DELETE", &format!("/orgs/{}/tokens/{id}", org.id), None).await;
+    assert_eq!(s, 204);
+    let (s, _) = app.call("GET", &format!("/orgs/{}/webhooks", org.id), bearer, None).await;
+    assert_eq!(s, 401, "revoking the access token ends its grants");
+}

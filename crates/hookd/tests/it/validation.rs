@@ -72,6 +72,7 @@ async fn every_route_answers_bad_input_with_a_problem() {
     type Case<'a> = (&'a str, String, &'a str, &'a str, u16, Option<&'a str>);
     let cases: Vec<Case> = vec![
         ("POST", "/orgs".into(), json, "{not json", 400, None),
+        ("POST", "/orgs".into(), json, r#"["Acme"]"#, 422, Some("body")),
         ("POST", "/orgs".into(), "text/plain", "{}", 415, None),
         ("POST", "/orgs".into(), json, r#"{"name": ""}"#, 422, Some("name")),
         ("POST", "/orgs".into(), json, r#"{"name": "x", "parent_id": "org_nope"}"#, 422, Some("parent_id")),
