@@ -338,7 +338,9 @@ async fn the_oauth2_grant_gives_a_bearer_with_the_tokens_org_and_role() {
     let (s, _) = app.call("GET", &format!("/orgs/{}/webhooks", org.id), &format!("{bearer}x"), None).await;
     assert_eq!(s, 401, "an altered grant");
 
-    let refusals: Vec<(Vec<(&str, &str)>, u16, &str)> = vec![
+    // The form sent, the status and RFC 6749's error code.
+    type Refusal<'a> = (Vec<(&'a str, &'a str)>, u16, &'a str);
+    let refusals: Vec<Refusal> = vec![
         (
             vec![("grant_type", "client_credentials"), ("client_id", id), ("client_secret", "hkd_wrong")],
             401,
