@@ -138,6 +138,7 @@ typed_id!(DeliveryId, "dlv", "delivery");
 typed_id!(AttemptId, "att", "attempt");
 typed_id!(TokenId, "tok", "access token");
 typed_id!(EventTypeId, "etp", "event type");
+typed_id!(AuditId, "aud", "audit entry");
 
 #[cfg(test)]
 mod tests {

@@ -16,4 +16,4 @@ pub mod validation;
 pub mod visibility;
 pub mod wire;
 
-pub use id::{AttemptId, DeliveryId, EventId, EventTypeId, IdParseError, MemberId, OrgId, TokenId, WebhookId};
+pub use id::{AttemptId, AuditId, DeliveryId, EventId, EventTypeId, IdParseError, MemberId, OrgId, TokenId, WebhookId};

@@ -103,6 +103,22 @@ pub struct Org {
     pub created_at: DateTime<Utc>,
 }
 
+/// One change to an org, as its audit log keeps it: who made it, what and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AuditEntry {
+    pub id: crate::AuditId,
+    pub org_id: OrgId,
+    pub at: DateTime<Utc>,
+    /// Who: `operator`, an access token (`tok_…`) or a member signed in to the portal (`mbr_…`).
+    pub actor: String,
+    /// What, as `resource.verb`: `webhook.created`, `member.removed`, `token.revoked`, …
+    pub action: String,
+    /// The ID of what changed.
+    pub target: String,
+    /// In words, without secrets.
+    pub summary: String,
+}
+
 /// The feature that lets an org's webhooks exist, be managed and fire.
 pub const FEATURE_WEBHOOKS: &str = "webhooks";
 

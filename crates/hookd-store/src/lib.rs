@@ -17,7 +17,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use hookd_core::model::{
-    AccessToken, Attempt, Delivery, DeliveryState, Event, EventType, LoginLink, Member, Org, Session, Webhook,
+    AccessToken, Attempt, AuditEntry, Delivery, DeliveryState, Event, EventType, LoginLink, Member, Org, Session,
+    Webhook,
 };
 use hookd_core::secret::SealedSecret;
 use hookd_core::{AttemptId, DeliveryId, EventId, MemberId, OrgId, TokenId, WebhookId};
@@ -304,6 +305,10 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_member(&self, org: &OrgId, id: &MemberId) -> Result<(), StoreError>;
     async fn list_members(&self, org: &OrgId, page: &PageRequest<()>) -> Result<Page<Member>, StoreError>;
 
+    /// Adds one entry to its org's audit log.
+    async fn record_audit(&self, entry: &AuditEntry) -> Result<(), StoreError>;
+    /// An org's audit log, newest first with `Order::Desc`.
+    async fn list_audit(&self, org: &OrgId, page: &PageRequest<()>) -> Result<Page<AuditEntry>, StoreError>;
     // Access tokens; only the SHA-256 of a token is stored.
     async fn create_token(&self, token: &AccessToken, hash: &[u8; 32]) -> Result<(), StoreError>;
     async fn token_by_hash(&self, hash: &[u8; 32]) -> Result<Option<AccessToken>, StoreError>;

@@ -2,11 +2,11 @@
 
 use chrono::{DateTime, Utc};
 use hookd_core::model::{
-    AccessToken, Attempt, AttemptError, AttemptErrorKind, Delivery, DeliveryState, Environment, Event, EventType,
-    Member, MemberStatus, Org, RequestBody, Role, Trigger, Webhook, WebhookStatus, history_text,
+    AccessToken, Attempt, AttemptError, AttemptErrorKind, AuditEntry, Delivery, DeliveryState, Environment, Event,
+    EventType, Member, MemberStatus, Org, RequestBody, Role, Trigger, Webhook, WebhookStatus, history_text,
 };
 use hookd_core::secret::SealedSecret;
-use hookd_core::{AttemptId, DeliveryId, EventId, IdParseError, MemberId, OrgId, TokenId, WebhookId};
+use hookd_core::{AttemptId, AuditId, DeliveryId, EventId, IdParseError, MemberId, OrgId, TokenId, WebhookId};
 use serde::de::DeserializeOwned;
 
 use crate::{StoreError, Timestamp};
@@ -116,6 +116,20 @@ pub(crate) fn token(row: &(impl DbRow + ?Sized)) -> Result<AccessToken, StoreErr
         role: enum_col(row, "role", Role::parse)?,
         created_at: ts(row.int("created_at")?),
         last_used_at: row.opt_int("last_used_at")?.map(ts),
+    })
+}
+
+pub(crate) const AUDIT_COLS: &str = "id, org_id, at, actor, action, target, summary";
+
+pub(crate) fn audit(row: &(impl DbRow + ?Sized)) -> Result<AuditEntry, StoreError> {
+    Ok(AuditEntry {
+        id: id(row, "id", AuditId::parse)?,
+        org_id: id(row, "org_id", OrgId::parse)?,
+        at: ts(row.int("at")?),
+        actor: row.text("actor")?,
+        action: row.text("action")?,
+        target: row.text("target")?,
+        summary: row.text("summary")?,
     })
 }
 

@@ -42,6 +42,7 @@ macro_rules! store_suite {
             case!(the_catalog_is_upserted_and_listed_by_group);
             case!(delivery_states_follow_their_deliveries);
             case!(login_links_work_once_and_sessions_expire);
+            case!(the_audit_log_is_kept_per_org_newest_first);
             case!(webhook_listing_pages_every_sort_without_gaps);
             case!(publish_is_idempotent_by_key);
             case!(claims_lease_and_expired_leases_come_back);
@@ -113,7 +114,7 @@ async fn sqlite_migration_8_keeps_old_orgs_webhooks() {
         old_orgs(&s).await
     };
     // As the database was before migration 8.
-    rusqlite::Connection::open(&path).unwrap().execute_batch("PRAGMA user_version = 7").unwrap();
+    rusqlite::Connection::open(&path).unwrap().execute_batch("DROP TABLE audit; PRAGMA user_version = 7").unwrap();
     let s = SqliteStore::open(&path).await.unwrap();
     orgs_keep_webhooks(&s, &ids).await;
 }
@@ -124,7 +125,7 @@ async fn postgres_migration_8_keeps_old_orgs_webhooks() {
     let ids = old_orgs(&PostgresStore::connect(&url, 2).await.unwrap()).await;
     let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
     tokio::spawn(conn);
-    client.batch_execute("DELETE FROM schema_migrations WHERE version = 8").await.unwrap();
+    client.batch_execute("DROP TABLE audit; DELETE FROM schema_migrations WHERE version >= 8").await.unwrap();
     let s = PostgresStore::connect(&url, 2).await.unwrap();
     orgs_keep_webhooks(&s, &ids).await;
 }

@@ -35,6 +35,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("../../migrations/postgres/0006_request_recipe.sql")),
     (7, include_str!("../../migrations/postgres/0007_portal_sessions.sql")),
     (8, include_str!("../../migrations/postgres/0008_webhooks_feature.sql")),
+    (9, include_str!("../../migrations/postgres/0009_audit.sql")),
 ];
 /// Serializes migrations of nodes that start at once.
 const MIGRATION_LOCK: i64 = 0x68_6f6f_6b64; // "hookd" in ASCII

@@ -1,6 +1,6 @@
-//! Settings, organizations, members, access tokens and the event-type catalog.
+//! Settings, organizations, members, access tokens, the audit log and the event-type catalog.
 
-use hookd_core::model::{AccessToken, EventType, Member, Org};
+use hookd_core::model::{AccessToken, AuditEntry, EventType, Member, Org};
 use hookd_core::{MemberId, OrgId, TokenId};
 
 use super::listing::Listing;
@@ -111,6 +111,24 @@ pub(crate) async fn list_members<X: Exec>(
     let q = by_id("members", r::MEMBER_COLS, &["name", "email"]).query(X::DIALECT, scope, &[], req);
     let rows = x.rows(q, |row| r::member(row)).await?;
     Ok(page(rows, req.limit, |m| (m.id.to_string(), m.id.to_string())))
+}
+
+pub(crate) async fn record_audit<X: Exec>(x: &X, a: &AuditEntry) -> Result<(), StoreError> {
+    let sql = "INSERT INTO audit (id, org_id, at, actor, action, target, summary) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    let p = vals![a.id.as_str(), a.org_id.as_str(), ms(&a.at), &a.actor, &a.action, &a.target, &a.summary];
+    x.write(vec![Step::new(sql, p)]).await.map(|_| ())
+}
+
+/// An org's audit log by ID (so by time); search covers the actor, action, target and summary.
+pub(crate) async fn list_audit<X: Exec>(
+    x: &X,
+    org: &OrgId,
+    req: &PageRequest<()>,
+) -> Result<Page<AuditEntry>, StoreError> {
+    let scope = vec![("org_id = {}", org.as_str().into())];
+    let q = by_id("audit", r::AUDIT_COLS, &["actor", "action", "target", "summary"]).query(X::DIALECT, scope, &[], req);
+    let rows = x.rows(q, |row| r::audit(row)).await?;
+    Ok(page(rows, req.limit, |a| (a.id.to_string(), a.id.to_string())))
 }
 
 pub(crate) async fn create_token<X: Exec>(x: &X, t: &AccessToken, hash: &[u8; 32]) -> Result<(), StoreError> {

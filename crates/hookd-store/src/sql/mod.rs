@@ -18,7 +18,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use hookd_core::model::{
-    AccessToken, Attempt, Delivery, DeliveryState, Event, EventType, LoginLink, Member, Org, Session, Webhook,
+    AccessToken, Attempt, AuditEntry, Delivery, DeliveryState, Event, EventType, LoginLink, Member, Org, Session,
+    Webhook,
 };
 use hookd_core::secret::SealedSecret;
 use hookd_core::{AttemptId, DeliveryId, EventId, MemberId, OrgId, TokenId, WebhookId};
@@ -278,6 +279,12 @@ impl<B: Backend> Store for B {
     }
     async fn list_members(&self, org: &OrgId, page: &PageRequest<()>) -> Result<Page<Member>, StoreError> {
         directory::list_members(self, org, page).await
+    }
+    async fn record_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
+        directory::record_audit(self, entry).await
+    }
+    async fn list_audit(&self, org: &OrgId, page: &PageRequest<()>) -> Result<Page<AuditEntry>, StoreError> {
+        directory::list_audit(self, org, page).await
     }
     async fn create_token(&self, t: &AccessToken, hash: &[u8; 32]) -> Result<(), StoreError> {
         directory::create_token(self, t, hash).await

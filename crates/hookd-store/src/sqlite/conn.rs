@@ -21,6 +21,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("../../migrations/sqlite/0006_request_recipe.sql")),
     (7, include_str!("../../migrations/sqlite/0007_portal_sessions.sql")),
     (8, include_str!("../../migrations/sqlite/0008_webhooks_feature.sql")),
+    (9, include_str!("../../migrations/sqlite/0009_audit.sql")),
 ];
 
 /// Writes the writer takes from its queue before it looks at whether to commit.

@@ -208,3 +208,34 @@ pub async fn login_links_work_once_and_sessions_expire(s: &dyn Store) {
     s.create_session(&old, &[6; 32]).await.unwrap();
     assert!(s.prune(now - chrono::TimeDelta::days(30), 100).await.unwrap() >= 2, "the expired session and link");
 }
+
+pub async fn the_audit_log_is_kept_per_org_newest_first(s: &dyn Store) {
+    let a = org(s, None).await;
+    let b = org(s, None).await;
+    let entry = |org: &OrgId, action: &str, ms: i64| AuditEntry {
+        id: hookd_core::AuditId::at(1_700_000_000_000 + ms as u64),
+        org_id: org.clone(),
+        at: chrono::DateTime::from_timestamp_millis(1_700_000_000_000 + ms).unwrap(),
+        actor: "tok_x".into(),
+        action: action.into(),
+        target: "wh_y".into(),
+        summary: format!("{action} by a token"),
+    };
+    let mut written = vec![];
+    for (i, action) in ["webhook.created", "webhook.updated", "member.removed"].iter().enumerate() {
+        written.push(entry(&a.id, action, i as i64));
+        s.record_audit(&written[i]).await.unwrap();
+    }
+    s.record_audit(&entry(&b.id, "webhook.created", 9)).await.unwrap();
+    let newest = PageRequest { order: Order::Desc, ..PageRequest::default() };
+    let page = s.list_audit(&a.id, &newest).await.unwrap();
+    let actions: Vec<&str> = page.data.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, vec!["member.removed", "webhook.updated", "webhook.created"], "only A's, newest first");
+    assert_eq!(page.data[2], written[0], "kept as written");
+    let two = s.list_audit(&a.id, &PageRequest { limit: 2, ..newest.clone() }).await.unwrap();
+    let cursor = Cursor::decode(two.next_cursor.as_deref().unwrap()).unwrap();
+    let rest = s.list_audit(&a.id, &PageRequest { cursor: Some(cursor), ..newest.clone() }).await.unwrap();
+    assert_eq!(rest.data.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), vec!["webhook.created"]);
+    let q = PageRequest { q: Some("MEMBER".into()), ..newest };
+    assert_eq!(s.list_audit(&a.id, &q).await.unwrap().data.len(), 1, "search ignores case");
+}
