@@ -3,7 +3,7 @@
 //! can be generated from it. The schemas are the types the handlers (de)serialize, so the
 //! document cannot drift from what the server accepts and answers.
 
-use hookd_core::model::{AccessToken, Delivery, EventType, Member, Org};
+use hookd_core::model::{AccessToken, AuditEntry, Delivery, EventType, Member, Org};
 use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem};
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
@@ -128,6 +128,11 @@ pub const ROUTES: &[Route] = &[
         request: Some(one::<OrgIn>),
         response: Some(one::<Org>),
         ..route("patch", "/orgs/{org}", "orgs", "Update an organization (operator)")
+    },
+    Route {
+        query: PAGE,
+        response: Some(list::<AuditEntry>),
+        ..route("get", "/orgs/{org}/audit", "orgs", "The audit log: who changed what, when (admins; newest first)")
     },
     Route {
         request: Some(one::<MemberIn>),

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use hookd_core::OrgId;
-use hookd_core::model::Org;
+use hookd_core::model::{AuditEntry, Org};
 
 use super::List;
 use crate::error::ApiResult;
@@ -43,6 +43,25 @@ async fn list(State(s): State<AppState>, by: Actor, params: ListParams) -> ApiRe
     Ok(Json(List::from_page(s.ops.list_orgs(&by, &page).await?, |o| o)))
 }
 
+/// The org's audit log, newest first unless `order=asc`.
+async fn audit(
+    State(s): State<AppState>,
+    by: Actor,
+    Path(org): Path<String>,
+    params: ListParams,
+) -> ApiResult<Json<List<AuditEntry>>> {
+    let org = path_id("org", &org, OrgId::parse)?;
+    params.no_filters()?;
+    let mut page = params.page(|s| (s == "at").then_some(()), &["at"])?;
+    if params.order.is_none() {
+        page.order = hookd_store::Order::Desc;
+    }
+    Ok(Json(List::from_page(s.ops.list_audit(&by, &org, &page).await?, |a| a)))
+}
+
 pub fn router() -> Router<AppState> {
-    Router::new().route("/orgs", get(list).post(create)).route("/orgs/{org}", get(get_one).patch(patch))
+    Router::new()
+        .route("/orgs", get(list).post(create))
+        .route("/orgs/{org}", get(get_one).patch(patch))
+        .route("/orgs/{org}/audit", get(audit))
 }

@@ -92,6 +92,7 @@ impl Ops {
         self.authorize_webhooks(by, org, Access::Write).await?;
         let d = self.store.resend_delivery(org, id).await.map_err(not_found("delivery"))?;
         self.handoff.wake();
+        self.audit(by, org, "delivery.resent", id, format!("re-sent to webhook {}", d.webhook_id)).await;
         Ok(d)
     }
 }

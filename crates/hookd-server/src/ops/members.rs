@@ -63,6 +63,8 @@ impl Ops {
             created_at: chrono::Utc::now(),
         };
         self.store.create_member(&member).await.map_err(email_taken)?;
+        let summary = format!("added {} <{}> with the {} role", member.name, member.email, member.role.as_str());
+        self.audit(by, org, "member.added", &member.id, summary).await;
         Ok(member)
     }
 
@@ -102,6 +104,8 @@ impl Ops {
             ));
         }
         self.store.update_member(&m).await.map_err(email_taken)?;
+        let summary = format!("{}: role {}, {}", m.name, m.role.as_str(), m.status.as_str());
+        self.audit(by, org, "member.updated", id, summary).await;
         Ok(m)
     }
 
@@ -110,7 +114,9 @@ impl Ops {
         if by.is_member(id) {
             return Err(OpsError::Forbidden("you cannot remove yourself; ask another admin".into()));
         }
-        self.store.delete_member(org, id).await.map_err(not_found("member"))
+        self.store.delete_member(org, id).await.map_err(not_found("member"))?;
+        self.audit(by, org, "member.removed", id, "removed".into()).await;
+        Ok(())
     }
 
     pub async fn list_members(&self, by: &Actor, org: &OrgId, page: &PageRequest<()>) -> OpsResult<Page<Member>> {

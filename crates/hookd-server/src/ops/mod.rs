@@ -4,6 +4,7 @@
 //! so a rule cannot be enforced by one door and forgotten by another.
 
 mod actor;
+mod audit;
 mod error;
 pub mod event_types;
 pub mod events;

@@ -87,6 +87,8 @@ impl Ops {
         if had_webhooks != org.has(FEATURE_WEBHOOKS) {
             self.follow_webhooks_feature(&org).await?;
         }
+        let summary = format!("“{}”, features: {}", org.name, org.features.join(", "));
+        self.audit(by, id, "org.updated", id, summary).await;
         Ok(org)
     }
 

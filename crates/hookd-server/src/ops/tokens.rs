@@ -90,6 +90,8 @@ impl Ops {
             last_used_at: None,
         };
         self.store.create_token(&token, &token_hash(&value)).await?;
+        let summary = format!("created “{}” with the {} role", token.name, token.role.as_str());
+        self.audit(by, org, "token.created", &token.id, summary).await;
         Ok(CreatedToken { token, token_value: value })
     }
 
@@ -101,7 +103,9 @@ impl Ops {
     pub async fn rename_token(&self, by: &Actor, org: &OrgId, id: &TokenId, name: &str) -> OpsResult<AccessToken> {
         by.authorize(org, Access::Admin)?;
         let name = validation::name("name", name, 200)?;
-        self.store.rename_token(org, id, &name).await.map_err(not_found("access token"))
+        let token = self.store.rename_token(org, id, &name).await.map_err(not_found("access token"))?;
+        self.audit(by, org, "token.renamed", id, format!("renamed “{name}”")).await;
+        Ok(token)
     }
 
     pub async fn revoke_token(&self, by: &Actor, org: &OrgId, id: &TokenId) -> OpsResult<()> {
@@ -109,6 +113,7 @@ impl Ops {
         self.store.delete_token(org, id).await.map_err(not_found("access token"))?;
         // Cached entries are keyed by hash, which is not kept: drop them all (revoking is rare).
         self.tokens.clear();
+        self.audit(by, org, "token.revoked", id, "revoked".into()).await;
         Ok(())
     }
 }

@@ -122,6 +122,30 @@ pub struct WebhookView {
     pub last_triggered_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+/// What an edit did, for the audit log: the fields it set (never their values), or an
+/// enable/disable of its own.
+fn patch_summary(p: &WebhookPatch) -> (&'static str, String) {
+    let others = super::audit::fields(&[
+        ("name", p.name.is_some()),
+        ("url", p.url.is_some()),
+        ("description", p.description.is_some()),
+        ("event_types", p.event_types.is_some()),
+        ("environment", p.environment.is_some()),
+        ("owner_id", p.owner_id.is_some()),
+        ("include_child_orgs", p.include_child_orgs.is_some()),
+        ("options", p.options.is_some()),
+        ("signing", p.signing.is_some()),
+        ("auth", p.auth.is_some()),
+    ]);
+    let state = |on: bool| if on { "enabled" } else { "disabled" };
+    match (p.enabled, others.as_str()) {
+        (Some(true), "nothing") => ("webhook.enabled", "enabled".into()),
+        (Some(false), "nothing") => ("webhook.disabled", "disabled".into()),
+        (Some(on), _) => ("webhook.updated", format!("changed {others}; {}", state(on))),
+        (None, _) => ("webhook.updated", format!("changed {others}")),
+    }
+}
+
 /// How often an edit of the credentials is tried again when another edit changed them.
 const EDIT_TRIES: usize = 8;
 
@@ -271,6 +295,8 @@ impl Ops {
         };
         edit.apply_to(&mut w);
         self.store.create_webhook(&w).await?;
+        let summary = format!("created “{}” to {}", w.name, w.url);
+        self.audit(by, org, "webhook.created", &w.id, summary).await;
         Ok(self.webhook_view(w, Some(secret)))
     }
 
@@ -323,6 +349,8 @@ impl Ops {
                     if edit.status.is_some() {
                         self.handoff.wake();
                     }
+                    let (action, summary) = patch_summary(&p);
+                    self.audit(by, org, action, id, summary).await;
                     return Ok(self.webhook_view(w, None));
                 }
                 Err(StoreError::Stale) if if_revision.is_none() => continue,
@@ -357,7 +385,11 @@ impl Ops {
         if ids.is_empty() || ids.len() > 1000 {
             return Err(OpsError::invalid("ids", "give from 1 to 1000 webhook IDs"));
         }
-        Ok(self.store.delete_webhooks(org, ids).await?)
+        let deleted = self.store.delete_webhooks(org, ids).await?;
+        for id in ids {
+            self.audit(by, org, "webhook.deleted", id, "deleted, its pending deliveries failed".into()).await;
+        }
+        Ok(deleted)
     }
 
     /// A new signing secret, shown in the answer only. Every secret rotated out in the last
@@ -383,7 +415,11 @@ impl Ops {
             let kept = kept.seal(&self.key);
             let rotated_out = kept.as_ref().map(|(s, until)| (s, *until));
             match self.store.rotate_secret(org, id, &sealed, &current.signing_secret, rotated_out).await {
-                Ok(w) => return Ok(self.webhook_view(w, Some(secret))),
+                Ok(w) => {
+                    let summary = "rotated the signing secret (those it replaced keep signing for 24 h)".into();
+                    self.audit(by, org, "webhook.secret_rotated", id, summary).await;
+                    return Ok(self.webhook_view(w, Some(secret)));
+                }
                 // Another rotation ran meanwhile: keep what it kept too.
                 Err(StoreError::Stale) => continue,
                 Err(e) => return Err(not_found("webhook")(e)),
@@ -449,6 +485,8 @@ impl Ops {
         }
         let n = self.store.recover_webhook(org, id, since).await.map_err(not_found("webhook"))?;
         self.handoff.wake();
+        let summary = format!("sent {n} failed deliveries since {} again", since.format("%Y-%m-%d %H:%M UTC"));
+        self.audit(by, org, "webhook.recovered", id, summary).await;
         Ok(n)
     }
 }

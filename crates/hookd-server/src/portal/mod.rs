@@ -6,6 +6,7 @@
 
 mod api_docs;
 mod assets;
+mod audit;
 mod auth;
 mod catalog;
 mod error;
@@ -200,6 +201,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/portal/tokens", get(people::tokens).post(people::create_token))
         .route("/portal/tokens/{id}/rename", post(people::rename_token))
         .route("/portal/tokens/{id}/revoke", post(people::revoke_token))
+        .route("/portal/audit", get(audit::page))
         .route("/portal/members", get(people::members).post(people::create_member))
         .route("/portal/members/{id}", post(people::update_member))
         .route("/portal/members/{id}/remove", post(people::remove_member))

@@ -148,6 +148,15 @@ async fn a_member_creates_sorts_searches_toggles_and_deletes_webhooks() {
     b.click("#confirm-ok").await;
     b.wait_text("Webhook(s) deleted successfully").await;
     assert_eq!(webhooks(&app, &org).await.len(), 1);
+
+    // The audit log tells who did all this, by name, newest first.
+    b.click("nav a[href='/portal/audit']").await;
+    b.wait_text("webhook.deleted").await;
+    let rows = names(&b, "tbody tr").await;
+    assert!(rows[0].contains("webhook.deleted") && rows[0].contains("Ada Lovelace"), "{rows:?}");
+    assert!(rows.iter().any(|r| r.contains("webhook.created") && r.contains("Ada Lovelace")), "{rows:?}");
+    assert!(rows.iter().any(|r| r.contains("webhook.disabled")), "{rows:?}");
+    b.check_page("audit").await;
     b.close().await;
 }
 

@@ -368,3 +368,73 @@ async fn the_oauth2_grant_gives_a_bearer_with_the_tokens_org_and_role() {
     let (s, _) = app.call("GET", &format!("/orgs/{}/webhooks", org.id), bearer, None).await;
     assert_eq!(s, 401, "revoking the access token ends its grants");
 }
+
+/// Every change is in the org's audit log with who made it; only admins read it, and only
+/// their own org's.
+#[tokio::test]
+async fn changes_are_in_the_audit_log_for_admins_only() {
+    let app = TestApp::spawn().await;
+    let org = app.org().await;
+    let w = app
+        .create_webhook(&org, json!({"name": "a", "url": "http://127.0.0.1:9/a", "event_types": ["user.created"]}))
+        .await;
+    let wid = w["id"].as_str().unwrap();
+    let path = format!("/orgs/{}/webhooks/{wid}", org.id);
+    app.call("PATCH", &path, &org.token, Some(json!({"enabled": false}))).await;
+    app.call(
+        "PATCH",
+        &path,
+        &org.token,
+        Some(json!({"name": "b", "auth": {"type": "basic", "username": "u", "password": "secret-pw"}})),
+    )
+    .await;
+    app.call("POST", &format!("{path}/rotate-secret"), &org.token, None).await;
+    let (_, m) = app
+        .op(
+            "POST",
+            &format!("/orgs/{}/members", org.id),
+            Some(json!({"name": "Grace", "email": "g@example.com", "role": "viewer"})),
+        )
+        .await;
+    let (_, viewer) =
+        app.op("POST", &format!("/orgs/{}/tokens", org.id), Some(json!({"name": "ro", "role": "viewer"}))).await;
+    app.call("DELETE", &path, &org.token, None).await;
+
+    let (s, log) = app.call("GET", &format!("/orgs/{}/audit", org.id), &org.token, None).await;
+    assert_eq!(s, 200, "{log}");
+    let entries = log["data"].as_array().unwrap();
+    let seen: Vec<(&str, &str)> =
+        entries.iter().map(|e| (e["action"].as_str().unwrap(), e["target"].as_str().unwrap())).collect();
+    let (mid, tid) = (m["id"].as_str().unwrap(), viewer["id"].as_str().unwrap());
+    assert_eq!(seen.last().map(|e| e.0), Some("token.created"), "the org's admin token, made first");
+    assert_eq!(
+        seen[..seen.len() - 1],
+        [
+            ("webhook.deleted", wid),
+            ("token.created", tid),
+            ("member.added", mid),
+            ("webhook.secret_rotated", wid),
+            ("webhook.updated", wid),
+            ("webhook.disabled", wid),
+            ("webhook.created", wid),
+        ],
+        "newest first"
+    );
+    let admin_token_id = entries[0]["actor"].as_str().unwrap();
+    assert!(admin_token_id.starts_with("tok_"), "a token's change names the token");
+    assert_eq!(entries[1]["actor"], "operator");
+    assert_eq!(entries[2]["summary"], "added Grace <g@example.com> with the viewer role");
+    let updated = entries.iter().find(|e| e["action"] == "webhook.updated").unwrap();
+    assert_eq!(updated["summary"], "changed name, auth");
+    assert!(!log.to_string().contains("secret-pw"), "no secret in the log");
+
+    let (s, _) =
+        app.call("GET", &format!("/orgs/{}/audit", org.id), viewer["token_value"].as_str().unwrap(), None).await;
+    assert_eq!(s, 403, "admins only");
+    let other = app.org().await;
+    let (s, _) = app.call("GET", &format!("/orgs/{}/audit", org.id), &other.token, None).await;
+    assert_eq!(s, 404, "another org's admin");
+    let (s, asc) = app.call("GET", &format!("/orgs/{}/audit?order=asc&limit=1", org.id), &org.token, None).await;
+    assert_eq!((s.as_u16(), asc["data"][0]["action"].as_str()), (200, Some("token.created")), "oldest first");
+    assert!(asc["next_cursor"].is_string());
+}
