@@ -31,7 +31,13 @@ pub fn fixture_with(webhooks: usize) -> Fixture {
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let store: Arc<dyn Store> = Arc::new(rt.block_on(SqliteStore::open(&dir.path().join("bench.db"))).unwrap());
-    let org = Org { id: OrgId::new(), name: "bench".into(), parent_id: None, features: vec![], created_at: Utc::now() };
+    let org = Org {
+        id: OrgId::new(),
+        name: "bench".into(),
+        parent_id: None,
+        features: vec![hookd_core::model::FEATURE_WEBHOOKS.into()],
+        created_at: Utc::now(),
+    };
     rt.block_on(store.create_org(&org)).unwrap();
     let webhook = build::webhook(&org.id, "bench", false);
     rt.block_on(store.create_webhook(&webhook)).unwrap();
