@@ -296,6 +296,11 @@ impl Guarded {
 /// The problem that replaces hyper's own answer in `head`, if `head` is one.
 fn replacement(head: &[u8]) -> Option<Vec<u8>> {
     let end = head.windows(4).position(|w| w == b"\r\n\r\n")?;
+    // hyper's own answer is a head alone, written in one piece; an answer of the app always
+    // carries a body after its head, so a write that goes on past the head is never replaced.
+    if end + 4 != head.len() {
+        return None;
+    }
     let head = std::str::from_utf8(&head[..end]).ok()?.to_ascii_lowercase();
     let status = head.strip_prefix("http/1.1 ")?.get(..3)?;
     if head.contains("\r\ncontent-type:") {
@@ -399,5 +404,23 @@ impl hyper::body::Body for Deadline {
 
     fn size_hint(&self) -> hyper::body::SizeHint {
         self.body.size_hint()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_hypers_bodiless_error_heads_are_replaced() {
+        let hyper = b"HTTP/1.1 414 URI Too Long\r\ncontent-length: 0\r\ndate: x\r\n\r\n";
+        let replaced = String::from_utf8(replacement(hyper).unwrap()).unwrap();
+        assert!(replaced.starts_with("HTTP/1.1 414 URI Too Long\r\ncontent-type: application/problem+json"));
+        assert!(replaced.contains("\"status\":414"));
+        let app = b"HTTP/1.1 404 Not Found\r\ncontent-type: application/problem+json\r\n\r\n{}";
+        assert!(replacement(app).is_none());
+        let with_body = b"HTTP/1.1 400 Bad Request\r\ncontent-length: 2\r\n\r\nok";
+        assert!(replacement(with_body).is_none(), "a head followed by a body is the app's");
+        assert!(replacement(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n").is_none());
     }
 }
