@@ -273,15 +273,8 @@ async fn admins_make_tokens_that_are_shown_once_and_can_be_renamed_and_revoked()
     // forged one is refused on the server.
     assert!(!b.text().await.contains("Add a member"));
     let (cookie, csrf) = session(&b).await;
-    let forged = reqwest::Client::new()
-        .post(format!("{}/portal/members", app.url))
-        .header("cookie", &cookie)
-        .header("origin", &app.url)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("_csrf={csrf}&name=Eve&email=eve%40example.com&role=admin"))
-        .send()
-        .await
-        .unwrap();
+    let body = format!("_csrf={csrf}&name=Eve&email=eve%40example.com&role=admin");
+    let forged = forge(&app, &cookie, "/portal/members", body).await;
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
     let (_, list) = app.call("GET", &format!("/orgs/{}/members", org.id), &org.token, None).await;
     assert_eq!(list["data"].as_array().map(Vec::len), Some(1), "{list}");
@@ -360,23 +353,31 @@ async fn admins_manage_members_where_the_operator_allows_it() {
 
     // Forged: an admin cannot take their own admin role or remove themselves.
     let (cookie, csrf) = session(&b).await;
-    let post = |path: String, body: String| {
-        reqwest::Client::new()
-            .post(format!("{}{path}", app.url))
-            .header("cookie", cookie.clone())
-            .header("origin", &app.url)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body)
-            .send()
-    };
     let demote =
-        post(format!("/portal/members/{me}"), format!("_csrf={csrf}&role=viewer&status=active")).await.unwrap();
+        forge(&app, &cookie, &format!("/portal/members/{me}"), format!("_csrf={csrf}&role=viewer&status=active")).await;
     assert_eq!(demote.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let remove = post(format!("/portal/members/{me}/remove"), format!("_csrf={csrf}")).await.unwrap();
+    let remove = forge(&app, &cookie, &format!("/portal/members/{me}/remove"), format!("_csrf={csrf}")).await;
     assert_eq!(remove.status(), StatusCode::FORBIDDEN);
     let (_, mine) = app.call("GET", &format!("/orgs/{}/members/{me}", org.id), &org.token, None).await;
     assert_eq!(mine["role"], "admin");
     b.close().await;
+}
+
+/// A form posted as the browser would (its cookie, this server's origin), by hand: what a
+/// forged request looks like. Redirects are not followed.
+async fn forge(app: &TestApp, cookie: &str, path: &str, body: String) -> reqwest::Response {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!("{}{path}", app.url))
+        .header("cookie", cookie)
+        .header("origin", &app.url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
 }
 
 /// The session cookie and this page's CSRF token, to forge requests as the browser would.
@@ -405,16 +406,7 @@ async fn a_viewer_sees_no_edit_controls_and_forged_writes_are_refused() {
     b.check_page("webhooks-viewer").await;
 
     let (cookie, csrf) = session(&b).await;
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let post = |path: String, body: String| {
-        http.post(format!("{}{path}", app.url))
-            .header("cookie", &cookie)
-            .header("origin", &app.url)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body)
-            .send()
-    };
-    let forged = post(format!("/portal/webhooks/{id}/toggle"), format!("_csrf={csrf}")).await.unwrap();
+    let forged = forge(&app, &cookie, &format!("/portal/webhooks/{id}/toggle"), format!("_csrf={csrf}")).await;
     assert_eq!(forged.status(), StatusCode::FORBIDDEN, "the role is checked on the server");
     assert!(forged.text().await.unwrap().contains("You cannot do this"));
     let (_, still) = app.call("GET", &format!("/orgs/{}/webhooks/{id}", org.id), &org.token, None).await;
