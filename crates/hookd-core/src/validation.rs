@@ -73,6 +73,19 @@ pub fn name(field: &str, text: &str, max: usize) -> Result<String, FieldError> {
     Ok(t.to_owned())
 }
 
+/// A list of names (groups, features): each a [`name`] of at most `max` characters, each once,
+/// in the order given. `field` is the list's; an entry's error names `field[i]`.
+pub fn names(field: &str, list: &[String], max: usize) -> Result<Vec<String>, FieldError> {
+    let mut out: Vec<String> = Vec::with_capacity(list.len());
+    for (i, n) in list.iter().enumerate() {
+        let n = name(&format!("{field}[{i}]"), n, max)?;
+        if !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    Ok(out)
+}
+
 /// Free text (a description): at most `max` characters; line breaks and tabs, but no other
 /// control characters.
 pub fn text(field: &str, text: &str, max: usize) -> Result<(), FieldError> {
@@ -353,6 +366,9 @@ mod tests {
         assert!(header_value("h", "a\u{7f}").is_err());
         assert!(name("name", "a\0b", 10).is_err());
         assert!(text("d", "two\nlines", 100).is_ok());
+        let list = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(names("groups", &list(&[" ops", "ops", "dev"]), 10).unwrap(), list(&["ops", "dev"]));
+        assert_eq!(names("groups", &list(&["ok", "a\u{0}"]), 10).unwrap_err().field, "groups[1]");
         assert!(text("d", "nul\0", 100).is_err());
         let many: BTreeMap<String, String> = (0..33).map(|i| (format!("x-{i}"), "v".into())).collect();
         assert!(custom_headers("h", many.iter(), &wire).is_err());

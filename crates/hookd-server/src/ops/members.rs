@@ -23,19 +23,6 @@ pub struct MemberIn {
     pub status: Option<MemberStatus>,
 }
 
-/// Group names, each a name (no control characters, at most 100 characters).
-fn groups(groups: Option<Vec<String>>) -> OpsResult<Option<Vec<String>>> {
-    let Some(groups) = groups else { return Ok(None) };
-    let mut out = Vec::with_capacity(groups.len());
-    for (i, g) in groups.iter().enumerate() {
-        let g = validation::name(&format!("groups[{i}]"), g, 100)?;
-        if !out.contains(&g) {
-            out.push(g);
-        }
-    }
-    Ok(Some(out))
-}
-
 /// The one uniqueness rule of members, in the API's words on both backends.
 fn email_taken(e: StoreError) -> OpsError {
     match e {
@@ -57,7 +44,12 @@ impl Ops {
             email: validation::email("email", input.email.as_deref().unwrap_or(""))?,
             phone: input.phone.flatten(),
             role: input.role.ok_or_else(|| OpsError::invalid("role", "is required: admin, member or viewer"))?,
-            groups: groups(input.groups)?.unwrap_or_default(),
+            groups: input
+                .groups
+                .as_deref()
+                .map(|g| validation::names("groups", g, 100))
+                .transpose()?
+                .unwrap_or_default(),
             external_id: input.external_id.flatten(),
             status: input.status.unwrap_or(MemberStatus::Active),
             created_at: chrono::Utc::now(),
@@ -88,7 +80,7 @@ impl Ops {
         if let Some(r) = input.role {
             m.role = r;
         }
-        if let Some(g) = groups(input.groups)? {
+        if let Some(g) = input.groups.as_deref().map(|g| validation::names("groups", g, 100)).transpose()? {
             m.groups = g;
         }
         if let Some(x) = input.external_id {

@@ -21,19 +21,6 @@ pub struct OrgIn {
 /// Why hookd disabled a webhook whose org lost the `webhooks` feature.
 pub const FEATURE_OFF: &str = "Webhooks are turned off for this organization.";
 
-/// Feature names as the operator sets them: names, each once.
-fn features(list: Option<Vec<String>>) -> OpsResult<Option<Vec<String>>> {
-    let Some(list) = list else { return Ok(None) };
-    let mut out: Vec<String> = Vec::with_capacity(list.len());
-    for (i, f) in list.iter().enumerate() {
-        let f = validation::name(&format!("features[{i}]"), f, 100)?;
-        if !out.contains(&f) {
-            out.push(f);
-        }
-    }
-    Ok(Some(out))
-}
-
 impl Ops {
     async fn check_parent(&self, parent: &Option<OrgId>, me: Option<&OrgId>) -> OpsResult<()> {
         if let Some(p) = parent {
@@ -57,7 +44,12 @@ impl Ops {
             id: OrgId::new(),
             name,
             parent_id,
-            features: features(input.features)?.unwrap_or_else(|| vec![FEATURE_WEBHOOKS.into()]),
+            features: input
+                .features
+                .as_deref()
+                .map(|f| validation::names("features", f, 100))
+                .transpose()?
+                .unwrap_or_else(|| vec![FEATURE_WEBHOOKS.into()]),
             created_at: chrono::Utc::now(),
         };
         self.store.create_org(&org).await?;
@@ -80,7 +72,7 @@ impl Ops {
             org.parent_id = p;
         }
         let had_webhooks = org.has(FEATURE_WEBHOOKS);
-        if let Some(f) = features(input.features)? {
+        if let Some(f) = input.features.as_deref().map(|f| validation::names("features", f, 100)).transpose()? {
             org.features = f;
         }
         self.store.update_org(&org).await.map_err(not_found("organization"))?;
