@@ -17,9 +17,27 @@ pub struct IdParseError {
     pub value: String,
 }
 
-/// A prefixed ID (`prefix_` and the body) for the given wall-clock milliseconds.
+/// A prefixed ID (`prefix_` and the body) for the given wall-clock milliseconds. IDs made in
+/// the same millisecond by this process still sort in the order they were made (the random
+/// part of the last one plus one, as monotonic ULIDs do): an ordered webhook sends its
+/// deliveries in ID order, and two events published within a millisecond keep theirs.
 fn new_id(prefix: &str, unix_ms: u64) -> String {
-    encode(prefix, unix_ms, rand::random::<u128>())
+    static LAST: std::sync::Mutex<(u64, u128)> = std::sync::Mutex::new((0, 0));
+    const MASK: u128 = (1u128 << 80) - 1;
+    let fresh = rand::random::<u128>() & MASK;
+    let random = match LAST.lock() {
+        Ok(mut last) if last.0 == unix_ms && last.1 < MASK => {
+            last.1 += 1;
+            last.1
+        }
+        Ok(mut last) if unix_ms > last.0 => {
+            *last = (unix_ms, fresh);
+            fresh
+        }
+        // An ID dated in the past (`at`), or a poisoned lock: any random part will do.
+        _ => fresh,
+    };
+    encode(prefix, unix_ms, random)
 }
 
 /// Writes the ID in one allocation: IDs are made for every delivery and attempt.
@@ -150,6 +168,15 @@ mod tests {
         let b = WebhookId(new_id("wh", 2_000));
         assert!(a < b);
         assert_eq!(WebhookId::parse(a.as_str()).unwrap(), a);
+    }
+
+    #[test]
+    fn ids_of_one_millisecond_sort_in_the_order_they_were_made() {
+        let ms = now_ms() + 10_000;
+        let ids: Vec<DeliveryId> = (0..1000).map(|_| DeliveryId::at(ms)).collect();
+        let mut sorted = ids.clone();
+        sorted.sort();
+        assert_eq!(ids, sorted);
     }
 
     #[test]
