@@ -5,6 +5,7 @@
 
 pub mod envelope;
 pub mod id;
+pub mod listing;
 pub mod model;
 pub mod operational;
 pub mod retry;

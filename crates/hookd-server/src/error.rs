@@ -3,9 +3,8 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use hookd_core::validation::FieldError;
-use hookd_store::StoreError;
 
-use crate::ops::OpsError;
+use hookd_service::OpsError;
 use serde::Serialize;
 
 #[derive(Debug, thiserror::Error)]
@@ -129,12 +128,6 @@ impl From<OpsError> for ApiError {
             OpsError::Unavailable => Self::Unavailable,
             OpsError::Internal(m) => Self::Internal(m),
         }
-    }
-}
-
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
-        OpsError::from(e).into()
     }
 }
 

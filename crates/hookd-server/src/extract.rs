@@ -3,12 +3,12 @@
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header;
 use axum::http::request::Parts;
-use hookd_store::{Cursor, Order, PageRequest};
+use hookd_core::listing::{Cursor, Order, PageRequest};
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
-use crate::ops::Actor;
 use crate::state::AppState;
+use hookd_service::Actor;
 
 /// A JSON body, parsed with the path of the first field that failed.
 pub struct ApiJson<T>(pub T);

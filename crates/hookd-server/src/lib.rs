@@ -4,11 +4,9 @@
 //! they hold no rule, no SQL, and send no webhooks themselves.
 
 pub mod api;
-pub mod cache;
 pub mod error;
 pub mod extract;
 pub mod openapi;
-pub mod ops;
 pub mod portal;
 pub mod serve;
 pub mod state;
@@ -16,7 +14,7 @@ pub mod state;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 
-pub use ops::{Ops, OpsConfig};
+pub use hookd_service::{Ops, OpsConfig};
 pub use portal::PortalConfig;
 pub use state::AppState;
 

@@ -21,15 +21,15 @@ use crate::api::oauth::TokenRequest;
 use crate::api::tokens::TokenInput;
 use crate::api::webhooks::{BulkDelete, BulkDeleted, RecoverInput, Recovered, TestInput};
 use crate::error::Problem;
-use crate::ops::event_types::EventTypeIn;
-use crate::ops::events::{Accepted, EventIn, EventView};
-use crate::ops::history::{AttemptDetail, AttemptSummary};
-use crate::ops::members::MemberIn;
-use crate::ops::oauth::Grant;
-use crate::ops::orgs::OrgIn;
-use crate::ops::sessions::IssuedLink;
-use crate::ops::tokens::CreatedToken;
-use crate::ops::webhooks::{WebhookIn, WebhookPatch, WebhookView};
+use hookd_service::event_types::EventTypeIn;
+use hookd_service::events::{Accepted, EventIn, EventView};
+use hookd_service::history::{AttemptDetail, AttemptSummary};
+use hookd_service::members::MemberIn;
+use hookd_service::oauth::Grant;
+use hookd_service::orgs::OrgIn;
+use hookd_service::sessions::IssuedLink;
+use hookd_service::tokens::CreatedToken;
+use hookd_service::webhooks::{WebhookIn, WebhookPatch, WebhookView};
 
 /// The schemas a document refers to, collected as its routes name them.
 type Schemas = Vec<(String, RefOr<Schema>)>;

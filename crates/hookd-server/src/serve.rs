@@ -53,7 +53,7 @@ impl Default for ServerLimits {
 
 /// Serves `app` on `listener` until `stop` turns true, then lets the requests in flight
 /// finish (for at most `DRAIN`).
-pub async fn serve(listener: TcpListener, app: Router, limits: ServerLimits, mut stop: watch::Receiver<bool>) {
+pub async fn run(listener: TcpListener, app: Router, limits: ServerLimits, mut stop: watch::Receiver<bool>) {
     const DRAIN: Duration = Duration::from_secs(30);
     // A flood past the caps gets answers from this many tasks at once; the rest are closed.
     let refusing = Arc::new(tokio::sync::Semaphore::new(256));

@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
-use crate::ops::Ops;
 use crate::portal::PortalConfig;
+use hookd_service::Ops;
 
 /// What the portal's pages need beside the service layer, made once at start.
 pub struct PortalState {

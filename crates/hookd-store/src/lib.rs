@@ -24,7 +24,7 @@ use hookd_core::secret::SealedSecret;
 use hookd_core::{AttemptId, DeliveryId, EventId, MemberId, OrgId, TokenId, WebhookId};
 
 pub use error::StoreError;
-pub use page::{Cursor, Order, Page, PageRequest};
+pub use hookd_core::listing::{AttemptFilter, AttemptSort, Backlog, Cursor, Order, Page, PageRequest, WebhookSort};
 pub use sql::{AuthEdit, WebhookEdit};
 
 pub type Timestamp = chrono::DateTime<chrono::Utc>;
@@ -204,76 +204,6 @@ impl Published {
     }
 }
 
-/// Filters of the history listing.
-#[derive(Debug, Clone, Default)]
-pub struct AttemptFilter {
-    pub webhook_id: Option<WebhookId>,
-    /// `Some(true)`: 2xx only; `Some(false)`: failures only.
-    pub succeeded: Option<bool>,
-    /// The attempts of one delivery (pair it with `webhook_id` and `since`, so the page reads
-    /// the webhook's attempts from the delivery's creation on, not all of them).
-    pub delivery_id: Option<DeliveryId>,
-    /// Sent at or after this time.
-    pub since: Option<Timestamp>,
-    /// Sent before this time.
-    pub until: Option<Timestamp>,
-}
-
-/// Sort keys of the webhook list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum WebhookSort {
-    #[default]
-    CreatedAt,
-    Name,
-    Url,
-    Owner,
-    Status,
-    LastTriggeredAt,
-}
-
-impl WebhookSort {
-    pub const NAMES: &'static [&'static str] = &["created_at", "name", "url", "owner", "status", "last_triggered_at"];
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "created_at" => Self::CreatedAt,
-            "name" => Self::Name,
-            "url" => Self::Url,
-            "owner" => Self::Owner,
-            "status" => Self::Status,
-            "last_triggered_at" => Self::LastTriggeredAt,
-            _ => return None,
-        })
-    }
-}
-
-/// Sort keys of the history.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum AttemptSort {
-    #[default]
-    SentAt,
-    Url,
-    Result,
-}
-
-impl AttemptSort {
-    pub const NAMES: &'static [&'static str] = &["sent_at", "url", "result"];
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "sent_at" => Self::SentAt,
-            "url" => Self::Url,
-            "result" => Self::Result,
-            _ => return None,
-        })
-    }
-}
-
-/// Counts for `/metrics`.
-#[derive(Debug, Clone, Default)]
-pub struct Backlog {
-    pub pending: u64,
-    pub due: u64,
-}
-
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// `Ok` when the database answers.
@@ -320,6 +250,8 @@ pub trait Store: Send + Sync + 'static {
 
     // The portal's sign-in; only the SHA-256 of a link's secret and of a session cookie is stored.
     async fn create_login_link(&self, link: &LoginLink, hash: &[u8; 32]) -> Result<(), StoreError>;
+    /// The link, without using it up; `NotFound` when it is unknown, used or expired.
+    async fn login_link(&self, hash: &[u8; 32], now: Timestamp) -> Result<LoginLink, StoreError>;
     /// Marks the link used and returns it; `NotFound` when it is unknown, used or expired.
     async fn redeem_login_link(&self, hash: &[u8; 32], now: Timestamp) -> Result<LoginLink, StoreError>;
     async fn create_session(&self, session: &Session, hash: &[u8; 32]) -> Result<(), StoreError>;

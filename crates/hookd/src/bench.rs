@@ -276,7 +276,7 @@ async fn run_once(args: &BenchArgs) -> Result<serde_json::Value> {
     let delay = Duration::from_millis(args.receiver_delay_ms);
     let receiver = tokio::spawn(serve_receiver(listener, receipts.clone(), delay));
 
-    let token = hookd_server::ops::tokens::new_token_value();
+    let token = hookd_service::tokens::new_token_value();
     let (_, key) = hookd_core::secret::MasterKey::generate();
     let servers = (0..args.nodes)
         .map(|_| start_server(&token, &key, args.database_url.as_deref()))

@@ -7,17 +7,16 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use hookd_core::secret::MasterKey;
 use hookd_delivery::{DispatchConfig, Dispatcher, Handoff, HttpClients, Metrics};
-use hookd_server::ops::master_key;
-use hookd_server::ops::tokens::{new_token_value, token_hash};
-use hookd_server::{AppState, Ops, OpsConfig};
+use hookd_server::AppState;
+use hookd_service::master_key;
+use hookd_service::node::{self, OperatorToken};
+use hookd_service::{Ops, OpsConfig};
 use hookd_store::Store;
 use hookd_store::postgres::PostgresStore;
 use hookd_store::sqlite::SqliteStore;
 use tokio::sync::{Notify, watch};
 
 use crate::config::{Config, Database};
-
-const OPERATOR_TOKEN_KEY: &str = "operator_token_sha256";
 
 /// Reads the master key from the configuration or the data dir, and checks that it opens
 /// what the database holds. A new key is made (mode 0600) only for a database that holds
@@ -65,24 +64,36 @@ fn write_private(path: &Path, text: &str) -> Result<()> {
     Ok(())
 }
 
-/// The operator token's hash: from the configuration, from the database, or a new token
-/// printed once.
+/// The operator token's hash, printing a new token once (the service layer decides which
+/// node of several starting at once made it).
 async fn operator_token(config: &Config, store: &dyn Store) -> Result<[u8; 32]> {
-    if let Some(t) = &config.operator_token {
-        if t.len() < 16 {
-            anyhow::bail!("HOOKD_OPERATOR_TOKEN must be at least 16 characters");
-        }
-        return Ok(token_hash(t));
+    let token = node::operator_token(store, config.operator_token.as_deref()).await?;
+    if let OperatorToken::New { value, .. } = &token {
+        println!("operator token (shown once, keep it): {value}");
     }
-    if let Some(hex_hash) = store.get_setting(OPERATOR_TOKEN_KEY).await? {
-        let bytes = hex::decode(hex_hash.trim()).context("stored operator token hash")?;
-        return bytes.try_into().map_err(|_| anyhow::anyhow!("stored operator token hash has the wrong length"));
+    Ok(token.sha256())
+}
+
+/// The service layer's settings, as the configuration gives them.
+fn ops_config(config: &Config, operator_token_sha256: [u8; 32], public_url: String) -> OpsConfig {
+    OpsConfig {
+        allow_private_targets: config.allow_private_targets,
+        max_payload_bytes: config.max_payload_bytes,
+        max_json_depth: config.max_json_depth,
+        operator_token_sha256,
+        public_url,
+        session_ttl: config.session_ttl,
+        wire: config.wire.clone(),
     }
-    let token = new_token_value();
-    let hash = token_hash(&token);
-    store.put_setting(OPERATOR_TOKEN_KEY, &hex::encode(hash)).await?;
-    println!("operator token (shown once, keep it): {token}");
-    Ok(hash)
+}
+
+/// The service layer for a CLI command run beside a server: the configured limits and
+/// branding, no dispatcher of its own (the server's finds whatever the command makes due),
+/// and no operator token (a command acts as the operator by running on this machine).
+pub async fn offline_ops(config: &Config) -> Result<Ops> {
+    let store = open_store(config, true).await?;
+    let key = master_key(config, store.as_ref()).await?;
+    Ok(Ops::offline(store, key, ops_config(config, [0; 32], public_url(config))))
 }
 
 /// How others reach this server, as far as the configuration says (CLI commands that print
@@ -102,7 +113,16 @@ pub async fn open_store(config: &Config, shared: bool) -> Result<Arc<dyn Store>>
     })
 }
 
-pub async fn serve(mut config: Config, demo: bool) -> Result<()> {
+/// Runs a node on `listener` until `shutdown` completes: opens the database, checks the
+/// master key, starts the dispatcher, retention and the HTTP server, and returns once requests
+/// in flight are answered and the dispatcher has stopped. The binary and in-process tests
+/// call it alike.
+pub async fn run(
+    mut config: Config,
+    demo: bool,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<()> {
     if demo && !config.allow_private_targets {
         // The demo delivers to its own receiver on this machine.
         config.allow_private_targets = true;
@@ -113,13 +133,8 @@ pub async fn serve(mut config: Config, demo: bool) -> Result<()> {
     let store = open_store(&config, false).await?;
     let key = master_key(&config, store.as_ref()).await?;
     let operator = operator_token(&config, store.as_ref()).await?;
-    let listener = tokio::net::TcpListener::bind(&config.listen)
-        .await
-        .with_context(|| format!("cannot listen on {}", config.listen))?;
     let addr = listener.local_addr()?;
     let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
-    let session_ttl = config.session_ttl;
-    let portal = config.portal.clone();
     let wake = Arc::new(Notify::new());
     store.watch_for_work(wake.clone());
     let metrics = Arc::new(Metrics::default());
@@ -134,45 +149,32 @@ pub async fn serve(mut config: Config, demo: bool) -> Result<()> {
     };
     // Room for four requests per slot: a slot frees in milliseconds, a lease lasts a minute.
     let handoff = Arc::new(Handoff::new(dispatch.node.clone(), dispatch.lease, dispatch.concurrency * 4, wake));
-    let ops = Ops::new(
-        store.clone(),
-        key.clone(),
-        handoff.clone(),
-        metrics.clone(),
-        OpsConfig {
-            allow_private_targets: config.allow_private_targets,
-            max_payload_bytes: config.max_payload_bytes,
-            max_json_depth: config.max_json_depth,
-            operator_token_sha256: operator,
-            public_url: public_url.clone(),
-            session_ttl,
-            wire: config.wire.clone(),
-        },
-    );
-    crate::demo::seed_operational(&ops).await?;
-    let demo_org = if demo { Some(crate::demo::seed(&ops).await?) } else { None };
+    let ops_config = ops_config(&config, operator, public_url.clone());
+    let ops = Ops::new(store.clone(), key.clone(), handoff.clone(), metrics.clone(), ops_config);
+    ops.seed_operational_catalog().await.context("adding hookd's operational events to the catalog")?;
+    let demo_org = if demo { Some(seed_demo(&ops).await?) } else { None };
     let clients = Arc::new(
         HttpClients::new(config.allow_private_targets, config.wire.user_agent()).context("building the HTTP client")?,
     );
-    let dispatcher = Dispatcher::new(store.clone(), clients, key, dispatch, handoff, metrics);
+    let dispatcher = Dispatcher::new(store, clients, key, dispatch, handoff, metrics);
     let (stop_tx, stop_rx) = watch::channel(false);
     let workers = tokio::spawn(dispatcher.run(stop_rx.clone()));
-    tokio::spawn(prune(store.clone(), config.retention, stop_rx.clone()));
+    tokio::spawn(ops.clone().run_retention(config.retention, RETENTION_EVERY, stop_rx.clone()));
     println!("hookd listening on {public_url} (database {})", config.database.display());
-    let mut app = hookd_server::app(AppState::new(ops.clone(), portal));
+    let mut app = hookd_server::app(AppState::new(ops.clone(), config.portal.clone()));
     if let Some(org) = demo_org {
         app = app.merge(crate::demo::receiver());
         let (ops, base) = (ops.clone(), public_url.clone());
         // After the listener is up, so that the first deliveries find the receiver.
         tokio::spawn(async move {
-            if let Err(e) = crate::demo::live(&ops, &org, &base).await {
+            if let Err(e) = ops.seed_demo_traffic(&org, &base).await {
                 tracing::warn!(error = %e, "the demo's webhooks and events could not be made");
             }
         });
     }
-    let server = hookd_server::serve::serve(listener, app, config.limits.clone(), stop_rx.clone());
+    let server = hookd_server::serve::run(listener, app, config.limits.clone(), stop_rx.clone());
     tokio::spawn(async move {
-        shutdown_signal().await;
+        shutdown.await;
         tracing::info!("shutting down: finishing requests in flight");
         let _ = stop_tx.send(true);
     });
@@ -181,42 +183,26 @@ pub async fn serve(mut config: Config, demo: bool) -> Result<()> {
     Ok(())
 }
 
-/// Deletes finished work older than the retention period, a small batch at a time so that
-/// delivery never waits long behind it.
-async fn prune(store: Arc<dyn Store>, retention: Duration, mut stop: watch::Receiver<bool>) {
-    const BATCH: usize = 1000;
-    let Ok(retention) = chrono::Duration::from_std(retention) else { return };
-    loop {
-        tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(60)) => {}
-            _ = stop.changed() => return,
-        }
-        let mut total = 0;
-        loop {
-            match store.prune(chrono::Utc::now() - retention, BATCH).await {
-                Ok(0) => break,
-                Ok(n) => total += n,
-                Err(e) => {
-                    tracing::warn!(error = %e, "pruning old history failed; will try again");
-                    break;
-                }
-            }
-            if *stop.borrow() {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        if total > 0 {
-            tracing::info!(rows = total, "pruned history past the retention period");
-        }
+/// How often retention looks for finished work past the retention period.
+const RETENTION_EVERY: Duration = Duration::from_secs(60);
+
+/// The demo org and what its operator needs to see once.
+async fn seed_demo(ops: &Ops) -> Result<hookd_core::OrgId> {
+    let seed = ops.seed_demo().await.context("seeding the demo")?;
+    println!("demo org: {}", seed.org_id);
+    println!("demo admin token: {}", seed.token_value);
+    if let Some(url) = &seed.sign_in_url {
+        println!("demo admin sign-in link (works once, for 15 minutes): {url}");
     }
+    Ok(seed.org_id)
 }
 
 fn hostname() -> String {
     std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_owned()).unwrap_or_else(|_| "node".into())
 }
 
-async fn shutdown_signal() {
+/// Completes at SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {

@@ -8,9 +8,9 @@ use hookd_core::model::EventType;
 
 use crate::error::ApiResult;
 use crate::extract::ApiJson;
-use crate::ops::Actor;
-use crate::ops::event_types::EventTypeIn;
 use crate::state::AppState;
+use hookd_service::Actor;
+use hookd_service::event_types::EventTypeIn;
 
 async fn create(
     State(s): State<AppState>,

@@ -8,9 +8,9 @@ use hookd_core::{EventId, OrgId};
 
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, path_id};
-use crate::ops::Actor;
-use crate::ops::events::{Accepted, EventIn, EventView};
 use crate::state::AppState;
+use hookd_service::Actor;
+use hookd_service::events::{Accepted, EventIn, EventView};
 
 async fn publish(
     State(s): State<AppState>,

@@ -4,16 +4,16 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use hookd_core::listing::{AttemptFilter, AttemptSort};
 use hookd_core::model::Delivery;
 use hookd_core::{AttemptId, DeliveryId, OrgId, WebhookId};
-use hookd_store::{AttemptFilter, AttemptSort};
 
 use super::List;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ListParams, path_id};
-use crate::ops::Actor;
-use crate::ops::history::{AttemptDetail, AttemptSummary};
 use crate::state::AppState;
+use hookd_service::Actor;
+use hookd_service::history::{AttemptDetail, AttemptSummary};
 
 async fn list(
     State(s): State<AppState>,

@@ -11,10 +11,10 @@ use serde::Deserialize;
 use super::List;
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, ListParams, parse_json, path_id};
-use crate::ops::Actor;
-use crate::ops::members::MemberIn;
-use crate::ops::sessions::IssuedLink;
 use crate::state::AppState;
+use hookd_service::Actor;
+use hookd_service::members::MemberIn;
+use hookd_service::sessions::IssuedLink;
 
 fn ids(org: &str, id: &str) -> ApiResult<(OrgId, MemberId)> {
     Ok((path_id("org", org, OrgId::parse)?, path_id("member", id, MemberId::parse)?))

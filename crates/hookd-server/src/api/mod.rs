@@ -23,7 +23,7 @@ pub struct List<T> {
 }
 
 impl<T> List<T> {
-    pub fn from_page<U>(page: hookd_store::Page<U>, f: impl FnMut(U) -> T) -> Self {
+    pub fn from_page<U>(page: hookd_core::listing::Page<U>, f: impl FnMut(U) -> T) -> Self {
         Self { data: page.data.into_iter().map(f).collect(), next_cursor: page.next_cursor }
     }
 }

@@ -1,7 +1,7 @@
 //! `POST /api/v1/oauth/token`: RFC 6749's client-credentials grant, for third-party
 //! applications that speak OAuth2. The client authenticates with an access token's ID and
 //! value, in an HTTP Basic header (section 2.3.1) or in the form body; the answer is a bearer
-//! token for an hour ([`crate::ops::oauth`]). Errors are problems that also carry the RFC's
+//! token for an hour ([`hookd_service::oauth`]). Errors are problems that also carry the RFC's
 //! `error` code, so OAuth2 libraries read them as they expect.
 
 use axum::Router;

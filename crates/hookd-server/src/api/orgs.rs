@@ -10,9 +10,9 @@ use hookd_core::model::{AuditEntry, Org};
 use super::List;
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, ListParams, path_id};
-use crate::ops::Actor;
-use crate::ops::orgs::OrgIn;
 use crate::state::AppState;
+use hookd_service::Actor;
+use hookd_service::orgs::OrgIn;
 
 async fn create(
     State(s): State<AppState>,
@@ -54,7 +54,7 @@ async fn audit(
     params.no_filters()?;
     let mut page = params.page(|s| (s == "at").then_some(()), &["at"])?;
     if params.order.is_none() {
-        page.order = hookd_store::Order::Desc;
+        page.order = hookd_core::listing::Order::Desc;
     }
     Ok(Json(List::from_page(s.ops.list_audit(&by, &org, &page).await?, |a| a)))
 }

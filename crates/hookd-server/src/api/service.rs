@@ -1,31 +1,29 @@
 //! Service routes outside `/api/v1`: health, readiness, metrics and the OpenAPI document.
 
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
-use hookd_delivery::Metrics;
+use hookd_service::Metrics;
 
+use crate::error::ApiResult;
 use crate::state::AppState;
 
 async fn healthz() -> impl IntoResponse {
     Json(serde_json::json!({"status": "ok"}))
 }
 
-async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    match state.ops.store.ping().await {
-        Ok(()) => (StatusCode::OK, Json(serde_json::json!({"status": "ready"}))),
-        Err(e) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(serde_json::json!({"status": "unavailable", "detail": e.to_string()})),
-        ),
-    }
+/// Ready while the database answers; a problem document (503) otherwise, whose cause goes to
+/// the log only.
+async fn readyz(State(state): State<AppState>) -> ApiResult<Json<serde_json::Value>> {
+    state.ops.ready().await?;
+    Ok(Json(serde_json::json!({"status": "ready"})))
 }
 
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     use std::fmt::Write as _;
-    let m = &state.ops.metrics;
+    let m = state.ops.metrics();
     let mut out = String::new();
     let mut counter = |name: &str, help: &str, v: u64| {
         let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {v}");
@@ -55,7 +53,7 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         "# HELP hookd_in_flight Requests in flight.\n# TYPE hookd_in_flight gauge\nhookd_in_flight {}",
         Metrics::get(&m.in_flight)
     );
-    if let Ok(b) = state.ops.store.backlog().await {
+    if let Ok(b) = state.ops.backlog().await {
         let _ = writeln!(
             out,
             "# HELP hookd_deliveries_pending Deliveries not yet done.\n# TYPE hookd_deliveries_pending gauge\nhookd_deliveries_pending {}",

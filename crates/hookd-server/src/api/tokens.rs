@@ -11,9 +11,9 @@ use serde::Deserialize;
 use super::List;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ListParams, path_id};
-use crate::ops::Actor;
-use crate::ops::tokens::CreatedToken;
 use crate::state::AppState;
+use hookd_service::Actor;
+use hookd_service::tokens::CreatedToken;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -5,17 +5,17 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use hookd_core::listing::WebhookSort;
 use hookd_core::{OrgId, WebhookId};
-use hookd_store::WebhookSort;
 use serde::{Deserialize, Serialize};
 
 use super::List;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ListParams, parse_json, path_id};
-use crate::ops::Actor;
-use crate::ops::events::Accepted;
-use crate::ops::webhooks::{WebhookIn, WebhookPatch, WebhookView};
 use crate::state::AppState;
+use hookd_service::Actor;
+use hookd_service::events::Accepted;
+use hookd_service::webhooks::{WebhookIn, WebhookPatch, WebhookView};
 
 fn ids(org: &str, id: &str) -> ApiResult<(OrgId, WebhookId)> {
     Ok((path_id("org", org, OrgId::parse)?, path_id("webhook", id, WebhookId::parse)?))

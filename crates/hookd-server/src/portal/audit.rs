@@ -6,15 +6,15 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use hookd_store::{Cursor, Order, PageRequest};
+use hookd_core::listing::{Cursor, Order, PageRequest};
 use serde::Deserialize;
 
 use super::auth::Signed;
 use super::error::PortalResult;
 use super::frame::{Frame, enc, html};
 use super::webhooks::when;
-use crate::ops::Access;
 use crate::state::AppState;
+use hookd_service::Access;
 
 pub struct Row {
     pub when: String,

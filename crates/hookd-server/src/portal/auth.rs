@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::error::{BarePage, PortalError, PortalResult, page};
 use super::form::Form;
-use crate::ops::sessions::Portal;
 use crate::state::AppState;
+use hookd_service::sessions::Portal;
 
 pub const SESSION_COOKIE: &str = "hookd_session";
 
@@ -115,7 +115,7 @@ pub(crate) async fn exchange(State(s): State<AppState>, form: Form) -> Response 
             }
             resp
         }
-        Err(crate::ops::OpsError::Forbidden(_)) => {
+        Err(hookd_service::OpsError::Forbidden(_)) => {
             let product = &s.portal.config.product_name;
             let text = format!(
                 "It was already used, or it has expired. Sign-in links work once and for a short time: \

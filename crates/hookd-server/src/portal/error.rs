@@ -5,7 +5,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::ops::OpsError;
+use hookd_service::OpsError;
 
 #[derive(Debug)]
 pub enum PortalError {
@@ -19,12 +19,6 @@ pub enum PortalError {
 impl From<OpsError> for PortalError {
     fn from(e: OpsError) -> Self {
         Self::Ops(e)
-    }
-}
-
-impl From<hookd_store::StoreError> for PortalError {
-    fn from(e: hookd_store::StoreError) -> Self {
-        Self::Ops(e.into())
     }
 }
 

@@ -4,8 +4,8 @@ use axum::extract::{FromRequest, Request};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::error::PortalError;
-use crate::ops::OpsError;
 use crate::state::AppState;
+use hookd_service::OpsError;
 
 /// Forms are small: a webhook's form with its credentials is a few kilobytes.
 const LIMIT: usize = 256 * 1024;

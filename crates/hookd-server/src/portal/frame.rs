@@ -5,9 +5,9 @@ use askama::Template;
 use axum::response::{Html, IntoResponse, Response};
 
 use super::error::PortalResult;
-use crate::ops::sessions::Portal;
-use crate::ops::{Access, OpsError};
 use crate::state::AppState;
+use hookd_service::sessions::Portal;
+use hookd_service::{Access, OpsError};
 
 pub struct Frame {
     pub product: String,
@@ -53,7 +53,7 @@ impl Frame {
         title: impl Into<String>,
         done: Option<&str>,
     ) -> PortalResult<Self> {
-        let org = s.ops.store.get_org(&p.member.org_id).await.map_err(OpsError::from)?;
+        let org = s.ops.get_org(&p.actor, &p.member.org_id).await?;
         let c = &s.portal.config;
         Ok(Self {
             product: c.product_name.clone(),
@@ -96,19 +96,19 @@ pub fn enc(text: &str) -> String {
 pub struct Sorting<'a> {
     pub base: &'a str,
     pub sort: &'a str,
-    pub order: hookd_store::Order,
+    pub order: hookd_core::listing::Order,
     /// The order a column sorts in when it is first clicked.
-    pub first: hookd_store::Order,
+    pub first: hookd_core::listing::Order,
     pub keep: String,
 }
 
-fn order_name(o: hookd_store::Order) -> &'static str {
-    if o == hookd_store::Order::Asc { "asc" } else { "desc" }
+fn order_name(o: hookd_core::listing::Order) -> &'static str {
+    if o == hookd_core::listing::Order::Asc { "asc" } else { "desc" }
 }
 
 impl Sorting<'_> {
     pub fn headings(&self, columns: &[(&'static str, &str)]) -> Vec<Heading> {
-        use hookd_store::Order;
+        use hookd_core::listing::Order;
         columns
             .iter()
             .map(|(label, key)| {

@@ -4,18 +4,18 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
+use hookd_core::listing::{AttemptFilter, AttemptSort, Cursor, Order, PageRequest};
 use hookd_core::model::AttemptErrorKind;
 use hookd_core::{AttemptId, DeliveryId, WebhookId};
-use hookd_store::{AttemptFilter, AttemptSort, Cursor, Order, PageRequest};
 use serde::Deserialize;
 
 use super::auth::{Posted, Signed};
 use super::error::{PortalError, PortalResult};
 use super::frame::{Frame, Heading, Sorting, enc, html};
 use super::webhooks::when;
-use crate::ops::OpsError;
-use crate::ops::history::AttemptSummary;
 use crate::state::AppState;
+use hookd_service::OpsError;
+use hookd_service::history::AttemptSummary;
 
 pub struct AttemptRow {
     pub a: AttemptSummary,
@@ -162,7 +162,7 @@ pub struct Step {
 #[template(path = "attempt.html")]
 struct AttemptPage {
     frame: Frame,
-    d: crate::ops::history::AttemptDetail,
+    d: hookd_service::history::AttemptDetail,
     result: String,
     sent: String,
     webhook_name: String,
@@ -186,7 +186,7 @@ fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
 }
 
-fn curl(d: &crate::ops::history::AttemptDetail) -> String {
+fn curl(d: &hookd_service::history::AttemptDetail) -> String {
     let mut out = format!("curl -X POST {}", shell_quote(&d.summary.url));
     for (k, v) in &d.request_headers {
         out += &format!(" \\\n  -H {}", shell_quote(&format!("{k}: {v}")));

@@ -5,18 +5,18 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use hookd_core::listing::PageRequest;
 use hookd_core::model::{Member, MemberStatus, Role};
 use hookd_core::{MemberId, TokenId};
-use hookd_store::PageRequest;
 use serde::Deserialize;
 
 use super::auth::{Posted, Signed};
 use super::error::{PortalError, PortalResult};
 use super::frame::{Frame, html};
 use super::webhooks::when;
-use crate::ops::members::MemberIn;
-use crate::ops::{Access, OpsError};
 use crate::state::AppState;
+use hookd_service::members::MemberIn;
+use hookd_service::{Access, OpsError};
 
 pub struct TokenRow {
     pub id: String,

@@ -12,9 +12,9 @@ use super::auth::Signed;
 use super::error::PortalResult;
 use super::form::Form;
 use super::frame::Frame;
-use crate::ops::OpsError;
-use crate::ops::webhooks::WebhookView;
 use crate::state::AppState;
+use hookd_service::OpsError;
+use hookd_service::webhooks::WebhookView;
 
 /// A credential field of an authentication type: name, label, whether it is a secret.
 pub type AuthField = (&'static str, &'static str, bool);

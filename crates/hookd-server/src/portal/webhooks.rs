@@ -8,8 +8,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hookd_core::WebhookId;
+use hookd_core::listing::{AttemptFilter, Cursor, Order, PageRequest, WebhookSort};
 use hookd_core::model::{Environment, Member};
-use hookd_store::{AttemptFilter, Cursor, Order, PageRequest, WebhookSort};
 use serde::Deserialize;
 
 use super::auth::{Posted, Signed};
@@ -18,9 +18,9 @@ use super::form::Form;
 use super::frame::{Frame, Heading, Sorting, enc, html};
 use super::history::{AttemptRow, attempt_rows, plain_headings};
 use super::webhook_form::{FormPage, body_from, form_page, parse};
-use crate::ops::webhooks::{WebhookIn, WebhookPatch, WebhookView};
-use crate::ops::{Access, OpsError};
 use crate::state::AppState;
+use hookd_service::webhooks::{WebhookIn, WebhookPatch, WebhookView};
+use hookd_service::{Access, OpsError};
 
 /// A time as the portal shows it: UTC (as every page says), to the minute.
 pub(crate) fn when(t: &chrono::DateTime<chrono::Utc>) -> String {

@@ -307,6 +307,9 @@ impl<B: Backend> Store for B {
     async fn create_login_link(&self, link: &LoginLink, hash: &[u8; 32]) -> Result<(), StoreError> {
         sessions::create_login_link(self, link, hash).await
     }
+    async fn login_link(&self, hash: &[u8; 32], now: Timestamp) -> Result<LoginLink, StoreError> {
+        sessions::login_link(self, hash, now).await
+    }
     async fn redeem_login_link(&self, hash: &[u8; 32], now: Timestamp) -> Result<LoginLink, StoreError> {
         sessions::redeem_login_link(self, hash, now).await
     }

@@ -45,6 +45,14 @@ pub(crate) async fn create_login_link(x: &impl Exec, l: &LoginLink, hash: &[u8; 
     x.write(vec![Step::new(sql, p)]).await.map(|_| ())
 }
 
+/// The link, while it is unused and unexpired; `NotFound` otherwise. Reads only: signing in
+/// checks the member with it before [`redeem_login_link`] uses it up.
+pub(crate) async fn login_link(x: &impl Exec, hash: &[u8; 32], now: Timestamp) -> Result<LoginLink, StoreError> {
+    let sql = "SELECT org_id, member_id, return_to, created_at, expires_at FROM login_links
+         WHERE hash = $1 AND used_at IS NULL AND expires_at > $2";
+    super::one(x, Query::new(sql, vals![hash.to_vec(), ms(&now)]), link).await
+}
+
 /// Marks the link used and returns it, in one statement: of two requests with the same link,
 /// one signs in. `NotFound` when there is no such link, or it was used, or it expired.
 pub(crate) async fn redeem_login_link(x: &impl Exec, hash: &[u8; 32], now: Timestamp) -> Result<LoginLink, StoreError> {

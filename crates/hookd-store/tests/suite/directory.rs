@@ -168,7 +168,7 @@ pub async fn settings_keep_the_first_value_they_are_initialised_with(s: &dyn Sto
     assert_eq!(s.get_setting("k").await.unwrap().as_deref(), Some("third"));
 }
 
-/// A login link signs in once, before it expires; a session is found until it expires or is
+/// A login link signs in once, before it expires (a look-up does not use it up); a session is found until it expires or is
 /// deleted; retention removes both once expired.
 pub async fn login_links_work_once_and_sessions_expire(s: &dyn Store) {
     use chrono::SubsecRound as _;
@@ -185,7 +185,11 @@ pub async fn login_links_work_once_and_sessions_expire(s: &dyn Store) {
     s.create_login_link(&link, &[1; 32]).await.unwrap();
     let expired = LoginLink { expires_at: now - chrono::TimeDelta::seconds(1), ..link.clone() };
     s.create_login_link(&expired, &[2; 32]).await.unwrap();
+    let looked_up = s.login_link(&[1; 32], now).await.unwrap();
+    assert_eq!(looked_up.member_id, link.member_id, "a look-up finds the link");
+    assert!(matches!(s.login_link(&[2; 32], now).await, Err(StoreError::NotFound)), "expired");
     let redeemed = s.redeem_login_link(&[1; 32], now).await.unwrap();
+    assert!(matches!(s.login_link(&[1; 32], now).await, Err(StoreError::NotFound)), "used");
     assert_eq!((redeemed.member_id, redeemed.return_to), (link.member_id.clone(), link.return_to.clone()));
     assert!(matches!(s.redeem_login_link(&[1; 32], now).await, Err(StoreError::NotFound)), "used");
     assert!(matches!(s.redeem_login_link(&[2; 32], now).await, Err(StoreError::NotFound)), "expired");

@@ -78,18 +78,8 @@ impl Ops {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
-    use hookd_core::secret::MasterKey;
-
     use super::*;
-
-    async fn ops() -> (Ops, tempfile::TempDir) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = hookd_store::sqlite::SqliteStore::open(&dir.path().join("hookd.db")).await.unwrap();
-        let (key, _) = MasterKey::generate();
-        (Ops::offline(Arc::new(store), key, "http://127.0.0.1".into()), dir)
-    }
+    use crate::testing::ops;
 
     #[tokio::test]
     async fn grants_open_until_they_expire_and_not_when_altered() {

@@ -5,17 +5,23 @@
 
 mod actor;
 mod audit;
+mod cache;
+pub mod demo;
 mod error;
 pub mod event_types;
 pub mod events;
 pub mod history;
 pub mod master_key;
 pub mod members;
+pub mod node;
 pub mod oauth;
 pub mod orgs;
 pub mod sessions;
 pub mod tokens;
 pub mod webhooks;
+
+#[cfg(test)]
+mod testing;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,11 +29,12 @@ use std::time::Duration;
 use hookd_core::model::{AccessToken, EventType};
 use hookd_core::schema::PayloadSchema;
 use hookd_core::secret::MasterKey;
-use hookd_delivery::{Handoff, Metrics};
+use hookd_delivery::Handoff;
 use hookd_store::{Store, StoreError};
 
 pub use actor::{Access, Actor};
 pub use error::{OpsError, OpsResult, not_found};
+pub use hookd_delivery::Metrics;
 
 use crate::cache::Ttl;
 
@@ -50,6 +57,21 @@ pub struct OpsConfig {
     pub wire: hookd_core::wire::Wire,
 }
 
+impl Default for OpsConfig {
+    /// hookd's defaults, as `hookd serve` starts with no configuration.
+    fn default() -> Self {
+        Self {
+            allow_private_targets: false,
+            max_payload_bytes: 1 << 20,
+            max_json_depth: hookd_core::validation::DEFAULT_MAX_JSON_DEPTH,
+            operator_token_sha256: [0; 32],
+            public_url: "http://127.0.0.1:8080".into(),
+            session_ttl: Duration::from_secs(12 * 3600),
+            wire: Default::default(),
+        }
+    }
+}
+
 /// A catalog entry with its compiled schema, as publishing needs it.
 pub struct CatalogEntry {
     pub event_type: EventType,
@@ -62,11 +84,12 @@ const CACHE_TTL: Duration = Duration::from_secs(5);
 /// Cheap to clone; every door holds one.
 #[derive(Clone)]
 pub struct Ops {
-    pub store: Arc<dyn Store>,
-    pub key: MasterKey,
+    /// Private to this crate: the doors reach the database only through operations.
+    store: Arc<dyn Store>,
+    key: MasterKey,
     /// Where new deliveries go to this node's dispatcher, and how to wake it.
-    pub handoff: Arc<Handoff>,
-    pub metrics: Arc<Metrics>,
+    handoff: Arc<Handoff>,
+    metrics: Arc<Metrics>,
     pub config: Arc<OpsConfig>,
     /// Shared, not copied, by every publish of the type.
     catalog: Arc<Ttl<String, Arc<CatalogEntry>>>,
@@ -97,17 +120,13 @@ impl Ops {
 
     /// Ops over `store` with no dispatcher of their own, for CLI commands run beside a server:
     /// the server's dispatcher finds whatever they make due.
-    pub fn offline(store: Arc<dyn Store>, key: MasterKey, public_url: String) -> Self {
-        let config = OpsConfig {
-            allow_private_targets: false,
-            max_payload_bytes: 1 << 20,
-            max_json_depth: hookd_core::validation::DEFAULT_MAX_JSON_DEPTH,
-            operator_token_sha256: [0; 32],
-            public_url,
-            session_ttl: Duration::from_secs(12 * 3600),
-            wire: Default::default(),
-        };
+    pub fn offline(store: Arc<dyn Store>, key: MasterKey, config: OpsConfig) -> Self {
         Self::new(store, key, Default::default(), Default::default(), config)
+    }
+
+    /// This node's delivery counters, for `/metrics`.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
     }
 
     /// An event type with its compiled schema; `None` when it is not in the catalog.

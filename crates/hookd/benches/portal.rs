@@ -3,7 +3,7 @@
 //! store queries, the service layer and the templates together.
 //!
 //! ```text
-//! cargo bench -p hookd-server --bench portal
+//! cargo bench -p hookd --bench portal
 //! ```
 
 #[path = "../../hookd-store/benches/common/mod.rs"]
@@ -15,8 +15,8 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use hookd_core::model::{MemberStatus, Role};
 use hookd_core::{MemberId, secret::MasterKey};
-use hookd_server::ops::Actor;
 use hookd_server::{AppState, Ops, OpsConfig, PortalConfig};
+use hookd_service::Actor;
 use hookd_store::{AttemptRecord, Store};
 use tower::ServiceExt as _;
 

@@ -94,18 +94,28 @@ impl Ops {
     }
 
     /// Exchanges a login link's secret for a session; a used, expired or unknown link, or one
-    /// for a member who is no longer active, is refused.
+    /// for a member who is no longer active, is refused. The link is used up only after its
+    /// member was read and found active, so a database that fails meanwhile leaves a valid
+    /// link valid and says it is unavailable rather than blaming the link.
     pub async fn sign_in(&self, secret: &str) -> OpsResult<SignedIn> {
         let refused = || OpsError::Forbidden("this sign-in link was already used or has expired".into());
-        let link = match self.store.redeem_login_link(&token_hash(secret.trim()), chrono::Utc::now()).await {
+        let hash = token_hash(secret.trim());
+        let link = match self.store.login_link(&hash, chrono::Utc::now()).await {
             Ok(l) => l,
             Err(StoreError::NotFound) => return Err(refused()),
             Err(e) => return Err(e.into()),
         };
-        let member = self.store.get_member(&link.org_id, &link.member_id).await.map_err(|_| refused())?;
-        if member.status != MemberStatus::Active {
-            return Err(refused());
+        match self.store.get_member(&link.org_id, &link.member_id).await {
+            Ok(m) if m.status == MemberStatus::Active => {}
+            Ok(_) | Err(StoreError::NotFound) => return Err(refused()),
+            Err(e) => return Err(e.into()),
         }
+        // Of two requests with the same link, one gets past this.
+        let link = match self.store.redeem_login_link(&hash, chrono::Utc::now()).await {
+            Ok(l) => l,
+            Err(StoreError::NotFound) => return Err(refused()),
+            Err(e) => return Err(e.into()),
+        };
         let now = chrono::Utc::now();
         let ttl = chrono::Duration::from_std(self.config.session_ttl).map_err(|e| OpsError::Internal(e.to_string()))?;
         let session = Session {

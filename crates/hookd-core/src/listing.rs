@@ -1,0 +1,128 @@
+//! Listings: keyset pages, their sort keys and filters. A page ends with a cursor holding the
+//! last row's sort value and ID, and the next page starts strictly after it. No OFFSET, so
+//! page 1000 costs what page 1 does. Pure data: the store reads these, the doors build them.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+
+use crate::{DeliveryId, WebhookId};
+
+type Timestamp = chrono::DateTime<chrono::Utc>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Order {
+    #[default]
+    Asc,
+    Desc,
+}
+
+/// Where the previous page stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    pub key: String,
+    pub id: String,
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        B64.encode(format!("{}\u{1f}{}", self.key, self.id))
+    }
+
+    pub fn decode(text: &str) -> Option<Self> {
+        let raw = String::from_utf8(B64.decode(text).ok()?).ok()?;
+        let (key, id) = raw.split_once('\u{1f}')?;
+        Some(Self { key: key.to_owned(), id: id.to_owned() })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PageRequest<S> {
+    pub limit: usize,
+    pub cursor: Option<Cursor>,
+    pub sort: S,
+    pub order: Order,
+    /// Case-insensitive substring search over the listing's text columns.
+    pub q: Option<String>,
+}
+
+impl<S: Default> Default for PageRequest<S> {
+    fn default() -> Self {
+        Self { limit: 50, cursor: None, sort: S::default(), order: Order::Asc, q: None }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub data: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+/// Filters of the history listing.
+#[derive(Debug, Clone, Default)]
+pub struct AttemptFilter {
+    pub webhook_id: Option<WebhookId>,
+    /// `Some(true)`: 2xx only; `Some(false)`: failures only.
+    pub succeeded: Option<bool>,
+    /// The attempts of one delivery (pair it with `webhook_id` and `since`, so the page reads
+    /// the webhook's attempts from the delivery's creation on, not all of them).
+    pub delivery_id: Option<DeliveryId>,
+    /// Sent at or after this time.
+    pub since: Option<Timestamp>,
+    /// Sent before this time.
+    pub until: Option<Timestamp>,
+}
+
+/// Sort keys of the webhook list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WebhookSort {
+    #[default]
+    CreatedAt,
+    Name,
+    Url,
+    Owner,
+    Status,
+    LastTriggeredAt,
+}
+
+impl WebhookSort {
+    pub const NAMES: &'static [&'static str] = &["created_at", "name", "url", "owner", "status", "last_triggered_at"];
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "created_at" => Self::CreatedAt,
+            "name" => Self::Name,
+            "url" => Self::Url,
+            "owner" => Self::Owner,
+            "status" => Self::Status,
+            "last_triggered_at" => Self::LastTriggeredAt,
+            _ => return None,
+        })
+    }
+}
+
+/// Sort keys of the history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AttemptSort {
+    #[default]
+    SentAt,
+    Url,
+    Result,
+}
+
+impl AttemptSort {
+    pub const NAMES: &'static [&'static str] = &["sent_at", "url", "result"];
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "sent_at" => Self::SentAt,
+            "url" => Self::Url,
+            "result" => Self::Result,
+            _ => return None,
+        })
+    }
+}
+
+/// Counts for `/metrics`.
+#[derive(Debug, Clone, Default)]
+pub struct Backlog {
+    pub pending: u64,
+    pub due: u64,
+}
