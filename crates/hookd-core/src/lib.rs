@@ -3,6 +3,7 @@
 //! event visibility. Everything here is a pure function of its inputs (plus randomness
 //! for IDs, nonces and jitter), so it is unit-tested inline.
 
+pub mod auth_kinds;
 pub mod envelope;
 pub mod id;
 pub mod listing;

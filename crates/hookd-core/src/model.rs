@@ -103,6 +103,53 @@ pub struct Org {
     pub created_at: DateTime<Utc>,
 }
 
+/// Who made a change, as records keep it (`status.changed_by`, an audit entry's `actor`):
+/// written `hookd`, `operator`, `tok_…` or `mbr_…`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub enum ActorRef {
+    /// hookd itself: a 410, a webhook failing too long, a feature turned off.
+    Hookd,
+    Operator,
+    Token(TokenId),
+    Member(MemberId),
+}
+
+impl ActorRef {
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "hookd" => Self::Hookd,
+            "operator" => Self::Operator,
+            t if t.starts_with("tok_") => Self::Token(TokenId::parse(t).ok()?),
+            m => Self::Member(MemberId::parse(m).ok()?),
+        })
+    }
+}
+
+impl std::fmt::Display for ActorRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Hookd => f.write_str("hookd"),
+            Self::Operator => f.write_str("operator"),
+            Self::Token(id) => id.fmt(f),
+            Self::Member(id) => id.fmt(f),
+        }
+    }
+}
+
+impl From<ActorRef> for String {
+    fn from(a: ActorRef) -> Self {
+        a.to_string()
+    }
+}
+
+impl TryFrom<String> for ActorRef {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        Self::parse(&s).ok_or_else(|| format!("`{s}` is not hookd, operator, a token or a member ID"))
+    }
+}
+
 /// One change to an org, as its audit log keeps it: who made it, what and when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct AuditEntry {
@@ -110,8 +157,9 @@ pub struct AuditEntry {
     pub org_id: OrgId,
     pub at: DateTime<Utc>,
     /// Who: `operator`, an access token (`tok_…`) or a member signed in to the portal (`mbr_…`).
-    pub actor: String,
-    /// What, as `resource.verb`: `webhook.created`, `member.removed`, `token.revoked`, …
+    #[schema(value_type = String)]
+    pub actor: ActorRef,
+    /// What, as `resource.verb`: `webhook.created`, `member.deleted`, `token.deleted`, …
     pub action: String,
     /// The ID of what changed.
     pub target: String,
@@ -408,17 +456,18 @@ pub struct WebhookStatus {
     pub reason: Option<String>,
     pub changed_at: DateTime<Utc>,
     /// `operator`, a member or token ID, or `hookd` when the service changed it itself.
-    pub changed_by: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub changed_by: Option<ActorRef>,
 }
 
 impl WebhookStatus {
     /// A change hookd makes itself (a 410, or failing too long), named `hookd`.
     pub fn by_hookd(enabled: bool, reason: &str, at: DateTime<Utc>) -> Self {
-        Self { enabled, reason: Some(reason.to_owned()), changed_at: at, changed_by: Some("hookd".into()) }
+        Self { enabled, reason: Some(reason.to_owned()), changed_at: at, changed_by: Some(ActorRef::Hookd) }
     }
 
     /// A change made by a person or client, named as `by`.
-    pub fn by(enabled: bool, by: String, at: DateTime<Utc>) -> Self {
+    pub fn by(enabled: bool, by: ActorRef, at: DateTime<Utc>) -> Self {
         let verb = if enabled { "Enabled" } else { "Disabled" };
         Self { enabled, reason: Some(format!("{verb} by {by}")), changed_at: at, changed_by: Some(by) }
     }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use hookd_core::WebhookId;
-use hookd_store::Claim;
+use hookd_store::LeasedDelivery;
 
 /// The batches being filled, by webhook. Owned by the dispatcher's loop alone.
 #[derive(Default)]
@@ -17,13 +17,13 @@ pub(crate) struct Batches {
 
 struct Filling {
     until: Instant,
-    claims: Vec<Claim>,
+    claims: Vec<LeasedDelivery>,
 }
 
 impl Batches {
     /// Takes in new claims; returns the requests to send now: each claim of a webhook that
     /// sends one event a request, and every batch that is now full.
-    pub(crate) fn add(&mut self, claims: Vec<Claim>, now: Instant) -> Vec<Vec<Claim>> {
+    pub(crate) fn add(&mut self, claims: Vec<LeasedDelivery>, now: Instant) -> Vec<Vec<LeasedDelivery>> {
         let mut ready = Vec::new();
         for c in claims {
             let max = c.webhook.options.max_events_per_request.max(1) as usize;
@@ -45,7 +45,7 @@ impl Batches {
     }
 
     /// The batches whose window has ended by `now`, as full as they got.
-    pub(crate) fn due(&mut self, now: Instant) -> Vec<Vec<Claim>> {
+    pub(crate) fn due(&mut self, now: Instant) -> Vec<Vec<LeasedDelivery>> {
         let ended: Vec<WebhookId> =
             self.open.iter().filter(|(_, f)| f.until <= now).map(|(id, _)| id.clone()).collect();
         ended.iter().filter_map(|id| self.open.remove(id)).map(|f| f.claims).collect()
@@ -57,7 +57,7 @@ impl Batches {
     }
 
     /// Every claim still waiting, for a stopping dispatcher to give back.
-    pub(crate) fn drain(&mut self) -> Vec<Claim> {
+    pub(crate) fn drain(&mut self) -> Vec<LeasedDelivery> {
         self.open.drain().flat_map(|(_, f)| f.claims).collect()
     }
 }

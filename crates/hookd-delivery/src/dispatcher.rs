@@ -4,7 +4,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
 use hookd_core::envelope::Recipe;
 use hookd_core::model::{
     Attempt, AttemptError, AttemptErrorKind, AuthMethod, RequestBody, Trigger, Webhook, WebhookAuth,
@@ -15,14 +14,15 @@ use hookd_core::rotation::RotatedOut;
 use hookd_core::secret::MasterKey;
 use hookd_core::signing::SigningSecret;
 use hookd_core::{AttemptId, DeliveryId, WebhookId};
-use hookd_store::{AttemptRecord, Claim, Outcome, Store};
+use hookd_store::{AttemptRecord, LeasedDelivery, Outcome, Store};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
 
 use crate::auth::{Outgoing, TokenCache, static_headers};
 use crate::batching::Batches;
 use crate::client::{HttpClients, Target};
-use crate::handoff::{Handed, Handoff};
+use crate::handoff::{HandedLease, Handoff};
 use crate::metrics::Metrics;
+use crate::request::{self, Request, Signing};
 
 #[derive(Debug, Clone)]
 pub struct DispatchConfig {
@@ -202,7 +202,7 @@ impl Dispatcher {
         let (records_tx, records_rx) = mpsc::unbounded_channel();
         let recorder = tokio::spawn(record(this.store.clone(), this.handoff.clone(), records_rx));
         // When the database next needs a look: at once after a wake-up, else when its
-        // earliest pending delivery falls due, and at least every `poll`. Handed deliveries
+        // earliest pending delivery falls due, and at least every `poll`. HandedLease-over deliveries
         // need no look at all.
         let mut look_at = Instant::now();
         let mut batches = Batches::default();
@@ -307,7 +307,7 @@ impl Dispatcher {
     /// Claims of deliveries leased when they were published, with their webhooks as the
     /// publish saw them or later: known ones from memory, the others read, once per batch. A
     /// delivery whose webhook is gone fails, as a claimed one would.
-    async fn claims_of(&self, handed: Vec<Handed>) -> Vec<Claim> {
+    async fn claims_of(&self, handed: Vec<HandedLease>) -> Vec<LeasedDelivery> {
         if handed.is_empty() {
             return vec![];
         }
@@ -334,9 +334,9 @@ impl Dispatcher {
         }
         let mut claims = Vec::with_capacity(handed.len());
         let mut orphans = Vec::new();
-        for Handed { event, delivery, .. } in handed {
+        for HandedLease { event, delivery, .. } in handed {
             match webhooks.get(&delivery.webhook_id) {
-                Some(w) => claims.push(Claim { delivery, event, webhook: Webhook::clone(w) }),
+                Some(w) => claims.push(LeasedDelivery { delivery, event, webhook: Webhook::clone(w) }),
                 None => orphans.push(AttemptRecord {
                     attempt: None,
                     org_id: delivery.org_id,
@@ -356,7 +356,7 @@ impl Dispatcher {
     }
 
     /// Sends one request for a group of claims of one webhook and says what became of each.
-    async fn deliver(&self, group: Vec<Claim>) -> Vec<AttemptRecord> {
+    async fn deliver(&self, group: Vec<LeasedDelivery>) -> Vec<AttemptRecord> {
         let webhook = &group[0].webhook;
         // One record per claim; the attempt is moved into the last, so the common group of
         // one copies nothing.
@@ -475,20 +475,18 @@ impl Dispatcher {
         events: &[&hookd_core::model::Event],
     ) -> (Vec<(String, String)>, Result<crate::client::Response, AttemptError>) {
         let fail = |kind, message: String| AttemptError { kind, message };
-        let rendered = recipe.render(&webhook.id, &webhook.org_id, events);
-        let body = Bytes::from(rendered.body);
-        let mut headers: Vec<(String, String)> = vec![
-            ("content-type".into(), rendered.content_type.into()),
-            (
-                self.config.wire.event_header().into(),
-                events.iter().map(|e| e.event_type.as_str()).collect::<Vec<_>>().join(","),
-            ),
-            (self.config.wire.delivery_header().into(), delivery.to_string()),
-        ];
-        for (k, v) in &webhook.options.headers {
-            headers.push((k.to_ascii_lowercase(), v.clone()));
-        }
-        let opened = match self.opened.get(&self.key, webhook) {
+        let opened = self.opened.get(&self.key, webhook);
+        let now = chrono::Utc::now();
+        let signing = match &opened {
+            Ok(o) if webhook.signing_enabled => {
+                Some(Signing { current: &o.current, rotated_out: o.rotated_out.honoured(now).collect() })
+            }
+            _ => None,
+        };
+        let wire = &self.config.wire;
+        let Request { body, content_type, headers } =
+            request::build(wire, webhook, recipe, delivery, events, signing, now.timestamp());
+        let opened = match opened {
             Ok(o) => o,
             Err(e) => return (headers, Err(e)),
         };
@@ -496,22 +494,6 @@ impl Dispatcher {
             Ok(t) => t,
             Err(e) => return (vec![], Err(e.clone())),
         };
-        if webhook.signing_enabled {
-            // The current secret first, then those it replaced while they are still honoured.
-            let now = chrono::Utc::now();
-            let ts = now.timestamp();
-            let sigs: Vec<String> = std::iter::once(&opened.current)
-                .chain(opened.rotated_out.honoured(now))
-                .map(|s| s.standard(delivery.as_str(), ts, &body))
-                .collect();
-            headers.push(("webhook-id".into(), delivery.to_string()));
-            headers.push(("webhook-timestamp".into(), ts.to_string()));
-            headers.push(("webhook-signature".into(), sigs.join(" ")));
-            headers.push(("x-hub-signature-256".into(), opened.current.hub_sha256(&body)));
-            if webhook.options.legacy_signature {
-                headers.push(("x-hub-signature".into(), opened.current.hub_sha1(&body)));
-            }
-        }
         let method = opened.auth.for_org(&events[0].org_id).clone();
         let identity = match &method {
             AuthMethod::Mtls { cert_pem, key_pem } => Some((cert_pem.as_str(), key_pem.as_str())),
@@ -521,8 +503,7 @@ impl Dispatcher {
             Ok(c) => c,
             Err(e) => return (headers, Err(e)),
         };
-        let mut secret_headers =
-            static_headers(&method, &Outgoing { url: target.url(), content_type: rendered.content_type, body: &body });
+        let mut secret_headers = static_headers(&method, &Outgoing { url: target.url(), content_type, body: &body });
         let oauth = matches!(method, AuthMethod::Oauth2 { .. });
         let mut bearer: Option<String> = None;
         if oauth {

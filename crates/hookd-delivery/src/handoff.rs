@@ -1,7 +1,7 @@
 //! New deliveries handed from the API to this node's dispatcher as they are published.
 //!
 //! A publish leases its new deliveries to this node in the same write that creates them
-//! ([`Lease`]), and hands them here with their event: the node that took an event sends it
+//! ([`LeaseTerms`]), and hands them here with their event: the node that took an event sends it
 //! without a claim query and without reading the event back. Room is bounded: when the
 //! dispatcher falls behind, publishes lease nothing and their deliveries wait in the database
 //! for whichever node claims them first, exactly as retries do. A crash loses nothing either
@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use hookd_core::model::{Delivery, Event};
-use hookd_store::{Lease, Published};
+use hookd_store::{LeaseTerms, Published};
 use tokio::sync::Notify;
 
 /// Deliveries one publish may lease at most: enough for an event's subscribers in the common
@@ -26,7 +26,7 @@ pub struct Handoff {
     capacity: usize,
     /// Deliveries queued plus room reserved by publishes under way.
     taken: AtomicUsize,
-    queue: Mutex<VecDeque<Handed>>,
+    queue: Mutex<VecDeque<HandedLease>>,
     /// Set when the dispatcher stops: publishes lease nothing more.
     closed: AtomicBool,
     /// Rung when deliveries are handed over.
@@ -37,7 +37,7 @@ pub struct Handoff {
 }
 
 /// A leased delivery waiting for a request slot.
-pub(crate) struct Handed {
+pub(crate) struct HandedLease {
     pub event: Arc<Event>,
     pub delivery: Delivery,
     /// The revision of the delivery's webhook that the publish read.
@@ -93,10 +93,10 @@ impl Handoff {
     /// Up to `max` handed deliveries, oldest first. One whose lease is about to run out is
     /// dropped instead: it will be claimed from the database, and sending it now could race
     /// that claim.
-    pub(crate) fn take(&self, max: usize) -> Vec<Handed> {
+    pub(crate) fn take(&self, max: usize) -> Vec<HandedLease> {
         let Ok(mut queue) = self.queue.lock() else { return vec![] };
         let n = max.min(queue.len());
-        let taken: Vec<Handed> = queue.drain(..n).collect();
+        let taken: Vec<HandedLease> = queue.drain(..n).collect();
         drop(queue);
         self.taken.fetch_sub(taken.len(), Ordering::AcqRel);
         let soon = chrono::Utc::now() + chrono::Duration::from_std(self.lease / 4).unwrap_or_default();
@@ -105,7 +105,7 @@ impl Handoff {
 
     /// Stops leasing, waits (briefly) for publishes that hold room to hand over, and returns
     /// every delivery still waiting here.
-    pub(crate) async fn close(&self) -> Vec<Handed> {
+    pub(crate) async fn close(&self) -> Vec<HandedLease> {
         self.closed.store(true, Ordering::Release);
         let queued = || self.queue.lock().map(|q| q.len()).unwrap_or(0);
         for _ in 0..500 {
@@ -115,7 +115,7 @@ impl Handoff {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
         let Ok(mut queue) = self.queue.lock() else { return vec![] };
-        let left: Vec<Handed> = queue.drain(..).collect();
+        let left: Vec<HandedLease> = queue.drain(..).collect();
         self.taken.fetch_sub(left.len(), Ordering::AcqRel);
         left
     }
@@ -137,8 +137,12 @@ impl Default for Handoff {
 
 impl Reservation<'_> {
     /// The lease for the publish's new deliveries, if there is room for any.
-    pub fn lease(&self) -> Option<Lease> {
-        (self.room > 0).then(|| Lease { node: self.handoff.node.clone(), duration: self.handoff.lease, max: self.room })
+    pub fn lease(&self) -> Option<LeaseTerms> {
+        (self.room > 0).then(|| LeaseTerms {
+            node: self.handoff.node.clone(),
+            duration: self.handoff.lease,
+            max: self.room,
+        })
     }
 
     /// Queues what the publish leased, and tells the dispatcher what there is to do.
@@ -150,7 +154,7 @@ impl Reservation<'_> {
         if !leased.is_empty() {
             let event = Arc::new(event);
             if let Ok(mut queue) = h.queue.lock() {
-                queue.extend(leased.into_iter().map(|l| Handed {
+                queue.extend(leased.into_iter().map(|l| HandedLease {
                     event: event.clone(),
                     delivery: l.delivery,
                     webhook_revision: l.webhook_revision,
@@ -225,7 +229,7 @@ mod tests {
             event_id: event.id.clone(),
             deliveries: vec![delivery.id.clone()],
             replayed: false,
-            leased: vec![hookd_store::Leased { delivery: delivery.clone(), webhook_revision: 0 }],
+            leased: vec![hookd_store::PublishedLease { delivery: delivery.clone(), webhook_revision: 0 }],
         };
         room.hand(event, &mut published);
         let left = h.close().await;

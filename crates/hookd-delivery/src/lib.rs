@@ -9,6 +9,7 @@ pub mod dispatcher;
 pub mod handoff;
 pub mod metrics;
 mod pool;
+mod request;
 pub mod ssrf;
 
 pub use client::HttpClients;

@@ -42,7 +42,7 @@ pub enum ApiError {
     #[error("the database is unavailable; try again shortly")]
     Unavailable,
     #[error("internal error")]
-    Internal(String),
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

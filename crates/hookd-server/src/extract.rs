@@ -6,17 +6,17 @@ use axum::http::request::Parts;
 use hookd_core::listing::{Cursor, Order, PageRequest};
 use serde::de::DeserializeOwned;
 
+use crate::api::ApiState;
 use crate::error::ApiError;
-use crate::state::AppState;
 use hookd_service::Actor;
 
 /// A JSON body, parsed with the path of the first field that failed.
 pub struct ApiJson<T>(pub T);
 
-impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
+impl<T: DeserializeOwned> FromRequest<ApiState> for ApiJson<T> {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request(req: Request, state: &ApiState) -> Result<Self, Self::Rejection> {
         let json_type = req
             .headers()
             .get(header::CONTENT_TYPE)
@@ -78,10 +78,10 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 
 /// The caller, from the bearer token: the operator or an org's access token. Which
 /// operations it may call is the service layer's rule ([`Actor::authorize`]).
-impl FromRequestParts<AppState> for Actor {
+impl FromRequestParts<ApiState> for Actor {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &ApiState) -> Result<Self, Self::Rejection> {
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -168,27 +168,4 @@ impl ListParams {
         }
         Ok(())
     }
-}
-
-/// Parses a path ID, naming the parameter when it is malformed.
-pub fn path_id<T>(
-    field: &str,
-    raw: &str,
-    parse: fn(&str) -> Result<T, hookd_core::IdParseError>,
-) -> Result<T, ApiError> {
-    parse(raw).map_err(|e| {
-        ApiError::NotFound(match field {
-            "org" => "organization",
-            "webhook" => "webhook",
-            "member" => "member",
-            "event" => "event",
-            "delivery" => "delivery",
-            "attempt" => "attempt",
-            "token" => "access token",
-            _ => {
-                let _ = e;
-                "resource"
-            }
-        })
-    })
 }

@@ -1,46 +1,48 @@
-//! hookd's service layer (`ops`: every operation once, with who may call it) and its HTTP
-//! doors: the REST API under `/api/v1`, service routes, and the one mapping from errors to
-//! RFC 9457 problems. Handlers turn HTTP into a call of `ops` and its result into HTTP;
-//! they hold no rule, no SQL, and send no webhooks themselves.
+//! The HTTP doors of hookd's service layer (`hookd_service`): the REST API under `/api/v1`
+//! with its OpenAPI document and service routes, the customer portal, and the listener that
+//! serves them. Handlers turn HTTP into a call of an operation and its result into HTTP; they
+//! hold no rule, no SQL, and cannot reach the store (this crate does not depend on it).
 
 pub mod api;
 pub mod error;
 pub mod extract;
+pub mod ids;
 pub mod openapi;
 pub mod portal;
 pub mod serve;
-pub mod state;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 
+pub use api::ApiState;
 pub use hookd_service::{Ops, OpsConfig};
 pub use portal::PortalConfig;
-pub use state::AppState;
+pub use portal::PortalState;
 
 use crate::error::ApiError;
 
 /// An unknown route: a page in the portal's look under `/portal`, a problem elsewhere.
-async fn not_found(
-    axum::extract::State(state): axum::extract::State<AppState>,
-    uri: axum::http::Uri,
-) -> axum::response::Response {
+fn not_found(portal: &PortalState, uri: &axum::http::Uri) -> axum::response::Response {
     use axum::response::IntoResponse as _;
     if uri.path().starts_with("/portal") {
-        portal::page_not_found(&state)
+        portal::page_not_found(portal)
     } else {
         ApiError::NotFound("route").into_response()
     }
 }
 
-pub fn app(state: AppState) -> Router {
-    let limit = state.ops.config.max_payload_bytes + 64 * 1024;
+/// Every door of the service layer: the REST API with its service routes, and the portal,
+/// each with its own state.
+pub fn app(ops: Ops, portal: PortalConfig) -> Router {
+    let limit = ops.config.max_payload_bytes + 64 * 1024;
+    let api = ApiState { ops: ops.clone() };
+    let portal = PortalState::new(ops, portal);
+    let fallback = portal.clone();
     Router::new()
-        .nest("/api/v1", api::router())
-        .merge(api::service::router())
-        .merge(portal::router(state.clone()))
-        .fallback(not_found)
+        .nest("/api/v1", api::router().with_state(api.clone()))
+        .merge(api::service::router().with_state(api))
+        .merge(portal::router(portal.clone()).with_state(portal))
+        .fallback(move |uri: axum::http::Uri| async move { not_found(&fallback, &uri) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(limit))
-        .with_state(state)
 }

@@ -1,6 +1,6 @@
 //! Who is calling, and the one rule of what each caller may do.
 
-use hookd_core::model::Role;
+use hookd_core::model::{ActorRef, Role};
 use hookd_core::{MemberId, OrgId, TokenId};
 
 use super::{OpsError, OpsResult};
@@ -82,12 +82,12 @@ impl Actor {
         self.org_role().map(|(o, _)| o)
     }
 
-    /// How `status.changed_by` and the history name this caller.
-    pub fn label(&self) -> String {
+    /// How `status.changed_by` and the audit log name this caller.
+    pub fn actor_ref(&self) -> ActorRef {
         match self {
-            Actor::Operator => "operator".into(),
-            Actor::Token { id, .. } => id.to_string(),
-            Actor::Member { id, .. } => id.to_string(),
+            Actor::Operator => ActorRef::Operator,
+            Actor::Token { id, .. } => ActorRef::Token(id.clone()),
+            Actor::Member { id, .. } => ActorRef::Member(id.clone()),
         }
     }
 }

@@ -19,7 +19,7 @@ impl Ops {
             id: AuditId::new(),
             org_id: org.clone(),
             at: chrono::Utc::now(),
-            actor: by.label(),
+            actor: by.actor_ref(),
             action: action.to_owned(),
             target: target.to_string(),
             summary,

@@ -9,6 +9,7 @@ use serde_json::json;
 use crate::event_types::EventTypeIn;
 use crate::members::MemberIn;
 use crate::orgs::OrgIn;
+use crate::tokens::TokenIn;
 use crate::{Actor, Ops, OpsError, OpsResult};
 
 const DEMO_ORG_KEY: &str = "demo_org";
@@ -207,7 +208,7 @@ impl Ops {
             }
         };
         let token = self
-            .issue_token(&operator, &org_id, "demo admin", Some(Role::Admin))
+            .create_token(&operator, &org_id, TokenIn { name: Some("demo admin".into()), role: Some(Role::Admin) })
             .await
             .map_err(failed("the demo token"))?;
         let members =
@@ -215,7 +216,7 @@ impl Ops {
         let mut sign_in_url = None;
         if let Some(admin) = members.data.iter().find(|m| m.email == "admin@demo.example") {
             let link = self
-                .issue_login_link(&operator, &org_id, &admin.id, None, None)
+                .create_login_link(&operator, &org_id, &admin.id, None, None)
                 .await
                 .map_err(failed("the demo sign-in link"))?;
             sign_in_url = Some(link.url);
@@ -244,7 +245,7 @@ impl Ops {
                 "event_types": types,
                 "environment": env,
             }))
-            .map_err(|e| OpsError::Internal(format!("demo webhook {name}: {e}")))?;
+            .map_err(|e| OpsError::Internal(format!("demo webhook {name}: {e}").into()))?;
             self.create_webhook(&operator, org, input).await.map_err(failed(name))?;
         }
         self.store.put_setting(DEMO_WEBHOOKS_KEY, "1").await?;
@@ -257,7 +258,7 @@ impl Ops {
         ];
         for (kind, env, payload) in events {
             let input = serde_json::from_value(json!({"type": kind, "payload": payload, "environment": env}))
-                .map_err(|e| OpsError::Internal(format!("demo event {kind}: {e}")))?;
+                .map_err(|e| OpsError::Internal(format!("demo event {kind}: {e}").into()))?;
             self.publish(&operator, org, input, None).await.map_err(failed(kind))?;
         }
         Ok(())

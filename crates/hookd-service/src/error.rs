@@ -28,7 +28,7 @@ pub enum OpsError {
     Unavailable,
     /// A fault of ours; the cause goes to the log, never to the caller.
     #[error("internal error")]
-    Internal(String),
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 pub type OpsResult<T> = Result<T, OpsError>;
@@ -61,11 +61,11 @@ impl From<StoreError> for OpsError {
             StoreError::Stale => {
                 Self::Conflict { field: None, detail: "the record changed meanwhile; try again".into() }
             }
-            StoreError::Unavailable(m) => {
-                tracing::warn!(error = %m, "database unavailable");
+            StoreError::Unavailable(cause) => {
+                tracing::warn!(error = %cause, "database unavailable");
                 Self::Unavailable
             }
-            StoreError::Other(m) => Self::Internal(m),
+            e @ StoreError::Other(_) => Self::Internal(Box::new(e)),
         }
     }
 }

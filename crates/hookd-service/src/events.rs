@@ -199,7 +199,7 @@ impl Ops {
         let (e, _) = self.store.get_event(org, id).await.map_err(not_found("event"))?;
         let deliveries = self.store.delivery_states(org, id).await?;
         Ok(EventView {
-            payload: RawValue::from_string(e.payload).map_err(|err| OpsError::Internal(err.to_string()))?,
+            payload: RawValue::from_string(e.payload).map_err(|err| OpsError::Internal(err.into()))?,
             id: e.id,
             org_id: e.org_id,
             event_type: e.event_type,

@@ -21,7 +21,7 @@ pub mod tokens;
 pub mod webhooks;
 
 #[cfg(test)]
-mod testing;
+mod tests;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -55,6 +55,10 @@ pub struct OpsConfig {
     pub session_ttl: Duration,
     /// hookd's header prefix and user agent, as the operator brands them.
     pub wire: hookd_core::wire::Wire,
+    /// Members signed in to the portal may add, change and remove members
+    /// (`HOOKD_PORTAL_MEMBERS_EDITABLE`). Off by default: the operator's product owns its
+    /// people and mirrors them here.
+    pub members_editable: bool,
 }
 
 impl Default for OpsConfig {
@@ -68,6 +72,7 @@ impl Default for OpsConfig {
             public_url: "http://127.0.0.1:8080".into(),
             session_ttl: Duration::from_secs(12 * 3600),
             wire: Default::default(),
+            members_editable: false,
         }
     }
 }
@@ -140,7 +145,7 @@ impl Ops {
             Err(e) => return Err(e.into()),
         };
         let schema = match &event_type.schema {
-            Some(s) => Some(Arc::new(PayloadSchema::compile(s).map_err(|e| OpsError::Internal(e.to_string()))?)),
+            Some(s) => Some(Arc::new(PayloadSchema::compile(s).map_err(|e| OpsError::Internal(e.to_string().into()))?)),
             None => None,
         };
         let entry = Arc::new(CatalogEntry { event_type, schema });

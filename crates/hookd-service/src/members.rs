@@ -1,8 +1,15 @@
-//! Members: the operator's product mirrors its people here; admins read them.
+//! Members: the operator's product mirrors its people here. Admins read them whole; every
+//! reader of the org may see their names (a webhook's owner is shown by name). Members signed
+//! in to the portal change members only where the operator lets them
+//! ([`OpsConfig::members_editable`](crate::OpsConfig)); the operator's product and the org's
+//! admin tokens always may.
 
 use hookd_core::model::{Member, MemberStatus, Role};
 use hookd_core::{MemberId, OrgId, validation};
-use hookd_store::{Page, PageRequest, StoreError};
+use std::collections::HashMap;
+
+use hookd_core::listing::{Cursor, Page, PageRequest};
+use hookd_store::StoreError;
 use serde::Deserialize;
 
 use super::{Access, Actor, Ops, OpsError, OpsResult, double_option, not_found};
@@ -34,8 +41,19 @@ fn email_taken(e: StoreError) -> OpsError {
 }
 
 impl Ops {
-    pub async fn create_member(&self, by: &Actor, org: &OrgId, input: MemberIn) -> OpsResult<Member> {
+    /// Refuses callers who may not change `org`'s members.
+    fn authorize_member_change(&self, by: &Actor, org: &OrgId) -> OpsResult<()> {
         by.authorize(org, Access::Admin)?;
+        if matches!(by, Actor::Member { .. }) && !self.config.members_editable {
+            return Err(OpsError::Forbidden(
+                "members are managed in the product that sent you here; this list follows it".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    pub async fn create_member(&self, by: &Actor, org: &OrgId, input: MemberIn) -> OpsResult<Member> {
+        self.authorize_member_change(by, org)?;
         self.store.get_org(org).await.map_err(not_found("organization"))?;
         let member = Member {
             id: MemberId::new(),
@@ -56,17 +74,17 @@ impl Ops {
         };
         self.store.create_member(&member).await.map_err(email_taken)?;
         let summary = format!("added {} <{}> with the {} role", member.name, member.email, member.role.as_str());
-        self.audit(by, org, "member.added", &member.id, summary).await;
+        self.audit(by, org, "member.created", &member.id, summary).await;
         Ok(member)
     }
 
     pub async fn get_member(&self, by: &Actor, org: &OrgId, id: &MemberId) -> OpsResult<Member> {
-        by.authorize(org, Access::Read)?;
+        by.authorize(org, Access::Admin)?;
         self.store.get_member(org, id).await.map_err(not_found("member"))
     }
 
     pub async fn update_member(&self, by: &Actor, org: &OrgId, id: &MemberId, input: MemberIn) -> OpsResult<Member> {
-        by.authorize(org, Access::Admin)?;
+        self.authorize_member_change(by, org)?;
         let mut m = self.store.get_member(org, id).await.map_err(not_found("member"))?;
         if let Some(n) = input.name {
             m.name = validation::name("name", &n, 200)?;
@@ -102,17 +120,32 @@ impl Ops {
     }
 
     pub async fn delete_member(&self, by: &Actor, org: &OrgId, id: &MemberId) -> OpsResult<()> {
-        by.authorize(org, Access::Admin)?;
+        self.authorize_member_change(by, org)?;
         if by.is_member(id) {
             return Err(OpsError::Forbidden("you cannot remove yourself; ask another admin".into()));
         }
         self.store.delete_member(org, id).await.map_err(not_found("member"))?;
-        self.audit(by, org, "member.removed", id, "removed".into()).await;
+        self.audit(by, org, "member.deleted", id, "removed".into()).await;
         Ok(())
     }
 
     pub async fn list_members(&self, by: &Actor, org: &OrgId, page: &PageRequest<()>) -> OpsResult<Page<Member>> {
-        by.authorize(org, Access::Read)?;
+        by.authorize(org, Access::Admin)?;
         Ok(self.store.list_members(org, page).await?)
+    }
+
+    /// Every member's name by ID, for any reader of the org: how owners are shown.
+    pub async fn member_names(&self, by: &Actor, org: &OrgId) -> OpsResult<HashMap<MemberId, String>> {
+        by.authorize(org, Access::Read)?;
+        let mut names = HashMap::new();
+        let mut page = PageRequest { limit: 500, ..PageRequest::default() };
+        loop {
+            let found = self.store.list_members(org, &page).await?;
+            names.extend(found.data.into_iter().map(|m| (m.id, m.name)));
+            match found.next_cursor.as_deref().and_then(Cursor::decode) {
+                Some(c) => page.cursor = Some(c),
+                None => return Ok(names),
+            }
+        }
     }
 }

@@ -79,7 +79,7 @@ impl Ops {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::ops;
+    use crate::tests::ops;
 
     #[tokio::test]
     async fn grants_open_until_they_expire_and_not_when_altered() {

@@ -58,7 +58,7 @@ impl Ops {
     /// A one-time link that signs `member` in (operator only). The secret travels in the
     /// URL's fragment, which browsers never send to a server or put in a `Referer`: the page
     /// it opens posts it once, to be exchanged for the session cookie.
-    pub async fn issue_login_link(
+    pub async fn create_login_link(
         &self,
         by: &Actor,
         org: &OrgId,
@@ -85,7 +85,7 @@ impl Ops {
             })?),
         };
         let now = chrono::Utc::now();
-        let expires_at = now + chrono::Duration::from_std(ttl).map_err(|e| OpsError::Internal(e.to_string()))?;
+        let expires_at = now + chrono::Duration::from_std(ttl).map_err(|e| OpsError::Internal(e.into()))?;
         let link = LoginLink { org_id: org.clone(), member_id: member.clone(), return_to, created_at: now, expires_at };
         let secret = random_secret();
         self.store.create_login_link(&link, &token_hash(&secret)).await?;
@@ -117,7 +117,7 @@ impl Ops {
             Err(e) => return Err(e.into()),
         };
         let now = chrono::Utc::now();
-        let ttl = chrono::Duration::from_std(self.config.session_ttl).map_err(|e| OpsError::Internal(e.to_string()))?;
+        let ttl = chrono::Duration::from_std(self.config.session_ttl).map_err(|e| OpsError::Internal(e.into()))?;
         let session = Session {
             org_id: link.org_id,
             member_id: link.member_id,

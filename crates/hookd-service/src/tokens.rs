@@ -7,13 +7,21 @@ use base64::Engine as _;
 use hookd_core::model::{AccessToken, Role};
 use hookd_core::{OrgId, TokenId, validation};
 use hookd_store::{Page, PageRequest};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{Access, Actor, Ops, OpsError, OpsResult, not_found};
 
 /// `last_used_at` is written at most this often per token and node, not on every request.
 pub const LAST_USED_EVERY: Duration = Duration::from_secs(60);
+
+/// A new token (name and role required) or an edit (a new name; the role cannot change).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenIn {
+    pub name: Option<String>,
+    pub role: Option<Role>,
+}
 
 /// A token as created: the only time its value is shown.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -69,16 +77,10 @@ impl Ops {
     }
 
     /// Creates a token for `org`, returning its value once.
-    pub async fn issue_token(
-        &self,
-        by: &Actor,
-        org: &OrgId,
-        name: &str,
-        role: Option<Role>,
-    ) -> OpsResult<CreatedToken> {
+    pub async fn create_token(&self, by: &Actor, org: &OrgId, input: TokenIn) -> OpsResult<CreatedToken> {
         by.authorize(org, Access::Admin)?;
-        let role = role.ok_or_else(|| OpsError::invalid("role", "is required: admin, member or viewer"))?;
-        let name = validation::name("name", name, 200)?;
+        let role = input.role.ok_or_else(|| OpsError::invalid("role", "is required: admin, member or viewer"))?;
+        let name = validation::name("name", input.name.as_deref().unwrap_or(""), 200)?;
         self.store.get_org(org).await.map_err(not_found("organization"))?;
         let value = new_token_value();
         let token = AccessToken {
@@ -100,20 +102,25 @@ impl Ops {
         Ok(self.store.list_tokens(org, page).await?)
     }
 
-    pub async fn rename_token(&self, by: &Actor, org: &OrgId, id: &TokenId, name: &str) -> OpsResult<AccessToken> {
+    /// Renames a token; its role cannot change (a token with another role is a new token).
+    pub async fn update_token(&self, by: &Actor, org: &OrgId, id: &TokenId, input: TokenIn) -> OpsResult<AccessToken> {
         by.authorize(org, Access::Admin)?;
-        let name = validation::name("name", name, 200)?;
+        if input.role.is_some() {
+            return Err(OpsError::invalid("role", "a token's role cannot change; create a new token"));
+        }
+        let name = validation::name("name", input.name.as_deref().unwrap_or(""), 200)?;
         let token = self.store.rename_token(org, id, &name).await.map_err(not_found("access token"))?;
-        self.audit(by, org, "token.renamed", id, format!("renamed “{name}”")).await;
+        self.audit(by, org, "token.updated", id, format!("renamed “{name}”")).await;
         Ok(token)
     }
 
-    pub async fn revoke_token(&self, by: &Actor, org: &OrgId, id: &TokenId) -> OpsResult<()> {
+    /// Deletes (revokes) a token: it stops working at once on this node.
+    pub async fn delete_token(&self, by: &Actor, org: &OrgId, id: &TokenId) -> OpsResult<()> {
         by.authorize(org, Access::Admin)?;
         self.store.delete_token(org, id).await.map_err(not_found("access token"))?;
         // Cached entries are keyed by hash, which is not kept: drop them all (revoking is rare).
         self.tokens.clear();
-        self.audit(by, org, "token.revoked", id, "revoked".into()).await;
+        self.audit(by, org, "token.deleted", id, "revoked".into()).await;
         Ok(())
     }
 }

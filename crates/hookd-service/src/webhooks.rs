@@ -238,14 +238,14 @@ impl Ops {
             e.options = Some(o.clone());
         }
         e.signing_enabled = p.signing.as_ref().and_then(|s| s.enabled);
-        e.status = p.enabled.map(|enabled| WebhookStatus::by(enabled, by.label(), e.updated_at));
+        e.status = p.enabled.map(|enabled| WebhookStatus::by(enabled, by.actor_ref(), e.updated_at));
         Ok(e)
     }
 
     /// Checks and seals a webhook's whole authentication.
     fn seal_auth(&self, auth: &WebhookAuth) -> OpsResult<SealedSecret> {
         validation::webhook_auth(auth, self.config.allow_private_targets, &self.config.wire)?;
-        let bytes = serde_json::to_vec(auth).map_err(|e| OpsError::Internal(e.to_string()))?;
+        let bytes = serde_json::to_vec(auth).map_err(|e| OpsError::Internal(e.into()))?;
         Ok(self.key.seal(&bytes))
     }
 
@@ -285,7 +285,7 @@ impl Ops {
             signing_secret: self.key.seal_str(&secret),
             rotated_out: None,
             auth: SealedSecret(vec![]),
-            status: WebhookStatus { enabled: true, reason: None, changed_at: now, changed_by: Some(by.label()) },
+            status: WebhookStatus { enabled: true, reason: None, changed_at: now, changed_by: Some(by.actor_ref()) },
             created_at: now,
             updated_at: now,
             last_triggered_at: None,

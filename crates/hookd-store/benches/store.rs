@@ -31,7 +31,7 @@ fn publish_100(b: divan::Bencher) {
     });
 }
 
-/// Claim 100 due deliveries and record a success for each, as the dispatcher does.
+/// Claims 100 due deliveries and record a success for each, as the dispatcher does.
 #[divan::bench(sample_count = 20)]
 fn claim_and_record_100(b: divan::Bencher) {
     let f = fixture();

@@ -20,7 +20,7 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use hookd_store::{Audience, Lease};
+use hookd_store::{Audience, LeaseTerms};
 
 const EVENTS_AT_ONCE: usize = 10;
 
@@ -35,7 +35,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let (rounds, webhooks) = (arg(1, 50), arg(2, 10));
     let f = common::fixture_with(webhooks);
-    let lease = Arc::new(Lease { node: "bench".into(), duration: Duration::from_secs(60), max: 1_000 });
+    let lease = Arc::new(LeaseTerms { node: "bench".into(), duration: Duration::from_secs(60), max: 1_000 });
     f.rt.block_on(async {
         for _ in 0..rounds {
             let publishes: Vec<_> = (0..EVENTS_AT_ONCE)

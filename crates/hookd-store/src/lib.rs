@@ -23,7 +23,7 @@ use hookd_core::model::{
 use hookd_core::secret::SealedSecret;
 use hookd_core::{AttemptId, DeliveryId, EventId, MemberId, OrgId, TokenId, WebhookId};
 
-pub use error::StoreError;
+pub use error::{Cause, StoreError};
 pub use hookd_core::listing::{AttemptFilter, AttemptSort, Backlog, Cursor, Order, Page, PageRequest, WebhookSort};
 pub use sql::{AuthEdit, WebhookEdit};
 
@@ -31,7 +31,7 @@ pub type Timestamp = chrono::DateTime<chrono::Utc>;
 
 /// What a delivery owes: the delivery, its event and its webhook, leased to one worker.
 #[derive(Debug, Clone)]
-pub struct Claim {
+pub struct LeasedDelivery {
     pub delivery: Delivery,
     /// Shared by the claims of one event (one per webhook it goes to).
     pub event: Arc<Event>,
@@ -42,16 +42,16 @@ pub struct Claim {
 /// the event sends it without a claim query. An ordered webhook's deliveries are never leased
 /// this way: only a claim knows whether an earlier one is still pending.
 #[derive(Debug, Clone)]
-pub struct Lease {
+pub struct LeaseTerms {
     pub node: String,
     pub duration: Duration,
     /// Most deliveries to lease; the others wait to be claimed.
     pub max: usize,
 }
 
-impl Lease {
+impl LeaseTerms {
     /// Until when each target's new delivery is leased (`None`: not leased, due now).
-    pub(crate) fn plan(lease: Option<&Lease>, targets: &[rows::Target], now: i64) -> Vec<Option<i64>> {
+    pub(crate) fn plan(lease: Option<&LeaseTerms>, targets: &[rows::Target], now: i64) -> Vec<Option<i64>> {
         let mut left = lease.map_or(0, |l| l.max);
         let until = lease.map_or(now, |l| now + l.duration.as_millis() as i64);
         targets
@@ -157,19 +157,19 @@ pub struct Published {
     pub event_id: EventId,
     pub deliveries: Vec<DeliveryId>,
     pub replayed: bool,
-    /// The deliveries leased to the publishing node (see [`Lease`]); theirs to send.
-    pub leased: Vec<Leased>,
+    /// The deliveries leased to the publishing node (see [`LeaseTerms`]); theirs to send.
+    pub leased: Vec<PublishedLease>,
 }
 
 /// A delivery leased at publish, with the revision of its webhook that the publish read: a
 /// copy of the webhook at that revision or a later one is fresh enough to send it with.
 #[derive(Debug, Clone)]
-pub struct Leased {
+pub struct PublishedLease {
     pub delivery: Delivery,
     pub webhook_revision: i64,
 }
 
-impl Leased {
+impl PublishedLease {
     /// The delivery as publishing writes it, leased until `until`.
     pub(crate) fn new(
         id: DeliveryId,
@@ -195,7 +195,7 @@ impl Leased {
 }
 
 impl Published {
-    pub(crate) fn new(event_id: EventId, deliveries: Vec<DeliveryId>, leased: Vec<Leased>) -> Self {
+    pub(crate) fn new(event_id: EventId, deliveries: Vec<DeliveryId>, leased: Vec<PublishedLease>) -> Self {
         Self { event_id, deliveries, replayed: false, leased }
     }
 
@@ -299,7 +299,7 @@ pub trait Store: Send + Sync + 'static {
         &self,
         event: &Event,
         audience: &Audience,
-        lease: Option<&Lease>,
+        lease: Option<&LeaseTerms>,
     ) -> Result<Published, StoreError>;
     async fn get_event(&self, org: &OrgId, id: &EventId) -> Result<(Event, Vec<DeliveryId>), StoreError>;
     async fn get_delivery(&self, org: &OrgId, id: &DeliveryId) -> Result<Delivery, StoreError>;
@@ -315,7 +315,7 @@ pub trait Store: Send + Sync + 'static {
     /// Leases up to `max` due deliveries to `node` for `lease`. Ordered webhooks get at most
     /// one delivery in flight, the oldest. Fewer than `max` means fewer were due: the
     /// dispatcher then waits before it looks again.
-    async fn claim_due(&self, node: &str, lease: Duration, max: usize) -> Result<Vec<Claim>, StoreError>;
+    async fn claim_due(&self, node: &str, lease: Duration, max: usize) -> Result<Vec<LeasedDelivery>, StoreError>;
     /// The webhooks of deliveries leased at publishing, to make claims of them. Not scoped
     /// to an org: the IDs come from the store, not from a caller.
     async fn webhooks_by_id(&self, ids: &[WebhookId]) -> Result<Vec<Webhook>, StoreError>;

@@ -39,7 +39,11 @@ fn json<T: DeserializeOwned + Default>(text: String) -> T {
 }
 
 fn bad(col: &str, value: &str) -> StoreError {
-    StoreError::Other(format!("column {col} holds unknown value `{value}`"))
+    StoreError::Other(format!("column {col} holds unknown value `{value}`").into())
+}
+
+fn actor_ref(col: &str, text: String) -> Result<hookd_core::model::ActorRef, StoreError> {
+    hookd_core::model::ActorRef::parse(&text).ok_or_else(|| bad(col, &text))
 }
 
 fn id<T>(row: &(impl DbRow + ?Sized), col: &str, parse: fn(&str) -> Result<T, IdParseError>) -> Result<T, StoreError> {
@@ -126,7 +130,7 @@ pub(crate) fn audit(row: &(impl DbRow + ?Sized)) -> Result<AuditEntry, StoreErro
         id: id(row, "id", AuditId::parse)?,
         org_id: id(row, "org_id", OrgId::parse)?,
         at: ts(row.int("at")?),
-        actor: row.text("actor")?,
+        actor: actor_ref("actor", row.text("actor")?)?,
         action: row.text("action")?,
         target: row.text("target")?,
         summary: row.text("summary")?,
@@ -175,7 +179,7 @@ pub(crate) fn webhook(row: &(impl DbRow + ?Sized)) -> Result<Webhook, StoreError
             enabled: row.flag("enabled")?,
             reason: row.opt_text("status_reason")?,
             changed_at: ts(row.int("status_changed_at")?),
-            changed_by: row.opt_text("status_changed_by")?,
+            changed_by: row.opt_text("status_changed_by")?.map(|t| actor_ref("status_changed_by", t)).transpose()?,
         },
         created_at: ts(row.int("created_at")?),
         updated_at: ts(row.int("updated_at")?),

@@ -15,7 +15,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use hookd_core::model::{MemberStatus, Role};
 use hookd_core::{MemberId, secret::MasterKey};
-use hookd_server::{AppState, Ops, OpsConfig, PortalConfig};
+use hookd_server::{Ops, OpsConfig, PortalConfig};
 use hookd_service::Actor;
 use hookd_store::{AttemptRecord, Store};
 use tower::ServiceExt as _;
@@ -38,15 +38,7 @@ fn site() -> Site {
     let f = common::fixture_with(1_000);
     let store: Arc<dyn Store> = f.store.clone();
     let (key, _) = MasterKey::generate();
-    let config = OpsConfig {
-        allow_private_targets: false,
-        max_payload_bytes: 1 << 20,
-        max_json_depth: 64,
-        operator_token_sha256: [0; 32],
-        public_url: "http://127.0.0.1".into(),
-        session_ttl: std::time::Duration::from_secs(3600),
-        wire: Default::default(),
-    };
+    let config = OpsConfig { max_json_depth: 64, public_url: "http://127.0.0.1".into(), ..OpsConfig::default() };
     let ops = Ops::new(store.clone(), key, Default::default(), Default::default(), config);
     let org = f.webhook.org_id.clone();
     let (cookie, attempt) = f.rt.block_on(async {
@@ -67,7 +59,7 @@ fn site() -> Site {
             let records: Vec<AttemptRecord> = (0..1_000).map(|_| common::history_entry(&f.webhook)).collect();
             store.record_attempts(records).await.unwrap();
         }
-        let link = ops.issue_login_link(&Actor::Operator, &org, &member.id, None, None).await.unwrap();
+        let link = ops.create_login_link(&Actor::Operator, &org, &member.id, None, None).await.unwrap();
         let secret = link.url.rsplit_once('#').unwrap().1.to_owned();
         let signed = ops.sign_in(&secret).await.unwrap();
         // One attempt of a real delivery, for the attempt page (the million above have none).
@@ -79,7 +71,7 @@ fn site() -> Site {
         store.record_attempts(vec![record]).await.unwrap();
         (signed.cookie, id)
     });
-    let app = hookd_server::app(AppState::new(ops, PortalConfig::default()));
+    let app = hookd_server::app(ops, PortalConfig::default());
     let webhook = f.webhook.id.to_string();
     Site { f, app, cookie, webhook, attempt }
 }

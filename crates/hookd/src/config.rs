@@ -85,6 +85,8 @@ pub struct Config {
     /// How long a portal session lasts.
     pub session_ttl: Duration,
     pub portal: hookd_server::PortalConfig,
+    /// Members signed in to the portal may manage members (`HOOKD_PORTAL_MEMBERS_EDITABLE`).
+    pub members_editable: bool,
 }
 
 impl Config {
@@ -196,11 +198,11 @@ impl Config {
             .or(f.portal_frame_ancestors)
             .map(|t| t.split([',', ' ']).filter(|o| !o.is_empty()).map(str::to_owned).collect())
             .unwrap_or_default();
-        portal.members_editable = s.portal_members_editable.or(f.portal_members_editable).unwrap_or(false);
         let public_url = s.public_url.clone().or(f.public_url);
         portal.secure_cookies = public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
         portal.check().map_err(anyhow::Error::msg)?;
         Ok(Self {
+            members_editable: s.portal_members_editable.or(f.portal_members_editable).unwrap_or(false),
             portal,
             session_ttl,
             retention,

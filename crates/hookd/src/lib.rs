@@ -11,6 +11,7 @@ use anyhow::{Context, Result};
 use hookd_core::OrgId;
 use hookd_core::model::Role;
 use hookd_service::Actor;
+use hookd_service::tokens::TokenIn;
 use hookd_store::postgres::PostgresStore;
 use hookd_store::sqlite::SqliteStore;
 
@@ -46,8 +47,10 @@ pub async fn run_command(cli: Cli) -> Result<()> {
             let org = OrgId::parse(&org).map_err(|e| anyhow::anyhow!("--org: {e}"))?;
             let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("--role must be admin, member or viewer"))?;
             let ops = wiring::offline_ops(&config).await?;
-            let created =
-                ops.issue_token(&Actor::Operator, &org, &name, Some(role)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let created = ops
+                .create_token(&Actor::Operator, &org, TokenIn { name: Some(name), role: Some(role) })
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{}", created.token_value);
             eprintln!("token {} for {org} ({}); it is shown only now", created.token.id, role.as_str());
             Ok(())
@@ -59,7 +62,7 @@ pub async fn run_command(cli: Cli) -> Result<()> {
             let expires = expires.map(|e| hookd_core::retry::parse_duration(&e)).transpose().context("--expires")?;
             let ops = wiring::offline_ops(&config).await?;
             let link = ops
-                .issue_login_link(&Actor::Operator, &org, &member, expires, None)
+                .create_login_link(&Actor::Operator, &org, &member, expires, None)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{}", link.url);

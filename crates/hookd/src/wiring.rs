@@ -7,7 +7,6 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use hookd_core::secret::MasterKey;
 use hookd_delivery::{DispatchConfig, Dispatcher, Handoff, HttpClients, Metrics};
-use hookd_server::AppState;
 use hookd_service::master_key;
 use hookd_service::node::{self, OperatorToken};
 use hookd_service::{Ops, OpsConfig};
@@ -84,6 +83,7 @@ fn ops_config(config: &Config, operator_token_sha256: [u8; 32], public_url: Stri
         public_url,
         session_ttl: config.session_ttl,
         wire: config.wire.clone(),
+        members_editable: config.members_editable,
     }
 }
 
@@ -161,7 +161,7 @@ pub async fn run(
     let workers = tokio::spawn(dispatcher.run(stop_rx.clone()));
     tokio::spawn(ops.clone().run_retention(config.retention, RETENTION_EVERY, stop_rx.clone()));
     println!("hookd listening on {public_url} (database {})", config.database.display());
-    let mut app = hookd_server::app(AppState::new(ops.clone(), config.portal.clone()));
+    let mut app = hookd_server::app(ops.clone(), config.portal.clone());
     if let Some(org) = demo_org {
         app = app.merge(crate::demo::receiver());
         let (ops, base) = (ops.clone(), public_url.clone());

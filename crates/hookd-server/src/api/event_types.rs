@@ -2,32 +2,62 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::get;
 use axum::{Json, Router};
 use hookd_core::model::EventType;
 
+use crate::api::ApiState;
 use crate::error::ApiResult;
 use crate::extract::ApiJson;
-use crate::state::AppState;
+use crate::openapi::{Endpoint, Route, endpoint, one, page_of, route};
 use hookd_service::Actor;
 use hookd_service::event_types::EventTypeIn;
 
 async fn create(
-    State(s): State<AppState>,
+    State(s): State<ApiState>,
     by: Actor,
     ApiJson(input): ApiJson<EventTypeIn>,
 ) -> ApiResult<(StatusCode, Json<EventType>)> {
     Ok((StatusCode::CREATED, Json(s.ops.upsert_event_type(&by, input).await?)))
 }
 
-async fn list(State(s): State<AppState>, by: Actor) -> ApiResult<Json<super::List<EventType>>> {
+async fn list(State(s): State<ApiState>, by: Actor) -> ApiResult<Json<super::List<EventType>>> {
     Ok(Json(super::List { data: s.ops.list_event_types(&by).await?, next_cursor: None }))
 }
 
-async fn get_one(State(s): State<AppState>, by: Actor, Path(name): Path<String>) -> ApiResult<Json<EventType>> {
+async fn get_one(State(s): State<ApiState>, by: Actor, Path(name): Path<String>) -> ApiResult<Json<EventType>> {
     Ok(Json(s.ops.get_event_type(&by, &name).await?))
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/event-types", get(list).post(create)).route("/event-types/{name}", get(get_one))
+/// This resource's routes, each with the handler that serves it: what is served is what
+/// the OpenAPI document says, route for route.
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![
+        endpoint(
+            list,
+            Route {
+                response: Some(page_of::<EventType>),
+                ..route("get", "/event-types", "event-types", "List the catalog")
+            },
+        ),
+        endpoint(
+            create,
+            Route {
+                request: Some(one::<EventTypeIn>),
+                status: 201,
+                response: Some(one::<EventType>),
+                ..route("post", "/event-types", "event-types", "Add or replace a catalog entry (operator)")
+            },
+        ),
+        endpoint(
+            get_one,
+            Route {
+                response: Some(one::<EventType>),
+                ..route("get", "/event-types/{name}", "event-types", "Get an event type with its schema and example")
+            },
+        ),
+    ]
+}
+
+pub fn router() -> Router<ApiState> {
+    crate::openapi::router(endpoints())
 }

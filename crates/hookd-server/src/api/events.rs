@@ -1,25 +1,25 @@
 //! `/orgs/{org}/events`: publish, and read an event back.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{get, post};
 use axum::{Json, Router};
 use hookd_core::{EventId, OrgId};
 
+use crate::api::ApiState;
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, path_id};
-use crate::state::AppState;
+use crate::extract::ApiJson;
+use crate::ids::Ids;
+use crate::openapi::{Endpoint, Route, endpoint, one, route};
 use hookd_service::Actor;
 use hookd_service::events::{Accepted, EventIn, EventView};
 
 async fn publish(
-    State(s): State<AppState>,
+    State(s): State<ApiState>,
     by: Actor,
-    Path(org): Path<String>,
+    Ids(org): Ids<OrgId>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<EventIn>,
 ) -> ApiResult<(StatusCode, Json<Accepted>)> {
-    let org = path_id("org", &org, OrgId::parse)?;
     // The service layer says which keys are acceptable; bytes that are not text reach it as
     // replacement characters, which it refuses.
     let key = headers.get("idempotency-key").map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
@@ -27,15 +27,41 @@ async fn publish(
 }
 
 async fn get_one(
-    State(s): State<AppState>,
+    State(s): State<ApiState>,
     by: Actor,
-    Path((org, id)): Path<(String, String)>,
+    Ids((org, id)): Ids<(OrgId, EventId)>,
 ) -> ApiResult<Json<EventView>> {
-    let org = path_id("org", &org, OrgId::parse)?;
-    let id = path_id("event", &id, EventId::parse)?;
     Ok(Json(s.ops.get_event(&by, &org, &id).await?))
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/orgs/{org}/events", post(publish)).route("/orgs/{org}/events/{id}", get(get_one))
+/// This resource's routes, each with the handler that serves it: what is served is what
+/// the OpenAPI document says, route for route.
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![
+        endpoint(
+            publish,
+            Route {
+                request: Some(one::<EventIn>),
+                status: 202,
+                response: Some(one::<Accepted>),
+                ..route(
+                    "post",
+                    "/orgs/{org}/events",
+                    "events",
+                    "Publish an event (an Idempotency-Key header makes a retry safe)",
+                )
+            },
+        ),
+        endpoint(
+            get_one,
+            Route {
+                response: Some(one::<EventView>),
+                ..route("get", "/orgs/{org}/events/{id}", "events", "Get an event and its deliveries")
+            },
+        ),
+    ]
+}
+
+pub fn router() -> Router<ApiState> {
+    crate::openapi::router(endpoints())
 }

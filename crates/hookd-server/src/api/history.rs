@@ -1,27 +1,27 @@
 //! The history: `/orgs/{org}/attempts` and `/orgs/{org}/deliveries`.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use axum::{Json, Router};
 use hookd_core::listing::{AttemptFilter, AttemptSort};
 use hookd_core::model::Delivery;
 use hookd_core::{AttemptId, DeliveryId, OrgId, WebhookId};
 
 use super::List;
+use crate::api::ApiState;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ListParams, path_id};
-use crate::state::AppState;
+use crate::extract::ListParams;
+use crate::ids::Ids;
+use crate::openapi::{ATTEMPTS, Endpoint, Route, endpoint, one, page_of, route};
 use hookd_service::Actor;
 use hookd_service::history::{AttemptDetail, AttemptSummary};
 
 async fn list(
-    State(s): State<AppState>,
+    State(s): State<ApiState>,
     by: Actor,
-    Path(org): Path<String>,
+    Ids(org): Ids<OrgId>,
     params: ListParams,
 ) -> ApiResult<Json<List<AttemptSummary>>> {
-    let org = path_id("org", &org, OrgId::parse)?;
     let page = params.page(AttemptSort::parse, AttemptSort::NAMES)?;
     let webhook_id = match &params.webhook_id {
         None => None,
@@ -52,41 +52,71 @@ async fn list(
 }
 
 async fn get_one(
-    State(s): State<AppState>,
+    State(s): State<ApiState>,
     by: Actor,
-    Path((org, id)): Path<(String, String)>,
+    Ids((org, id)): Ids<(OrgId, AttemptId)>,
 ) -> ApiResult<Json<AttemptDetail>> {
-    let org = path_id("org", &org, OrgId::parse)?;
-    let id = path_id("attempt", &id, AttemptId::parse)?;
     Ok(Json(s.ops.get_attempt(&by, &org, &id).await?))
 }
 
-fn delivery_ids(org: &str, id: &str) -> ApiResult<(OrgId, DeliveryId)> {
-    Ok((path_id("org", org, OrgId::parse)?, path_id("delivery", id, DeliveryId::parse)?))
-}
-
 async fn get_delivery(
-    State(s): State<AppState>,
+    State(s): State<ApiState>,
     by: Actor,
-    Path((org, id)): Path<(String, String)>,
+    Ids((org, id)): Ids<(OrgId, DeliveryId)>,
 ) -> ApiResult<Json<Delivery>> {
-    let (org, id) = delivery_ids(&org, &id)?;
     Ok(Json(s.ops.get_delivery(&by, &org, &id).await?))
 }
 
 async fn resend(
-    State(s): State<AppState>,
+    State(s): State<ApiState>,
     by: Actor,
-    Path((org, id)): Path<(String, String)>,
+    Ids((org, id)): Ids<(OrgId, DeliveryId)>,
 ) -> ApiResult<(StatusCode, Json<Delivery>)> {
-    let (org, id) = delivery_ids(&org, &id)?;
     Ok((StatusCode::ACCEPTED, Json(s.ops.resend(&by, &org, &id).await?)))
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/orgs/{org}/attempts", get(list))
-        .route("/orgs/{org}/attempts/{id}", get(get_one))
-        .route("/orgs/{org}/deliveries/{id}", get(get_delivery))
-        .route("/orgs/{org}/deliveries/{id}/resend", post(resend))
+/// This resource's routes, each with the handler that serves it: what is served is what
+/// the OpenAPI document says, route for route.
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![
+        endpoint(
+            list,
+            Route {
+                query: ATTEMPTS,
+                response: Some(page_of::<AttemptSummary>),
+                ..route("get", "/orgs/{org}/attempts", "history", "List attempts")
+            },
+        ),
+        endpoint(
+            get_one,
+            Route {
+                response: Some(one::<AttemptDetail>),
+                ..route("get", "/orgs/{org}/attempts/{id}", "history", "Get one attempt with its request and response")
+            },
+        ),
+        endpoint(
+            get_delivery,
+            Route {
+                response: Some(one::<Delivery>),
+                ..route("get", "/orgs/{org}/deliveries/{id}", "history", "Get a delivery")
+            },
+        ),
+        endpoint(
+            resend,
+            Route {
+                status: 202,
+                response: Some(one::<Delivery>),
+                ..route(
+                    "post",
+                    "/orgs/{org}/deliveries/{id}/resend",
+                    "history",
+                    "Re-send a delivery (the same webhook-id)",
+                )
+            },
+        ),
+    ]
+}
+
+pub fn router() -> Router<ApiState> {
+    crate::openapi::router(endpoints())
 }

@@ -1,71 +1,59 @@
 //! `/orgs/{org}/members`.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use axum::{Json, Router};
 use hookd_core::model::Member;
 use hookd_core::{MemberId, OrgId};
 use serde::Deserialize;
 
 use super::List;
+use crate::api::ApiState;
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, ListParams, parse_json, path_id};
-use crate::state::AppState;
+use crate::extract::{ApiJson, ListParams, parse_json};
+use crate::ids::Ids;
+use crate::openapi::{Endpoint, PAGE, Route, endpoint, one, page_of, route};
 use hookd_service::Actor;
 use hookd_service::members::MemberIn;
 use hookd_service::sessions::IssuedLink;
 
-fn ids(org: &str, id: &str) -> ApiResult<(OrgId, MemberId)> {
-    Ok((path_id("org", org, OrgId::parse)?, path_id("member", id, MemberId::parse)?))
-}
-
 async fn create(
-    State(s): State<AppState>,
+    State(s): State<ApiState>,
     by: Actor,
-    Path(org): Path<String>,
+    Ids(org): Ids<OrgId>,
     ApiJson(input): ApiJson<MemberIn>,
 ) -> ApiResult<(StatusCode, Json<Member>)> {
-    let org = path_id("org", &org, OrgId::parse)?;
     Ok((StatusCode::CREATED, Json(s.ops.create_member(&by, &org, input).await?)))
 }
 
 async fn get_one(
-    State(s): State<AppState>,
+    State(s): State<ApiState>,
     by: Actor,
-    Path((org, id)): Path<(String, String)>,
+    Ids((org, id)): Ids<(OrgId, MemberId)>,
 ) -> ApiResult<Json<Member>> {
-    let (org, id) = ids(&org, &id)?;
     Ok(Json(s.ops.get_member(&by, &org, &id).await?))
 }
 
 async fn patch(
-    State(s): State<AppState>,
+    State(s): State<ApiState>,
     by: Actor,
-    Path((org, id)): Path<(String, String)>,
+    Ids((org, id)): Ids<(OrgId, MemberId)>,
     ApiJson(input): ApiJson<MemberIn>,
 ) -> ApiResult<Json<Member>> {
-    let (org, id) = ids(&org, &id)?;
     Ok(Json(s.ops.update_member(&by, &org, &id, input).await?))
 }
 
-async fn delete(
-    State(s): State<AppState>,
-    by: Actor,
-    Path((org, id)): Path<(String, String)>,
-) -> ApiResult<StatusCode> {
-    let (org, id) = ids(&org, &id)?;
+async fn delete(State(s): State<ApiState>, by: Actor, Ids((org, id)): Ids<(OrgId, MemberId)>) -> ApiResult<StatusCode> {
     s.ops.delete_member(&by, &org, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn list(
-    State(s): State<AppState>,
+    State(s): State<ApiState>,
     by: Actor,
-    Path(org): Path<String>,
+    Ids(org): Ids<OrgId>,
     params: ListParams,
 ) -> ApiResult<Json<List<Member>>> {
-    let org = path_id("org", &org, OrgId::parse)?;
     params.no_filters()?;
     let page = params.page(|s| (s == "created_at").then_some(()), &["created_at"])?;
     Ok(Json(List::from_page(s.ops.list_members(&by, &org, &page).await?, |m| m)))
@@ -80,23 +68,76 @@ pub(crate) struct LinkInput {
 }
 
 async fn login_link(
-    State(s): State<AppState>,
+    State(s): State<ApiState>,
     by: Actor,
-    Path((org, id)): Path<(String, String)>,
+    Ids((org, id)): Ids<(OrgId, MemberId)>,
     body: axum::body::Bytes,
 ) -> ApiResult<(StatusCode, Json<IssuedLink>)> {
-    let (org, id) = ids(&org, &id)?;
     // The body is optional: an empty one asks for a link with the defaults.
     let input: LinkInput =
         if body.iter().all(u8::is_ascii_whitespace) { LinkInput::default() } else { parse_json(&body)? };
     let ttl = input.expires_in.map(std::time::Duration::from_secs);
-    let link = s.ops.issue_login_link(&by, &org, &id, ttl, input.return_to).await?;
+    let link = s.ops.create_login_link(&by, &org, &id, ttl, input.return_to).await?;
     Ok((StatusCode::CREATED, Json(link)))
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/orgs/{org}/members", get(list).post(create))
-        .route("/orgs/{org}/members/{id}", get(get_one).patch(patch).delete(delete))
-        .route("/orgs/{org}/members/{id}/login-links", post(login_link))
+/// This resource's routes, each with the handler that serves it: what is served is what
+/// the OpenAPI document says, route for route.
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![
+        endpoint(
+            list,
+            Route {
+                query: PAGE,
+                response: Some(page_of::<Member>),
+                ..route("get", "/orgs/{org}/members", "members", "List members")
+            },
+        ),
+        endpoint(
+            create,
+            Route {
+                request: Some(one::<MemberIn>),
+                status: 201,
+                response: Some(one::<Member>),
+                ..route("post", "/orgs/{org}/members", "members", "Add a member")
+            },
+        ),
+        endpoint(
+            get_one,
+            Route {
+                response: Some(one::<Member>),
+                ..route("get", "/orgs/{org}/members/{id}", "members", "Get a member")
+            },
+        ),
+        endpoint(
+            patch,
+            Route {
+                request: Some(one::<MemberIn>),
+                response: Some(one::<Member>),
+                ..route("patch", "/orgs/{org}/members/{id}", "members", "Update a member (also status)")
+            },
+        ),
+        endpoint(
+            delete,
+            Route { status: 204, ..route("delete", "/orgs/{org}/members/{id}", "members", "Remove a member") },
+        ),
+        endpoint(
+            login_link,
+            Route {
+                request: Some(one::<LinkInput>),
+                status: 201,
+                response: Some(one::<IssuedLink>),
+                ..route(
+                    "post",
+                    "/orgs/{org}/members/{id}/login-links",
+                    "members",
+                    "A one-time portal sign-in link for the member (operator; the body is optional)",
+                )
+            },
+        ),
+    ]
+}
+
+pub fn router() -> Router<ApiState> {
+    crate::openapi::router(endpoints())
 }

@@ -11,9 +11,14 @@ pub mod tokens;
 pub mod webhooks;
 
 use axum::Router;
+use hookd_service::Ops;
 use serde::Serialize;
 
-use crate::state::AppState;
+/// What the API's handlers get: the service layer.
+#[derive(Clone)]
+pub struct ApiState {
+    pub ops: Ops,
+}
 
 /// A list answer: one page and the cursor of the next, if any.
 #[derive(Debug, Serialize)]
@@ -28,7 +33,24 @@ impl<T> List<T> {
     }
 }
 
-pub fn router() -> Router<AppState> {
+/// Every `/api/v1` route, as served and documented.
+pub fn endpoints() -> Vec<crate::openapi::Endpoint> {
+    [
+        orgs::endpoints(),
+        members::endpoints(),
+        tokens::endpoints(),
+        event_types::endpoints(),
+        webhooks::endpoints(),
+        events::endpoints(),
+        history::endpoints(),
+        oauth::endpoints(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+pub fn router() -> Router<ApiState> {
     Router::new()
         .merge(orgs::router())
         .merge(members::router())

@@ -9,12 +9,13 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
 use base64::Engine as _;
 use serde::Deserialize;
 
+use crate::api::ApiState;
 use crate::error::{ApiError, ApiResult};
-use crate::state::AppState;
+use crate::openapi::{Endpoint, Route, endpoint, one, route};
+use hookd_service::oauth::Grant;
 
 /// The form a client sends (`application/x-www-form-urlencoded`); other fields, such as
 /// `scope`, are ignored: a grant has its access token's role.
@@ -44,7 +45,7 @@ fn basic(headers: &HeaderMap) -> ApiResult<Option<(String, String)>> {
     Ok(Some((unform(id).unwrap_or_default(), unform(secret).unwrap_or_default())))
 }
 
-async fn token(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
+async fn token(State(s): State<ApiState>, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
     let form: TokenRequest = serde_urlencoded::from_bytes(&body).map_err(|e| {
         refused("invalid_request", format!("the body must be a form (application/x-www-form-urlencoded): {e}"))
     })?;
@@ -69,6 +70,26 @@ async fn token(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Ap
     Ok(resp)
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/oauth/token", post(token))
+/// This resource's routes, each with the handler that serves it: what is served is what
+/// the OpenAPI document says, route for route.
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![endpoint(
+        token,
+        Route {
+            request: Some(one::<TokenRequest>),
+            form: true,
+            public: true,
+            response: Some(one::<Grant>),
+            ..route(
+                "post",
+                "/oauth/token",
+                "oauth",
+                "OAuth2 client-credentials grant: an access token's ID and value (HTTP Basic or in the form) for a bearer token that works for an hour",
+            )
+        },
+    )]
+}
+
+pub fn router() -> Router<ApiState> {
+    crate::openapi::router(endpoints())
 }

@@ -1,43 +1,42 @@
 //! `/orgs`: the operator's organizations.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
 use axum::{Json, Router};
 use hookd_core::OrgId;
 use hookd_core::model::{AuditEntry, Org};
 
 use super::List;
+use crate::api::ApiState;
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, ListParams, path_id};
-use crate::state::AppState;
+use crate::extract::{ApiJson, ListParams};
+use crate::ids::Ids;
+use crate::openapi::{Endpoint, PAGE, Route, endpoint, one, page_of, route};
 use hookd_service::Actor;
 use hookd_service::orgs::OrgIn;
 
 async fn create(
-    State(s): State<AppState>,
+    State(s): State<ApiState>,
     by: Actor,
     ApiJson(input): ApiJson<OrgIn>,
 ) -> ApiResult<(StatusCode, Json<Org>)> {
     Ok((StatusCode::CREATED, Json(s.ops.create_org(&by, input).await?)))
 }
 
-async fn get_one(State(s): State<AppState>, by: Actor, Path(org): Path<String>) -> ApiResult<Json<Org>> {
-    let org = path_id("org", &org, OrgId::parse)?;
+async fn get_one(State(s): State<ApiState>, by: Actor, Ids(org): Ids<OrgId>) -> ApiResult<Json<Org>> {
     Ok(Json(s.ops.get_org(&by, &org).await?))
 }
 
 async fn patch(
-    State(s): State<AppState>,
+    State(s): State<ApiState>,
     by: Actor,
-    Path(org): Path<String>,
+    Ids(org): Ids<OrgId>,
     ApiJson(input): ApiJson<OrgIn>,
 ) -> ApiResult<Json<Org>> {
-    let org = path_id("org", &org, OrgId::parse)?;
     Ok(Json(s.ops.update_org(&by, &org, input).await?))
 }
 
-async fn list(State(s): State<AppState>, by: Actor, params: ListParams) -> ApiResult<Json<List<Org>>> {
+async fn list(State(s): State<ApiState>, by: Actor, params: ListParams) -> ApiResult<Json<List<Org>>> {
     params.no_filters()?;
     let page = params.page(|s| (s == "created_at").then_some(()), &["created_at"])?;
     Ok(Json(List::from_page(s.ops.list_orgs(&by, &page).await?, |o| o)))
@@ -45,12 +44,11 @@ async fn list(State(s): State<AppState>, by: Actor, params: ListParams) -> ApiRe
 
 /// The org's audit log, newest first unless `order=asc`.
 async fn audit(
-    State(s): State<AppState>,
+    State(s): State<ApiState>,
     by: Actor,
-    Path(org): Path<String>,
+    Ids(org): Ids<OrgId>,
     params: ListParams,
 ) -> ApiResult<Json<List<AuditEntry>>> {
-    let org = path_id("org", &org, OrgId::parse)?;
     params.no_filters()?;
     let mut page = params.page(|s| (s == "at").then_some(()), &["at"])?;
     if params.order.is_none() {
@@ -59,9 +57,55 @@ async fn audit(
     Ok(Json(List::from_page(s.ops.list_audit(&by, &org, &page).await?, |a| a)))
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/orgs", get(list).post(create))
-        .route("/orgs/{org}", get(get_one).patch(patch))
-        .route("/orgs/{org}/audit", get(audit))
+/// This resource's routes, each with the handler that serves it: what is served is what
+/// the OpenAPI document says, route for route.
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![
+        endpoint(
+            list,
+            Route {
+                query: PAGE,
+                response: Some(page_of::<Org>),
+                ..route("get", "/orgs", "orgs", "List organizations (operator)")
+            },
+        ),
+        endpoint(
+            create,
+            Route {
+                request: Some(one::<OrgIn>),
+                status: 201,
+                response: Some(one::<Org>),
+                ..route("post", "/orgs", "orgs", "Create an organization (operator)")
+            },
+        ),
+        endpoint(
+            get_one,
+            Route { response: Some(one::<Org>), ..route("get", "/orgs/{org}", "orgs", "Get an organization") },
+        ),
+        endpoint(
+            patch,
+            Route {
+                request: Some(one::<OrgIn>),
+                response: Some(one::<Org>),
+                ..route("patch", "/orgs/{org}", "orgs", "Update an organization (operator)")
+            },
+        ),
+        endpoint(
+            audit,
+            Route {
+                query: PAGE,
+                response: Some(page_of::<AuditEntry>),
+                ..route(
+                    "get",
+                    "/orgs/{org}/audit",
+                    "orgs",
+                    "The audit log: who changed what, when (admins; newest first)",
+                )
+            },
+        ),
+    ]
+}
+
+pub fn router() -> Router<ApiState> {
+    crate::openapi::router(endpoints())
 }

@@ -7,8 +7,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use hookd_service::Metrics;
 
+use crate::api::ApiState;
 use crate::error::ApiResult;
-use crate::state::AppState;
 
 async fn healthz() -> impl IntoResponse {
     Json(serde_json::json!({"status": "ok"}))
@@ -16,12 +16,12 @@ async fn healthz() -> impl IntoResponse {
 
 /// Ready while the database answers; a problem document (503) otherwise, whose cause goes to
 /// the log only.
-async fn readyz(State(state): State<AppState>) -> ApiResult<Json<serde_json::Value>> {
+async fn readyz(State(state): State<ApiState>) -> ApiResult<Json<serde_json::Value>> {
     state.ops.ready().await?;
     Ok(Json(serde_json::json!({"status": "ready"})))
 }
 
-async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+async fn metrics(State(state): State<ApiState>) -> impl IntoResponse {
     use std::fmt::Write as _;
     let m = state.ops.metrics();
     let mut out = String::new();
@@ -72,7 +72,7 @@ async fn openapi() -> impl IntoResponse {
     Json(crate::openapi::document())
 }
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<ApiState> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))

@@ -1,79 +1,96 @@
 //! `/orgs/{org}/tokens`: access tokens, shown once at creation.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, patch};
 use axum::{Json, Router};
-use hookd_core::model::{AccessToken, Role};
+use hookd_core::model::AccessToken;
 use hookd_core::{OrgId, TokenId};
-use serde::Deserialize;
 
 use super::List;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, ListParams, path_id};
-use crate::state::AppState;
+use crate::api::ApiState;
+use crate::error::ApiResult;
+use crate::extract::{ApiJson, ListParams};
+use crate::ids::Ids;
+use crate::openapi::{Endpoint, PAGE, Route, endpoint, one, page_of, route};
 use hookd_service::Actor;
-use hookd_service::tokens::CreatedToken;
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TokenInput {
-    name: Option<String>,
-    role: Option<Role>,
-}
+use hookd_service::tokens::{CreatedToken, TokenIn};
 
 async fn create(
-    State(s): State<AppState>,
+    State(s): State<ApiState>,
     by: Actor,
-    Path(org): Path<String>,
-    ApiJson(input): ApiJson<TokenInput>,
+    Ids(org): Ids<OrgId>,
+    ApiJson(input): ApiJson<TokenIn>,
 ) -> ApiResult<(StatusCode, Json<CreatedToken>)> {
-    let org = path_id("org", &org, OrgId::parse)?;
-    let created = s.ops.issue_token(&by, &org, input.name.as_deref().unwrap_or(""), input.role).await?;
+    let created = s.ops.create_token(&by, &org, input).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
 async fn list(
-    State(s): State<AppState>,
+    State(s): State<ApiState>,
     by: Actor,
-    Path(org): Path<String>,
+    Ids(org): Ids<OrgId>,
     params: ListParams,
 ) -> ApiResult<Json<List<AccessToken>>> {
-    let org = path_id("org", &org, OrgId::parse)?;
     params.no_filters()?;
     let page = params.page(|s| (s == "created_at").then_some(()), &["created_at"])?;
     Ok(Json(List::from_page(s.ops.list_tokens(&by, &org, &page).await?, |t| t)))
 }
 
-fn ids(org: &str, id: &str) -> ApiResult<(OrgId, TokenId)> {
-    Ok((path_id("org", org, OrgId::parse)?, path_id("token", id, TokenId::parse)?))
-}
-
 async fn rename(
-    State(s): State<AppState>,
+    State(s): State<ApiState>,
     by: Actor,
-    Path((org, id)): Path<(String, String)>,
-    ApiJson(input): ApiJson<TokenInput>,
+    Ids((org, id)): Ids<(OrgId, TokenId)>,
+    ApiJson(input): ApiJson<TokenIn>,
 ) -> ApiResult<Json<AccessToken>> {
-    let (org, id) = ids(&org, &id)?;
-    if input.role.is_some() {
-        return Err(ApiError::invalid("role", "a token's role cannot change; create a new token"));
-    }
-    Ok(Json(s.ops.rename_token(&by, &org, &id, input.name.as_deref().unwrap_or("")).await?))
+    Ok(Json(s.ops.update_token(&by, &org, &id, input).await?))
 }
 
-async fn revoke(
-    State(s): State<AppState>,
-    by: Actor,
-    Path((org, id)): Path<(String, String)>,
-) -> ApiResult<StatusCode> {
-    let (org, id) = ids(&org, &id)?;
-    s.ops.revoke_token(&by, &org, &id).await?;
+async fn revoke(State(s): State<ApiState>, by: Actor, Ids((org, id)): Ids<(OrgId, TokenId)>) -> ApiResult<StatusCode> {
+    s.ops.delete_token(&by, &org, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/orgs/{org}/tokens", get(list).post(create))
-        .route("/orgs/{org}/tokens/{id}", patch(rename).delete(revoke))
+/// This resource's routes, each with the handler that serves it: what is served is what
+/// the OpenAPI document says, route for route.
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![
+        endpoint(
+            list,
+            Route {
+                query: PAGE,
+                response: Some(page_of::<AccessToken>),
+                ..route("get", "/orgs/{org}/tokens", "tokens", "List access tokens (never their values)")
+            },
+        ),
+        endpoint(
+            create,
+            Route {
+                request: Some(one::<TokenIn>),
+                status: 201,
+                response: Some(one::<CreatedToken>),
+                ..route(
+                    "post",
+                    "/orgs/{org}/tokens",
+                    "tokens",
+                    "Create an access token (its value is in this answer only)",
+                )
+            },
+        ),
+        endpoint(
+            rename,
+            Route {
+                request: Some(one::<TokenIn>),
+                response: Some(one::<AccessToken>),
+                ..route("patch", "/orgs/{org}/tokens/{id}", "tokens", "Rename an access token")
+            },
+        ),
+        endpoint(
+            revoke,
+            Route { status: 204, ..route("delete", "/orgs/{org}/tokens/{id}", "tokens", "Revoke an access token") },
+        ),
+    ]
+}
+
+pub fn router() -> Router<ApiState> {
+    crate::openapi::router(endpoints())
 }

@@ -1,25 +1,22 @@
 //! `/orgs/{org}/webhooks`: JSON in, a call to the service layer, JSON out.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::{Json, Router};
 use hookd_core::listing::WebhookSort;
 use hookd_core::{OrgId, WebhookId};
 use serde::{Deserialize, Serialize};
 
 use super::List;
+use crate::api::ApiState;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, ListParams, parse_json, path_id};
-use crate::state::AppState;
+use crate::extract::{ApiJson, ListParams, parse_json};
+use crate::ids::Ids;
+use crate::openapi::{Endpoint, PAGE, Route, endpoint, one, page_of, route};
 use hookd_service::Actor;
 use hookd_service::events::Accepted;
 use hookd_service::webhooks::{WebhookIn, WebhookPatch, WebhookView};
-
-fn ids(org: &str, id: &str) -> ApiResult<(OrgId, WebhookId)> {
-    Ok((path_id("org", org, OrgId::parse)?, path_id("webhook", id, WebhookId::parse)?))
-}
 
 /// A webhook with its revision as the `ETag`, for clients that edit with `If-Match`.
 fn with_etag(view: WebhookView) -> Response {
@@ -45,37 +42,33 @@ fn if_match(headers: &HeaderMap) -> ApiResult<Option<i64>> {
 }
 
 async fn create(
-    State(s): State<AppState>,
+    State(s): State<ApiState>,
     by: Actor,
-    Path(org): Path<String>,
+    Ids(org): Ids<OrgId>,
     ApiJson(input): ApiJson<WebhookIn>,
 ) -> ApiResult<(StatusCode, Response)> {
-    let org = path_id("org", &org, OrgId::parse)?;
     Ok((StatusCode::CREATED, with_etag(s.ops.create_webhook(&by, &org, input).await?)))
 }
 
-async fn get_one(State(s): State<AppState>, by: Actor, Path((org, id)): Path<(String, String)>) -> ApiResult<Response> {
-    let (org, id) = ids(&org, &id)?;
+async fn get_one(State(s): State<ApiState>, by: Actor, Ids((org, id)): Ids<(OrgId, WebhookId)>) -> ApiResult<Response> {
     Ok(with_etag(s.ops.get_webhook(&by, &org, &id).await?))
 }
 
 async fn patch(
-    State(s): State<AppState>,
+    State(s): State<ApiState>,
     by: Actor,
-    Path((org, id)): Path<(String, String)>,
+    Ids((org, id)): Ids<(OrgId, WebhookId)>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<WebhookPatch>,
 ) -> ApiResult<Response> {
-    let (org, id) = ids(&org, &id)?;
     Ok(with_etag(s.ops.update_webhook(&by, &org, &id, input, if_match(&headers)?).await?))
 }
 
 async fn delete(
-    State(s): State<AppState>,
+    State(s): State<ApiState>,
     by: Actor,
-    Path((org, id)): Path<(String, String)>,
+    Ids((org, id)): Ids<(OrgId, WebhookId)>,
 ) -> ApiResult<StatusCode> {
-    let (org, id) = ids(&org, &id)?;
     match s.ops.delete_webhooks(&by, &org, &[id]).await? {
         0 => Err(ApiError::NotFound("webhook")),
         _ => Ok(StatusCode::NO_CONTENT),
@@ -94,12 +87,11 @@ pub(crate) struct BulkDeleted {
 }
 
 async fn bulk_delete(
-    State(s): State<AppState>,
+    State(s): State<ApiState>,
     by: Actor,
-    Path(org): Path<String>,
+    Ids(org): Ids<OrgId>,
     ApiJson(input): ApiJson<BulkDelete>,
 ) -> ApiResult<Json<BulkDeleted>> {
-    let org = path_id("org", &org, OrgId::parse)?;
     let ids = input
         .ids
         .iter()
@@ -110,23 +102,21 @@ async fn bulk_delete(
 }
 
 async fn list(
-    State(s): State<AppState>,
+    State(s): State<ApiState>,
     by: Actor,
-    Path(org): Path<String>,
+    Ids(org): Ids<OrgId>,
     params: ListParams,
 ) -> ApiResult<Json<List<WebhookView>>> {
-    let org = path_id("org", &org, OrgId::parse)?;
     params.no_filters()?;
     let page = params.page(WebhookSort::parse, WebhookSort::NAMES)?;
     Ok(Json(List::from_page(s.ops.list_webhooks(&by, &org, &page).await?, |w| w)))
 }
 
 async fn rotate_secret(
-    State(s): State<AppState>,
+    State(s): State<ApiState>,
     by: Actor,
-    Path((org, id)): Path<(String, String)>,
+    Ids((org, id)): Ids<(OrgId, WebhookId)>,
 ) -> ApiResult<Response> {
-    let (org, id) = ids(&org, &id)?;
     Ok(with_etag(s.ops.rotate_secret(&by, &org, &id).await?))
 }
 
@@ -139,12 +129,11 @@ pub(crate) struct TestInput {
 }
 
 async fn test(
-    State(s): State<AppState>,
+    State(s): State<ApiState>,
     by: Actor,
-    Path((org, id)): Path<(String, String)>,
+    Ids((org, id)): Ids<(OrgId, WebhookId)>,
     body: axum::body::Bytes,
 ) -> ApiResult<(StatusCode, Json<Accepted>)> {
-    let (org, id) = ids(&org, &id)?;
     // The body is optional: an empty one sends the first event type's example.
     let input: TestInput =
         if body.iter().all(u8::is_ascii_whitespace) { TestInput::default() } else { parse_json(&body)? };
@@ -164,22 +153,116 @@ pub(crate) struct Recovered {
 }
 
 async fn recover(
-    State(s): State<AppState>,
+    State(s): State<ApiState>,
     by: Actor,
-    Path((org, id)): Path<(String, String)>,
+    Ids((org, id)): Ids<(OrgId, WebhookId)>,
     ApiJson(input): ApiJson<RecoverInput>,
 ) -> ApiResult<(StatusCode, Json<Recovered>)> {
-    let (org, id) = ids(&org, &id)?;
     let n = s.ops.recover(&by, &org, &id, input.since).await?;
     Ok((StatusCode::ACCEPTED, Json(Recovered { deliveries: n })))
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/orgs/{org}/webhooks", get(list).post(create))
-        .route("/orgs/{org}/webhooks:bulk-delete", post(bulk_delete))
-        .route("/orgs/{org}/webhooks/{id}", get(get_one).patch(patch).delete(delete))
-        .route("/orgs/{org}/webhooks/{id}/rotate-secret", post(rotate_secret))
-        .route("/orgs/{org}/webhooks/{id}/test", post(test))
-        .route("/orgs/{org}/webhooks/{id}/recover", post(recover))
+/// This resource's routes, each with the handler that serves it: what is served is what
+/// the OpenAPI document says, route for route.
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![
+        endpoint(
+            list,
+            Route {
+                query: PAGE,
+                response: Some(page_of::<WebhookView>),
+                ..route(
+                    "get",
+                    "/orgs/{org}/webhooks",
+                    "webhooks",
+                    "List webhooks (sort: name, url, owner, created_at, status, last_triggered_at)",
+                )
+            },
+        ),
+        endpoint(
+            create,
+            Route {
+                request: Some(one::<WebhookIn>),
+                status: 201,
+                response: Some(one::<WebhookView>),
+                ..route(
+                    "post",
+                    "/orgs/{org}/webhooks",
+                    "webhooks",
+                    "Create a webhook (the answer carries the signing secret, this once)",
+                )
+            },
+        ),
+        endpoint(
+            bulk_delete,
+            Route {
+                request: Some(one::<BulkDelete>),
+                response: Some(one::<BulkDeleted>),
+                ..route("post", "/orgs/{org}/webhooks:bulk-delete", "webhooks", "Delete several webhooks")
+            },
+        ),
+        endpoint(
+            get_one,
+            Route {
+                response: Some(one::<WebhookView>),
+                ..route("get", "/orgs/{org}/webhooks/{id}", "webhooks", "Get a webhook (with its ETag)")
+            },
+        ),
+        endpoint(
+            patch,
+            Route {
+                request: Some(one::<WebhookPatch>),
+                response: Some(one::<WebhookView>),
+                ..route(
+                    "patch",
+                    "/orgs/{org}/webhooks/{id}",
+                    "webhooks",
+                    "Update a webhook: absent fields stay; send If-Match with the ETag to edit only what you read",
+                )
+            },
+        ),
+        endpoint(
+            delete,
+            Route { status: 204, ..route("delete", "/orgs/{org}/webhooks/{id}", "webhooks", "Delete a webhook") },
+        ),
+        endpoint(
+            rotate_secret,
+            Route {
+                response: Some(one::<WebhookView>),
+                ..route(
+                    "post",
+                    "/orgs/{org}/webhooks/{id}/rotate-secret",
+                    "webhooks",
+                    "Rotate the signing secret (those it replaces keep signing for 24 h)",
+                )
+            },
+        ),
+        endpoint(
+            test,
+            Route {
+                request: Some(one::<TestInput>),
+                status: 202,
+                response: Some(one::<Accepted>),
+                ..route(
+                    "post",
+                    "/orgs/{org}/webhooks/{id}/test",
+                    "webhooks",
+                    "Send a test event to this webhook (the body is optional)",
+                )
+            },
+        ),
+        endpoint(
+            recover,
+            Route {
+                request: Some(one::<RecoverInput>),
+                status: 202,
+                response: Some(one::<Recovered>),
+                ..route("post", "/orgs/{org}/webhooks/{id}/recover", "webhooks", "Re-send what failed since a time")
+            },
+        ),
+    ]
+}
+
+pub fn router() -> Router<ApiState> {
+    crate::openapi::router(endpoints())
 }

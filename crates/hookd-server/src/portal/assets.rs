@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::state::AppState;
+use super::PortalState;
 
 const CSS: &str = include_str!("../../static/portal.css");
 const JS: &str = include_str!("../../static/portal.js");
@@ -19,7 +19,7 @@ pub(crate) fn version() -> String {
     format!("{:x}", h >> 32)
 }
 
-pub(crate) async fn serve(State(s): State<AppState>, Path(file): Path<String>) -> Response {
+pub(crate) async fn serve(State(s): State<PortalState>, Path(file): Path<String>) -> Response {
     let (body, kind): (String, &str) = match file.as_str() {
         "portal.css" => (CSS.to_owned(), "text/css; charset=utf-8"),
         "portal.js" => (JS.to_owned(), "text/javascript; charset=utf-8"),

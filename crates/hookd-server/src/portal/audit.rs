@@ -6,15 +6,16 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
+use hookd_core::TokenId;
 use hookd_core::listing::{Cursor, Order, PageRequest};
+use hookd_core::model::ActorRef;
 use serde::Deserialize;
 
+use super::PortalState;
 use super::auth::Signed;
 use super::error::PortalResult;
 use super::frame::{Frame, enc, html};
 use super::webhooks::when;
-use crate::state::AppState;
-use hookd_service::Access;
 
 pub struct Row {
     pub when: String,
@@ -39,13 +40,12 @@ pub struct AuditQuery {
 }
 
 pub(crate) async fn page(
-    State(s): State<AppState>,
+    State(s): State<PortalState>,
     signed: Signed,
     Query(q): Query<AuditQuery>,
 ) -> PortalResult<Response> {
     let p = &signed.0;
     let org = &p.member.org_id;
-    p.actor.authorize(org, Access::Admin)?;
     let req = PageRequest {
         limit: 100,
         order: Order::Desc,
@@ -54,23 +54,20 @@ pub(crate) async fn page(
     };
     let found = s.ops.list_audit(&p.actor, org, &req).await?;
     // Who, by name: the org's members and tokens (an entry of one since removed keeps its ID).
+    let members = s.ops.member_names(&p.actor, org).await?;
     let all = PageRequest { limit: 500, ..PageRequest::default() };
-    let mut names: HashMap<String, String> = HashMap::new();
-    for m in s.ops.list_members(&p.actor, org, &all).await?.data {
-        names.insert(m.id.to_string(), m.name);
-    }
-    for t in s.ops.list_tokens(&p.actor, org, &all).await?.data {
-        names.insert(t.id.to_string(), format!("token “{}”", t.name));
-    }
-    let product = s.portal.config.product_name.clone();
+    let tokens: HashMap<TokenId, String> =
+        s.ops.list_tokens(&p.actor, org, &all).await?.data.into_iter().map(|t| (t.id, t.name)).collect();
+    let product = &s.portal.config.product_name;
     let rows = found
         .data
         .into_iter()
         .map(|e| Row {
             when: when(&e.at),
-            who: match e.actor.as_str() {
-                "operator" => product.clone(),
-                id => names.get(id).cloned().unwrap_or_else(|| id.to_owned()),
+            who: match &e.actor {
+                ActorRef::Operator | ActorRef::Hookd => product.clone(),
+                ActorRef::Member(id) => members.get(id).cloned().unwrap_or_else(|| id.to_string()),
+                ActorRef::Token(id) => tokens.get(id).map_or_else(|| id.to_string(), |n| format!("token “{n}”")),
             },
             action: e.action,
             target: e.target,

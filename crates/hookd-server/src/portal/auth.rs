@@ -6,9 +6,9 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
+use super::PortalState;
 use super::error::{BarePage, PortalError, PortalResult, page};
 use super::form::Form;
-use crate::state::AppState;
 use hookd_service::sessions::Portal;
 
 pub const SESSION_COOKIE: &str = "hookd_session";
@@ -27,10 +27,10 @@ fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// The signed-in member of a request; a request without a live session goes to sign-in.
 pub struct Signed(pub Portal);
 
-impl FromRequestParts<AppState> for Signed {
+impl FromRequestParts<PortalState> for Signed {
     type Rejection = PortalError;
 
-    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, s: &PortalState) -> Result<Self, Self::Rejection> {
         let Some(value) = cookie(&parts.headers, SESSION_COOKIE) else { return Err(PortalError::SignedOut) };
         match s.ops.session(value).await? {
             Some(p) => Ok(Signed(p)),
@@ -43,10 +43,10 @@ impl FromRequestParts<AppState> for Signed {
 /// portal handler gets a form, so no state-changing handler can skip the check.
 pub struct Posted(pub Signed, pub Form);
 
-impl FromRequest<AppState> for Posted {
+impl FromRequest<PortalState> for Posted {
     type Rejection = PortalError;
 
-    async fn from_request(req: Request, s: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request(req: Request, s: &PortalState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = req.into_parts();
         let signed = Signed::from_request_parts(&mut parts, s).await?;
         let form = Form::from_request(Request::from_parts(parts, body), s).await?;
@@ -76,7 +76,7 @@ fn bare(title: &'static str, text: String, link: Option<(&'static str, &'static 
     page(StatusCode::OK, title, text, link)
 }
 
-pub(crate) async fn sign_in_page(State(s): State<AppState>) -> Response {
+pub(crate) async fn sign_in_page(State(s): State<PortalState>) -> Response {
     let product = &s.portal.config.product_name;
     bare(
         "Sign in",
@@ -97,7 +97,7 @@ pub(crate) async fn login_page() -> Response {
     resp
 }
 
-pub(crate) async fn exchange(State(s): State<AppState>, form: Form) -> Response {
+pub(crate) async fn exchange(State(s): State<PortalState>, form: Form) -> Response {
     match s.ops.sign_in(form.text("secret")).await {
         Ok(signed) => {
             let c = &s.portal.config;
@@ -130,7 +130,11 @@ pub(crate) async fn exchange(State(s): State<AppState>, form: Form) -> Response 
     }
 }
 
-pub(crate) async fn logout(State(s): State<AppState>, headers: HeaderMap, _checked: Posted) -> PortalResult<Response> {
+pub(crate) async fn logout(
+    State(s): State<PortalState>,
+    headers: HeaderMap,
+    _checked: Posted,
+) -> PortalResult<Response> {
     if let Some(value) = cookie(&headers, SESSION_COOKIE) {
         s.ops.sign_out(value).await?;
     }

@@ -8,10 +8,10 @@ use hookd_core::envelope::Recipe;
 use hookd_core::model::{ContentType, Environment, Event, PayloadFormat};
 use hookd_core::{EventId, WebhookId};
 
+use super::PortalState;
 use super::auth::Signed;
 use super::error::PortalResult;
 use super::frame::{Frame, html};
-use crate::state::AppState;
 
 pub struct TypeView {
     pub name: String,
@@ -34,7 +34,7 @@ struct CatalogPage {
     header_prefix: String,
 }
 
-pub(crate) async fn page(State(s): State<AppState>, signed: Signed) -> PortalResult<Response> {
+pub(crate) async fn page(State(s): State<PortalState>, signed: Signed) -> PortalResult<Response> {
     let p = &signed.0;
     let mut groups: Vec<GroupView> = Vec::new();
     for et in s.ops.list_event_types(&p.actor).await? {

@@ -3,8 +3,8 @@
 use axum::extract::{FromRequest, Request};
 use axum::response::{IntoResponse, Redirect, Response};
 
+use super::PortalState;
 use super::error::PortalError;
-use crate::state::AppState;
 use hookd_service::OpsError;
 
 /// Forms are small: a webhook's form with its credentials is a few kilobytes.
@@ -63,10 +63,10 @@ impl Form {
     }
 }
 
-impl FromRequest<AppState> for Form {
+impl FromRequest<PortalState> for Form {
     type Rejection = PortalError;
 
-    async fn from_request(req: Request, _: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request(req: Request, _: &PortalState) -> Result<Self, Self::Rejection> {
         let bytes = axum::body::to_bytes(req.into_body(), LIMIT).await.map_err(|_| OpsError::TooLarge(LIMIT))?;
         Ok(Self::parse(&bytes))
     }

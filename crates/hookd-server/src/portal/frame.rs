@@ -4,8 +4,8 @@
 use askama::Template;
 use axum::response::{Html, IntoResponse, Response};
 
+use super::PortalState;
 use super::error::PortalResult;
-use crate::state::AppState;
 use hookd_service::sessions::Portal;
 use hookd_service::{Access, OpsError};
 
@@ -34,8 +34,8 @@ pub fn toast(code: Option<&str>) -> Option<&'static str> {
         "status" => "Status changed",
         "tested" => "Test event sent",
         "rotated" => "Signing secret rotated",
-        "recovered" => "Failed messages will be sent again",
-        "resent" => "Message re-sent",
+        "recovered" => "Failed deliveries will be sent again",
+        "resent" => "Delivery re-sent",
         "token-renamed" => "Token renamed",
         "token-revoked" => "Token revoked",
         "member-added" => "Member added",
@@ -47,7 +47,7 @@ pub fn toast(code: Option<&str>) -> Option<&'static str> {
 
 impl Frame {
     pub async fn new(
-        s: &AppState,
+        s: &PortalState,
         p: &Portal,
         nav: &'static str,
         title: impl Into<String>,
@@ -74,7 +74,7 @@ impl Frame {
 
 /// A rendered page.
 pub fn html<T: Template>(t: &T) -> PortalResult<Response> {
-    let body = t.render().map_err(|e| OpsError::Internal(format!("template: {e}")))?;
+    let body = t.render().map_err(|e| OpsError::Internal(Box::new(e)))?;
     Ok(Html(body).into_response())
 }
 

@@ -2,19 +2,20 @@
 //! re-sending a delivery.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 use hookd_core::listing::{AttemptFilter, AttemptSort, Cursor, Order, PageRequest};
 use hookd_core::model::AttemptErrorKind;
 use hookd_core::{AttemptId, DeliveryId, WebhookId};
 use serde::Deserialize;
 
+use super::PortalState;
 use super::auth::{Posted, Signed};
-use super::error::{PortalError, PortalResult};
+use super::error::PortalResult;
 use super::frame::{Frame, Heading, Sorting, enc, html};
 use super::webhooks::when;
-use crate::state::AppState;
-use hookd_service::OpsError;
+use crate::ids::Ids;
+
 use hookd_service::history::AttemptSummary;
 
 pub struct AttemptRow {
@@ -95,7 +96,7 @@ struct HistoryPage {
 const COLUMNS: &[(&str, &str)] = &[("Sent at", "sent_at"), ("URL", "url"), ("Result", "result")];
 
 pub(crate) async fn org_history(
-    State(s): State<AppState>,
+    State(s): State<PortalState>,
     signed: Signed,
     Query(q): Query<HistoryQuery>,
 ) -> PortalResult<Response> {
@@ -195,13 +196,12 @@ fn curl(d: &hookd_service::history::AttemptDetail) -> String {
 }
 
 pub(crate) async fn attempt(
-    State(s): State<AppState>,
+    State(s): State<PortalState>,
     signed: Signed,
-    Path(id): Path<String>,
+    Ids(id): Ids<AttemptId>,
     Query(q): Query<HistoryQuery>,
 ) -> PortalResult<Response> {
     let p = &signed.0;
-    let id = AttemptId::parse(&id).map_err(|_| PortalError::Ops(OpsError::NotFound("attempt")))?;
     let d = s.ops.get_attempt(&p.actor, &p.member.org_id, &id).await?;
     let delivery = s.ops.get_delivery(&p.actor, &p.member.org_id, &d.summary.delivery_id).await?;
     let webhook_name = match s.ops.get_webhook(&p.actor, &p.member.org_id, &d.summary.webhook_id).await {
@@ -254,12 +254,11 @@ pub(crate) async fn attempt(
 }
 
 pub(crate) async fn resend(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
+    State(s): State<PortalState>,
+    Ids(id): Ids<DeliveryId>,
     Posted(signed, form): Posted,
 ) -> PortalResult<Response> {
     let p = &signed.0;
-    let id = DeliveryId::parse(&id).map_err(|_| PortalError::Ops(OpsError::NotFound("delivery")))?;
     s.ops.resend(&p.actor, &p.member.org_id, &id).await?;
     Ok(form.back("/portal/history", "resent"))
 }

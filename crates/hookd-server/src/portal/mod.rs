@@ -17,14 +17,43 @@ mod people;
 mod webhook_form;
 mod webhooks;
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use hookd_service::Ops;
 
 pub use self::auth::SESSION_COOKIE;
 pub use self::error::{PortalError, not_found_page};
-use crate::state::AppState;
+
+/// What the portal's pages get: the service layer, and the operator's branding made once.
+#[derive(Clone)]
+pub struct PortalState {
+    pub ops: Ops,
+    pub portal: Arc<Branding>,
+}
+
+/// The operator's portal settings, and what is made of them at start.
+pub struct Branding {
+    pub config: PortalConfig,
+    pub csp: String,
+    pub theme_css: String,
+    pub asset_version: String,
+}
+
+impl PortalState {
+    pub fn new(ops: Ops, config: PortalConfig) -> Self {
+        let portal = Branding {
+            csp: config.csp(),
+            theme_css: theme_css(&config.accent),
+            asset_version: asset_version(),
+            config,
+        };
+        Self { ops, portal: Arc::new(portal) }
+    }
+}
 
 /// The operator's branding and embedding settings (`HOOKD_PORTAL_*`).
 #[derive(Debug, Clone)]
@@ -38,9 +67,6 @@ pub struct PortalConfig {
     pub frame_ancestors: Vec<String>,
     /// Cookies are `Secure` (the public URL is https).
     pub secure_cookies: bool,
-    /// Admins may add, change and remove members in the portal. Off by default: the
-    /// operator's product owns its people and mirrors them here.
-    pub members_editable: bool,
 }
 
 impl Default for PortalConfig {
@@ -51,7 +77,6 @@ impl Default for PortalConfig {
             accent: "#0b57d0".into(),
             frame_ancestors: vec![],
             secure_cookies: false,
-            members_editable: false,
         }
     }
 }
@@ -99,7 +124,7 @@ pub fn theme_css(accent: &str) -> String {
 }
 
 /// The portal's 404 page, for routes no handler has.
-pub fn page_not_found(state: &AppState) -> Response {
+pub fn page_not_found(state: &PortalState) -> Response {
     let mut resp = not_found_page();
     render_bare(state, &mut resp);
     resp
@@ -123,7 +148,7 @@ struct Bare<'a> {
 }
 
 /// Renders a page outside the frame (see [`error::BarePage`]) with the operator's branding.
-fn render_bare(state: &AppState, resp: &mut Response) {
+fn render_bare(state: &PortalState, resp: &mut Response) {
     use askama::Template as _;
     let Some(page) = resp.extensions_mut().remove::<error::BarePage>() else { return };
     let confirm = resp.extensions_mut().remove::<error::Confirm>();
@@ -146,7 +171,7 @@ fn render_bare(state: &AppState, resp: &mut Response) {
 
 /// Headers every portal response carries, and the one check of where a form came from.
 async fn secure(
-    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::State(state): axum::extract::State<PortalState>,
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
@@ -175,7 +200,7 @@ async fn root() -> Response {
     Redirect::to("/portal/webhooks").into_response()
 }
 
-pub fn router(state: AppState) -> Router<AppState> {
+pub fn router(state: PortalState) -> Router<PortalState> {
     Router::new()
         .route("/", get(root))
         .route("/portal", get(root))
@@ -199,8 +224,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/portal/deliveries/{id}/resend", post(history::resend))
         .route("/portal/event-types", get(catalog::page))
         .route("/portal/tokens", get(people::tokens).post(people::create_token))
-        .route("/portal/tokens/{id}/rename", post(people::rename_token))
-        .route("/portal/tokens/{id}/revoke", post(people::revoke_token))
+        .route("/portal/tokens/{id}/rename", post(people::update_token))
+        .route("/portal/tokens/{id}/revoke", post(people::delete_token))
         .route("/portal/audit", get(audit::page))
         .route("/portal/members", get(people::members).post(people::create_member))
         .route("/portal/members/{id}", post(people::update_member))

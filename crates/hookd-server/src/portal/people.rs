@@ -2,7 +2,7 @@
 //! the operator allows it), for admins.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hookd_core::listing::PageRequest;
@@ -10,13 +10,15 @@ use hookd_core::model::{Member, MemberStatus, Role};
 use hookd_core::{MemberId, TokenId};
 use serde::Deserialize;
 
+use super::PortalState;
 use super::auth::{Posted, Signed};
-use super::error::{PortalError, PortalResult};
+use super::error::PortalResult;
 use super::frame::{Frame, html};
 use super::webhooks::when;
-use crate::state::AppState;
+use crate::ids::Ids;
+use hookd_service::OpsError;
 use hookd_service::members::MemberIn;
-use hookd_service::{Access, OpsError};
+use hookd_service::tokens::TokenIn;
 
 pub struct TokenRow {
     pub id: String,
@@ -43,7 +45,7 @@ pub struct DoneQuery {
 }
 
 async fn tokens_page(
-    s: &AppState,
+    s: &PortalState,
     signed: &Signed,
     created: Option<(String, String)>,
     error: Option<String>,
@@ -72,17 +74,17 @@ async fn tokens_page(
 }
 
 pub(crate) async fn tokens(
-    State(s): State<AppState>,
+    State(s): State<PortalState>,
     signed: Signed,
     Query(q): Query<DoneQuery>,
 ) -> PortalResult<Response> {
     tokens_page(&s, &signed, None, None, String::new(), q.done.as_deref()).await
 }
 
-pub(crate) async fn create_token(State(s): State<AppState>, Posted(signed, form): Posted) -> PortalResult<Response> {
+pub(crate) async fn create_token(State(s): State<PortalState>, Posted(signed, form): Posted) -> PortalResult<Response> {
     let p = &signed.0;
-    let role = Role::parse(form.text("role"));
-    match s.ops.issue_token(&p.actor, &p.member.org_id, form.text("name"), role).await {
+    let input = TokenIn { name: Some(form.text("name").into()), role: Role::parse(form.text("role")) };
+    match s.ops.create_token(&p.actor, &p.member.org_id, input).await {
         Ok(t) => tokens_page(&s, &signed, Some((t.token.name, t.token_value)), None, String::new(), None).await,
         Err(OpsError::Invalid { detail, field }) => {
             let msg = format!("{}: {detail}", if field == "name" { "Name" } else { "Role" });
@@ -92,17 +94,14 @@ pub(crate) async fn create_token(State(s): State<AppState>, Posted(signed, form)
     }
 }
 
-fn token_id(raw: &str) -> PortalResult<TokenId> {
-    TokenId::parse(raw).map_err(|_| PortalError::Ops(OpsError::NotFound("access token")))
-}
-
-pub(crate) async fn rename_token(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
+pub(crate) async fn update_token(
+    State(s): State<PortalState>,
+    Ids(id): Ids<TokenId>,
     Posted(signed, form): Posted,
 ) -> PortalResult<Response> {
     let p = &signed.0;
-    match s.ops.rename_token(&p.actor, &p.member.org_id, &token_id(&id)?, form.text("name")).await {
+    let input = TokenIn { name: Some(form.text("name").into()), role: None };
+    match s.ops.update_token(&p.actor, &p.member.org_id, &id, input).await {
         Ok(_) => Ok(Redirect::to("/portal/tokens?done=token-renamed").into_response()),
         Err(OpsError::Invalid { detail, .. }) => {
             tokens_page(&s, &signed, None, Some(format!("New name: {detail}")), String::new(), None).await
@@ -111,13 +110,13 @@ pub(crate) async fn rename_token(
     }
 }
 
-pub(crate) async fn revoke_token(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
+pub(crate) async fn delete_token(
+    State(s): State<PortalState>,
+    Ids(id): Ids<TokenId>,
     Posted(signed, _): Posted,
 ) -> PortalResult<Response> {
     let p = &signed.0;
-    s.ops.revoke_token(&p.actor, &p.member.org_id, &token_id(&id)?).await?;
+    s.ops.delete_token(&p.actor, &p.member.org_id, &id).await?;
     Ok(Redirect::to("/portal/tokens?done=token-revoked").into_response())
 }
 
@@ -150,41 +149,25 @@ impl NewMember {
     }
 }
 
-async fn members_page(s: &AppState, signed: &Signed, new: NewMember, done: Option<&str>) -> PortalResult<Response> {
+async fn members_page(s: &PortalState, signed: &Signed, new: NewMember, done: Option<&str>) -> PortalResult<Response> {
     let p = &signed.0;
-    // Reading members is an admin's page here, as the seeds have it.
-    p.actor.authorize(&p.member.org_id, Access::Admin)?;
     let req = PageRequest { limit: 500, ..PageRequest::default() };
     let members = s.ops.list_members(&p.actor, &p.member.org_id, &req).await?.data;
     let frame = Frame::new(s, p, "members", "Members", done).await?;
     let status = if new.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page =
-        MembersPage { frame, members, editable: s.portal.config.members_editable, me: p.member.id.to_string(), new };
+        MembersPage { frame, members, editable: s.ops.config.members_editable, me: p.member.id.to_string(), new };
     let mut resp = html(&page)?;
     *resp.status_mut() = status;
     Ok(resp)
 }
 
 pub(crate) async fn members(
-    State(s): State<AppState>,
+    State(s): State<PortalState>,
     signed: Signed,
     Query(q): Query<DoneQuery>,
 ) -> PortalResult<Response> {
     members_page(&s, &signed, NewMember::default(), q.done.as_deref()).await
-}
-
-/// Member changes in the portal exist only where the operator allows them.
-fn editable(s: &AppState) -> PortalResult<()> {
-    if s.portal.config.members_editable {
-        return Ok(());
-    }
-    Err(PortalError::Ops(OpsError::Forbidden(
-        "members are managed in the product that sent you here; this list follows it".into(),
-    )))
-}
-
-fn member_id(raw: &str) -> PortalResult<MemberId> {
-    MemberId::parse(raw).map_err(|_| PortalError::Ops(OpsError::NotFound("member")))
 }
 
 /// Groups as typed: separated by commas.
@@ -192,8 +175,10 @@ fn groups_of(text: &str) -> Vec<String> {
     text.split(',').map(str::trim).filter(|g| !g.is_empty()).map(str::to_owned).collect()
 }
 
-pub(crate) async fn create_member(State(s): State<AppState>, Posted(signed, form): Posted) -> PortalResult<Response> {
-    editable(&s)?;
+pub(crate) async fn create_member(
+    State(s): State<PortalState>,
+    Posted(signed, form): Posted,
+) -> PortalResult<Response> {
     let p = &signed.0;
     let input = MemberIn {
         name: Some(form.text("name").into()),
@@ -219,11 +204,10 @@ pub(crate) async fn create_member(State(s): State<AppState>, Posted(signed, form
 }
 
 pub(crate) async fn update_member(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
+    State(s): State<PortalState>,
+    Ids(id): Ids<MemberId>,
     Posted(signed, form): Posted,
 ) -> PortalResult<Response> {
-    editable(&s)?;
     let p = &signed.0;
     let input = MemberIn {
         role: Role::parse(form.text("role")),
@@ -231,17 +215,16 @@ pub(crate) async fn update_member(
         groups: form.get("groups").map(groups_of),
         ..MemberIn::default()
     };
-    s.ops.update_member(&p.actor, &p.member.org_id, &member_id(&id)?, input).await?;
+    s.ops.update_member(&p.actor, &p.member.org_id, &id, input).await?;
     Ok(Redirect::to("/portal/members?done=member-saved").into_response())
 }
 
 pub(crate) async fn remove_member(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
+    State(s): State<PortalState>,
+    Ids(id): Ids<MemberId>,
     Posted(signed, _): Posted,
 ) -> PortalResult<Response> {
-    editable(&s)?;
     let p = &signed.0;
-    s.ops.delete_member(&p.actor, &p.member.org_id, &member_id(&id)?).await?;
+    s.ops.delete_member(&p.actor, &p.member.org_id, &id).await?;
     Ok(Redirect::to("/portal/members?done=member-removed").into_response())
 }

@@ -5,57 +5,17 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
+use hookd_core::auth_kinds::AuthKind;
 use hookd_core::model::{AuthMethod, ContentType, Environment, PayloadFormat};
 use serde_json::{Map, Value, json};
 
+use super::PortalState;
 use super::auth::Signed;
 use super::error::PortalResult;
 use super::form::Form;
 use super::frame::Frame;
-use crate::state::AppState;
 use hookd_service::OpsError;
 use hookd_service::webhooks::WebhookView;
-
-/// A credential field of an authentication type: name, label, whether it is a secret.
-pub type AuthField = (&'static str, &'static str, bool);
-/// An authentication type: its `type`, its label, its fields.
-pub type AuthType = (&'static str, &'static str, &'static [AuthField]);
-
-/// The authentication types in the order the form lists them.
-pub const AUTH_TYPES: &[AuthType] = &[
-    ("none", "No authentication", &[]),
-    ("headers", "Headers", &[]),
-    ("basic", "Basic", &[("username", "Username", false), ("password", "Password", true)]),
-    ("token", "Token", &[("key", "Header name (default Authorization: Bearer)", false), ("value", "Value", true)]),
-    (
-        "aws4",
-        "AWS Signature v4",
-        &[
-            ("access_key", "Access key", false),
-            ("secret_key", "Secret key", true),
-            ("region", "AWS region", false),
-            ("service", "AWS service", false),
-            ("endpoint", "Base endpoint (optional: the AWS host, when the URL reaches it by another name)", false),
-        ],
-    ),
-    ("hmac_sha256", "HMAC-SHA256", &[("client_id", "Client ID", false), ("client_secret", "Client secret", true)]),
-    (
-        "oauth2",
-        "OAuth2 client credentials",
-        &[
-            ("token_url", "Token URL", false),
-            ("client_id", "Client ID", false),
-            ("client_secret", "Client secret", true),
-            ("scope", "Scope (optional)", false),
-            ("audience", "Audience (optional)", false),
-        ],
-    ),
-    (
-        "mtls",
-        "mTLS client certificate",
-        &[("cert_pem", "Certificate (PEM)", false), ("key_pem", "Private key (PEM)", true)],
-    ),
-];
 
 /// One authentication method as the form shows it: its type, each field's value (secrets
 /// as their masked form), and its header rows.
@@ -92,9 +52,9 @@ impl AuthValues {
     fn from_form(form: &Form, prefix: &str) -> Self {
         let kind = form.get(&format!("{prefix}type")).unwrap_or("none").to_owned();
         let mut out = Self { kind: kind.clone(), ..Self::default() };
-        if let Some((_, _, fields)) = AUTH_TYPES.iter().find(|(k, _, _)| *k == kind) {
-            for (name, _, _) in fields.iter() {
-                out.fields.insert((*name).into(), form.text(&format!("{prefix}{kind}.{name}")).to_owned());
+        if let Some(k) = AuthMethod::kind(&kind) {
+            for f in k.fields {
+                out.fields.insert(f.name.into(), form.text(&format!("{prefix}{kind}.{}", f.name)).to_owned());
             }
         }
         out.headers = rows(form, &format!("{prefix}headers.name"), &format!("{prefix}headers.value"));
@@ -296,7 +256,7 @@ pub struct FormPage {
     pub groups: Vec<TypeGroup>,
     pub child_orgs: Vec<(String, String)>,
     pub error: Option<(String, String)>,
-    pub auth_types: &'static [AuthType],
+    pub auth_types: &'static [AuthKind],
 }
 
 impl FormPage {
@@ -324,7 +284,7 @@ impl FormPage {
 }
 
 pub async fn form_page(
-    s: &AppState,
+    s: &PortalState,
     signed: &Signed,
     editing: Option<WebhookView>,
     submitted: &Form,
@@ -350,7 +310,7 @@ pub async fn form_page(
         s.ops.child_orgs(&p.actor, &p.member.org_id).await?.into_iter().map(|o| (o.id.to_string(), o.name)).collect();
     let title = if editing.is_some() { "Modify webhook" } else { "Create webhook" };
     let frame = Frame::new(s, p, "webhooks", title, None).await?;
-    Ok(FormPage { frame, editing, v, groups, child_orgs, error, auth_types: AUTH_TYPES })
+    Ok(FormPage { frame, editing, v, groups, child_orgs, error, auth_types: AuthMethod::KINDS })
 }
 
 /// One method as the API's JSON: the submitted fields of its type; a secret left empty when
@@ -370,18 +330,17 @@ fn method_json(form: &Form, prefix: &str, stored: Option<&AuthValues>) -> Value 
             .collect();
         obj.insert("headers".into(), Value::Object(hs));
     }
-    if let Some((_, _, fields)) = AUTH_TYPES.iter().find(|(k, _, _)| *k == kind) {
-        for (name, _, secret) in fields.iter() {
-            let mut v = form.text(&format!("{prefix}{kind}.{name}")).to_owned();
+    if let Some(k) = AuthMethod::kind(kind) {
+        for f in k.fields {
+            let mut v = form.text(&format!("{prefix}{kind}.{}", f.name)).to_owned();
             if v.is_empty()
-                && *secret
+                && f.secret
                 && let Some(s) = stored.filter(|s| s.kind == kind)
             {
-                v = s.field(kind, name).to_owned();
+                v = s.field(kind, f.name).to_owned();
             }
-            let optional = matches!(*name, "scope" | "audience" | "key" | "endpoint");
-            if !(v.is_empty() && optional) {
-                obj.insert((*name).into(), json!(v));
+            if !(v.is_empty() && f.optional) {
+                obj.insert(f.name.into(), json!(v));
             }
         }
     }

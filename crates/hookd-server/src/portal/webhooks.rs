@@ -4,21 +4,22 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use hookd_core::WebhookId;
 use hookd_core::listing::{AttemptFilter, Cursor, Order, PageRequest, WebhookSort};
-use hookd_core::model::{Environment, Member};
+use hookd_core::model::{ActorRef, Environment};
+use hookd_core::{MemberId, WebhookId};
 use serde::Deserialize;
 
+use super::PortalState;
 use super::auth::{Posted, Signed};
 use super::error::{PortalError, PortalResult, page};
 use super::form::Form;
 use super::frame::{Frame, Heading, Sorting, enc, html};
 use super::history::{AttemptRow, attempt_rows, plain_headings};
 use super::webhook_form::{FormPage, body_from, form_page, parse};
-use crate::state::AppState;
+use crate::ids::Ids;
 use hookd_service::webhooks::{WebhookIn, WebhookPatch, WebhookView};
 use hookd_service::{Access, OpsError};
 
@@ -47,30 +48,30 @@ pub struct Row {
     pub test: bool,
 }
 
-/// Who changed a status, by name where it was a member of the org.
-fn reason_text(w: &WebhookView, names: &HashMap<String, String>) -> String {
-    let by = w.status.changed_by.as_deref().unwrap_or("");
-    let base = match (w.status.reason.as_deref(), names.get(by)) {
-        (Some(r), Some(name)) => r.replace(by, name),
-        (Some(r), None) => r.to_owned(),
-        (None, _) => {
-            if w.enabled {
-                "Enabled".into()
-            } else {
-                "Disabled".into()
-            }
+/// What a webhook's status says: hookd's own reason as it wrote it, or who changed it, by
+/// name where it was a member of the org (the operator as the product's name).
+fn reason_text(w: &WebhookView, names: &Names) -> String {
+    let verb = if w.enabled { "Enabled" } else { "Disabled" };
+    let base = match (&w.status.changed_by, w.status.reason.as_deref()) {
+        (Some(ActorRef::Hookd), Some(reason)) if !reason.is_empty() => reason.to_owned(),
+        (Some(ActorRef::Member(id)), _) => {
+            format!("{verb} by {}", names.members.get(id).map_or(id.as_str(), String::as_str))
         }
-    };
-    let base = if by == "hookd" && !base.starts_with("Disabled by hookd") {
-        format!("Disabled by hookd: {base}")
-    } else {
-        base
+        (Some(ActorRef::Token(id)), _) => format!("{verb} by access token {id}"),
+        (Some(ActorRef::Operator), _) => format!("{verb} by {}", names.product),
+        _ => verb.to_owned(),
     };
     format!("{base} ({})", when(&w.status.changed_at))
 }
 
-fn row(w: WebhookView, names: &HashMap<String, String>) -> Row {
-    let owner = w.owner_id.as_ref().and_then(|o| names.get(o.as_str()).cloned()).unwrap_or_else(|| "—".into());
+/// How a page names people: the org's members by ID, and the operator as its product.
+pub(crate) struct Names {
+    pub members: HashMap<MemberId, String>,
+    pub product: String,
+}
+
+fn row(w: WebhookView, names: &Names) -> Row {
+    let owner = w.owner_id.as_ref().and_then(|o| names.members.get(o).cloned()).unwrap_or_else(|| "—".into());
     let types_shown = w.event_types.iter().take(3).cloned().collect();
     let types_more = w.event_types.len().saturating_sub(3);
     Row {
@@ -85,11 +86,10 @@ fn row(w: WebhookView, names: &HashMap<String, String>) -> Row {
     }
 }
 
-pub(crate) async fn member_names(s: &AppState, signed: &Signed) -> PortalResult<HashMap<String, String>> {
+pub(crate) async fn names(s: &PortalState, signed: &Signed) -> PortalResult<Names> {
     let p = &signed.0;
-    let req = PageRequest { limit: 500, ..PageRequest::default() };
-    let members: Vec<Member> = s.ops.list_members(&p.actor, &p.member.org_id, &req).await?.data;
-    Ok(members.into_iter().map(|m| (m.id.to_string(), m.name)).collect())
+    let members = s.ops.member_names(&p.actor, &p.member.org_id).await?;
+    Ok(Names { members, product: s.portal.config.product_name.clone() })
 }
 
 #[derive(Template)]
@@ -114,7 +114,7 @@ const COLUMNS: &[(&str, &str)] = &[
 ];
 
 pub(crate) async fn list(
-    State(s): State<AppState>,
+    State(s): State<PortalState>,
     signed: Signed,
     Query(q): Query<ListQuery>,
 ) -> PortalResult<Response> {
@@ -130,7 +130,7 @@ pub(crate) async fn list(
         q: q.q.clone().filter(|x| !x.trim().is_empty()),
     };
     let found = s.ops.list_webhooks(&p.actor, &p.member.org_id, &req).await?;
-    let names = member_names(&s, &signed).await?;
+    let names = names(&s, &signed).await?;
     let text = q.q.clone().unwrap_or_default();
     let sorting = Sorting {
         base: "/portal/webhooks",
@@ -170,7 +170,7 @@ fn webhook_id(raw: &str) -> PortalResult<WebhookId> {
 }
 
 async fn detail_page(
-    s: &AppState,
+    s: &PortalState,
     signed: &Signed,
     w: WebhookView,
     secret: Option<String>,
@@ -181,7 +181,7 @@ async fn detail_page(
     let filter = AttemptFilter { webhook_id: Some(w.id.clone()), succeeded: None, ..Default::default() };
     let req = PageRequest { limit: 25, order: Order::Desc, ..PageRequest::default() };
     let attempts = s.ops.list_attempts(&p.actor, &p.member.org_id, &filter, &req).await?;
-    let names = member_names(s, signed).await?;
+    let names = names(s, signed).await?;
     let event_types = w.event_types.clone();
     let example = match event_types.first() {
         Some(t) => s
@@ -212,36 +212,36 @@ async fn detail_page(
 }
 
 pub(crate) async fn detail(
-    State(s): State<AppState>,
+    State(s): State<PortalState>,
     signed: Signed,
-    Path(id): Path<String>,
+    Ids(id): Ids<WebhookId>,
     Query(q): Query<DetailQuery>,
 ) -> PortalResult<Response> {
     let p = &signed.0;
-    let w = s.ops.get_webhook(&p.actor, &p.member.org_id, &webhook_id(&id)?).await?;
+    let w = s.ops.get_webhook(&p.actor, &p.member.org_id, &id).await?;
     detail_page(&s, &signed, w, None, false, q.done.as_deref()).await
 }
 
-pub(crate) async fn new_form(State(s): State<AppState>, signed: Signed) -> PortalResult<Response> {
+pub(crate) async fn new_form(State(s): State<PortalState>, signed: Signed) -> PortalResult<Response> {
     let p = &signed.0;
     p.actor.authorize(&p.member.org_id, Access::Write)?;
     html(&form_page(&s, &signed, None, &Form::default(), None).await?)
 }
 
 pub(crate) async fn edit_form(
-    State(s): State<AppState>,
+    State(s): State<PortalState>,
     signed: Signed,
-    Path(id): Path<String>,
+    Ids(id): Ids<WebhookId>,
 ) -> PortalResult<Response> {
     let p = &signed.0;
     p.actor.authorize(&p.member.org_id, Access::Write)?;
-    let w = s.ops.get_webhook(&p.actor, &p.member.org_id, &webhook_id(&id)?).await?;
+    let w = s.ops.get_webhook(&p.actor, &p.member.org_id, &id).await?;
     html(&form_page(&s, &signed, Some(w), &Form::default(), None).await?)
 }
 
 /// A form refused with a field error: the same form again, the error beside its field.
 async fn refused(
-    s: &AppState,
+    s: &PortalState,
     signed: &Signed,
     editing: Option<WebhookView>,
     form: &Form,
@@ -258,7 +258,7 @@ async fn refused(
     }
 }
 
-pub(crate) async fn create(State(s): State<AppState>, Posted(signed, form): Posted) -> PortalResult<Response> {
+pub(crate) async fn create(State(s): State<PortalState>, Posted(signed, form): Posted) -> PortalResult<Response> {
     let p = &signed.0;
     let input: WebhookIn = match parse(body_from(&form, None)) {
         Ok(i) => i,
@@ -274,12 +274,11 @@ pub(crate) async fn create(State(s): State<AppState>, Posted(signed, form): Post
 }
 
 pub(crate) async fn update(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
+    State(s): State<PortalState>,
+    Ids(id): Ids<WebhookId>,
     Posted(signed, form): Posted,
 ) -> PortalResult<Response> {
     let p = &signed.0;
-    let id = webhook_id(&id)?;
     let current = s.ops.get_webhook(&p.actor, &p.member.org_id, &id).await?;
     let patch: WebhookPatch = match parse(body_from(&form, Some(&current))) {
         Ok(patch) => patch,
@@ -292,12 +291,11 @@ pub(crate) async fn update(
 }
 
 pub(crate) async fn toggle(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
+    State(s): State<PortalState>,
+    Ids(id): Ids<WebhookId>,
     Posted(signed, form): Posted,
 ) -> PortalResult<Response> {
     let p = &signed.0;
-    let id = webhook_id(&id)?;
     // The switch says which state it asks for, so a second click of a stale page does not
     // undo the first.
     let enabled = match form.get("enabled") {
@@ -319,12 +317,12 @@ fn confirm_page(action: String, csrf: &str, question: String, ids: &[String]) ->
 }
 
 pub(crate) async fn delete(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
+    State(s): State<PortalState>,
+    Ids(id): Ids<WebhookId>,
     Posted(signed, form): Posted,
 ) -> PortalResult<Response> {
     let p = &signed.0;
-    let wid = webhook_id(&id)?;
+    let wid = id.clone();
     if form.get("confirm") != Some("yes") {
         let w = s.ops.get_webhook(&p.actor, &p.member.org_id, &wid).await?;
         let q =
@@ -335,7 +333,7 @@ pub(crate) async fn delete(
     Ok(Redirect::to("/portal/webhooks?done=deleted").into_response())
 }
 
-pub(crate) async fn bulk_delete(State(s): State<AppState>, Posted(signed, form): Posted) -> PortalResult<Response> {
+pub(crate) async fn bulk_delete(State(s): State<PortalState>, Posted(signed, form): Posted) -> PortalResult<Response> {
     let p = &signed.0;
     let raw: Vec<String> = form.all("id").map(str::to_owned).collect();
     if raw.is_empty() {
@@ -354,19 +352,19 @@ pub(crate) async fn bulk_delete(State(s): State<AppState>, Posted(signed, form):
 }
 
 pub(crate) async fn rotate(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
+    State(s): State<PortalState>,
+    Ids(id): Ids<WebhookId>,
     Posted(signed, _): Posted,
 ) -> PortalResult<Response> {
     let p = &signed.0;
-    let mut w = s.ops.rotate_secret(&p.actor, &p.member.org_id, &webhook_id(&id)?).await?;
+    let mut w = s.ops.rotate_secret(&p.actor, &p.member.org_id, &id).await?;
     let secret = w.signing.secret.take();
     detail_page(&s, &signed, w, secret, false, Some("rotated")).await
 }
 
 pub(crate) async fn test(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
+    State(s): State<PortalState>,
+    Ids(id): Ids<WebhookId>,
     Posted(signed, form): Posted,
 ) -> PortalResult<Response> {
     let p = &signed.0;
@@ -377,13 +375,13 @@ pub(crate) async fn test(
             Some(serde_json::from_str(text).map_err(|e| OpsError::invalid("payload", format!("is not JSON: {e}")))?)
         }
     };
-    s.ops.send_test(&p.actor, &p.member.org_id, &webhook_id(&id)?, event_type, payload).await?;
+    s.ops.send_test(&p.actor, &p.member.org_id, &id, event_type, payload).await?;
     Ok(form.back(&format!("/portal/webhooks/{id}"), "tested"))
 }
 
 pub(crate) async fn recover(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
+    State(s): State<PortalState>,
+    Ids(id): Ids<WebhookId>,
     Posted(signed, form): Posted,
 ) -> PortalResult<Response> {
     let p = &signed.0;
@@ -392,11 +390,12 @@ pub(crate) async fn recover(
         .map(|t| t.and_utc())
         .or_else(|_| chrono::DateTime::parse_from_rfc3339(text).map(|t| t.to_utc()))
         .map_err(|_| OpsError::invalid("since", "give a date and time, e.g. 2026-12-01T09:00"))?;
-    let wid = webhook_id(&id)?;
+    let wid = id.clone();
     if form.get("confirm") != Some("yes") {
         // Say how many will be sent again before doing it.
         let n = s.ops.count_recoverable(&p.actor, &p.member.org_id, &wid, since).await?;
-        let q = format!("{n} failed message(s) since {} UTC will be sent again. Send them?", when(&since));
+        let what = if n == 1 { "1 failed delivery".to_owned() } else { format!("{n} failed deliveries") };
+        let q = format!("{what} since {} UTC will be sent again. Send them?", when(&since));
         let mut resp = confirm_page(format!("/portal/webhooks/{id}/recover"), &p.session.csrf, q, &[]);
         if let Some(c) = resp.extensions_mut().get_mut::<super::error::Confirm>() {
             c.fields.push(("since".into(), since.format("%Y-%m-%dT%H:%M").to_string()));

@@ -24,7 +24,9 @@ use tokio_postgres::{AsyncMessage, NoTls};
 
 use crate::rows::{self as r, ms, to_json};
 use crate::sql::{self, Backend, Dialect, Exec, Map, Query, SqlValue, Step, vals, webhooks};
-use crate::{AttemptRecord, Audience, Claim, Lease, Outcome, Published, StoreError, Timestamp, WebhookEdit};
+use crate::{
+    AttemptRecord, Audience, Cause, LeaseTerms, LeasedDelivery, Outcome, Published, StoreError, Timestamp, WebhookEdit,
+};
 
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_init.sql")),
@@ -68,20 +70,20 @@ fn map_err(e: tokio_postgres::Error) -> StoreError {
             return StoreError::Conflict { constraint: db.constraint().unwrap_or("constraint").to_owned() };
         }
         if code.code().starts_with("08") || *code == SqlState::ADMIN_SHUTDOWN || *code == SqlState::CANNOT_CONNECT_NOW {
-            return StoreError::Unavailable(db.to_string());
+            return StoreError::Unavailable(Cause::of(e));
         }
-        return StoreError::Other(db.to_string());
+        return StoreError::Other(Cause::of(e));
     }
     if e.is_closed() || std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>()) {
-        return StoreError::Unavailable(e.to_string());
+        return StoreError::Unavailable(Cause::of(e));
     }
-    StoreError::Other(e.to_string())
+    StoreError::Other(Cause::of(e))
 }
 
 fn pool_err(e: deadpool_postgres::PoolError) -> StoreError {
     match e {
         deadpool_postgres::PoolError::Backend(e) => map_err(e),
-        other => StoreError::Unavailable(other.to_string()),
+        other => StoreError::Unavailable(Cause::of(other)),
     }
 }
 
@@ -226,7 +228,7 @@ async fn get_webhook_in<C: GenericClient>(c: &C, org: &str, id: &str) -> Result<
 async fn deliveries_of_event<C: GenericClient>(c: &C, event: &str) -> Result<Vec<DeliveryId>, StoreError> {
     all(c, "SELECT id FROM deliveries WHERE event_id = $1 ORDER BY id", &[&event], |row| {
         let id: String = row.try_get(0).map_err(map_err)?;
-        DeliveryId::parse(&id).map_err(|e| StoreError::Other(e.to_string()))
+        DeliveryId::parse(&id).map_err(|e| StoreError::Other(e.to_string().into()))
     })
     .await
 }
@@ -246,10 +248,10 @@ impl PostgresStore {
         cfg.pool = Some(pool_cfg);
         let pool = cfg
             .create_pool(Some(Runtime::Tokio1), NoTls)
-            .map_err(|e| StoreError::Unavailable(format!("{}: {e}", redact(url))))?;
+            .map_err(|e| StoreError::Unavailable(Cause::with(format!("{}: {e}", redact(url)), e)))?;
         let store = Self { ingest: publish::Ingestor::start(pool.clone()), pool, url: url.to_owned() };
         store.migrate().await.map_err(|e| match e {
-            StoreError::Unavailable(m) => StoreError::Unavailable(format!("cannot reach it: {m}")),
+            StoreError::Unavailable(m) => StoreError::Unavailable(format!("cannot reach it: {m}").into()),
             other => other,
         })?;
         Ok(store)
@@ -357,12 +359,12 @@ impl Backend for PostgresStore {
         &self,
         e: &Event,
         audience: &Audience,
-        lease: Option<&Lease>,
+        lease: Option<&LeaseTerms>,
     ) -> Result<Published, StoreError> {
         self.ingest.publish(&self.pool, e, audience, lease).await
     }
 
-    async fn claim_due(&self, node: &str, lease: Duration, max: usize) -> Result<Vec<Claim>, StoreError> {
+    async fn claim_due(&self, node: &str, lease: Duration, max: usize) -> Result<Vec<LeasedDelivery>, StoreError> {
         let c = self.client().await?;
         let now = ms(&chrono::Utc::now());
         let until = now + lease.as_millis() as i64;
@@ -405,7 +407,7 @@ impl Backend for PostgresStore {
         let mut claims = Vec::with_capacity(deliveries.len());
         for d in deliveries {
             match (events.get(&d.event_id), webhooks.get(&d.webhook_id)) {
-                (Some(e), Some(w)) => claims.push(Claim { event: e.clone(), webhook: w.clone(), delivery: d }),
+                (Some(e), Some(w)) => claims.push(LeasedDelivery { event: e.clone(), webhook: w.clone(), delivery: d }),
                 // The webhook was deleted after the claim query started.
                 _ => {
                     exec(&c, "UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, leased_by = NULL WHERE id = $1", &[&d.id.as_str()])

@@ -13,7 +13,7 @@ use tokio::sync::{Semaphore, mpsc, oneshot};
 
 use super::{CHANNEL, all, deliveries_of_event, map_err, one, pool_err};
 use crate::rows::{self as r, Target, ms, to_json};
-use crate::{Audience, Lease, Published, StoreError};
+use crate::{Audience, LeaseTerms, Published, StoreError};
 
 /// A [`Target`]'s columns; PostgreSQL reads `ordered` out of the options, as SQLite does.
 /// Options are always JSON that hookd wrote (no operation takes them as text).
@@ -30,7 +30,7 @@ const STREAMS: usize = 2;
 pub(super) struct Ingest {
     event: Event,
     only: Option<Target>,
-    lease: Option<Lease>,
+    lease: Option<LeaseTerms>,
     done: oneshot::Sender<Result<Published, StoreError>>,
 }
 
@@ -53,7 +53,7 @@ impl Ingestor {
         pool: &Pool,
         e: &Event,
         audience: &Audience,
-        lease: Option<&Lease>,
+        lease: Option<&LeaseTerms>,
     ) -> Result<Published, StoreError> {
         let only = match audience {
             Audience::Subscribers => None,
@@ -128,10 +128,10 @@ async fn named<C: GenericClient>(c: &C, e: &Event, id: &hookd_core::WebhookId) -
 
 /// An event to publish: the webhook it was addressed to, if any, and the lease its new
 /// deliveries may take.
-type Item<'a> = (&'a Event, Option<&'a Target>, Option<&'a Lease>);
+type Item<'a> = (&'a Event, Option<&'a Target>, Option<&'a LeaseTerms>);
 
 /// An event to write, with its webhooks and what their deliveries' first attempts count as.
-type Write<'a> = (&'a Event, &'a [Target], Option<&'a Lease>, Trigger);
+type Write<'a> = (&'a Event, &'a [Target], Option<&'a LeaseTerms>, Trigger);
 
 /// Picks the webhooks of a batch's events (one query for all that go to their subscribers),
 /// then writes the batch.
@@ -248,7 +248,7 @@ async fn write_batch<C: GenericClient>(
     items: &[Write<'_>],
 ) -> Result<Vec<Result<Published, StoreError>>, StoreError> {
     let mut cols = Columns::default();
-    let mut deliveries: Vec<(Vec<DeliveryId>, Vec<crate::Leased>)> = Vec::with_capacity(items.len());
+    let mut deliveries: Vec<(Vec<DeliveryId>, Vec<crate::PublishedLease>)> = Vec::with_capacity(items.len());
     for (e, targets, lease, trigger) in items {
         let created = ms(&e.created_at);
         cols.id.push(e.id.as_str());
@@ -264,7 +264,7 @@ async fn write_batch<C: GenericClient>(
         // Made with its event: retention removes both by the same clock.
         let ids: Vec<DeliveryId> = targets.iter().map(|_| DeliveryId::at(created.max(0) as u64)).collect();
         let mut leased = Vec::new();
-        for ((t, id), until) in targets.iter().zip(&ids).zip(Lease::plan(*lease, targets, created)) {
+        for ((t, id), until) in targets.iter().zip(&ids).zip(LeaseTerms::plan(*lease, targets, created)) {
             cols.d_id.push(id.to_string());
             cols.d_org.push(e.org_id.as_str());
             cols.d_webhook.push(t.id.as_str());
@@ -275,7 +275,7 @@ async fn write_batch<C: GenericClient>(
             cols.d_leased_by.push(until.and(lease.map(|l| l.node.as_str())));
             cols.d_trigger.push(trigger.as_str());
             if let Some(until) = until {
-                leased.push(crate::Leased::new(id.clone(), e, t, until, *trigger));
+                leased.push(crate::PublishedLease::new(id.clone(), e, t, until, *trigger));
             }
         }
         deliveries.push((ids, leased));
@@ -333,6 +333,6 @@ async fn replay<C: GenericClient>(c: &C, e: &Event) -> Result<Published, StoreEr
             row.try_get::<_, String>(0).map_err(map_err)
         })
         .await?;
-    let event_id = EventId::parse(&id).map_err(|err| StoreError::Other(err.to_string()))?;
+    let event_id = EventId::parse(&id).map_err(|err| StoreError::Other(err.to_string().into()))?;
     Ok(Published::replayed(event_id, deliveries_of_event(c, &id).await?))
 }

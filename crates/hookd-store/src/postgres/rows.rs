@@ -7,7 +7,7 @@ use crate::StoreError;
 use crate::rows::DbRow;
 
 fn get<'a, T: FromSql<'a>>(row: &'a Row, col: &str) -> Result<T, StoreError> {
-    row.try_get(col).map_err(|e| StoreError::Other(format!("column {col}: {e}")))
+    row.try_get(col).map_err(|e| StoreError::Other(format!("column {col}: {e}").into()))
 }
 
 impl DbRow for Row {

@@ -115,7 +115,7 @@ pub(crate) async fn list_members<X: Exec>(
 
 pub(crate) async fn record_audit<X: Exec>(x: &X, a: &AuditEntry) -> Result<(), StoreError> {
     let sql = "INSERT INTO audit (id, org_id, at, actor, action, target, summary) VALUES ($1, $2, $3, $4, $5, $6, $7)";
-    let p = vals![a.id.as_str(), a.org_id.as_str(), ms(&a.at), &a.actor, &a.action, &a.target, &a.summary];
+    let p = vals![a.id.as_str(), a.org_id.as_str(), ms(&a.at), a.actor.to_string(), &a.action, &a.target, &a.summary];
     x.write(vec![Step::new(sql, p)]).await.map(|_| ())
 }
 

@@ -146,7 +146,7 @@ pub(crate) fn set_status(org: &OrgId, id: &WebhookId, status: &WebhookStatus) ->
          revision = revision + 1 WHERE id = {} AND org_id = {} AND enabled <> {enabled}",
         s.bind(status.reason.clone()),
         s.bind(ms(&status.changed_at)),
-        s.bind(status.changed_by.clone()),
+        s.bind(status.changed_by.as_ref().map(|b| b.to_string())),
         s.bind(id.as_str()),
         s.bind(org.as_str()),
     );

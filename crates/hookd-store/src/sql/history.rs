@@ -21,7 +21,7 @@ pub(crate) async fn get_event(
     let deliveries = x
         .rows(q, |row| {
             let id = row.text("id")?;
-            DeliveryId::parse(&id).map_err(|e| StoreError::Other(e.to_string()))
+            DeliveryId::parse(&id).map_err(|e| StoreError::Other(e.to_string().into()))
         })
         .await?;
     Ok((e, deliveries))

@@ -29,8 +29,8 @@ pub use edit::{AuthEdit, WebhookEdit};
 
 use crate::rows::DbRow;
 use crate::{
-    AttemptFilter, AttemptRecord, AttemptSort, Audience, Backlog, Claim, Lease, Page, PageRequest, Published, Store,
-    StoreError, Timestamp, WebhookSort,
+    AttemptFilter, AttemptRecord, AttemptSort, Audience, Backlog, LeaseTerms, LeasedDelivery, Page, PageRequest,
+    Published, Store, StoreError, Timestamp, WebhookSort,
 };
 
 /// A bound value, converted by each backend to its own type. Every variant carries its type
@@ -222,9 +222,9 @@ pub trait Backend: Exec {
         &self,
         e: &Event,
         audience: &Audience,
-        lease: Option<&Lease>,
+        lease: Option<&LeaseTerms>,
     ) -> Result<Published, StoreError>;
-    async fn claim_due(&self, node: &str, lease: Duration, max: usize) -> Result<Vec<Claim>, StoreError>;
+    async fn claim_due(&self, node: &str, lease: Duration, max: usize) -> Result<Vec<LeasedDelivery>, StoreError>;
     async fn record_attempts(&self, records: Vec<AttemptRecord>) -> Result<(), StoreError>;
     async fn release_leases(&self, node: &str, ids: &[DeliveryId]) -> Result<(), StoreError>;
     async fn next_due_at(&self) -> Result<Option<Timestamp>, StoreError>;
@@ -360,7 +360,7 @@ impl<B: Backend> Store for B {
         &self,
         event: &Event,
         audience: &Audience,
-        lease: Option<&Lease>,
+        lease: Option<&LeaseTerms>,
     ) -> Result<Published, StoreError> {
         Backend::publish_leased(self, event, audience, lease).await
     }
@@ -379,7 +379,7 @@ impl<B: Backend> Store for B {
     async fn recover_webhook(&self, org: &OrgId, id: &WebhookId, since: Timestamp) -> Result<u64, StoreError> {
         history::recover_webhook(self, org, id, since).await
     }
-    async fn claim_due(&self, node: &str, lease: Duration, max: usize) -> Result<Vec<Claim>, StoreError> {
+    async fn claim_due(&self, node: &str, lease: Duration, max: usize) -> Result<Vec<LeasedDelivery>, StoreError> {
         Backend::claim_due(self, node, lease, max).await
     }
     async fn webhooks_by_id(&self, ids: &[WebhookId]) -> Result<Vec<Webhook>, StoreError> {

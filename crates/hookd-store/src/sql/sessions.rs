@@ -8,7 +8,7 @@ use crate::rows::{DbRow, ms, ts};
 use crate::{StoreError, Timestamp};
 
 fn parse<T>(text: String, parse: fn(&str) -> Result<T, hookd_core::IdParseError>) -> Result<T, StoreError> {
-    parse(&text).map_err(|e| StoreError::Other(e.to_string()))
+    parse(&text).map_err(|e| StoreError::Other(e.to_string().into()))
 }
 
 fn link(row: &dyn DbRow) -> Result<LoginLink, StoreError> {

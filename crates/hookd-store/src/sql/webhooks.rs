@@ -62,7 +62,7 @@ pub(crate) async fn create(x: &impl Exec, w: &Webhook) -> Result<(), StoreError>
         w.status.enabled,
         w.status.reason.clone(),
         ms(&w.status.changed_at),
-        w.status.changed_by.clone(),
+        w.status.changed_by.as_ref().map(|b| b.to_string()),
         ms(&w.created_at),
         ms(&w.updated_at),
         w.last_triggered_at.as_ref().map(ms)

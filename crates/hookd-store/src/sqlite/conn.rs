@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, mpsc};
 
 use rusqlite::{Connection, OpenFlags};
 
-use crate::StoreError;
+use crate::{Cause, StoreError};
 
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/sqlite/0001_init.sql")),
@@ -80,7 +80,7 @@ pub(crate) fn map_err(e: rusqlite::Error) -> StoreError {
         rusqlite::Error::QueryReturnedNoRows => StoreError::NotFound,
         rusqlite::Error::ToSqlConversionFailure(inner) => match inner.downcast_ref::<StoreError>() {
             Some(store) => store.clone(),
-            None => StoreError::Other(e.to_string()),
+            None => StoreError::Other(Cause::of(e)),
         },
         rusqlite::Error::SqliteFailure(f, msg) => match f.code {
             ErrorCode::ConstraintViolation => {
@@ -93,11 +93,11 @@ pub(crate) fn map_err(e: rusqlite::Error) -> StoreError {
                 StoreError::Conflict { constraint }
             }
             ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked | ErrorCode::CannotOpen | ErrorCode::DiskFull => {
-                StoreError::Unavailable(e.to_string())
+                StoreError::Unavailable(Cause::of(e))
             }
-            _ => StoreError::Other(e.to_string()),
+            _ => StoreError::Other(Cause::of(e)),
         },
-        _ => StoreError::Other(e.to_string()),
+        _ => StoreError::Other(Cause::of(e)),
     }
 }
 
@@ -111,7 +111,7 @@ fn configure(conn: &Connection) -> Result<(), StoreError> {
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(StoreError::Unavailable(format!(
             "SQLite could not use write-ahead logging on this file system (journal mode `{mode}`); put the data directory on a local disk"
-        )));
+        ).into()));
     }
     // synchronous=NORMAL syncs the WAL at checkpoints but not at each commit; the sync
     // thread does that, after COMMIT and before the caller hears back (see `sync_loop`).
@@ -164,7 +164,7 @@ pub(crate) fn migrate(conn: &Connection) -> Result<i64, StoreError> {
 /// The database file's canonical path, made first if it does not exist (an empty file is an
 /// empty database) so that a symlink to a file not yet made resolves too.
 fn canonical(path: &Path) -> Result<std::path::PathBuf, StoreError> {
-    let unavailable = |e: std::io::Error| StoreError::Unavailable(format!("{}: {e}", path.display()));
+    let unavailable = |e: std::io::Error| StoreError::Unavailable(Cause::with(format!("{}: {e}", path.display()), e));
     std::fs::OpenOptions::new().create(true).append(true).open(path).map_err(unavailable)?;
     std::fs::canonicalize(path).map_err(unavailable)
 }
@@ -180,7 +180,8 @@ impl Db {
 
     fn open_with(path: &Path, exclusive: bool) -> Result<Self, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::Unavailable(format!("{}: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| StoreError::Unavailable(format!("{}: {e}", dir.display()).into()))?;
         }
         // The lock and the WAL go beside the real file: through a symlink or another spelling
         // of the path, a second process must find the same lock.
@@ -189,12 +190,12 @@ impl Db {
         let lock = if exclusive {
             let lock_path = path.with_extension("lock");
             let lock = File::create(&lock_path)
-                .map_err(|e| StoreError::Unavailable(format!("{}: {e}", lock_path.display())))?;
+                .map_err(|e| StoreError::Unavailable(format!("{}: {e}", lock_path.display()).into()))?;
             lock.try_lock().map_err(|_| {
                 StoreError::Unavailable(format!(
                     "{} is in use by another hookd process; one SQLite file serves one node (use PostgreSQL for several)",
                     path.display()
-                ))
+                ).into())
             })?;
             Some(lock)
         } else {
@@ -214,12 +215,12 @@ impl Db {
         std::thread::Builder::new()
             .name("hookd-sqlite-sync".into())
             .spawn(move || sync_loop(wal, synced_rx, writer, sync_broken))
-            .map_err(|e| StoreError::Other(format!("cannot start the sync thread: {e}")))?;
+            .map_err(|e| StoreError::Other(format!("cannot start the sync thread: {e}").into()))?;
         let write_broken = broken.clone();
         std::thread::Builder::new()
             .name("hookd-sqlite-writer".into())
             .spawn(move || write_loop(writer_conn, rx, synced_tx, write_broken))
-            .map_err(|e| StoreError::Other(format!("cannot start the writer thread: {e}")))?;
+            .map_err(|e| StoreError::Other(format!("cannot start the writer thread: {e}").into()))?;
         Ok(Self { writer: tx, readers: Arc::new(Mutex::new(Vec::new())), path: path.to_owned(), broken, _lock: lock })
     }
 
@@ -259,7 +260,7 @@ impl Db {
             result
         })
         .await
-        .map_err(|e| StoreError::Other(format!("reader task failed: {e}")))?
+        .map_err(|e| StoreError::Other(format!("reader task failed: {e}").into()))?
     }
 }
 
@@ -286,7 +287,7 @@ impl Broken {
     fn check(&self) -> Result<(), StoreError> {
         match self.0.lock().as_deref() {
             Ok(None) => Ok(()),
-            Ok(Some(why)) => Err(StoreError::Unavailable(why.clone())),
+            Ok(Some(why)) => Err(StoreError::Unavailable(why.clone().into())),
             Err(_) => Err(StoreError::Unavailable("the SQLite sync thread failed".into())),
         }
     }
@@ -350,7 +351,7 @@ fn sync_loop(mut wal: WalFile, rx: mpsc::Receiver<Vec<Box<dyn Job>>>, writer: mp
                 );
                 tracing::error!("{why}");
                 broken.set(why.clone());
-                StoreError::Unavailable(why)
+                StoreError::Unavailable(Cause::with(why, e))
             })
         });
         // The writer first: it can commit what waits while the callers are woken (about a
@@ -559,7 +560,10 @@ mod tests {
         assert!(db.check().is_ok());
         db.broken.set("writing the SQLite log to disk failed (test)".into());
         let write = db.write(|c| c.execute_batch("INSERT INTO t VALUES ('x')").map_err(map_err)).await;
-        assert!(matches!(write, Err(StoreError::Unavailable(ref why)) if why.contains("log to disk")), "{write:?}");
+        assert!(
+            matches!(write, Err(StoreError::Unavailable(ref why)) if why.to_string().contains("log to disk")),
+            "{write:?}"
+        );
         assert!(matches!(db.check(), Err(StoreError::Unavailable(_))));
     }
 }

@@ -17,7 +17,9 @@ use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use self::conn::{Db, map_err};
 use self::rows::{Target, ms, to_json};
 use crate::sql::{self, Backend, Dialect, Exec, Map, Query, SqlValue, Step, webhooks};
-use crate::{AttemptRecord, Audience, Claim, Lease, Outcome, Published, StoreError, Timestamp, WebhookEdit};
+use crate::{
+    AttemptRecord, Audience, LeaseTerms, LeasedDelivery, Outcome, Published, StoreError, Timestamp, WebhookEdit,
+};
 
 pub struct SqliteStore {
     db: Db,
@@ -54,7 +56,8 @@ impl SqliteStore {
     /// Applies migrations and returns the schema version, without starting anything else.
     pub fn migrate(path: &Path) -> Result<i64, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::Unavailable(format!("{}: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| StoreError::Unavailable(format!("{}: {e}", dir.display()).into()))?;
         }
         let c = Connection::open(path).map_err(map_err)?;
         conn::migrate(&c)
@@ -194,13 +197,13 @@ impl Backend for SqliteStore {
         &self,
         e: &Event,
         audience: &Audience,
-        lease: Option<&Lease>,
+        lease: Option<&LeaseTerms>,
     ) -> Result<Published, StoreError> {
         let (e, audience, lease) = (e.clone(), audience.clone(), lease.cloned());
         self.db.write(move |c| publish_in(c, &e, &audience, lease.as_ref())).await
     }
 
-    async fn claim_due(&self, node: &str, lease: Duration, max: usize) -> Result<Vec<Claim>, StoreError> {
+    async fn claim_due(&self, node: &str, lease: Duration, max: usize) -> Result<Vec<LeasedDelivery>, StoreError> {
         let node = node.to_owned();
         let max = max.clamp(1, 512);
         let now_t = chrono::Utc::now();
@@ -269,7 +272,7 @@ impl Backend for SqliteStore {
                         webhooks.insert(delivery.webhook_id.clone(), w);
                     }
                     match (webhooks.get(&delivery.webhook_id).cloned().flatten(), events.get(&delivery.event_id)) {
-                        (Some(webhook), Some(event)) => claims.push(Claim { event: event.clone(), delivery, webhook }),
+                        (Some(webhook), Some(event)) => claims.push(LeasedDelivery { event: event.clone(), delivery, webhook }),
                         _ => {
                             c.execute(
                                 "UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, leased_by = NULL WHERE id = ?1",
@@ -410,7 +413,12 @@ fn subscribers(c: &Connection, e: &Event, parent: Option<&str>) -> Result<Vec<(T
     rows.map_err(map_err)?.collect::<Result<Vec<_>, _>>().map_err(map_err)
 }
 
-fn publish_in(c: &Connection, e: &Event, audience: &Audience, lease: Option<&Lease>) -> Result<Published, StoreError> {
+fn publish_in(
+    c: &Connection,
+    e: &Event,
+    audience: &Audience,
+    lease: Option<&LeaseTerms>,
+) -> Result<Published, StoreError> {
     if let Some(key) = &e.idempotency_key {
         let existing: Option<String> = c
             .prepare_cached("SELECT id FROM events WHERE org_id = ?1 AND idempotency_key = ?2")
@@ -419,7 +427,7 @@ fn publish_in(c: &Connection, e: &Event, audience: &Audience, lease: Option<&Lea
             .optional()
             .map_err(map_err)?;
         if let Some(id) = existing {
-            let event_id = EventId::parse(&id).map_err(|err| StoreError::Other(err.to_string()))?;
+            let event_id = EventId::parse(&id).map_err(|err| StoreError::Other(err.to_string().into()))?;
             return Ok(Published::replayed(event_id, deliveries_of_event(c, &id)?));
         }
     }
@@ -468,7 +476,7 @@ fn publish_in(c: &Connection, e: &Event, audience: &Audience, lease: Option<&Lea
     let node = lease.map(|l| l.node.as_str());
     let mut deliveries = Vec::with_capacity(targets.len());
     let mut leased = Vec::new();
-    for (w, until) in targets.iter().zip(Lease::plan(lease, &targets, now)) {
+    for (w, until) in targets.iter().zip(LeaseTerms::plan(lease, &targets, now)) {
         // Made with its event: retention removes both by the same clock.
         let id = DeliveryId::at(now.max(0) as u64);
         stmt.execute(params![
@@ -484,7 +492,7 @@ fn publish_in(c: &Connection, e: &Event, audience: &Audience, lease: Option<&Lea
         ])
         .map_err(map_err)?;
         if let Some(until) = until {
-            leased.push(crate::Leased::new(id.clone(), e, w, until, audience.trigger()));
+            leased.push(crate::PublishedLease::new(id.clone(), e, w, until, audience.trigger()));
         }
         deliveries.push(id);
     }

@@ -30,7 +30,7 @@ impl<'a, 'r> Named<'a, 'r> {
     }
 
     fn get<T: rusqlite::types::FromSql>(&self, col: &str) -> Result<T, StoreError> {
-        let fail = |e: rusqlite::Error| StoreError::Other(format!("column {col}: {e}"));
+        let fail = |e: rusqlite::Error| StoreError::Other(format!("column {col}: {e}").into());
         let stmt: &rusqlite::Statement = self.row.as_ref();
         let guess = self.next.get();
         let index = if stmt.column_name(guess).is_ok_and(|name| name == col) {

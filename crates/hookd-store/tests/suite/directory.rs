@@ -220,7 +220,7 @@ pub async fn the_audit_log_is_kept_per_org_newest_first(s: &dyn Store) {
         id: hookd_core::AuditId::at(1_700_000_000_000 + ms as u64),
         org_id: org.clone(),
         at: chrono::DateTime::from_timestamp_millis(1_700_000_000_000 + ms).unwrap(),
-        actor: "tok_x".into(),
+        actor: ActorRef::Token(hookd_core::TokenId::new()),
         action: action.into(),
         target: "wh_y".into(),
         summary: format!("{action} by a token"),

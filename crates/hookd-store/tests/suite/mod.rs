@@ -193,7 +193,7 @@ pub async fn every_webhook_change_makes_a_new_revision(s: &dyn Store) {
     let a = org(s, None).await;
     let mut w = webhook(&a.id, "a", false);
     s.create_webhook(&w).await.unwrap();
-    let lease = Lease { node: "node-a".into(), duration: LONG, max: 10 };
+    let lease = LeaseTerms { node: "node-a".into(), duration: LONG, max: 10 };
     let leased_revision =
         |p: Published| p.leased.first().map(|l| l.webhook_revision).expect("a delivery leased to node-a");
     let mut seen = vec![s.get_webhook(&a.id, &w.id).await.unwrap().revision];
@@ -252,7 +252,7 @@ pub async fn edits_write_only_what_they_name(s: &dyn Store) {
     let old_auth = AuthEdit { new: SealedSecret(vec![8]), replaces: SealedSecret(vec![0]) };
     assert!(matches!(s.edit_webhook(&WebhookEdit { auth: Some(old_auth), ..edit() }).await, Err(StoreError::Stale)));
 
-    let disabled = WebhookStatus::by(false, "mbr_x".into(), Utc::now());
+    let disabled = WebhookStatus::by(false, ActorRef::Member(hookd_core::MemberId::new()), Utc::now());
     let named = WebhookEdit {
         name: Some("edited".into()),
         event_types: Some(vec!["user.updated".into()]),
@@ -276,7 +276,10 @@ pub async fn edits_write_only_what_they_name(s: &dyn Store) {
     assert!(sub.iter().all(|c| c.webhook.id != w.id), "a disabled webhook gets nothing");
     // Moving to user.updated: the subscription index follows.
     let e = Event { event_type: "user.updated".into(), ..event(&a.id, None) };
-    let enabled = WebhookEdit { status: Some(WebhookStatus::by(true, "mbr_x".into(), Utc::now())), ..edit() };
+    let enabled = WebhookEdit {
+        status: Some(WebhookStatus::by(true, ActorRef::Member(hookd_core::MemberId::new()), Utc::now())),
+        ..edit()
+    };
     s.edit_webhook(&enabled).await.unwrap();
     assert_eq!(s.publish(&e, &Audience::Subscribers).await.unwrap().deliveries.len(), 1);
 
@@ -298,7 +301,7 @@ pub async fn status_changes_are_announced_once(s: &dyn Store) {
     listener.event_types = vec!["webhook.disabled".into(), "webhook.enabled".into()];
     s.create_webhook(&listener).await.unwrap();
     let edit = |enabled| WebhookEdit {
-        status: Some(WebhookStatus::by(enabled, "tok_x".into(), Utc::now())),
+        status: Some(WebhookStatus::by(enabled, ActorRef::Token(hookd_core::TokenId::new()), Utc::now())),
         ..WebhookEdit::new(a.id.clone(), w.id.clone())
     };
     s.edit_webhook(&edit(false)).await.unwrap();
@@ -318,7 +321,7 @@ pub async fn publishing_leases_new_deliveries_to_its_node(s: &dyn Store) {
         s.create_webhook(w).await.unwrap();
     }
     // Room for one: one unordered delivery is leased, the other and the ordered one are not.
-    let lease = Lease { node: "node-a".into(), duration: LONG, max: 1 };
+    let lease = LeaseTerms { node: "node-a".into(), duration: LONG, max: 1 };
     let e = event(&a.id, None);
     let p = s.publish_leased(&e, &Audience::Subscribers, Some(&lease)).await.unwrap();
     assert_eq!((p.deliveries.len(), p.leased.len()), (3, 1));
@@ -342,7 +345,7 @@ pub async fn publishing_leases_new_deliveries_to_its_node(s: &dyn Store) {
     assert_eq!(s.get_delivery(&a.id, &leased.id).await.unwrap().state, DeliveryState::Succeeded);
 
     // A lease that runs out makes the delivery any node's again; no lease leases nothing.
-    let brief = Lease { duration: Duration::ZERO, max: 10, ..lease.clone() };
+    let brief = LeaseTerms { duration: Duration::ZERO, max: 10, ..lease.clone() };
     let p = s.publish_leased(&event(&a.id, None), &Audience::Webhook(hooks[0].id.clone()), Some(&brief)).await.unwrap();
     assert_eq!(p.leased.len(), 1);
     let again = s.claim_due("node-b", LONG, 10).await.unwrap();

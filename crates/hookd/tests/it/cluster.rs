@@ -136,6 +136,11 @@ async fn a_database_restart_mid_load_loses_nothing_accepted() {
     tokio::task::spawn_blocking(move || pg.kill()).await.unwrap();
     let ready = app.http.get(format!("{}/readyz", app.url)).send().await.unwrap();
     assert_eq!(ready.status(), 503, "not ready while the database is down");
+    assert_eq!(ready.headers()["content-type"], "application/problem+json");
+    let problem: serde_json::Value = ready.json().await.unwrap();
+    assert_eq!(problem["status"], 503, "{problem}");
+    assert!(problem["detail"].as_str().unwrap().contains("database is unavailable"), "{problem}");
+    assert!(!problem.to_string().contains("127.0.0.1"), "no connection details: {problem}");
     let (s, p) = app
         .call(
             "POST",
@@ -179,6 +184,39 @@ async fn ordered_webhooks_stay_ordered_across_nodes() {
         seen.push(rx.next().await.json()["payload"]["n"].as_i64().unwrap());
     }
     assert_eq!(seen, vec![0, 0, 1, 2, 3, 4, 5]);
+}
+
+/// Nodes started together on a fresh database without `HOOKD_OPERATOR_TOKEN`: exactly one
+/// prints a token, and that token works on every node.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nodes_starting_together_agree_on_one_operator_token() {
+    let url = database(TempPostgres::shared()).await;
+    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let env = vec![("HOOKD_DATABASE_URL".to_owned(), url), ("HOOKD_SECRET_KEY".to_owned(), KEY.to_owned())];
+    let starts: Vec<_> = dirs
+        .iter()
+        .map(|d| {
+            let (dir, env) = (d.path().to_owned(), env.clone());
+            std::thread::spawn(move || crate::support::start(&dir, &env, false))
+        })
+        .collect();
+    let mut nodes: Vec<_> = starts.into_iter().map(|s| s.join().unwrap()).collect();
+    let printed: Vec<String> = nodes
+        .iter()
+        .flat_map(|(_, _, lines)| lines.iter())
+        .filter_map(|l| l.strip_prefix("operator token (shown once, keep it): "))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(printed.len(), 1, "one node makes the token: {printed:?}");
+    let http = reqwest::Client::new();
+    for (_, node, _) in &nodes {
+        let r = http.get(format!("{node}/api/v1/orgs")).bearer_auth(&printed[0]).send().await.unwrap();
+        assert_eq!(r.status(), 200, "the printed token works on {node}");
+    }
+    for (child, _, _) in &mut nodes {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

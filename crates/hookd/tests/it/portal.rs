@@ -179,7 +179,7 @@ async fn history_shows_the_attempt_and_re_sends_it() {
     b.wait_text("\"name\": \"Ada\"").await;
     b.check_page("attempt").await;
     b.click("form[action$='/resend'] button").await;
-    b.wait_text("Message re-sent").await;
+    b.wait_text("Delivery re-sent").await;
     let again = rx.next().await;
     assert_eq!(again.header("webhook-id"), first.header("webhook-id"), "a re-send keeps its webhook-id");
 
@@ -218,10 +218,10 @@ async fn history_shows_the_attempt_and_re_sends_it() {
     b.goto(&format!("{}/portal/webhooks/{dead}", app.url)).await;
     b.js("document.querySelector('#since').value = '2020-01-01T00:00'; return true").await;
     b.click(&format!("form[action='/portal/webhooks/{dead}/recover'] button")).await;
-    b.wait_text("1 failed message(s) since 2020-01-01 00:00 UTC will be sent again").await;
+    b.wait_text("1 failed delivery since 2020-01-01 00:00 UTC will be sent again").await;
     b.check_page("recover-confirm").await;
     b.click("form[action$='/recover'] button[type=submit]").await;
-    b.wait_text("Failed messages will be sent again").await;
+    b.wait_text("Failed deliveries will be sent again").await;
     b.goto(&format!("{}/portal/event-types", app.url)).await;
     b.wait_text("The body your receiver gets").await;
     b.check_page("event-types").await;

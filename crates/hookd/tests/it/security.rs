@@ -412,7 +412,7 @@ async fn changes_are_in_the_audit_log_for_admins_only() {
         [
             ("webhook.deleted", wid),
             ("token.created", tid),
-            ("member.added", mid),
+            ("member.created", mid),
             ("webhook.secret_rotated", wid),
             ("webhook.updated", wid),
             ("webhook.disabled", wid),

@@ -41,7 +41,9 @@ impl Default for Options {
     }
 }
 
-fn start(data_dir: &Path, env: &[(String, String)], demo: bool) -> (Child, String, Vec<String>) {
+/// Starts `hookd serve` with exactly `env` (beside the data dir and a free port); returns the
+/// process, its URL and what it printed up to listening.
+pub fn start(data_dir: &Path, env: &[(String, String)], demo: bool) -> (Child, String, Vec<String>) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_hookd"));
     cmd.arg("serve");
     if demo {
