@@ -201,3 +201,9 @@ impl IntoResponse for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// The error a body gives when its deadline passed (the listener's, `serve.rs`); extractors
+/// answer it with `408`.
+#[derive(Debug, thiserror::Error)]
+#[error("the request body did not arrive within {0} seconds")]
+pub struct BodyTimedOut(pub u64);

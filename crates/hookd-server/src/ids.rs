@@ -4,10 +4,7 @@
 
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
-use axum::response::{IntoResponse, Response};
 use hookd_core::{AttemptId, DeliveryId, EventId, MemberId, OrgId, TokenId, WebhookId};
-
-use crate::error::ApiError;
 
 /// An ID type a path can hold, and what a person calls what it names.
 pub trait PathId: Sized + Send {
@@ -39,17 +36,12 @@ path_ids! {
 /// The parsed IDs of the request's path.
 pub struct Ids<T>(pub T);
 
-/// A path ID that does not parse (or a path without the IDs its handler expects).
+/// A path ID that does not parse (or a path without the IDs its handler expects); the crate's
+/// root answers it in the door's way.
 #[derive(Debug)]
 pub struct UnknownId {
-    resource: &'static str,
-    portal: bool,
-}
-
-impl IntoResponse for UnknownId {
-    fn into_response(self) -> Response {
-        if self.portal { crate::portal::not_found_page() } else { ApiError::NotFound(self.resource).into_response() }
-    }
+    pub resource: &'static str,
+    pub portal: bool,
 }
 
 fn parse<T: PathId>(parts: &Parts, raw: &str) -> Result<T, UnknownId> {

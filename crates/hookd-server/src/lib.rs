@@ -5,16 +5,14 @@
 
 pub mod api;
 pub mod error;
-pub mod extract;
 pub mod ids;
-pub mod openapi;
 pub mod portal;
 pub mod serve;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 
-pub use api::ApiState;
+pub use api::state::ApiState;
 pub use hookd_service::{Ops, OpsConfig};
 pub use portal::PortalConfig;
 pub use portal::PortalState;
@@ -28,6 +26,12 @@ fn not_found(portal: &PortalState, uri: &axum::http::Uri) -> axum::response::Res
         portal::page_not_found(portal)
     } else {
         ApiError::NotFound("route").into_response()
+    }
+}
+
+impl axum::response::IntoResponse for ids::UnknownId {
+    fn into_response(self) -> axum::response::Response {
+        if self.portal { portal::not_found_page() } else { ApiError::NotFound(self.resource).into_response() }
     }
 }
 
@@ -45,4 +49,20 @@ pub fn app(ops: Ops, portal: PortalConfig) -> Router {
         .fallback(move |uri: axum::http::Uri| async move { not_found(&fallback, &uri) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(limit))
+}
+
+#[cfg(test)]
+mod tests {
+    /// The doors reach the database only through the service layer: this crate names neither
+    /// the store nor the dispatcher (`use hookd_store` would not compile without the line).
+    #[test]
+    fn the_doors_do_not_depend_on_the_store_or_the_dispatcher() {
+        let manifest = include_str!("../Cargo.toml");
+        for line in manifest.lines().map(str::trim) {
+            assert!(
+                !line.starts_with("hookd-store") && !line.starts_with("hookd-delivery"),
+                "hookd-server must not depend on {line}: call an operation of hookd-service instead"
+            );
+        }
+    }
 }

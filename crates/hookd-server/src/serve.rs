@@ -51,6 +51,12 @@ impl Default for ServerLimits {
     }
 }
 
+/// Completes once `stop` turns true (or its sender is gone). Its output holds no borrow of
+/// the channel, so a `select!` over it stays `Send`: the server runs in a spawned task too.
+async fn stopped(stop: &mut watch::Receiver<bool>) {
+    let _ = stop.wait_for(|s| *s).await;
+}
+
 /// Serves `app` on `listener` until `stop` turns true, then lets the requests in flight
 /// finish (for at most `DRAIN`).
 pub async fn run(listener: TcpListener, app: Router, limits: ServerLimits, mut stop: watch::Receiver<bool>) {
@@ -70,7 +76,7 @@ pub async fn run(listener: TcpListener, app: Router, limits: ServerLimits, mut s
                     continue;
                 }
             },
-            _ = stop.wait_for(|s| *s) => break,
+            () = stopped(&mut stop) => break,
         };
         let slot = match open.take(peer.ip(), &limits) {
             Ok(slot) => slot,
@@ -193,7 +199,7 @@ async fn connection(stream: TcpStream, app: Router, limits: &ServerLimits, mut s
                     _ => {}
                 }
             }
-            _ = stop.wait_for(|s| *s), if !closing => {
+            () = stopped(&mut stop), if !closing => {
                 closing = true;
                 conn.as_mut().graceful_shutdown();
             }
@@ -376,11 +382,6 @@ impl Deadline {
     }
 }
 
-/// The error a body gives when its deadline passed; extractors answer it with `408`.
-#[derive(Debug, thiserror::Error)]
-#[error("the request body did not arrive within {0} seconds")]
-pub struct BodyTimedOut(pub u64);
-
 impl hyper::body::Body for Deadline {
     type Data = bytes::Bytes;
     type Error = axum::BoxError;
@@ -393,7 +394,7 @@ impl hyper::body::Body for Deadline {
             return Poll::Ready(frame.map(|f| f.map_err(Into::into)));
         }
         if self.sleep.as_mut().poll(cx).is_ready() {
-            return Poll::Ready(Some(Err(Box::new(BodyTimedOut(self.timeout.as_secs())))));
+            return Poll::Ready(Some(Err(Box::new(crate::error::BodyTimedOut(self.timeout.as_secs())))));
         }
         Poll::Pending
     }

@@ -6,8 +6,8 @@ use clap::Parser;
 use hookd::cli::Cli;
 
 // jemalloc rather than glibc's malloc: a delivery allocates and frees many short-lived
-// buffers across threads, and glibc spent ~12% of the server's CPU on them (consolidating
-// and unlinking chunks). Measured at E=10: CPU a delivery -20%, peak RSS 48 -> 56 MB.
+// buffers across threads, which glibc's malloc spent much of the server's CPU on
+// (consolidating and unlinking chunks; README, Performance).
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 

@@ -5,10 +5,10 @@ use axum::http::StatusCode;
 use axum::{Json, Router};
 use hookd_core::model::EventType;
 
-use crate::api::ApiState;
+use super::endpoint::{Endpoint, Route, endpoint, one, page_of, route};
+use super::extract::ApiJson;
+use super::state::ApiState;
 use crate::error::ApiResult;
-use crate::extract::ApiJson;
-use crate::openapi::{Endpoint, Route, endpoint, one, page_of, route};
 use hookd_service::Actor;
 use hookd_service::event_types::EventTypeIn;
 
@@ -20,8 +20,8 @@ async fn create(
     Ok((StatusCode::CREATED, Json(s.ops.upsert_event_type(&by, input).await?)))
 }
 
-async fn list(State(s): State<ApiState>, by: Actor) -> ApiResult<Json<super::List<EventType>>> {
-    Ok(Json(super::List { data: s.ops.list_event_types(&by).await?, next_cursor: None }))
+async fn list(State(s): State<ApiState>, by: Actor) -> ApiResult<Json<super::state::List<EventType>>> {
+    Ok(Json(super::state::List { data: s.ops.list_event_types(&by).await?, next_cursor: None }))
 }
 
 async fn get_one(State(s): State<ApiState>, by: Actor, Path(name): Path<String>) -> ApiResult<Json<EventType>> {
@@ -59,5 +59,5 @@ pub fn endpoints() -> Vec<Endpoint> {
 }
 
 pub fn router() -> Router<ApiState> {
-    crate::openapi::router(endpoints())
+    super::endpoint::router(endpoints())
 }

@@ -5,11 +5,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::{Json, Router};
 use hookd_core::{EventId, OrgId};
 
-use crate::api::ApiState;
+use super::endpoint::{Endpoint, Route, endpoint, one, route};
+use super::extract::ApiJson;
+use super::state::ApiState;
 use crate::error::ApiResult;
-use crate::extract::ApiJson;
 use crate::ids::Ids;
-use crate::openapi::{Endpoint, Route, endpoint, one, route};
 use hookd_service::Actor;
 use hookd_service::events::{Accepted, EventIn, EventView};
 
@@ -63,5 +63,5 @@ pub fn endpoints() -> Vec<Endpoint> {
 }
 
 pub fn router() -> Router<ApiState> {
-    crate::openapi::router(endpoints())
+    super::endpoint::router(endpoints())
 }

@@ -7,12 +7,12 @@ use hookd_core::listing::{AttemptFilter, AttemptSort};
 use hookd_core::model::Delivery;
 use hookd_core::{AttemptId, DeliveryId, OrgId, WebhookId};
 
-use super::List;
-use crate::api::ApiState;
+use super::endpoint::{ATTEMPTS, Endpoint, Route, endpoint, one, page_of, route};
+use super::extract::ListParams;
+use super::state::ApiState;
+use super::state::List;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::ListParams;
 use crate::ids::Ids;
-use crate::openapi::{ATTEMPTS, Endpoint, Route, endpoint, one, page_of, route};
 use hookd_service::Actor;
 use hookd_service::history::{AttemptDetail, AttemptSummary};
 
@@ -118,5 +118,5 @@ pub fn endpoints() -> Vec<Endpoint> {
 }
 
 pub fn router() -> Router<ApiState> {
-    crate::openapi::router(endpoints())
+    super::endpoint::router(endpoints())
 }

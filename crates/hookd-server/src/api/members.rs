@@ -7,12 +7,12 @@ use hookd_core::model::Member;
 use hookd_core::{MemberId, OrgId};
 use serde::Deserialize;
 
-use super::List;
-use crate::api::ApiState;
+use super::endpoint::{Endpoint, PAGE, Route, endpoint, one, page_of, route};
+use super::extract::{ApiJson, ListParams, parse_json};
+use super::state::ApiState;
+use super::state::List;
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, ListParams, parse_json};
 use crate::ids::Ids;
-use crate::openapi::{Endpoint, PAGE, Route, endpoint, one, page_of, route};
 use hookd_service::Actor;
 use hookd_service::members::MemberIn;
 use hookd_service::sessions::IssuedLink;
@@ -139,5 +139,5 @@ pub fn endpoints() -> Vec<Endpoint> {
 }
 
 pub fn router() -> Router<ApiState> {
-    crate::openapi::router(endpoints())
+    super::endpoint::router(endpoints())
 }

@@ -12,9 +12,9 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use serde::Deserialize;
 
-use crate::api::ApiState;
+use super::endpoint::{Endpoint, Route, endpoint, one, route};
+use super::state::ApiState;
 use crate::error::{ApiError, ApiResult};
-use crate::openapi::{Endpoint, Route, endpoint, one, route};
 use hookd_service::oauth::Grant;
 
 /// The form a client sends (`application/x-www-form-urlencoded`); other fields, such as
@@ -91,5 +91,5 @@ pub fn endpoints() -> Vec<Endpoint> {
 }
 
 pub fn router() -> Router<ApiState> {
-    crate::openapi::router(endpoints())
+    super::endpoint::router(endpoints())
 }

@@ -6,12 +6,12 @@ use axum::{Json, Router};
 use hookd_core::OrgId;
 use hookd_core::model::{AuditEntry, Org};
 
-use super::List;
-use crate::api::ApiState;
+use super::endpoint::{Endpoint, PAGE, Route, endpoint, one, page_of, route};
+use super::extract::{ApiJson, ListParams};
+use super::state::ApiState;
+use super::state::List;
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, ListParams};
 use crate::ids::Ids;
-use crate::openapi::{Endpoint, PAGE, Route, endpoint, one, page_of, route};
 use hookd_service::Actor;
 use hookd_service::orgs::OrgIn;
 
@@ -107,5 +107,5 @@ pub fn endpoints() -> Vec<Endpoint> {
 }
 
 pub fn router() -> Router<ApiState> {
-    crate::openapi::router(endpoints())
+    super::endpoint::router(endpoints())
 }

@@ -7,7 +7,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use hookd_service::Metrics;
 
-use crate::api::ApiState;
+use super::state::ApiState;
 use crate::error::ApiResult;
 
 async fn healthz() -> impl IntoResponse {
@@ -69,7 +69,7 @@ async fn metrics(State(state): State<ApiState>) -> impl IntoResponse {
 }
 
 async fn openapi() -> impl IntoResponse {
-    Json(crate::openapi::document())
+    Json(super::openapi::document())
 }
 
 pub fn router() -> Router<ApiState> {

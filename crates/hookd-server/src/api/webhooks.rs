@@ -8,12 +8,12 @@ use hookd_core::listing::WebhookSort;
 use hookd_core::{OrgId, WebhookId};
 use serde::{Deserialize, Serialize};
 
-use super::List;
-use crate::api::ApiState;
+use super::endpoint::{Endpoint, PAGE, Route, endpoint, one, page_of, route};
+use super::extract::{ApiJson, ListParams, parse_json};
+use super::state::ApiState;
+use super::state::List;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, ListParams, parse_json};
 use crate::ids::Ids;
-use crate::openapi::{Endpoint, PAGE, Route, endpoint, one, page_of, route};
 use hookd_service::Actor;
 use hookd_service::events::Accepted;
 use hookd_service::webhooks::{WebhookIn, WebhookPatch, WebhookView};
@@ -264,5 +264,5 @@ pub fn endpoints() -> Vec<Endpoint> {
 }
 
 pub fn router() -> Router<ApiState> {
-    crate::openapi::router(endpoints())
+    super::endpoint::router(endpoints())
 }

@@ -8,9 +8,9 @@ use axum::extract::State;
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
-use super::PortalState;
 use super::error::PortalResult;
 use super::frame::html;
+use super::state::PortalState;
 
 pub struct Param {
     pub name: String,
@@ -272,7 +272,7 @@ fn tags(doc: &Value) -> Vec<Tag> {
 }
 
 pub(crate) async fn page(State(s): State<PortalState>) -> PortalResult<Response> {
-    let doc = serde_json::to_value(crate::openapi::document()).unwrap_or(Value::Null);
+    let doc = serde_json::to_value(crate::api::openapi::document()).unwrap_or(Value::Null);
     let empty = Map::new();
     let all = doc["components"]["schemas"].as_object().unwrap_or(&empty);
     let schemas = all.iter().map(|(name, v)| schema_doc(name, v, all)).collect();

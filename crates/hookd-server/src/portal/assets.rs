@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::PortalState;
+use super::state::PortalState;
 
 const CSS: &str = include_str!("../../static/portal.css");
 const JS: &str = include_str!("../../static/portal.js");

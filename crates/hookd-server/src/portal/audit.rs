@@ -11,11 +11,11 @@ use hookd_core::listing::{Cursor, Order, PageRequest};
 use hookd_core::model::ActorRef;
 use serde::Deserialize;
 
-use super::PortalState;
 use super::auth::Signed;
 use super::error::PortalResult;
+use super::frame::when;
 use super::frame::{Frame, enc, html};
-use super::webhooks::when;
+use super::state::PortalState;
 
 pub struct Row {
     pub when: String,

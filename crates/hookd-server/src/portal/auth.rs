@@ -6,9 +6,9 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::PortalState;
 use super::error::{BarePage, PortalError, PortalResult, page};
 use super::form::Form;
+use super::state::PortalState;
 use hookd_service::sessions::Portal;
 
 pub const SESSION_COOKIE: &str = "hookd_session";

@@ -8,10 +8,10 @@ use hookd_core::envelope::Recipe;
 use hookd_core::model::{ContentType, Environment, Event, PayloadFormat};
 use hookd_core::{EventId, WebhookId};
 
-use super::PortalState;
 use super::auth::Signed;
 use super::error::PortalResult;
 use super::frame::{Frame, html};
+use super::state::PortalState;
 
 pub struct TypeView {
     pub name: String,

@@ -3,8 +3,8 @@
 use axum::extract::{FromRequest, Request};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::PortalState;
 use super::error::PortalError;
+use super::state::PortalState;
 use hookd_service::OpsError;
 
 /// Forms are small: a webhook's form with its credentials is a few kilobytes.

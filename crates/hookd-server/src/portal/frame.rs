@@ -4,8 +4,8 @@
 use askama::Template;
 use axum::response::{Html, IntoResponse, Response};
 
-use super::PortalState;
 use super::error::PortalResult;
+use super::state::PortalState;
 use hookd_service::sessions::Portal;
 use hookd_service::{Access, OpsError};
 
@@ -70,6 +70,11 @@ impl Frame {
             toast: toast(done),
         })
     }
+}
+
+/// A time as every page shows it (UTC, to the minute).
+pub fn when(t: &chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
 }
 
 /// A rendered page.

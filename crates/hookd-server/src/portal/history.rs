@@ -9,11 +9,11 @@ use hookd_core::model::AttemptErrorKind;
 use hookd_core::{AttemptId, DeliveryId, WebhookId};
 use serde::Deserialize;
 
-use super::PortalState;
 use super::auth::{Posted, Signed};
 use super::error::PortalResult;
+use super::frame::when;
 use super::frame::{Frame, Heading, Sorting, enc, html};
-use super::webhooks::when;
+use super::state::PortalState;
 use crate::ids::Ids;
 
 use hookd_service::history::AttemptSummary;

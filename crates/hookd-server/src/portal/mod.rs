@@ -14,6 +14,7 @@ mod form;
 mod frame;
 mod history;
 mod people;
+mod state;
 mod webhook_form;
 mod webhooks;
 
@@ -27,100 +28,21 @@ use hookd_service::Ops;
 
 pub use self::auth::SESSION_COOKIE;
 pub use self::error::{PortalError, not_found_page};
+pub use self::state::{Branding, PortalConfig, PortalState};
 
-/// What the portal's pages get: the service layer, and the operator's branding made once.
-#[derive(Clone)]
-pub struct PortalState {
-    pub ops: Ops,
-    pub portal: Arc<Branding>,
-}
+mod theme;
 
-/// The operator's portal settings, and what is made of them at start.
-pub struct Branding {
-    pub config: PortalConfig,
-    pub csp: String,
-    pub theme_css: String,
-    pub asset_version: String,
-}
-
+/// Made here, where the stylesheet and the assets are: each page module sees only the state.
 impl PortalState {
     pub fn new(ops: Ops, config: PortalConfig) -> Self {
         let portal = Branding {
             csp: config.csp(),
-            theme_css: theme_css(&config.accent),
-            asset_version: asset_version(),
+            theme_css: theme::stylesheet(&config.accent),
+            asset_version: assets::version(),
             config,
         };
         Self { ops, portal: Arc::new(portal) }
     }
-}
-
-/// The operator's branding and embedding settings (`HOOKD_PORTAL_*`).
-#[derive(Debug, Clone)]
-pub struct PortalConfig {
-    pub product_name: String,
-    /// A URL of this server, or a `data:` URL: pages load nothing from other hosts.
-    pub logo_url: Option<String>,
-    /// `#rgb` or `#rrggbb`.
-    pub accent: String,
-    /// Origins allowed to frame the portal (`frame-ancestors`); none by default.
-    pub frame_ancestors: Vec<String>,
-    /// Cookies are `Secure` (the public URL is https).
-    pub secure_cookies: bool,
-}
-
-impl Default for PortalConfig {
-    fn default() -> Self {
-        Self {
-            product_name: "hookd".into(),
-            logo_url: None,
-            accent: "#0b57d0".into(),
-            frame_ancestors: vec![],
-            secure_cookies: false,
-        }
-    }
-}
-
-impl PortalConfig {
-    /// Checks what the operator set, naming the variable to fix.
-    pub fn check(&self) -> Result<(), String> {
-        if theme::parse_hex(&self.accent).is_none() {
-            return Err(format!("HOOKD_PORTAL_ACCENT `{}` must be a colour like #0b57d0 or #08c", self.accent));
-        }
-        if let Some(logo) = &self.logo_url
-            && !(logo.starts_with('/') || logo.starts_with("data:image/"))
-        {
-            return Err("HOOKD_PORTAL_LOGO_URL must be a path on this server (/...) or a data:image/ URL: \
-                 the portal loads nothing from other hosts"
-                .into());
-        }
-        for o in &self.frame_ancestors {
-            let ok = (o.starts_with("https://") || o.starts_with("http://"))
-                && !o.contains([' ', ';', ',', '\'', '"'])
-                && url::Url::parse(o).is_ok();
-            if !ok {
-                return Err(format!(
-                    "HOOKD_PORTAL_FRAME_ANCESTORS: `{o}` is not an origin like https://app.example.com"
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    /// The Content-Security-Policy of every portal response.
-    pub fn csp(&self) -> String {
-        let frames = if self.frame_ancestors.is_empty() { "'none'".to_owned() } else { self.frame_ancestors.join(" ") };
-        format!(
-            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
-             form-action 'self'; base-uri 'none'; frame-ancestors {frames}"
-        )
-    }
-}
-
-mod theme;
-
-pub fn theme_css(accent: &str) -> String {
-    theme::stylesheet(accent)
 }
 
 /// The portal's 404 page, for routes no handler has.
@@ -128,10 +50,6 @@ pub fn page_not_found(state: &PortalState) -> Response {
     let mut resp = not_found_page();
     render_bare(state, &mut resp);
     resp
-}
-
-pub fn asset_version() -> String {
-    assets::version()
 }
 
 #[derive(askama::Template)]

@@ -10,11 +10,11 @@ use hookd_core::model::{Member, MemberStatus, Role};
 use hookd_core::{MemberId, TokenId};
 use serde::Deserialize;
 
-use super::PortalState;
 use super::auth::{Posted, Signed};
 use super::error::PortalResult;
+use super::frame::when;
 use super::frame::{Frame, html};
-use super::webhooks::when;
+use super::state::PortalState;
 use crate::ids::Ids;
 use hookd_service::OpsError;
 use hookd_service::members::MemberIn;

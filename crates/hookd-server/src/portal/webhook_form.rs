@@ -9,11 +9,11 @@ use hookd_core::auth_kinds::AuthKind;
 use hookd_core::model::{AuthMethod, ContentType, Environment, PayloadFormat};
 use serde_json::{Map, Value, json};
 
-use super::PortalState;
 use super::auth::Signed;
 use super::error::PortalResult;
 use super::form::Form;
 use super::frame::Frame;
+use super::state::PortalState;
 use hookd_service::OpsError;
 use hookd_service::webhooks::WebhookView;
 

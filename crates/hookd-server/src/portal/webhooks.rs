@@ -12,21 +12,16 @@ use hookd_core::model::{ActorRef, Environment};
 use hookd_core::{MemberId, WebhookId};
 use serde::Deserialize;
 
-use super::PortalState;
 use super::auth::{Posted, Signed};
 use super::error::{PortalError, PortalResult, page};
 use super::form::Form;
-use super::frame::{Frame, Heading, Sorting, enc, html};
+use super::frame::{Frame, Heading, Sorting, enc, html, when};
 use super::history::{AttemptRow, attempt_rows, plain_headings};
+use super::state::PortalState;
 use super::webhook_form::{FormPage, body_from, form_page, parse};
 use crate::ids::Ids;
 use hookd_service::webhooks::{WebhookIn, WebhookPatch, WebhookView};
 use hookd_service::{Access, OpsError};
-
-/// A time as the portal shows it: UTC (as every page says), to the minute.
-pub(crate) fn when(t: &chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M").to_string()
-}
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {

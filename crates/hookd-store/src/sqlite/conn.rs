@@ -103,9 +103,8 @@ pub(crate) fn map_err(e: rusqlite::Error) -> StoreError {
 
 fn configure(conn: &Connection) -> Result<(), StoreError> {
     // Pages of 8 KiB for a new file (an existing one keeps its size): a fan-out's commit
-    // writes fewer WAL frames and the B-trees are shallower. E=10, five interleaved pairs:
-    // 8 KiB won four, median 10,037 -> 10,847 deliveries/s, 120 -> 114 us CPU a delivery; 16 KiB
-    // was no better than 4 KiB. It has to come before WAL mode, which fixes the size.
+    // writes fewer WAL frames and the B-trees are shallower (README, Performance). It has to
+    // come before WAL mode, which fixes the size.
     conn.execute_batch("PRAGMA page_size = 8192;").map_err(map_err)?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(map_err)?;
     if !mode.eq_ignore_ascii_case("wal") {
@@ -119,11 +118,9 @@ fn configure(conn: &Connection) -> Result<(), StoreError> {
     //
     // A checkpoint every 4,000 pages (32 MiB of log) rather than SQLite's 1,000: the pages
     // every commit touches (the tables' and indexes' last leaves) are copied into the
-    // database once a checkpoint, so fewer checkpoints copy them fewer times (the fan-out path
-    // writes 8% fewer bytes). Interleaved pairs, N=20000, over two hours: E=10 won seven of
-    // ten (a set of four: CPU a delivery 98 -> 91 us); E=1 won four of five on rate, CPU
-    // within noise. The price: a checkpoint, which runs in the writer's commit, stalls it
-    // longer, and E=1's p99 rose by ~3 ms (to 9–13 ms; the target is 20).
+    // database once a checkpoint, so fewer checkpoints copy them fewer times. The price: a
+    // checkpoint, which runs in the writer's commit, stalls it longer, which shows in E=1's
+    // p99 (README, Performance, "SQLite checkpoints every 4,000 pages").
     conn.execute_batch(
         "PRAGMA synchronous = NORMAL;
          PRAGMA wal_autocheckpoint = 4000;

@@ -103,7 +103,8 @@ async fn exhausted_schedule_fails_the_delivery() {
     for _ in 0..4 {
         rx.next().await;
     }
-    rx.assert_quiet(Duration::from_millis(600)).await;
+    app.wait_idle().await;
+    rx.assert_drained();
     app.attempts_until(&org, w["id"].as_str().unwrap(), |a| a.len() == 4).await;
     let (_, d) = app
         .call("GET", &format!("/orgs/{}/deliveries/{}", org.id, e["deliveries"][0].as_str().unwrap()), &org.token, None)
@@ -154,7 +155,8 @@ async fn idempotency_key_returns_the_first_event() {
     let b = send().await;
     assert_eq!(a, b);
     rx.next().await;
-    rx.assert_quiet(Duration::from_millis(400)).await;
+    app.wait_idle().await;
+    rx.assert_drained();
 }
 
 #[tokio::test]
@@ -200,7 +202,8 @@ async fn gone_disables_the_webhook_with_a_reason() {
     assert_eq!(got["status"]["changed_by"], "hookd");
     let e = app.publish(&org, json!({"type": "user.created", "payload": {}})).await;
     assert_eq!(e["deliveries"].as_array().unwrap().len(), 0);
-    rx.assert_quiet(Duration::from_millis(300)).await;
+    app.wait_idle().await;
+    rx.assert_drained();
 }
 
 #[tokio::test]
@@ -365,7 +368,8 @@ async fn a_burst_goes_out_in_full_batches_every_time() {
             let events = r.json()["events"].as_array().map(Vec::len);
             assert_eq!(events, Some(5), "round {round}: a request of {events:?} events");
         }
-        rx.assert_quiet(Duration::from_millis(300)).await;
+        app.wait_idle().await;
+        rx.assert_drained();
     }
 }
 
@@ -397,7 +401,8 @@ async fn deliveries_without_room_to_hand_over_are_claimed_and_arrive_once() {
         *left -= 1;
     }
     assert!(published.values().all(|n| *n == 0), "{published:?}");
-    rx.assert_quiet(Duration::from_millis(300)).await;
+    app.wait_idle().await;
+    rx.assert_drained();
 }
 
 /// Every secret rotated out in the last 24 hours still signs, however often the secret was
@@ -454,7 +459,8 @@ async fn the_delivery_after_an_edit_uses_the_edited_webhook() {
     assert_eq!(s, 200, "{r}");
     app.publish(&org, json!({"type": "user.created", "payload": {"n": 3}})).await;
     assert_eq!(second.next().await.json()["payload"]["n"], 3);
-    first.assert_quiet(Duration::from_millis(200)).await;
+    app.wait_idle().await;
+    first.assert_drained();
 
     let (s, rotated) = app.call("POST", &format!("{path}/rotate-secret"), &org.token, None).await;
     assert_eq!(s, 200, "{rotated}");

@@ -7,6 +7,7 @@ mod crash;
 mod delivery;
 mod fuzz;
 mod hostile;
+mod inprocess;
 mod keys;
 mod portal;
 mod races;

@@ -1,5 +1,3 @@
-use std::time::Duration;
-
 use serde_json::json;
 
 use crate::support::{Options, Receiver, TestApp};
@@ -53,8 +51,8 @@ async fn private_targets_are_refused_when_not_allowed() {
         assert_eq!(attempts[0]["error"]["kind"], "ssrf", "{}", attempts[0]);
         assert!(attempts[0]["response_status"].is_null());
     }
-    // A refusal is final: the schedule (100, 200, 300 ms) passes and no attempt follows.
-    tokio::time::sleep(Duration::from_millis(1200)).await;
+    // A refusal is final: the deliveries fail at once, with no attempt after the first.
+    app.wait_idle().await;
     for w in &refused {
         let attempts = app.attempts_until(&org, w["id"].as_str().unwrap(), |a| !a.is_empty()).await;
         assert_eq!(attempts.len(), 1, "a refused address was tried again: {attempts:?}");
@@ -73,7 +71,8 @@ async fn private_targets_are_refused_when_not_allowed() {
     assert_eq!(attempts[0]["error"]["kind"], "auth", "{}", attempts[0]);
     let message = attempts[0]["error"]["message"].as_str().unwrap_or("");
     assert!(message.contains("refused to connect to 127.0.0.1"), "{message}");
-    rx.assert_quiet(Duration::from_millis(300)).await;
+    app.wait_idle().await;
+    rx.assert_drained();
 }
 
 #[tokio::test]
@@ -92,7 +91,8 @@ async fn redirects_are_not_followed() {
     let attempts = app.attempts_until(&org, w["id"].as_str().unwrap(), |a| !a.is_empty()).await;
     assert_eq!(attempts[0]["response_status"], 302);
     assert_eq!(attempts[0]["succeeded"], false);
-    rx.assert_quiet(Duration::from_millis(300)).await;
+    app.wait_idle().await;
+    rx.assert_drained();
 }
 
 fn file_contains(path: &std::path::Path, needle: &str) -> bool {
@@ -236,7 +236,8 @@ async fn oauth2_tokens_are_fetched_cached_and_renewed_after_a_401() {
     assert_eq!(rx.next().await.path, "/token");
     let again = rx.next().await;
     assert_eq!((again.path.as_str(), again.header("authorization")), ("/hook", "Bearer token-2"));
-    rx.assert_quiet(Duration::from_millis(300)).await;
+    app.wait_idle().await;
+    rx.assert_drained();
 }
 
 /// Twenty first deliveries at once, while the token endpoint takes its time: one token
@@ -262,7 +263,8 @@ async fn concurrent_deliveries_share_one_oauth2_token_request() {
             hooks += 1;
         }
     }
-    rx.assert_quiet(Duration::from_millis(300)).await;
+    app.wait_idle().await;
+    rx.assert_drained();
     assert_eq!(token_requests, 1, "a herd of token requests");
 }
 

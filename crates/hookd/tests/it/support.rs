@@ -228,6 +228,24 @@ impl TestApp {
     }
 
     /// Polls the history until `pred` holds for the attempts of `webhook`.
+    /// A gauge or counter of this node's `/metrics`.
+    pub async fn metric(&self, name: &str) -> u64 {
+        let text = self.http.get(format!("{}/metrics", self.url)).send().await.expect("metrics");
+        let text = text.text().await.expect("metrics text");
+        text.lines().find_map(|l| l.strip_prefix(&format!("{name} "))).and_then(|v| v.parse().ok()).unwrap_or(0)
+    }
+
+    /// Waits until nothing is left to send: no pending delivery in the database and no request
+    /// in flight here. Every request made by then has reached its receiver, since a delivery
+    /// is recorded only after its answer; what a receiver has not got by then will not come.
+    pub async fn wait_idle(&self) {
+        let deadline = Instant::now() + WAIT;
+        while self.metric("hookd_deliveries_pending").await > 0 || self.metric("hookd_in_flight").await > 0 {
+            assert!(Instant::now() < deadline, "hookd never ran out of work");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     pub async fn attempts_until(&self, org: &Org, webhook: &str, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
         let deadline = Instant::now() + WAIT;
         loop {
@@ -340,10 +358,11 @@ impl Receiver {
     }
 
     /// Asserts nothing more arrives within `d`.
-    pub async fn assert_quiet(&mut self, d: Duration) {
-        if let Ok(Some(r)) = tokio::time::timeout(d, self.rx.recv()).await {
-            panic!("unexpected request to {}", r.path);
-        }
+    /// Asserts that no request came beyond those already taken (call it once the sender is
+    /// idle: `TestApp::wait_idle`).
+    pub fn assert_drained(&mut self) {
+        let more: Vec<String> = self.try_drain().into_iter().map(|r| r.path).collect();
+        assert!(more.is_empty(), "unexpected requests to {more:?}");
     }
 
     pub fn try_drain(&mut self) -> Vec<Received> {

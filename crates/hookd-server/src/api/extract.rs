@@ -6,7 +6,7 @@ use axum::http::request::Parts;
 use hookd_core::listing::{Cursor, Order, PageRequest};
 use serde::de::DeserializeOwned;
 
-use crate::api::ApiState;
+use super::state::ApiState;
 use crate::error::ApiError;
 use hookd_service::Actor;
 
@@ -35,7 +35,7 @@ impl<T: DeserializeOwned> FromRequest<ApiState> for ApiJson<T> {
 pub fn body_error(e: axum::Error, limit: usize) -> ApiError {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
     while let Some(s) = source {
-        if let Some(t) = s.downcast_ref::<crate::serve::BodyTimedOut>() {
+        if let Some(t) = s.downcast_ref::<crate::error::BodyTimedOut>() {
             return ApiError::RequestTimeout(t.0);
         }
         source = s.source();

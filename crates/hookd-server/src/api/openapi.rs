@@ -1,133 +1,20 @@
-//! The OpenAPI document, built with utoipa from the routes every `api/<resource>.rs` serves:
-//! each is an [`Endpoint`], a route's documentation and its handler together, so a route is
-//! served exactly when it is documented. The document has every `/api/v1` route with its
-//! parameters, its request body's schema and its answer's, so that clients can be generated
-//! from it; the schemas are the types the handlers (de)serialize, so it cannot drift from what
-//! the server accepts and answers.
+//! The OpenAPI document, built with utoipa from the API's endpoints (`endpoint.rs`): every
+//! `/api/v1` route with its parameters, its request body's schema and its answer's, so that
+//! clients can be generated from it. The schemas are the types the handlers (de)serialize, so
+//! the document cannot drift from what the server accepts and answers.
 
+use utoipa::PartialSchema;
 use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem};
 use utoipa::openapi::request_body::RequestBodyBuilder;
-use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
 use utoipa::openapi::security::{
     ClientCredentials, Flow, Http, HttpAuthScheme, OAuth2, Scopes, SecurityRequirement, SecurityScheme,
 };
 use utoipa::openapi::{
-    ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathsBuilder, Ref, RefOr, Required,
-    ResponseBuilder,
+    ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathsBuilder, Required, ResponseBuilder,
 };
-use utoipa::{PartialSchema, ToSchema};
 
-use crate::api::ApiState;
-use axum::Router;
-use axum::handler::Handler;
-use axum::routing::{MethodFilter, MethodRouter};
-
+use super::endpoint::{Route, Schemas, one};
 use crate::error::Problem;
-
-/// The schemas a document refers to, collected as its routes name them.
-pub type Schemas = Vec<(String, RefOr<Schema>)>;
-
-/// A body's schema: a reference to a component (registered, with what it refers to).
-pub type Body = fn(&mut Schemas) -> RefOr<Schema>;
-
-/// One route: what it takes and what it answers.
-pub struct Route {
-    pub method: &'static str,
-    pub path: &'static str,
-    pub tag: &'static str,
-    pub summary: &'static str,
-    pub query: &'static [(&'static str, &'static str)],
-    pub request: Option<Body>,
-    /// The request body is a form (`application/x-www-form-urlencoded`), not JSON.
-    pub form: bool,
-    /// Needs no token of its own (the OAuth2 token endpoint authenticates its client).
-    pub public: bool,
-    /// The success status, and its body (none for `204`).
-    pub status: u16,
-    pub response: Option<Body>,
-}
-
-/// A route as it is served and documented.
-pub struct Endpoint {
-    pub route: Route,
-    handler: MethodRouter<ApiState>,
-}
-
-/// `route`, served by `handler` for the route's method.
-pub fn endpoint<H, T>(handler: H, route: Route) -> Endpoint
-where
-    H: Handler<T, ApiState>,
-    T: 'static,
-{
-    let filter = match route.method {
-        "post" => MethodFilter::POST,
-        "patch" => MethodFilter::PATCH,
-        "delete" => MethodFilter::DELETE,
-        _ => MethodFilter::GET,
-    };
-    Endpoint { handler: axum::routing::on(filter, handler), route }
-}
-
-/// The router that serves `endpoints` (methods of one path share its route).
-pub fn router(endpoints: Vec<Endpoint>) -> Router<ApiState> {
-    endpoints.into_iter().fold(Router::new(), |r, e| r.route(e.route.path, e.handler))
-}
-
-pub fn one<T: ToSchema>(schemas: &mut Schemas) -> RefOr<Schema> {
-    schemas.push((T::name().into_owned(), T::schema()));
-    T::schemas(schemas);
-    RefOr::Ref(Ref::from_schema_name(T::name()))
-}
-
-/// `{data: [T], next_cursor}`: one page of a list.
-pub fn page_of<T: ToSchema>(schemas: &mut Schemas) -> RefOr<Schema> {
-    let item = one::<T>(schemas);
-    let cursor = ObjectBuilder::new()
-        .schema_type(utoipa::openapi::schema::SchemaType::from_iter([Type::String, Type::Null]))
-        .description(Some("Pass as `cursor` for the next page; `null` on the last"));
-    ObjectBuilder::new()
-        .property("data", ArrayBuilder::new().items(item))
-        .required("data")
-        .property("next_cursor", cursor)
-        .required("next_cursor")
-        .into()
-}
-
-pub const PAGE: &[(&str, &str)] = &[
-    ("limit", "Items a page, 1 to 500 (default 50)"),
-    ("cursor", "The `next_cursor` of the previous page"),
-    ("sort", "The column to sort by"),
-    ("order", "`asc` or `desc`"),
-    ("q", "Search text"),
-];
-
-pub const ATTEMPTS: &[(&str, &str)] = &[
-    ("limit", "Items a page, 1 to 500 (default 50)"),
-    ("cursor", "The `next_cursor` of the previous page"),
-    ("sort", "`sent_at`, `url` or `result`"),
-    ("order", "`asc` or `desc`"),
-    ("q", "Search text (URL, event type, status)"),
-    ("webhook_id", "Only this webhook's attempts"),
-    ("delivery_id", "Only this delivery's attempts"),
-    ("status", "`succeeded` or `failed`"),
-    ("since", "Sent at or after (RFC 3339)"),
-    ("until", "Sent before (RFC 3339)"),
-];
-
-pub const fn route(method: &'static str, path: &'static str, tag: &'static str, summary: &'static str) -> Route {
-    Route {
-        method,
-        path,
-        tag,
-        summary,
-        query: &[],
-        request: None,
-        form: false,
-        public: false,
-        status: 200,
-        response: None,
-    }
-}
 
 fn method(m: &str) -> HttpMethod {
     match m {
@@ -196,7 +83,7 @@ fn operation(r: &Route, schemas: &mut Schemas) -> utoipa::openapi::path::Operati
 pub fn document() -> OpenApi {
     let mut schemas = Schemas::new();
     let mut paths = PathsBuilder::new();
-    for e in crate::api::endpoints() {
+    for e in super::endpoints() {
         let r = &e.route;
         paths = paths.path(format!("/api/v1{}", r.path), PathItem::new(method(r.method), operation(r, &mut schemas)));
     }
