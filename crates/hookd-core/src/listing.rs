@@ -35,6 +35,23 @@ impl Cursor {
     }
 }
 
+/// The longest search text a listing takes: longer text would match nothing a person looks
+/// for, and SQLite refuses `LIKE` patterns past its own limit.
+pub const MAX_SEARCH_CHARS: usize = 200;
+
+/// A listing's search text as given: `None` when empty, an error naming `field` when longer
+/// than [`MAX_SEARCH_CHARS`].
+pub fn search(field: &str, q: Option<&str>) -> Result<Option<String>, crate::validation::FieldError> {
+    match q.map(str::trim).filter(|q| !q.is_empty()) {
+        None => Ok(None),
+        Some(q) if q.chars().count() > MAX_SEARCH_CHARS => Err(crate::validation::FieldError::new(
+            field,
+            format!("search text may be at most {MAX_SEARCH_CHARS} characters"),
+        )),
+        Some(q) => Ok(Some(q.to_owned())),
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct PageRequest<S> {
     pub limit: usize,
@@ -125,4 +142,19 @@ impl AttemptSort {
 pub struct Backlog {
     pub pending: u64,
     pub due: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_text_is_trimmed_empty_is_none_and_long_is_refused() {
+        assert_eq!(search("q", None).unwrap(), None);
+        assert_eq!(search("q", Some("  ")).unwrap(), None);
+        assert_eq!(search("q", Some(" crm ")).unwrap().as_deref(), Some("crm"));
+        let long = "é".repeat(MAX_SEARCH_CHARS + 1);
+        assert_eq!(search("q", Some(&long)).unwrap_err().field, "q");
+        assert!(search("q", Some(&"é".repeat(MAX_SEARCH_CHARS))).is_ok());
+    }
 }

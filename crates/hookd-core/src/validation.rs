@@ -70,7 +70,19 @@ pub fn name(field: &str, text: &str, max: usize) -> Result<String, FieldError> {
     if t.chars().any(char::is_control) {
         return Err(FieldError::new(field, "must not contain control characters (line breaks, tabs, NUL)"));
     }
+    if t.chars().any(is_bidi_control) {
+        return Err(FieldError::new(
+            field,
+            "must not contain text-direction controls (U+202A to U+202E, U+2066 to U+2069): they reverse the text shown around the name",
+        ));
+    }
     Ok(t.to_owned())
+}
+
+/// Unicode's explicit embeddings, overrides and isolates, which reorder the text around them
+/// wherever a name is shown (the marks U+200E and U+200F only set a direction, and stay).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// A list of names (groups, features): each a [`name`] of at most `max` characters, each once,
@@ -118,6 +130,15 @@ pub fn header_name(field: &str, name: &str, wire: &Wire) -> Result<(), FieldErro
     }
     let lower = name.to_ascii_lowercase();
     let reserved = ["host", "content-length", "content-type", "transfer-encoding", "connection"];
+    // Hop-by-hop headers (RFC 9110 section 7.6.1) describe one connection, not the request:
+    // a proxy on the way would drop them, and `upgrade` would ask the receiver to switch protocols.
+    let hop_by_hop = ["keep-alive", "te", "trailer", "upgrade", "proxy-connection", "proxy-authenticate"];
+    if hop_by_hop.contains(&lower.as_str()) {
+        return Err(FieldError::new(
+            field,
+            format!("`{name}` is a hop-by-hop header; it cannot be sent on a webhook's behalf"),
+        ));
+    }
     if reserved.contains(&lower.as_str())
         || lower.starts_with("webhook-")
         || wire.reserves(&lower)
@@ -362,6 +383,15 @@ mod tests {
         assert!(header_name("h", "webhook-id", &wire).is_err());
         assert!(header_name("h", "X-Acme-Event", &wire).is_err());
         assert!(header_name("h", "X-Hookd-Event", &wire).is_err());
+        for hop in ["Upgrade", "TE", "Keep-Alive", "Trailer", "Proxy-Connection"] {
+            let refused = header_name("h", hop, &wire).unwrap_err();
+            assert!(refused.detail.contains("hop-by-hop"), "{hop}: {}", refused.detail);
+        }
+        // Text-direction controls are refused in names; the direction marks stay.
+        for bidi in ["\u{202E}gnp.exe", "a\u{2066}b\u{2069}", "\u{202B}x"] {
+            assert!(name("name", bidi, 50).unwrap_err().detail.contains("text-direction"), "{bidi:?}");
+        }
+        assert!(name("name", "\u{200F}שלום", 50).is_ok());
         assert!(header_value("h", "a\r\nb").is_err());
         assert!(header_value("h", "a\u{7f}").is_err());
         assert!(name("name", "a\0b", 10).is_err());

@@ -202,7 +202,7 @@ impl Dispatcher {
         let (records_tx, records_rx) = mpsc::unbounded_channel();
         let recorder = tokio::spawn(record(this.store.clone(), this.handoff.clone(), records_rx));
         // When the database next needs a look: at once after a wake-up, else when its
-        // earliest pending delivery falls due, and at least every `poll`. HandedLease-over deliveries
+        // earliest pending delivery falls due, and at least every `poll`. Handed-over deliveries
         // need no look at all.
         let mut look_at = Instant::now();
         let mut batches = Batches::default();
@@ -400,8 +400,11 @@ impl Dispatcher {
         let trigger = if manual { Trigger::Manual } else { first.next_trigger };
         let sent_at = chrono::Utc::now();
         let recipe = Recipe::of(webhook);
+        let started = Instant::now();
         let (req_headers, result) = self.send_request(webhook, &recipe, &first.id, &events).await;
-        let duration_ms = result.as_ref().map(|r| r.duration.as_millis() as u64).unwrap_or(0);
+        // A request without an answer (a timeout, a refused connection) took time too.
+        let took = result.as_ref().map_or_else(|_| started.elapsed(), |r| r.duration);
+        let duration_ms = took.as_millis() as u64;
         let mut attempt = Attempt {
             id: AttemptId::new(),
             org_id: webhook.org_id.clone(),

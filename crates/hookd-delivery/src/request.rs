@@ -64,12 +64,16 @@ pub(crate) fn build(
 }
 
 #[cfg(test)]
+#[path = "../../hookd-store/tests/suite/build.rs"]
+mod build;
+
+#[cfg(test)]
 mod tests {
+    use super::build;
     use std::sync::Arc;
 
-    use hookd_core::model::{ContentType, Environment, PayloadFormat, WebhookOptions, WebhookStatus};
-    use hookd_core::secret::SealedSecret;
-    use hookd_core::{EventId, OrgId, WebhookId};
+    use hookd_core::model::{ContentType, Environment, PayloadFormat};
+    use hookd_core::{EventId, OrgId};
 
     use super::*;
 
@@ -95,33 +99,6 @@ mod tests {
         }
     }
 
-    fn webhook(org: &OrgId) -> Webhook {
-        let now = chrono::Utc::now();
-        Webhook {
-            id: WebhookId::new(),
-            org_id: org.clone(),
-            name: "CRM sync".into(),
-            url: "https://example.com/hook".into(),
-            description: None,
-            event_types: vec!["user.created".into()],
-            environment: Environment::Live,
-            owner_id: None,
-            include_child_orgs: false,
-            options: WebhookOptions::default(),
-            signing_enabled: true,
-            signing_secret: SealedSecret(vec![]),
-            rotated_out: None,
-            auth: SealedSecret(vec![]),
-            status: WebhookStatus { enabled: true, reason: None, changed_at: now, changed_by: None },
-            created_at: now,
-            updated_at: now,
-            last_triggered_at: None,
-            failing_since: None,
-            failed_deliveries: 0,
-            revision: 1,
-        }
-    }
-
     fn header<'a>(r: &'a Request, name: &str) -> Option<&'a str> {
         r.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
@@ -129,7 +106,7 @@ mod tests {
     #[test]
     fn a_signed_request_carries_every_header_and_a_signature_by_each_secret() {
         let org = OrgId::new();
-        let mut webhook = webhook(&org);
+        let mut webhook = build::webhook(&org, "crm", false);
         webhook.options.headers.insert("X-Team".into(), "a".into());
         webhook.options.legacy_signature = true;
         let (current, old) = (secret(1), secret(2));
@@ -164,7 +141,7 @@ mod tests {
     #[test]
     fn unsigned_and_batched_requests_name_every_type_and_carry_no_signature() {
         let org = OrgId::new();
-        let mut webhook = webhook(&org);
+        let mut webhook = build::webhook(&org, "crm", false);
         webhook.options.max_events_per_request = 2;
         webhook.options.content_type = ContentType::Json;
         webhook.options.payload = PayloadFormat::Envelope;

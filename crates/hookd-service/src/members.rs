@@ -113,6 +113,11 @@ impl Ops {
                 "you cannot take your own admin role or disable yourself; ask another admin",
             ));
         }
+        if m.status != MemberStatus::Active {
+            // First, so that a failure leaves the member signed out rather than disabled and
+            // still signed in; and for good, so that enabling them again revives nothing.
+            self.store.end_sessions(org, id).await?;
+        }
         self.store.update_member(&m).await.map_err(email_taken)?;
         let summary = format!("{}: role {}, {}", m.name, m.role.as_str(), m.status.as_str());
         self.audit(by, org, "member.updated", id, summary).await;
@@ -124,6 +129,8 @@ impl Ops {
         if by.is_member(id) {
             return Err(OpsError::Forbidden("you cannot remove yourself; ask another admin".into()));
         }
+        self.store.get_member(org, id).await.map_err(not_found("member"))?;
+        self.store.end_sessions(org, id).await?;
         self.store.delete_member(org, id).await.map_err(not_found("member"))?;
         self.audit(by, org, "member.deleted", id, "removed".into()).await;
         Ok(())

@@ -385,6 +385,21 @@ impl Ops {
         if ids.is_empty() || ids.len() > 1000 {
             return Err(OpsError::invalid("ids", "give from 1 to 1000 webhook IDs"));
         }
+        // All or nothing: an ID that is not one of this org's webhooks refuses the whole request,
+        // and no entry claims a deletion that did not happen.
+        for (i, id) in ids.iter().enumerate() {
+            match self.store.get_webhook(org, id).await {
+                Ok(_) => {}
+                Err(StoreError::NotFound) if ids.len() == 1 => return Err(OpsError::NotFound("webhook")),
+                Err(StoreError::NotFound) => {
+                    return Err(OpsError::invalid(
+                        format!("ids[{i}]"),
+                        "is not a webhook of this organization; nothing was deleted",
+                    ));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
         let deleted = self.store.delete_webhooks(org, ids).await?;
         for id in ids {
             self.audit(by, org, "webhook.deleted", id, "deleted, its pending deliveries failed".into()).await;

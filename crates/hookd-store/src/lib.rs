@@ -258,6 +258,8 @@ pub trait Store: Send + Sync + 'static {
     /// The session, unless it is unknown or expired.
     async fn session_by_hash(&self, hash: &[u8; 32], now: Timestamp) -> Result<Option<Session>, StoreError>;
     async fn delete_session(&self, hash: &[u8; 32]) -> Result<(), StoreError>;
+    /// Ends every session of a member and the login links made for them not yet used.
+    async fn end_sessions(&self, org: &OrgId, member: &MemberId) -> Result<(), StoreError>;
 
     // The event-type catalog (global).
     async fn upsert_event_type(&self, event_type: &EventType) -> Result<(), StoreError>;

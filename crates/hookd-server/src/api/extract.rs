@@ -149,7 +149,8 @@ impl ListParams {
             Some("desc") => Order::Desc,
             Some(o) => return Err(ApiError::invalid("order", format!("`{o}` must be `asc` or `desc`"))),
         };
-        Ok(PageRequest { limit, cursor, sort, order, q: self.q.clone().filter(|q| !q.is_empty()) })
+        let q = hookd_core::listing::search("q", self.q.as_deref())?;
+        Ok(PageRequest { limit, cursor, sort, order, q })
     }
 
     pub fn no_filters(&self) -> Result<(), ApiError> {

@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::endpoint::{Endpoint, PAGE, Route, endpoint, one, page_of, route};
 use super::extract::{ApiJson, ListParams, parse_json};
+use super::secret::ShownOnce;
 use super::state::ApiState;
 use super::state::List;
 use crate::error::ApiResult;
@@ -72,13 +73,13 @@ async fn login_link(
     by: Actor,
     Ids((org, id)): Ids<(OrgId, MemberId)>,
     body: axum::body::Bytes,
-) -> ApiResult<(StatusCode, Json<IssuedLink>)> {
+) -> ApiResult<ShownOnce<Json<IssuedLink>>> {
     // The body is optional: an empty one asks for a link with the defaults.
     let input: LinkInput =
         if body.iter().all(u8::is_ascii_whitespace) { LinkInput::default() } else { parse_json(&body)? };
     let ttl = input.expires_in.map(std::time::Duration::from_secs);
     let link = s.ops.create_login_link(&by, &org, &id, ttl, input.return_to).await?;
-    Ok((StatusCode::CREATED, Json(link)))
+    Ok(ShownOnce(StatusCode::CREATED, Json(link)))
 }
 
 /// This resource's routes, each with the handler that serves it: what is served is what

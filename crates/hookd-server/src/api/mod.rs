@@ -9,6 +9,7 @@ pub mod members;
 pub mod oauth;
 pub mod openapi;
 pub mod orgs;
+pub mod secret;
 pub mod service;
 pub mod state;
 pub mod tokens;

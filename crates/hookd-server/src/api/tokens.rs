@@ -8,6 +8,7 @@ use hookd_core::{OrgId, TokenId};
 
 use super::endpoint::{Endpoint, PAGE, Route, endpoint, one, page_of, route};
 use super::extract::{ApiJson, ListParams};
+use super::secret::ShownOnce;
 use super::state::ApiState;
 use super::state::List;
 use crate::error::ApiResult;
@@ -20,9 +21,9 @@ async fn create(
     by: Actor,
     Ids(org): Ids<OrgId>,
     ApiJson(input): ApiJson<TokenIn>,
-) -> ApiResult<(StatusCode, Json<CreatedToken>)> {
+) -> ApiResult<ShownOnce<Json<CreatedToken>>> {
     let created = s.ops.create_token(&by, &org, input).await?;
-    Ok((StatusCode::CREATED, Json(created)))
+    Ok(ShownOnce(StatusCode::CREATED, Json(created)))
 }
 
 async fn list(

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::endpoint::{Endpoint, PAGE, Route, endpoint, one, page_of, route};
 use super::extract::{ApiJson, ListParams, parse_json};
+use super::secret::ShownOnce;
 use super::state::ApiState;
 use super::state::List;
 use crate::error::{ApiError, ApiResult};
@@ -46,8 +47,8 @@ async fn create(
     by: Actor,
     Ids(org): Ids<OrgId>,
     ApiJson(input): ApiJson<WebhookIn>,
-) -> ApiResult<(StatusCode, Response)> {
-    Ok((StatusCode::CREATED, with_etag(s.ops.create_webhook(&by, &org, input).await?)))
+) -> ApiResult<ShownOnce<Response>> {
+    Ok(ShownOnce(StatusCode::CREATED, with_etag(s.ops.create_webhook(&by, &org, input).await?)))
 }
 
 async fn get_one(State(s): State<ApiState>, by: Actor, Ids((org, id)): Ids<(OrgId, WebhookId)>) -> ApiResult<Response> {
@@ -69,10 +70,8 @@ async fn delete(
     by: Actor,
     Ids((org, id)): Ids<(OrgId, WebhookId)>,
 ) -> ApiResult<StatusCode> {
-    match s.ops.delete_webhooks(&by, &org, &[id]).await? {
-        0 => Err(ApiError::NotFound("webhook")),
-        _ => Ok(StatusCode::NO_CONTENT),
-    }
+    s.ops.delete_webhooks(&by, &org, &[id]).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -116,8 +115,8 @@ async fn rotate_secret(
     State(s): State<ApiState>,
     by: Actor,
     Ids((org, id)): Ids<(OrgId, WebhookId)>,
-) -> ApiResult<Response> {
-    Ok(with_etag(s.ops.rotate_secret(&by, &org, &id).await?))
+) -> ApiResult<ShownOnce<Response>> {
+    Ok(ShownOnce(StatusCode::OK, with_etag(s.ops.rotate_secret(&by, &org, &id).await?)))
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]

@@ -57,7 +57,15 @@ impl Form {
     /// Where an action sends the browser afterwards, with the toast of what it did: the page
     /// the form came from (its `back` field), when that is a portal page, or `fallback`.
     pub fn back(&self, fallback: &str, done: &str) -> Response {
-        let to = self.get("back").filter(|b| b.starts_with("/portal/") && !b.contains("//")).unwrap_or(fallback);
+        // A portal path of plain characters only: no other host, and nothing (a line break)
+        // that could not go into the `Location` header.
+        let safe = |b: &&str| {
+            b.starts_with("/portal/")
+                && !b.contains("//")
+                && !b.contains('\\')
+                && b.bytes().all(|c| c.is_ascii_graphic())
+        };
+        let to = self.get("back").filter(safe).unwrap_or(fallback);
         let sep = if to.contains('?') { '&' } else { '?' };
         Redirect::to(&format!("{to}{sep}done={done}")).into_response()
     }
@@ -69,5 +77,28 @@ impl FromRequest<PortalState> for Form {
     async fn from_request(req: Request, _: &PortalState) -> Result<Self, Self::Rejection> {
         let bytes = axum::body::to_bytes(req.into_body(), LIMIT).await.map_err(|_| OpsError::TooLarge(LIMIT))?;
         Ok(Self::parse(&bytes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn location(form: &str) -> String {
+        let resp = Form::parse(form.as_bytes()).back("/portal/history", "resent");
+        resp.headers()[axum::http::header::LOCATION].to_str().unwrap().to_owned()
+    }
+
+    #[test]
+    fn back_goes_to_a_portal_path_or_to_the_fallback() {
+        assert_eq!(location("back=%2Fportal%2Fwebhooks%2Fwh_1%3Fpage%3D2"), "/portal/webhooks/wh_1?page=2&done=resent");
+        for bad in [
+            "back=%2Fportal%2Fx%0D%0ASet-Cookie%3A%20a%3Db",
+            "back=%2F%2Fevil.example%2Fportal%2F",
+            "back=https%3A%2F%2Fevil.example",
+            "back=%2Fportal%2F%5Cevil",
+        ] {
+            assert_eq!(location(bad), "/portal/history?done=resent", "{bad}");
+        }
     }
 }

@@ -16,6 +16,7 @@ use super::frame::{Frame, Heading, Sorting, enc, html};
 use super::state::PortalState;
 use crate::ids::Ids;
 
+use hookd_service::OpsError;
 use hookd_service::history::AttemptSummary;
 
 pub struct AttemptRow {
@@ -114,7 +115,7 @@ pub(crate) async fn org_history(
         cursor: q.cursor.as_deref().and_then(Cursor::decode),
         sort: AttemptSort::parse(&sort_name).unwrap_or_default(),
         order,
-        q: q.q.clone().filter(|x| !x.trim().is_empty()),
+        q: hookd_core::listing::search("q", q.q.as_deref()).map_err(OpsError::from)?,
     };
     let (since, until) = (local_time(q.since.as_deref()), local_time(q.until.as_deref()));
     let filter = AttemptFilter { webhook_id, succeeded, since, until, ..Default::default() };

@@ -48,7 +48,7 @@ impl PortalState {
 /// The portal's 404 page, for routes no handler has.
 pub fn page_not_found(state: &PortalState) -> Response {
     let mut resp = not_found_page();
-    render_bare(state, &mut resp);
+    finish(state, &mut resp);
     resp
 }
 
@@ -93,13 +93,19 @@ async fn secure(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    if req.method() != axum::http::Method::GET && !auth::same_origin(req.headers()) {
-        let mut resp = PortalError::Csrf.into_response();
-        render_bare(&state, &mut resp);
-        return resp;
-    }
-    let mut resp = next.run(req).await;
-    render_bare(&state, &mut resp);
+    let mut resp = if req.method() != axum::http::Method::GET && !auth::same_origin(req.headers()) {
+        PortalError::Csrf.into_response()
+    } else {
+        next.run(req).await
+    };
+    finish(&state, &mut resp);
+    resp
+}
+
+/// What every portal answer gets, refusals and unknown routes included: a page outside the
+/// frame rendered with the branding, and the security headers.
+fn finish(state: &PortalState, resp: &mut Response) {
+    render_bare(state, resp);
     let h = resp.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&state.portal.csp) {
         h.insert(header::CONTENT_SECURITY_POLICY, v);
@@ -111,7 +117,6 @@ async fn secure(
         h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     }
     h.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
-    resp
 }
 
 async fn root() -> Response {

@@ -52,8 +52,10 @@ impl PortalConfig {
         if super::theme::parse_hex(&self.accent).is_none() {
             return Err(format!("HOOKD_PORTAL_ACCENT `{}` must be a colour like #0b57d0 or #08c", self.accent));
         }
+        // `//host/…` and `/\\host/…` are paths to browsers only in name: they load from that host.
+        let on_this_server = |l: &str| l.starts_with('/') && !l.starts_with("//") && !l.starts_with("/\\");
         if let Some(logo) = &self.logo_url
-            && !(logo.starts_with('/') || logo.starts_with("data:image/"))
+            && !(on_this_server(logo) || logo.starts_with("data:image/"))
         {
             return Err("HOOKD_PORTAL_LOGO_URL must be a path on this server (/...) or a data:image/ URL: \
                  the portal loads nothing from other hosts"
@@ -79,5 +81,20 @@ impl PortalConfig {
             "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
              form-action 'self'; base-uri 'none'; frame-ancestors {frames}"
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_logo_is_a_path_on_this_server_or_a_data_url() {
+        let with = |logo: &str| PortalConfig { logo_url: Some(logo.into()), ..PortalConfig::default() }.check();
+        assert!(with("/static/logo.png").is_ok());
+        assert!(with("data:image/png;base64,iVBORw0KGgo=").is_ok());
+        for other_host in ["//other.host/logo.png", "/\\other.host/logo.png", "https://other.host/logo.png"] {
+            assert!(with(other_host).is_err(), "{other_host}");
+        }
     }
 }

@@ -122,7 +122,7 @@ pub(crate) async fn list(
         cursor: q.cursor.as_deref().and_then(Cursor::decode),
         sort: WebhookSort::parse(&sort_name).unwrap_or_default(),
         order,
-        q: q.q.clone().filter(|x| !x.trim().is_empty()),
+        q: hookd_core::listing::search("q", q.q.as_deref()).map_err(OpsError::from)?,
     };
     let found = s.ops.list_webhooks(&p.actor, &p.member.org_id, &req).await?;
     let names = names(&s, &signed).await?;

@@ -222,3 +222,33 @@ async fn operator_only_operations_refuse_every_org_caller() {
         assert_eq!(outcome(w.ops.upsert_event_type(&by, et).await, "upsert_event_type", &by), Outcome::Forbidden);
     }
 }
+
+#[tokio::test]
+async fn a_tokens_role_cannot_change_and_its_name_can() {
+    let w = world(false).await;
+    let id = w.new_token().await;
+    let input = TokenIn { name: Some("renamed".into()), role: Some(Role::Admin) };
+    let refused = w.ops.update_token(&Actor::Operator, &w.a, &id, input).await.unwrap_err();
+    assert!(matches!(&refused, OpsError::Invalid { field, .. } if field == "role"), "{refused:?}");
+    let input = TokenIn { name: Some("renamed".into()), role: None };
+    let token = w.ops.update_token(&Actor::Operator, &w.a, &id, input).await.unwrap();
+    assert_eq!((token.name.as_str(), token.role), ("renamed", Role::Viewer));
+}
+
+#[tokio::test]
+async fn another_orgs_webhooks_are_not_deleted_and_no_entry_says_they_were() {
+    let w = world(false).await;
+    let input =
+        serde_json::from_value(json!({"name": "b", "url": "https://example.com/b", "event_types": ["user.created"]}));
+    let theirs = w.ops.create_webhook(&Actor::Operator, &w.b, input.unwrap()).await.unwrap().id;
+    let mine = w.new_webhook().await;
+    let admin = Actor::Token { org_id: w.a.clone(), role: Role::Admin, id: TokenId::new() };
+    let alone = w.ops.delete_webhooks(&admin, &w.a, std::slice::from_ref(&theirs)).await.unwrap_err();
+    assert!(matches!(alone, OpsError::NotFound("webhook")), "{alone:?}");
+    let mixed = w.ops.delete_webhooks(&admin, &w.a, &[mine.clone(), theirs.clone()]).await.unwrap_err();
+    assert!(matches!(&mixed, OpsError::Invalid { field, .. } if field == "ids[1]"), "{mixed:?}");
+    assert!(w.ops.get_webhook(&Actor::Operator, &w.b, &theirs).await.is_ok(), "theirs stays");
+    assert!(w.ops.get_webhook(&Actor::Operator, &w.a, &mine).await.is_ok(), "nothing was deleted");
+    let log = w.ops.list_audit(&Actor::Operator, &w.a, &PageRequest::default()).await.unwrap();
+    assert!(log.data.iter().all(|e| e.action != "webhook.deleted"), "{:?}", log.data);
+}

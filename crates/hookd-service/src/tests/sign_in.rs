@@ -40,3 +40,26 @@ async fn a_link_of_a_disabled_member_is_refused_and_unknown_links_too() {
     assert!(matches!(ops.sign_in(&secret).await, Err(OpsError::Forbidden(_))));
     assert!(matches!(ops.sign_in("not-a-link").await, Err(OpsError::Forbidden(_))));
 }
+
+#[tokio::test]
+async fn disabling_a_member_ends_their_sessions_and_links_for_good() {
+    let (ops, _dir) = ops().await;
+    let org = ops.create_org(&Actor::Operator, serde_json::from_value(json!({"name": "A"})).unwrap()).await.unwrap();
+    let input = json!({"name": "Cy", "email": "cy@example.com", "role": "member"});
+    let cy = ops.create_member(&Actor::Operator, &org.id, serde_json::from_value(input).unwrap()).await.unwrap();
+    let secret = |url: String| url.rsplit_once('#').unwrap().1.to_owned();
+    let first = ops.create_login_link(&Actor::Operator, &org.id, &cy.id, None, None).await.unwrap();
+    let signed = ops.sign_in(&secret(first.url)).await.unwrap();
+    let unused = ops.create_login_link(&Actor::Operator, &org.id, &cy.id, None, None).await.unwrap();
+    assert!(ops.session(&signed.cookie).await.unwrap().is_some());
+
+    for status in ["disabled", "active"] {
+        let change = serde_json::from_value(json!({"status": status})).unwrap();
+        ops.update_member(&Actor::Operator, &org.id, &cy.id, change).await.unwrap();
+    }
+    assert!(ops.session(&signed.cookie).await.unwrap().is_none(), "the old session stays ended");
+    let refused = ops.sign_in(&secret(unused.url)).await.unwrap_err();
+    assert!(matches!(refused, OpsError::Forbidden(_)), "a link made before the disable: {refused:?}");
+    let fresh = ops.create_login_link(&Actor::Operator, &org.id, &cy.id, None, None).await.unwrap();
+    assert!(ops.sign_in(&secret(fresh.url)).await.is_ok(), "a new link works");
+}

@@ -319,6 +319,9 @@ impl<B: Backend> Store for B {
     async fn session_by_hash(&self, hash: &[u8; 32], now: Timestamp) -> Result<Option<Session>, StoreError> {
         sessions::session_by_hash(self, hash, now).await
     }
+    async fn end_sessions(&self, org: &OrgId, member: &MemberId) -> Result<(), StoreError> {
+        sessions::end_sessions(self, org, member).await
+    }
     async fn delete_session(&self, hash: &[u8; 32]) -> Result<(), StoreError> {
         sessions::delete_session(self, hash).await
     }

@@ -84,6 +84,16 @@ pub(crate) async fn delete_session(x: &impl Exec, hash: &[u8; 32]) -> Result<(),
     x.write(vec![Step::new("DELETE FROM sessions WHERE hash = $1", vals![hash.to_vec()])]).await.map(|_| ())
 }
 
+/// Ends a member's sessions and the unused login links made for them, in one transaction.
+pub(crate) async fn end_sessions(x: &impl Exec, org: &OrgId, member: &MemberId) -> Result<(), StoreError> {
+    let p = || vals![org.as_str(), member.as_str()];
+    let steps = vec![
+        Step::new("DELETE FROM sessions WHERE org_id = $1 AND member_id = $2", p()),
+        Step::new("DELETE FROM login_links WHERE org_id = $1 AND member_id = $2 AND used_at IS NULL", p()),
+    ];
+    x.write(steps).await.map(|_| ())
+}
+
 /// Expired sessions and login links (used or not), for retention.
 pub(crate) fn prune(now: Timestamp) -> Vec<Step> {
     vec![

@@ -166,6 +166,24 @@ fn canonical(path: &Path) -> Result<std::path::PathBuf, StoreError> {
     std::fs::canonicalize(path).map_err(unavailable)
 }
 
+/// A database file that exists but holds nothing, with no log beside it either, was emptied,
+/// not made (a new file is made here, and holds the schema at once): opening it would start a
+/// new, empty database without a word, as if every webhook and pending delivery were gone.
+fn refuse_emptied(path: &Path) -> Result<(), StoreError> {
+    let len = |p: &Path| std::fs::metadata(p).map(|m| m.len()).ok();
+    if len(path) == Some(0) && len(&wal_path(path)).unwrap_or(0) == 0 {
+        return Err(StoreError::Unavailable(
+            format!(
+                "{} exists but is empty (0 bytes). If it was emptied by accident, restore it from a backup; \
+                 to start a new database, delete the file",
+                path.display()
+            )
+            .into(),
+        ));
+    }
+    Ok(())
+}
+
 impl Db {
     pub(crate) fn open(path: &Path) -> Result<Self, StoreError> {
         Self::open_with(path, true)
@@ -180,6 +198,7 @@ impl Db {
             std::fs::create_dir_all(dir)
                 .map_err(|e| StoreError::Unavailable(format!("{}: {e}", dir.display()).into()))?;
         }
+        refuse_emptied(path)?;
         // The lock and the WAL go beside the real file: through a symlink or another spelling
         // of the path, a second process must find the same lock.
         let real = canonical(path)?;

@@ -208,9 +208,20 @@ pub async fn login_links_work_once_and_sessions_expire(s: &dyn Store) {
     assert_eq!(s.session_by_hash(&[5; 32], now).await.unwrap(), None);
     s.delete_session(&[4; 32]).await.unwrap();
     assert_eq!(s.session_by_hash(&[4; 32], now).await.unwrap(), None, "signed out");
-    let old = Session { expires_at: now - chrono::TimeDelta::seconds(1), ..session };
+    let old = Session { expires_at: now - chrono::TimeDelta::seconds(1), ..session.clone() };
     s.create_session(&old, &[6; 32]).await.unwrap();
     assert!(s.prune(now - chrono::TimeDelta::days(30), 100).await.unwrap() >= 2, "the expired session and link");
+
+    // Ending a member's sessions ends their links not yet used too, and no one else's.
+    s.create_session(&session, &[7; 32]).await.unwrap();
+    let unused = LoginLink { expires_at: now + chrono::TimeDelta::minutes(15), ..link.clone() };
+    s.create_login_link(&unused, &[8; 32]).await.unwrap();
+    let other = Session { member_id: MemberId::new(), ..session.clone() };
+    s.create_session(&other, &[9; 32]).await.unwrap();
+    s.end_sessions(&a.id, &link.member_id).await.unwrap();
+    assert_eq!(s.session_by_hash(&[7; 32], now).await.unwrap(), None, "the member's session ended");
+    assert!(matches!(s.login_link(&[8; 32], now).await, Err(StoreError::NotFound)), "the member's link ended");
+    assert_eq!(s.session_by_hash(&[9; 32], now).await.unwrap(), Some(other), "another member's session stays");
 }
 
 pub async fn the_audit_log_is_kept_per_org_newest_first(s: &dyn Store) {

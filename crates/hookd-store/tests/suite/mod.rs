@@ -669,9 +669,9 @@ pub async fn retention_prunes_old_finished_work_only(s: &dyn Store) {
     assert!(s.get_delivery(&a.id, &done_d.id).await.is_ok());
     assert!(s.get_event(&a.id, &done.event_id).await.is_ok());
 
-    tokio::time::sleep(Duration::from_millis(5)).await;
-    let cutoff = Utc::now();
-    tokio::time::sleep(Duration::from_millis(5)).await;
+    // Times are kept to the millisecond: the cutoff falls between the work above and below.
+    let cutoff = next_millisecond(Utc::now()).await;
+    next_millisecond(cutoff).await;
     let fresh = publish_one(s, &w).await;
     assert_eq!(s.claim_due("n", LONG, 10).await.unwrap().len(), 1);
     let new_attempt = attempt(&fresh, 200, &w.url);
@@ -684,4 +684,15 @@ pub async fn retention_prunes_old_finished_work_only(s: &dyn Store) {
     assert!(s.get_event(&a.id, &waiting.event_id).await.is_ok());
     assert!(s.get_attempt(&a.id, &new_attempt.id).await.is_ok());
     assert!(s.get_delivery(&a.id, &fresh.id).await.is_ok());
+}
+
+/// Returns the clock's time once it has passed `t`'s millisecond.
+async fn next_millisecond(t: chrono::DateTime<Utc>) -> chrono::DateTime<Utc> {
+    loop {
+        let now = Utc::now();
+        if now.timestamp_millis() > t.timestamp_millis() {
+            return now;
+        }
+        tokio::task::yield_now().await;
+    }
 }

@@ -179,3 +179,24 @@ fn bench_with_a_slow_receiver_delivers_everything() {
     assert_eq!(line["lost"], 0);
     assert_eq!(line["duplicated"], 0);
 }
+
+/// A database file that exists but is empty was emptied, not made: hookd refuses it rather
+/// than start a new, empty database in its place.
+#[test]
+fn an_emptied_database_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hookd.db");
+    std::fs::write(&db, b"").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_hookd"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOOKD_DATA_DIR", dir.path())
+        .env("HOOKD_OPERATOR_TOKEN", OPERATOR)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("exists but is empty") && err.contains("delete the file"), "{err}");
+    assert_eq!(std::fs::metadata(&db).unwrap().len(), 0, "left as it was");
+}

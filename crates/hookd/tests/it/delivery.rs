@@ -590,3 +590,20 @@ async fn rate_limited_webhooks_are_paced_without_extra_attempts() {
     let attempts = app.attempts_until(&org, w["id"].as_str().unwrap(), |a| a.len() == 6).await;
     assert!(attempts.iter().all(|a| a["trigger"] == "auto"), "waiting for the rate is not a retry");
 }
+
+/// A request that timed out is recorded with the time it took, not 0 ms.
+#[tokio::test]
+async fn a_timed_out_attempt_records_how_long_it_waited() {
+    let app = TestApp::spawn_with(Options { retry_schedule: "", ..Default::default() }).await;
+    let mut rx = Receiver::start().await;
+    let org = app.org().await;
+    let url = format!("http://{}/hang", rx.addr);
+    let hook = json!({"name": "h", "url": url, "event_types": ["user.created"], "options": {"timeout_ms": 300}});
+    let w = app.create_webhook(&org, hook).await;
+    app.publish(&org, json!({"type": "user.created", "payload": {}})).await;
+    assert_eq!(rx.next().await.path, "/hang");
+    let attempts = app.attempts_until(&org, w["id"].as_str().unwrap(), |a| !a.is_empty()).await;
+    assert_eq!(attempts[0]["error"]["kind"], "timeout", "{}", attempts[0]);
+    let took = attempts[0]["duration_ms"].as_u64().unwrap();
+    assert!((300..5_000).contains(&took), "duration_ms {took}");
+}

@@ -171,7 +171,7 @@ async fn tenants_are_isolated_and_roles_enforced() {
     assert_eq!(s, 404);
     let (s, r) =
         app.call("POST", &format!("/orgs/{}/webhooks:bulk-delete", a.id), &a.token, Some(json!({"ids": [wbid]}))).await;
-    assert_eq!((s.as_u16(), r["deleted"].as_u64()), (200, Some(0)));
+    assert_eq!(s, 404, "another org's webhook is not found, not deleted: {r}");
     let (s, _) = app.call("GET", &format!("/orgs/{}/webhooks/{wbid}", b.id), &b.token, None).await;
     assert_eq!(s, 200, "B's webhook survived");
     // Viewers read but never write; org tokens never reach operator routes.
@@ -439,4 +439,63 @@ async fn changes_are_in_the_audit_log_for_admins_only() {
     let (s, asc) = app.call("GET", &format!("/orgs/{}/audit?order=asc&limit=1", org.id), &org.token, None).await;
     assert_eq!((s.as_u16(), asc["data"][0]["action"].as_str()), (200, Some("token.created")), "oldest first");
     assert!(asc["next_cursor"].is_string());
+}
+
+/// Refusals and unknown routes of the portal carry the headers its pages do: the
+/// Content-Security-Policy, no framing, no sniffing, no caching.
+#[tokio::test]
+async fn every_portal_answer_carries_the_security_headers() {
+    let app = TestApp::spawn().await;
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let unknown = http.get(format!("{}/portal/no-such-page", app.url)).send().await.unwrap();
+    let forged = http
+        .post(format!("{}/portal/webhooks", app.url))
+        .header("origin", "https://evil.example")
+        .form(&[("name", "x")])
+        .send()
+        .await
+        .unwrap();
+    for (what, resp, status) in [("unknown route", unknown, 404), ("forged form", forged, 403)] {
+        assert_eq!(resp.status(), status, "{what}");
+        let h = resp.headers();
+        assert!(h["content-security-policy"].to_str().unwrap().contains("default-src 'none'"), "{what}: {h:?}");
+        assert_eq!(h["x-frame-options"], "DENY", "{what}");
+        assert_eq!(h["x-content-type-options"], "nosniff", "{what}");
+        assert_eq!(h["cache-control"], "no-store", "{what}");
+        assert!(h["content-type"].to_str().unwrap().starts_with("text/html"), "{what}: a page");
+    }
+}
+
+/// An answer that shows a secret once is not kept by any cache on the way.
+#[tokio::test]
+async fn answers_that_show_a_secret_are_not_cached() {
+    let app = TestApp::spawn().await;
+    let org = app.org().await;
+    let http = reqwest::Client::new();
+    let api = |path: &str| format!("{}/api/v1/orgs/{}{path}", app.url, org.id);
+    let post =
+        |path: String, token: &str, body: serde_json::Value| http.post(path).bearer_auth(token).json(&body).send();
+    let hook = json!({"name": "w", "url": "https://example.com/hook", "event_types": ["user.created"]});
+    let created = post(api("/webhooks"), &org.token, hook).await.unwrap();
+    assert!(created.headers().contains_key("etag"), "the webhook's answer keeps its ETag");
+    assert_eq!(created.headers()["cache-control"], "no-store", "webhook create");
+    let webhook: serde_json::Value = created.json().await.unwrap();
+    let wid = webhook["id"].as_str().unwrap();
+    let member = json!({"name": "Ada", "email": "ada@example.com", "role": "admin"});
+    let (_, m) = app.op("POST", &format!("/orgs/{}/members", org.id), Some(member)).await;
+    let mid = m["id"].as_str().unwrap();
+    let answers = [
+        ("rotate", post(api(&format!("/webhooks/{wid}/rotate-secret")), &org.token, json!({})).await.unwrap()),
+        ("token", post(api("/tokens"), &org.token, json!({"name": "t", "role": "viewer"})).await.unwrap()),
+        (
+            "login link",
+            post(api(&format!("/members/{mid}/login-links")), crate::support::OPERATOR, json!({})).await.unwrap(),
+        ),
+    ];
+    for (what, resp) in answers {
+        assert!(resp.status().is_success(), "{what}: {}", resp.status());
+        assert_eq!(resp.headers()["cache-control"], "no-store", "{what}");
+    }
+    let read = http.get(api(&format!("/webhooks/{wid}"))).bearer_auth(&org.token).send().await.unwrap();
+    assert_eq!(read.status(), 200);
 }

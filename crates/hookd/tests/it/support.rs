@@ -312,6 +312,10 @@ async fn receive(State(s): State<RxState>, uri: axum::http::Uri, headers: Header
         tokio::time::sleep(Duration::from_millis(40)).await;
     }
     let _ = s.tx.send(Received { path: path.clone(), headers, body });
+    if path == "/hang" {
+        // Never answers: the sender's timeout ends the request.
+        std::future::pending::<()>().await;
+    }
     if path == "/token" || path == "/slow/token" {
         let n = s.tokens.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
         return axum::Json(serde_json::json!({"access_token": format!("token-{n}"), "expires_in": 3600}))

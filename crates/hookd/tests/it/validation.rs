@@ -457,3 +457,16 @@ async fn webhook_lists_sort_search_and_page_by_cursor() {
     let (_, all) = app.call("GET", &format!("/orgs/{}/webhooks?limit=100", org.id), &org.token, None).await;
     assert_eq!(all["data"].as_array().unwrap().len(), 6);
 }
+
+/// A search longer than any listing takes is refused by name, on every listing.
+#[tokio::test]
+async fn an_overlong_search_is_refused_naming_q() {
+    let app = TestApp::spawn().await;
+    let org = app.org().await;
+    let q = "a".repeat(50_000);
+    for listing in ["audit", "webhooks", "attempts", "members", "tokens"] {
+        let (s, p) = app.call("GET", &format!("/orgs/{}/{listing}?q={q}", org.id), &org.token, None).await;
+        assert_eq!(s, 422, "{listing}: {p}");
+        assert_eq!(p["field"], "q", "{listing}: {p}");
+    }
+}
