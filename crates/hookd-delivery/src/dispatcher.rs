@@ -200,7 +200,7 @@ impl Dispatcher {
         let unrecorded_max = this.config.concurrency * UNRECORDED_PER_SLOT;
         let unrecorded = Arc::new(Semaphore::new(unrecorded_max));
         let (records_tx, records_rx) = mpsc::unbounded_channel();
-        let recorder = tokio::spawn(record(this.store.clone(), this.handoff.clone(), records_rx));
+        let recorder = tokio::spawn(record(this.clone(), records_rx, shutdown.clone()));
         // When the database next needs a look: at once after a wake-up, else when its
         // earliest pending delivery falls due, and at least every `poll`. Handed-over deliveries
         // need no look at all.
@@ -209,6 +209,15 @@ impl Dispatcher {
         loop {
             if *shutdown.borrow() {
                 break;
+            }
+            if this.metrics.stalled().is_some() {
+                // Attempts cannot be recorded: whatever is sent now would be sent again once
+                // its lease ends. Wait for the recorder to write again.
+                tokio::select! {
+                    _ = tokio::time::sleep(STALLED_LOOK) => {}
+                    _ = shutdown.changed() => {}
+                }
+                continue;
             }
             let free = sending.available_permits().min(unrecorded.available_permits());
             if free == 0 {
@@ -347,7 +356,7 @@ impl Dispatcher {
             }
         }
         if !orphans.is_empty()
-            && let Err(e) = self.store.record_attempts(orphans).await
+            && let Err(e) = self.store.record_attempts(orphans.into()).await
         {
             tracing::warn!(error = %e, "failing the deliveries of a deleted webhook failed");
         }
@@ -535,6 +544,12 @@ impl Dispatcher {
     }
 }
 
+/// How often a stalled node looks whether its attempts are recorded again, and the first
+/// pause before writing a refused batch again.
+const STALLED_LOOK: Duration = Duration::from_millis(100);
+/// The longest pause between writes of a refused batch.
+const MAX_RECORD_PAUSE: Duration = Duration::from_secs(5);
+
 /// Shortest pause between looks at the database that found less than it asked for.
 const MIN_LOOK: Duration = Duration::from_millis(25);
 
@@ -552,8 +567,10 @@ struct Finished {
 }
 
 /// Writes finished attempts, as many at a time as have piled up: one transaction (and one
-/// fsync) for a whole batch instead of one per request.
-async fn record(store: Arc<dyn Store>, handoff: Arc<Handoff>, mut rx: mpsc::UnboundedReceiver<Finished>) {
+/// fsync) for a whole batch instead of one per request. A batch the database refuses is
+/// written again, with growing pauses, until it is taken or the node stops; meanwhile the
+/// node is stalled: it claims and sends nothing, and says why in `/readyz`.
+async fn record(this: Arc<Dispatcher>, mut rx: mpsc::UnboundedReceiver<Finished>, shutdown: watch::Receiver<bool>) {
     const MAX_BATCH: usize = 512;
     while let Some(first) = rx.recv().await {
         let mut ordered = first.ordered;
@@ -569,12 +586,43 @@ async fn record(store: Arc<dyn Store>, handoff: Arc<Handoff>, mut rx: mpsc::Unbo
                 Err(_) => break,
             }
         }
-        match store.record_attempts(records).await {
-            Ok(()) if ordered => handoff.wake(),
-            Ok(()) => {}
-            // The leases expire and the deliveries are tried again: at least once.
-            Err(e) => tracing::error!(error = %e, "recording attempts failed"),
+        if write_until_taken(&this, Arc::new(records), &shutdown).await && ordered {
+            this.handoff.wake();
         }
         drop(permits);
+    }
+}
+
+/// Writes `records`, again and again while the database refuses them; false if the node
+/// stopped first (the leases end and the deliveries are sent again: at least once).
+async fn write_until_taken(
+    this: &Dispatcher,
+    records: Arc<Vec<AttemptRecord>>,
+    shutdown: &watch::Receiver<bool>,
+) -> bool {
+    let mut pause = STALLED_LOOK;
+    loop {
+        match this.store.record_attempts(records.clone()).await {
+            Ok(()) => {
+                this.metrics.set_stalled(None);
+                return true;
+            }
+            Err(e) => {
+                Metrics::add(&this.metrics.recording_failures, 1);
+                tracing::error!(error = %e, "recording attempts failed; sending stops until they are recorded");
+                this.metrics.set_stalled(Some(format!(
+                    "attempts cannot be recorded ({e}); this node sends nothing until they are"
+                )));
+                if *shutdown.borrow() {
+                    return false;
+                }
+                let mut stop = shutdown.clone();
+                tokio::select! {
+                    _ = tokio::time::sleep(pause) => {}
+                    _ = stop.changed() => {}
+                }
+                pause = (pause * 2).min(MAX_RECORD_PAUSE);
+            }
+        }
     }
 }

@@ -14,6 +14,10 @@ pub struct Metrics {
     pub in_flight: AtomicU64,
     /// Sum of attempt durations in milliseconds, for an average.
     pub attempt_ms_total: AtomicU64,
+    /// Writes of attempt records that failed (each is tried again).
+    pub recording_failures: AtomicU64,
+    /// Why attempts cannot be recorded, while they cannot: this node sends nothing meanwhile.
+    stalled: std::sync::Mutex<Option<String>>,
 }
 
 impl Metrics {
@@ -23,5 +27,16 @@ impl Metrics {
 
     pub fn get(counter: &AtomicU64) -> u64 {
         counter.load(Ordering::Relaxed)
+    }
+
+    /// Why this node has stopped sending, if it has: its attempts cannot be recorded.
+    pub fn stalled(&self) -> Option<String> {
+        self.stalled.lock().ok().and_then(|s| s.clone())
+    }
+
+    pub(crate) fn set_stalled(&self, why: Option<String>) {
+        if let Ok(mut s) = self.stalled.lock() {
+            *s = why;
+        }
     }
 }

@@ -41,6 +41,8 @@ pub enum ApiError {
     OAuth { error: &'static str, detail: String },
     #[error("the database is unavailable; try again shortly")]
     Unavailable,
+    #[error("this node is not ready: {0}")]
+    NotReady(String),
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -78,7 +80,7 @@ impl ApiError {
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             Self::Malformed(status, _) => *status,
-            Self::Unavailable | Self::TooManyConnections(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable | Self::NotReady(_) | Self::TooManyConnections(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::OAuth { error: "invalid_client", .. } => StatusCode::UNAUTHORIZED,
             Self::OAuth { .. } => StatusCode::BAD_REQUEST,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -104,6 +106,7 @@ impl ApiError {
             Self::TooManyConnections(_) => "too-many-connections",
             Self::OAuth { .. } => "oauth",
             Self::Unavailable => "unavailable",
+            Self::NotReady(_) => "not-ready",
             Self::Internal(_) => "internal",
         }
     }
@@ -126,6 +129,7 @@ impl From<OpsError> for ApiError {
             e @ OpsError::Stale { .. } => Self::PreconditionFailed(e.to_string()),
             OpsError::TooLarge(n) => Self::TooLarge(n),
             OpsError::Unavailable => Self::Unavailable,
+            OpsError::NotReady(why) => Self::NotReady(why),
             OpsError::Internal(m) => Self::Internal(m),
         }
     }

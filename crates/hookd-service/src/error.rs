@@ -26,6 +26,9 @@ pub enum OpsError {
     TooLarge(usize),
     #[error("the database is unavailable; try again shortly")]
     Unavailable,
+    /// This node is up but not doing its work, for the reason given (for operators).
+    #[error("not ready: {0}")]
+    NotReady(String),
     /// A fault of ours; the cause goes to the log, never to the caller.
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),

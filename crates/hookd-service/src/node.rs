@@ -70,9 +70,13 @@ const PRUNE_BATCH: usize = 1000;
 const PRUNE_PAUSE: Duration = Duration::from_millis(20);
 
 impl Ops {
-    /// `Ok` when this node can serve: its database answers.
+    /// `Ok` when this node can serve: its database answers, and it can record what it sends.
     pub async fn ready(&self) -> OpsResult<()> {
-        Ok(self.store.ping().await?)
+        self.store.ping().await?;
+        match self.metrics.stalled() {
+            Some(why) => Err(OpsError::NotReady(why)),
+            None => Ok(()),
+        }
     }
 
     /// How many deliveries are pending, and how many of them are due now.

@@ -45,8 +45,8 @@ fn claim_and_record_100(b: divan::Bencher) {
     .bench_local_values(|()| {
         f.rt.block_on(async {
             let claims = f.store.claim_due("bench", Duration::from_secs(60), 100).await.unwrap();
-            let records = claims.iter().map(|c| common::success(&c.delivery, &c.webhook.name)).collect();
-            f.store.record_attempts(records).await.unwrap();
+            let records: Vec<_> = claims.iter().map(|c| common::success(&c.delivery, &c.webhook.name)).collect();
+            f.store.record_attempts(records.into()).await.unwrap();
         })
     });
 }
@@ -60,7 +60,7 @@ fn history_first_page_of_1m(b: divan::Bencher) {
     f.rt.block_on(async {
         for _ in 0..1_000 {
             let records: Vec<AttemptRecord> = (0..1_000).map(|_| common::history_entry(&f.webhook)).collect();
-            f.store.record_attempts(records).await.unwrap();
+            f.store.record_attempts(records.into()).await.unwrap();
         }
     });
     let filter =

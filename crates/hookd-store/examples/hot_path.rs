@@ -50,7 +50,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 assert_eq!(published.leased.len(), webhooks, "every delivery is leased to this node");
                 records.extend(published.leased.iter().map(|l| common::success(&l.delivery, "bench")));
             }
-            f.store.record_attempts(records).await?;
+            f.store.record_attempts(records.into()).await?;
         }
         Ok(())
     })

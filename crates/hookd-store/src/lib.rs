@@ -321,7 +321,9 @@ pub trait Store: Send + Sync + 'static {
     /// The webhooks of deliveries leased at publishing, to make claims of them. Not scoped
     /// to an org: the IDs come from the store, not from a caller.
     async fn webhooks_by_id(&self, ids: &[WebhookId]) -> Result<Vec<Webhook>, StoreError>;
-    async fn record_attempts(&self, records: Vec<AttemptRecord>) -> Result<(), StoreError>;
+    /// Writes a batch of attempts and their consequences in one transaction. Shared, so that a
+    /// caller can write the same batch again after a failure without copying it.
+    async fn record_attempts(&self, records: Arc<Vec<AttemptRecord>>) -> Result<(), StoreError>;
     /// Gives back deliveries leased to `node` that it will not send (it is stopping): they
     /// are due at once for any node. One whose lease passed to another node is left alone.
     async fn release_leases(&self, node: &str, ids: &[DeliveryId]) -> Result<(), StoreError>;

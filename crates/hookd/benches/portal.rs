@@ -57,7 +57,7 @@ fn site() -> Site {
         store.create_member(&member).await.unwrap();
         for _ in 0..1_000 {
             let records: Vec<AttemptRecord> = (0..1_000).map(|_| common::history_entry(&f.webhook)).collect();
-            store.record_attempts(records).await.unwrap();
+            store.record_attempts(records.into()).await.unwrap();
         }
         let link = ops.create_login_link(&Actor::Operator, &org, &member.id, None, None).await.unwrap();
         let secret = link.url.rsplit_once('#').unwrap().1.to_owned();
@@ -68,7 +68,7 @@ fn site() -> Site {
         let d = store.get_delivery(&org, &p.deliveries[0]).await.unwrap();
         let record = common::success(&d, &f.webhook.name);
         let id = record.attempt.as_ref().unwrap().id.to_string();
-        store.record_attempts(vec![record]).await.unwrap();
+        store.record_attempts(vec![record].into()).await.unwrap();
         (signed.cookie, id)
     });
     let app = hookd_server::app(ops, PortalConfig::default());

@@ -48,6 +48,16 @@ async fn metrics(State(state): State<ApiState>) -> impl IntoResponse {
         "Sum of attempt durations in milliseconds.",
         Metrics::get(&m.attempt_ms_total),
     );
+    counter(
+        "hookd_recording_failures_total",
+        "Writes of attempt records the database refused (each is tried again).",
+        Metrics::get(&m.recording_failures),
+    );
+    let _ = writeln!(
+        out,
+        "# HELP hookd_stalled 1 while attempts cannot be recorded and this node sends nothing.\n# TYPE hookd_stalled gauge\nhookd_stalled {}",
+        u8::from(m.stalled().is_some())
+    );
     let _ = writeln!(
         out,
         "# HELP hookd_in_flight Requests in flight.\n# TYPE hookd_in_flight gauge\nhookd_in_flight {}",

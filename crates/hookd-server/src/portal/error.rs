@@ -111,7 +111,7 @@ impl IntoResponse for PortalError {
                 OpsError::TooLarge(n) => {
                     page(StatusCode::PAYLOAD_TOO_LARGE, "Too large", format!("Keep it under {n} bytes."), back)
                 }
-                OpsError::Unavailable => page(
+                OpsError::Unavailable | OpsError::NotReady(_) => page(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "Temporarily unavailable",
                     "The service cannot reach its database right now. Try again in a moment.".into(),

@@ -389,8 +389,9 @@ pub(crate) async fn recover(
     if form.get("confirm") != Some("yes") {
         // Say how many will be sent again before doing it.
         let n = s.ops.count_recoverable(&p.actor, &p.member.org_id, &wid, since).await?;
-        let what = if n == 1 { "1 failed delivery".to_owned() } else { format!("{n} failed deliveries") };
-        let q = format!("{what} since {} UTC will be sent again. Send them?", when(&since));
+        let (what, them) =
+            if n == 1 { ("1 failed delivery".to_owned(), "it") } else { (format!("{n} failed deliveries"), "them") };
+        let q = format!("{what} since {} UTC will be sent again. Send {them}?", when(&since));
         let mut resp = confirm_page(format!("/portal/webhooks/{id}/recover"), &p.session.csrf, q, &[]);
         if let Some(c) = resp.extensions_mut().get_mut::<super::error::Confirm>() {
             c.fields.push(("since".into(), since.format("%Y-%m-%dT%H:%M").to_string()));

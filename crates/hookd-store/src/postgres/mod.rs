@@ -418,7 +418,7 @@ impl Backend for PostgresStore {
         Ok(claims)
     }
 
-    async fn record_attempts(&self, records: Vec<AttemptRecord>) -> Result<(), StoreError> {
+    async fn record_attempts(&self, records: Arc<Vec<AttemptRecord>>) -> Result<(), StoreError> {
         let mut c = self.client().await?;
         let now = ms(&chrono::Utc::now());
         let batch = RecordBatch::new(&records, now);

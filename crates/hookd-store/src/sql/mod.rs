@@ -225,7 +225,7 @@ pub trait Backend: Exec {
         lease: Option<&LeaseTerms>,
     ) -> Result<Published, StoreError>;
     async fn claim_due(&self, node: &str, lease: Duration, max: usize) -> Result<Vec<LeasedDelivery>, StoreError>;
-    async fn record_attempts(&self, records: Vec<AttemptRecord>) -> Result<(), StoreError>;
+    async fn record_attempts(&self, records: Arc<Vec<AttemptRecord>>) -> Result<(), StoreError>;
     async fn release_leases(&self, node: &str, ids: &[DeliveryId]) -> Result<(), StoreError>;
     async fn next_due_at(&self) -> Result<Option<Timestamp>, StoreError>;
 }
@@ -388,7 +388,7 @@ impl<B: Backend> Store for B {
     async fn webhooks_by_id(&self, ids: &[WebhookId]) -> Result<Vec<Webhook>, StoreError> {
         webhooks::by_id(self, ids).await
     }
-    async fn record_attempts(&self, records: Vec<AttemptRecord>) -> Result<(), StoreError> {
+    async fn record_attempts(&self, records: Arc<Vec<AttemptRecord>>) -> Result<(), StoreError> {
         Backend::record_attempts(self, records).await
     }
     async fn release_leases(&self, node: &str, ids: &[DeliveryId]) -> Result<(), StoreError> {

@@ -5,6 +5,7 @@ mod rows;
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -287,18 +288,17 @@ impl Backend for SqliteStore {
             .await
     }
 
-    async fn record_attempts(&self, records: Vec<AttemptRecord>) -> Result<(), StoreError> {
+    async fn record_attempts(&self, records: Arc<Vec<AttemptRecord>>) -> Result<(), StoreError> {
         let now_ts = chrono::Utc::now();
         let now = ms(&now_ts);
         // The records are freed here, not on the writer thread that every write waits for,
         // and their JSON columns are made here too: the writer's time is every write's wait.
-        let records =
-            std::sync::Arc::new((records.iter().map(|r| r.attempt.as_ref().map(AttemptJson::of)).collect(), records));
+        let records = Arc::new((records.iter().map(|r| r.attempt.as_ref().map(AttemptJson::of)).collect(), records));
         let shared = records.clone();
         let written = self
             .db
             .write(move |c| {
-                let (json, records): &(Vec<Option<AttemptJson>>, Vec<AttemptRecord>) = &shared;
+                let (json, records): &(Vec<Option<AttemptJson>>, Arc<Vec<AttemptRecord>>) = &shared;
                 for e in crate::webhook_effects(records) {
                     let (sent, since) = (ms(&e.last_triggered_at), e.failing_since.as_ref().map(ms));
                     let sql = if e.reset {

@@ -108,7 +108,7 @@ pub async fn delivery_states_follow_their_deliveries(s: &dyn Store) {
     let e = event(&a.id, None);
     let p = s.publish(&e, &Audience::Subscribers).await.unwrap();
     let d = s.get_delivery(&a.id, &p.deliveries[0]).await.unwrap();
-    s.record_attempts(vec![record(&d, Some(attempt(&d, 200, &w.url)), Outcome::Succeeded)]).await.unwrap();
+    s.record_attempts(vec![record(&d, Some(attempt(&d, 200, &w.url)), Outcome::Succeeded)].into()).await.unwrap();
     assert_eq!(s.delivery_states(&a.id, &e.id).await.unwrap(), vec![(d.id.clone(), DeliveryState::Succeeded)]);
     let b = org(s, None).await;
     assert!(s.delivery_states(&b.id, &e.id).await.unwrap().is_empty());

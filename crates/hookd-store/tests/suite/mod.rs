@@ -213,7 +213,7 @@ pub async fn every_webhook_change_makes_a_new_revision(s: &dyn Store) {
     let p = s.publish_leased(&event(&a.id, None), &Audience::Subscribers, Some(&lease)).await.unwrap();
     let failed = &p.leased[0].delivery;
     let attempt = attempt(failed, 500, &w.url);
-    s.record_attempts(vec![record(failed, Some(attempt), Outcome::Failed)]).await.unwrap();
+    s.record_attempts(vec![record(failed, Some(attempt), Outcome::Failed)].into()).await.unwrap();
     seen.push(s.get_webhook(&a.id, &w.id).await.unwrap().revision);
     assert!(seen.windows(2).all(|p| p[0] < p[1]), "revisions only grow: {seen:?}");
 }
@@ -230,7 +230,7 @@ pub async fn edits_write_only_what_they_name(s: &dyn Store) {
 
     // Meanwhile the engine records a failure and the secret is rotated.
     let d = publish_one(s, &w).await;
-    s.record_attempts(vec![record(&d, Some(attempt(&d, 500, &w.url)), Outcome::Failed)]).await.unwrap();
+    s.record_attempts(vec![record(&d, Some(attempt(&d, 500, &w.url)), Outcome::Failed)].into()).await.unwrap();
     let kept = (SealedSecret(vec![1, 2, 3, 4]), Utc::now());
     let rotated = s
         .rotate_secret(&a.id, &w.id, &SealedSecret(vec![9, 9]), &w.signing_secret, Some((&kept.0, kept.1)))
@@ -339,7 +339,7 @@ pub async fn publishing_leases_new_deliveries_to_its_node(s: &dyn Store) {
     let found = s.webhooks_by_id(&[leased.webhook_id.clone(), WebhookId::new()]).await.unwrap();
     assert_eq!(found.iter().map(|w| w.id.clone()).collect::<Vec<_>>(), vec![leased.webhook_id.clone()]);
     assert_eq!(p.leased[0].webhook_revision, found[0].revision, "the revision the publish read");
-    s.record_attempts(vec![record(leased, Some(attempt(leased, 200, &found[0].url)), Outcome::Succeeded)])
+    s.record_attempts(vec![record(leased, Some(attempt(leased, 200, &found[0].url)), Outcome::Succeeded)].into())
         .await
         .unwrap();
     assert_eq!(s.get_delivery(&a.id, &leased.id).await.unwrap().state, DeliveryState::Succeeded);
@@ -372,14 +372,17 @@ pub async fn recorded_outcomes_move_deliveries(s: &dyn Store) {
     let dead = publish_one(s, &w).await;
     assert_eq!(s.claim_due("n", LONG, 10).await.unwrap().len(), 3);
     let retry_at = Utc::now() + chrono::Duration::minutes(5);
-    s.record_attempts(vec![
-        record(&ok, Some(attempt(&ok, 200, &w.url)), Outcome::Succeeded),
-        record(&later, Some(attempt(&later, 500, &w.url)), Outcome::RetryAt(retry_at)),
-        AttemptRecord {
-            disable_webhook: Some("410 Gone".into()),
-            ..record(&dead, Some(attempt(&dead, 410, &w.url)), Outcome::Failed)
-        },
-    ])
+    s.record_attempts(
+        vec![
+            record(&ok, Some(attempt(&ok, 200, &w.url)), Outcome::Succeeded),
+            record(&later, Some(attempt(&later, 500, &w.url)), Outcome::RetryAt(retry_at)),
+            AttemptRecord {
+                disable_webhook: Some("410 Gone".into()),
+                ..record(&dead, Some(attempt(&dead, 410, &w.url)), Outcome::Failed)
+            },
+        ]
+        .into(),
+    )
     .await
     .unwrap();
     assert_eq!(s.get_delivery(&a.id, &ok.id).await.unwrap().state, DeliveryState::Succeeded);
@@ -407,11 +410,14 @@ pub async fn ordered_webhooks_claim_only_their_oldest_delivery(s: &dyn Store) {
     assert_eq!(claimed.iter().map(|c| c.delivery.id.clone()).collect::<Vec<_>>(), vec![first.id.clone()]);
     assert!(s.claim_due("n", LONG, 10).await.unwrap().is_empty(), "one in flight at a time");
     // A retry holds the line: the next one waits behind it.
-    s.record_attempts(vec![record(
-        &first,
-        Some(attempt(&first, 500, &w.url)),
-        Outcome::RetryAt(Utc::now() + chrono::Duration::minutes(1)),
-    )])
+    s.record_attempts(
+        vec![record(
+            &first,
+            Some(attempt(&first, 500, &w.url)),
+            Outcome::RetryAt(Utc::now() + chrono::Duration::minutes(1)),
+        )]
+        .into(),
+    )
     .await
     .unwrap();
     assert!(s.claim_due("n", LONG, 10).await.unwrap().is_empty());
@@ -419,7 +425,7 @@ pub async fn ordered_webhooks_claim_only_their_oldest_delivery(s: &dyn Store) {
     let claimed = s.claim_due("n", LONG, 10).await.unwrap();
     assert_eq!((&claimed[0].delivery.id, claimed[0].delivery.next_trigger), (&first.id, Trigger::Manual));
     let manual = Attempt { trigger: Trigger::Manual, ..attempt(&first, 200, &w.url) };
-    s.record_attempts(vec![record(&first, Some(manual), Outcome::Succeeded)]).await.unwrap();
+    s.record_attempts(vec![record(&first, Some(manual), Outcome::Succeeded)].into()).await.unwrap();
     let claimed = s.claim_due("n", LONG, 10).await.unwrap();
     assert_eq!(claimed.iter().map(|c| c.delivery.id.clone()).collect::<Vec<_>>(), vec![second.id]);
 }
@@ -435,7 +441,7 @@ pub async fn resend_during_an_attempt_sends_once_more(s: &dyn Store) {
     assert_eq!(s.claim_due("n", LONG, 10).await.unwrap().len(), 1);
     s.resend_delivery(&a.id, &d.id).await.unwrap();
     assert!(s.claim_due("n", LONG, 10).await.unwrap().is_empty(), "still leased");
-    s.record_attempts(vec![record(&d, Some(attempt(&d, 200, &w.url)), Outcome::Succeeded)]).await.unwrap();
+    s.record_attempts(vec![record(&d, Some(attempt(&d, 200, &w.url)), Outcome::Succeeded)].into()).await.unwrap();
     let again = s.claim_due("n", LONG, 10).await.unwrap();
     assert_eq!(again.len(), 1, "the re-send asked for during the attempt still happens");
     assert_eq!(again[0].delivery.next_trigger, Trigger::Manual);
@@ -447,7 +453,7 @@ pub async fn resend_and_recover_make_deliveries_due(s: &dyn Store) {
     s.create_webhook(&w).await.unwrap();
     let d = publish_one(s, &w).await;
     s.claim_due("n", LONG, 10).await.unwrap();
-    s.record_attempts(vec![record(&d, Some(attempt(&d, 500, &w.url)), Outcome::Failed)]).await.unwrap();
+    s.record_attempts(vec![record(&d, Some(attempt(&d, 500, &w.url)), Outcome::Failed)].into()).await.unwrap();
     let b = org(s, None).await;
     let hour_ago = Utc::now() - chrono::Duration::hours(1);
     assert_eq!(s.count_failed(&a.id, &w.id, hour_ago).await.unwrap(), 1);
@@ -464,7 +470,7 @@ pub async fn resend_and_recover_make_deliveries_due(s: &dyn Store) {
     assert_eq!(claimed.len(), 1);
     assert_eq!(claimed[0].delivery.next_trigger, Trigger::Manual);
     let manual = Attempt { trigger: Trigger::Manual, ..attempt(&d, 200, &w.url) };
-    s.record_attempts(vec![record(&d, Some(manual), Outcome::Succeeded)]).await.unwrap();
+    s.record_attempts(vec![record(&d, Some(manual), Outcome::Succeeded)].into()).await.unwrap();
     assert_eq!(s.get_delivery(&a.id, &d.id).await.unwrap().state, DeliveryState::Succeeded);
     let r = s.resend_delivery(&a.id, &d.id).await.unwrap();
     assert_eq!((r.state, r.next_trigger), (DeliveryState::Pending, Trigger::Manual));
@@ -543,7 +549,7 @@ pub async fn attempt_history_filters_and_searches(s: &dyn Store) {
         records.push(record(&d, Some(attempt(&d, status, &w.url)), Outcome::Succeeded));
     }
     s.claim_due("n", LONG, 10).await.unwrap();
-    s.record_attempts(records).await.unwrap();
+    s.record_attempts(records.into()).await.unwrap();
     let org_id = a.id.clone();
     let all = |f: AttemptFilter, q: Option<&str>, sort: AttemptSort, order: Order| {
         let req = PageRequest { limit: 50, cursor: None, sort, order, q: q.map(str::to_owned) };
@@ -617,7 +623,7 @@ pub async fn rendered_request_bodies_are_made_again_from_their_events(s: &dyn St
         ..attempt(&claims[0].delivery, 200, &w.url)
     };
     // As the dispatcher records a batch: one attempt a delivery, all with the batch's body.
-    let records = claims
+    let records: Vec<_> = claims
         .iter()
         .enumerate()
         .map(|(i, c)| {
@@ -626,7 +632,7 @@ pub async fn rendered_request_bodies_are_made_again_from_their_events(s: &dyn St
             record(&c.delivery, Some(a), Outcome::Succeeded)
         })
         .collect();
-    s.record_attempts(records).await.unwrap();
+    s.record_attempts(records.into()).await.unwrap();
     // Renamed since: the body shows the name it was sent with.
     let renamed = WebhookEdit { name: Some("Renamed".into()), ..WebhookEdit::new(parent.id.clone(), w.id.clone()) };
     s.edit_webhook(&renamed).await.unwrap();
@@ -651,7 +657,7 @@ pub async fn retention_prunes_old_finished_work_only(s: &dyn Store) {
     assert_eq!(s.claim_due("n", LONG, 10).await.unwrap().len(), 2);
     let done_d = s.get_delivery(&a.id, &done.deliveries[0]).await.unwrap();
     let old_attempt = Attempt { id: AttemptId::at(old_ms), sent_at: old_t, ..attempt(&done_d, 200, &w.url) };
-    s.record_attempts(vec![record(&done_d, Some(old_attempt.clone()), Outcome::Succeeded)]).await.unwrap();
+    s.record_attempts(vec![record(&done_d, Some(old_attempt.clone()), Outcome::Succeeded)].into()).await.unwrap();
     let prune_all = |cutoff| async move {
         let mut removed = 0;
         loop {
@@ -675,7 +681,7 @@ pub async fn retention_prunes_old_finished_work_only(s: &dyn Store) {
     let fresh = publish_one(s, &w).await;
     assert_eq!(s.claim_due("n", LONG, 10).await.unwrap().len(), 1);
     let new_attempt = attempt(&fresh, 200, &w.url);
-    s.record_attempts(vec![record(&fresh, Some(new_attempt.clone()), Outcome::Succeeded)]).await.unwrap();
+    s.record_attempts(vec![record(&fresh, Some(new_attempt.clone()), Outcome::Succeeded)].into()).await.unwrap();
     assert_eq!(prune_all(cutoff).await, 2, "the finished delivery and its event");
     assert!(matches!(s.get_delivery(&a.id, &done_d.id).await, Err(StoreError::NotFound)));
     assert!(matches!(s.get_event(&a.id, &done.event_id).await, Err(StoreError::NotFound)));

@@ -1,11 +1,12 @@
-//! At-least-once across SIGKILL: every event answered 202 is delivered after a restart.
+//! At-least-once across SIGKILL (every event answered 202 is delivered after a restart), and
+//! no sending while what was sent cannot be recorded.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use serde_json::json;
 
-use crate::support::{Receiver, TestApp};
+use crate::support::{Options, Receiver, TestApp, WAIT};
 
 #[tokio::test]
 async fn sigkill_mid_load_loses_nothing_accepted() {
@@ -70,4 +71,50 @@ async fn sigkill_mid_load_loses_nothing_accepted() {
     }
     let lost: Vec<_> = promised.difference(&received).collect();
     assert!(lost.is_empty(), "lost {} deliveries", lost.len());
+}
+
+/// Attempts the database refuses to record stop the node from sending (it would send the same
+/// deliveries again each time their lease ended) and turn `/readyz` into a problem that says
+/// why; once they are recorded again, the node goes on by itself.
+#[tokio::test]
+async fn a_node_that_cannot_record_stops_sending_and_says_why() {
+    let app = TestApp::spawn_with(Options { lease: "1s", ..Default::default() }).await;
+    let mut rx = Receiver::start().await;
+    let org = app.org().await;
+    let w = app.create_webhook(&org, json!({"name": "w", "url": rx.url(), "event_types": ["user.created"]})).await;
+    let db = rusqlite::Connection::open(app.data_dir.join("hookd.db")).unwrap();
+    db.execute_batch(
+        "CREATE TRIGGER refuse_attempts BEFORE INSERT ON attempts BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;",
+    )
+    .unwrap();
+    app.publish(&org, json!({"type": "user.created", "payload": {}})).await;
+    assert_eq!(rx.next().await.path, "/hook");
+
+    let deadline = std::time::Instant::now() + WAIT;
+    let problem = loop {
+        let r = app.http.get(format!("{}/readyz", app.url)).send().await.unwrap();
+        if r.status() == 503 {
+            break r.json::<serde_json::Value>().await.unwrap();
+        }
+        assert!(std::time::Instant::now() < deadline, "never said it was stalled");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(detail.contains("attempts cannot be recorded"), "{problem}");
+    // Five refused writes take longer than the lease (1 s): a node that went on sending would
+    // have sent the delivery again by then.
+    while app.metric("hookd_recording_failures_total").await < 5 {
+        assert!(std::time::Instant::now() < deadline, "the recorder stopped trying");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(app.metric("hookd_stalled").await, 1);
+    rx.assert_drained();
+
+    db.execute_batch("DROP TRIGGER refuse_attempts").unwrap();
+    let attempts = app.attempts_until(&org, w["id"].as_str().unwrap(), |a| !a.is_empty()).await;
+    assert_eq!(attempts.len(), 1, "the one attempt made, recorded once");
+    app.wait_idle().await;
+    rx.assert_drained();
+    let ready = app.http.get(format!("{}/readyz", app.url)).send().await.unwrap();
+    assert_eq!(ready.status(), 200, "ready again by itself");
 }
