@@ -11,9 +11,20 @@ pub enum StoreError {
     #[error("the row changed since it was read")]
     Stale,
     #[error("database unavailable: {0}")]
-    Unavailable(#[source] Cause),
+    Unavailable(Cause),
     #[error("storage error: {0}")]
-    Other(#[source] Cause),
+    Other(Cause),
+}
+
+impl StoreError {
+    /// What went wrong beneath, with the driver's or file system's error as its source. Not
+    /// `Error::source` itself: the message above already says it, and a chain would say it twice.
+    pub fn cause(&self) -> Option<&Cause> {
+        match self {
+            Self::Unavailable(c) | Self::Other(c) => Some(c),
+            _ => None,
+        }
+    }
 }
 
 /// What went wrong beneath a store call: its message, and the error it came from (the

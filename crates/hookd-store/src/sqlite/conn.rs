@@ -144,6 +144,40 @@ fn open_reader(path: &Path) -> Result<Connection, StoreError> {
     open_conn(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI)
 }
 
+/// Reads the whole file once (`PRAGMA quick_check`: every page and row, without the index
+/// cross-checks of `integrity_check`) before the node starts: a damaged file must not start a
+/// node that says it is ready and then fails every write of what it sends.
+fn check_integrity(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare("PRAGMA quick_check(5)").map_err(map_err)?;
+    let found: Vec<String> =
+        stmt.query_map([], |r| r.get(0)).map_err(map_err)?.collect::<Result<_, _>>().map_err(map_err)?;
+    if found.len() == 1 && found[0] == "ok" {
+        return Ok(());
+    }
+    Err(damaged(path, &found.join("; ")))
+}
+
+/// Whether SQLite found the file damaged (or not a database at all).
+fn is_damage(e: &StoreError) -> bool {
+    let sqlite = e.cause().and_then(|c| std::error::Error::source(c)).and_then(|s| s.downcast_ref::<rusqlite::Error>());
+    sqlite
+        .and_then(rusqlite::Error::sqlite_error_code)
+        .is_some_and(|c| matches!(c, rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase))
+}
+
+/// A damaged file, said as what to do about it.
+fn damaged(path: &Path, found: &str) -> StoreError {
+    StoreError::Unavailable(
+        format!(
+            "{} is damaged ({found}). Stop every hookd using it and restore it from a backup; to keep what can \
+             be read, `sqlite3 {} .recover` writes it out as SQL",
+            path.display(),
+            path.display()
+        )
+        .into(),
+    )
+}
+
 /// Applies the migrations this binary knows and the file lacks.
 pub(crate) fn migrate(conn: &Connection) -> Result<i64, StoreError> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(map_err)?;
@@ -217,10 +251,12 @@ impl Db {
         } else {
             None
         };
-        let writer_conn = open_conn(
+        let opened = open_conn(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
+        )
+        .and_then(|c| if exclusive { check_integrity(&c, path).map(|()| c) } else { Ok(c) });
+        let writer_conn = opened.map_err(|e| if is_damage(&e) { damaged(path, &e.to_string()) } else { e })?;
         migrate(&writer_conn)?;
         let broken = Broken::default();
         let (tx, rx) = mpsc::channel::<Msg>();

@@ -118,3 +118,31 @@ async fn a_node_that_cannot_record_stops_sending_and_says_why() {
     let ready = app.http.get(format!("{}/readyz", app.url)).send().await.unwrap();
     assert_eq!(ready.status(), 200, "ready again by itself");
 }
+
+/// A damaged SQLite file is found at start (every page read once) and refused with what to
+/// do, instead of a node that says it is ready and then fails every record it writes.
+#[tokio::test]
+async fn a_damaged_database_is_refused_at_start() {
+    let mut app = TestApp::spawn().await;
+    let org = app.org().await;
+    for n in 0..20 {
+        let hook = json!({"name": format!("w{n}"), "url": "https://example.com/hook", "event_types": ["user.created"]});
+        app.create_webhook(&org, hook).await;
+    }
+    app.kill();
+    let path = app.data_dir.join("hookd.db");
+    let db = rusqlite::Connection::open(&path).unwrap();
+    db.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    drop(db);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let page = 8192;
+    assert!(bytes.len() > 4 * page, "a file of several pages: {}", bytes.len());
+    // Two pages in the middle overwritten with a pattern, as a bad disk or a stray write would.
+    let middle = bytes.len() / page / 2 * page;
+    for (i, b) in bytes[middle..middle + 2 * page].iter_mut().enumerate() {
+        *b = (i % 251) as u8;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let err = app.start_refused(&[]);
+    assert!(err.contains("is damaged") && err.contains("restore it from a backup"), "{err}");
+}
