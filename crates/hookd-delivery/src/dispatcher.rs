@@ -210,7 +210,7 @@ impl Dispatcher {
             if *shutdown.borrow() {
                 break;
             }
-            if this.metrics.stalled().is_some() {
+            if this.metrics.is_stalled() {
                 // Attempts cannot be recorded: whatever is sent now would be sent again once
                 // its lease ends. Wait for the recorder to write again.
                 tokio::select! {

@@ -18,6 +18,8 @@ pub struct Metrics {
     pub recording_failures: AtomicU64,
     /// Why attempts cannot be recorded, while they cannot: this node sends nothing meanwhile.
     stalled: std::sync::Mutex<Option<String>>,
+    /// Whether `stalled` holds a reason: read lock-free on every turn of the dispatcher.
+    is_stalled: std::sync::atomic::AtomicBool,
 }
 
 impl Metrics {
@@ -29,13 +31,25 @@ impl Metrics {
         counter.load(Ordering::Relaxed)
     }
 
+    /// Whether this node has stopped sending (see [`Metrics::stalled`]), without a lock.
+    pub fn is_stalled(&self) -> bool {
+        self.is_stalled.load(Ordering::Acquire)
+    }
+
     /// Why this node has stopped sending, if it has: its attempts cannot be recorded.
     pub fn stalled(&self) -> Option<String> {
+        if !self.is_stalled.load(Ordering::Acquire) {
+            return None;
+        }
         self.stalled.lock().ok().and_then(|s| s.clone())
     }
 
     pub(crate) fn set_stalled(&self, why: Option<String>) {
+        if why.is_none() && !self.is_stalled.load(Ordering::Acquire) {
+            return;
+        }
         if let Ok(mut s) = self.stalled.lock() {
+            self.is_stalled.store(why.is_some(), Ordering::Release);
             *s = why;
         }
     }
