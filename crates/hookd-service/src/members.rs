@@ -4,11 +4,11 @@
 //! ([`OpsConfig::members_editable`](crate::OpsConfig)); the operator's product and the org's
 //! admin tokens always may.
 
-use hookd_core::model::{Member, MemberStatus, Role};
-use hookd_core::{MemberId, OrgId, validation};
 use std::collections::HashMap;
 
 use hookd_core::listing::{Cursor, Page, PageRequest};
+use hookd_core::model::{Member, MemberStatus, Role};
+use hookd_core::{MemberId, OrgId, validation};
 use hookd_store::StoreError;
 use serde::Deserialize;
 
