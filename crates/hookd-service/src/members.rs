@@ -86,6 +86,7 @@ impl Ops {
     pub async fn update_member(&self, by: &Actor, org: &OrgId, id: &MemberId, input: MemberIn) -> OpsResult<Member> {
         self.authorize_member_change(by, org)?;
         let mut m = self.store.get_member(org, id).await.map_err(not_found("member"))?;
+        let was_active = m.status == MemberStatus::Active;
         if let Some(n) = input.name {
             m.name = validation::name("name", &n, 200)?;
         }
@@ -113,9 +114,10 @@ impl Ops {
                 "you cannot take your own admin role or disable yourself; ask another admin",
             ));
         }
-        if m.status != MemberStatus::Active {
+        if was_active && m.status != MemberStatus::Active {
             // First, so that a failure leaves the member signed out rather than disabled and
-            // still signed in; and for good, so that enabling them again revives nothing.
+            // still signed in; and for good, so that enabling them again revives nothing. A
+            // disabled member has no session to end: signing in refuses them.
             self.store.end_sessions(org, id).await?;
         }
         self.store.update_member(&m).await.map_err(email_taken)?;

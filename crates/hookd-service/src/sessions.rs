@@ -99,23 +99,20 @@ impl Ops {
     /// link valid and says it is unavailable rather than blaming the link.
     pub async fn sign_in(&self, secret: &str) -> OpsResult<SignedIn> {
         let refused = || OpsError::Forbidden("this sign-in link was already used or has expired".into());
-        let hash = token_hash(secret.trim());
-        let link = match self.store.login_link(&hash, chrono::Utc::now()).await {
-            Ok(l) => l,
-            Err(StoreError::NotFound) => return Err(refused()),
-            Err(e) => return Err(e.into()),
+        // Only "no such link" blames the link; any other failure says what it is.
+        let or_refused = |e: StoreError| match e {
+            StoreError::NotFound => refused(),
+            other => other.into(),
         };
+        let hash = token_hash(secret.trim());
+        let link = self.store.login_link(&hash, chrono::Utc::now()).await.map_err(or_refused)?;
         match self.store.get_member(&link.org_id, &link.member_id).await {
             Ok(m) if m.status == MemberStatus::Active => {}
             Ok(_) | Err(StoreError::NotFound) => return Err(refused()),
             Err(e) => return Err(e.into()),
         }
         // Of two requests with the same link, one gets past this.
-        let link = match self.store.redeem_login_link(&hash, chrono::Utc::now()).await {
-            Ok(l) => l,
-            Err(StoreError::NotFound) => return Err(refused()),
-            Err(e) => return Err(e.into()),
-        };
+        let link = self.store.redeem_login_link(&hash, chrono::Utc::now()).await.map_err(or_refused)?;
         let now = chrono::Utc::now();
         let ttl = chrono::Duration::from_std(self.config.session_ttl).map_err(|e| OpsError::Internal(e.into()))?;
         let session = Session {
