@@ -245,7 +245,23 @@ pub struct WebhookOptions {
     /// Requests a second at most (per node); `null`: no limit.
     #[schema(minimum = 1, maximum = 100000)]
     pub rate_limit_per_s: Option<u32>,
+    /// Requests out at once at most (per node; one while the circuit is open). Beside it, an
+    /// org's webhooks together get an even split of three quarters of a node's slots.
+    #[schema(minimum = 1, maximum = 1000)]
+    pub max_in_flight: u32,
     pub legacy_signature: bool,
+}
+
+/// Requests out at once to one webhook, by default (per node).
+pub const DEFAULT_MAX_IN_FLIGHT: u32 = 32;
+
+/// Whether a node sends to a webhook freely or one request at a time, because its receiver
+/// timed out again and again (a request that answers, whatever its status, closes it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(tag = "state", rename_all = "lowercase")]
+pub enum Circuit {
+    Closed,
+    Open { since: DateTime<Utc>, timeouts_in_a_row: u32 },
 }
 
 /// How long a batching webhook's first event waits for more, by default.
@@ -263,6 +279,7 @@ impl Default for WebhookOptions {
             headers: BTreeMap::new(),
             ordered: false,
             rate_limit_per_s: None,
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             legacy_signature: false,
         }
     }

@@ -272,6 +272,9 @@ pub fn webhook_options(o: &WebhookOptions, wire: &Wire) -> Result<(), FieldError
     if o.rate_limit_per_s.is_some_and(|r| !(1..=100_000).contains(&r)) {
         return Err(FieldError::new("options.rate_limit_per_s", "must be from 1 to 100000, or null for no limit"));
     }
+    if !(1..=1_000).contains(&o.max_in_flight) {
+        return Err(FieldError::new("options.max_in_flight", "must be from 1 to 1000"));
+    }
     custom_headers("options.headers", o.headers.iter(), wire)
 }
 

@@ -14,7 +14,7 @@ use hookd_core::rotation::RotatedOut;
 use hookd_core::secret::MasterKey;
 use hookd_core::signing::SigningSecret;
 use hookd_core::{AttemptId, DeliveryId, WebhookId};
-use hookd_store::{AttemptRecord, LeasedDelivery, Outcome, Store};
+use hookd_store::{AttemptRecord, LeasedDelivery, Outcome, Saturated, Store};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
 
 use crate::auth::{Outgoing, TokenCache, static_headers};
@@ -23,6 +23,7 @@ use crate::client::{HttpClients, Target};
 use crate::handoff::{HandedLease, Handoff};
 use crate::metrics::Metrics;
 use crate::request::{self, Request, Signing};
+use crate::shares::Shares;
 
 #[derive(Debug, Clone)]
 pub struct DispatchConfig {
@@ -50,6 +51,7 @@ pub struct Dispatcher {
     metrics: Arc<Metrics>,
     tokens: Arc<TokenCache>,
     limits: RateLimits,
+    shares: Arc<Shares>,
     opened: OpenedSecrets,
     known: KnownWebhooks,
 }
@@ -177,6 +179,7 @@ impl Dispatcher {
         metrics: Arc<Metrics>,
     ) -> Self {
         Self {
+            shares: Arc::new(Shares::new(config.concurrency)),
             store,
             clients,
             key,
@@ -237,14 +240,15 @@ impl Dispatcher {
             let mut claims = this.claims_of(handed).await;
             if claims.len() < free && Instant::now() >= look_at {
                 let asked = free - claims.len();
-                look_at = match this.store.claim_due(&this.config.node, this.config.lease, asked).await {
+                let skip = this.shares.saturated();
+                look_at = match this.store.claim_due(&this.config.node, this.config.lease, asked, &skip).await {
                     Ok(c) if c.len() == asked => {
                         claims.extend(c);
                         Instant::now()
                     }
                     Ok(c) => {
                         claims.extend(c);
-                        this.next_look().await
+                        this.next_look(&skip).await
                     }
                     Err(e) => {
                         tracing::warn!(error = %e, "claiming deliveries failed; retrying shortly");
@@ -263,12 +267,18 @@ impl Dispatcher {
                 tokio::select! {
                     _ = this.handoff.handed() => {}
                     _ = this.handoff.woken() => look_at = Instant::now(),
+                    _ = this.shares.freed() => look_at = Instant::now(),
                     _ = tokio::time::sleep_until(wake_at.into()) => {}
                     _ = shutdown.changed() => {}
                 }
                 continue;
             }
+            let mut over_share = Vec::new();
             for group in groups {
+                let Some(share) = this.shares.take(&group[0].webhook, &this.metrics.circuits) else {
+                    over_share.extend(group.into_iter().map(|c| c.delivery.id));
+                    continue;
+                };
                 let Ok(slot) = sending.clone().acquire_owned().await else { break };
                 let Ok(unwritten) = unrecorded.clone().acquire_owned().await else { break };
                 let this = this.clone();
@@ -280,10 +290,17 @@ impl Dispatcher {
                     // copied whole as the task is made and finished (README, Performance).
                     let records = Box::pin(this.deliver(group)).await;
                     this.metrics.in_flight.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
-                    drop(slot);
+                    drop((share, slot));
                     // This permit goes with the records: it is released once they are written.
                     let _ = records_tx.send(Finished { records, permit: unwritten, ordered });
                 });
+            }
+            // Over their share: back to the database, where claims pass over their webhook or
+            // org until one of its requests ends.
+            if !over_share.is_empty()
+                && let Err(e) = this.store.release_leases(&this.config.node, &over_share).await
+            {
+                tracing::warn!(error = %e, "giving back {} deliveries over their share failed; they come due when their lease ends", over_share.len());
             }
         }
         // Deliveries handed over but not started go back to the database for any node now,
@@ -304,8 +321,8 @@ impl Dispatcher {
     /// When the database should next be looked at, as far as it knows now. Not at once even
     /// if something is due: what a claim left behind is waiting (an ordered webhook's next
     /// delivery, say, whose turn comes with a wake-up from the recorder).
-    async fn next_look(&self) -> Instant {
-        let wait = match self.store.next_due_at().await {
+    async fn next_look(&self, skip: &Saturated) -> Instant {
+        let wait = match self.store.next_due_at(skip).await {
             Ok(Some(t)) => (t - chrono::Utc::now()).to_std().unwrap_or(Duration::ZERO).min(self.config.poll),
             _ => self.config.poll,
         };
@@ -441,6 +458,8 @@ impl Dispatcher {
             }
             Err(e) => attempt.error = Some(e),
         }
+        let timed_out = attempt.error.as_ref().is_some_and(|e| e.kind == AttemptErrorKind::Timeout);
+        self.metrics.circuits.note(&webhook.id, timed_out);
         Metrics::add(&self.metrics.attempts_total, 1);
         Metrics::add(&self.metrics.attempt_ms_total, duration_ms);
         if attempt.succeeded() {

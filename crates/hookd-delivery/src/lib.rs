@@ -10,7 +10,14 @@ pub mod handoff;
 pub mod metrics;
 mod pool;
 mod request;
+pub mod shares;
 pub mod ssrf;
+
+/// Webhooks, events and deliveries as the store's tests build them.
+#[cfg(test)]
+#[allow(dead_code)] // the store's tests use more of it
+#[path = "../../hookd-store/tests/suite/build.rs"]
+mod build;
 
 pub use client::HttpClients;
 pub use dispatcher::{DispatchConfig, Dispatcher};

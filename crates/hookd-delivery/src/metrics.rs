@@ -20,6 +20,8 @@ pub struct Metrics {
     stalled: std::sync::Mutex<Option<String>>,
     /// Whether `stalled` holds a reason: read lock-free on every turn of the dispatcher.
     is_stalled: std::sync::atomic::AtomicBool,
+    /// Webhooks whose receivers keep timing out, and whose circuits are open, on this node.
+    pub circuits: crate::shares::Circuits,
 }
 
 impl Metrics {

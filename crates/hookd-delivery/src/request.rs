@@ -64,10 +64,6 @@ pub(crate) fn build(
 }
 
 #[cfg(test)]
-#[path = "../../hookd-store/tests/suite/build.rs"]
-mod build;
-
-#[cfg(test)]
 mod tests {
     use super::build;
     use std::sync::Arc;
@@ -106,7 +102,7 @@ mod tests {
     #[test]
     fn a_signed_request_carries_every_header_and_a_signature_by_each_secret() {
         let org = OrgId::new();
-        let mut webhook = build::webhook(&org, "crm", false);
+        let mut webhook = crate::build::webhook(&org, "crm", false);
         webhook.options.headers.insert("X-Team".into(), "a".into());
         webhook.options.legacy_signature = true;
         let (current, old) = (secret(1), secret(2));
@@ -141,7 +137,7 @@ mod tests {
     #[test]
     fn unsigned_and_batched_requests_name_every_type_and_carry_no_signature() {
         let org = OrgId::new();
-        let mut webhook = build::webhook(&org, "crm", false);
+        let mut webhook = crate::build::webhook(&org, "crm", false);
         webhook.options.max_events_per_request = 2;
         webhook.options.content_type = ContentType::Json;
         webhook.options.payload = PayloadFormat::Envelope;

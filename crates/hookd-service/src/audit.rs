@@ -1,7 +1,7 @@
 //! The audit log: every change an operation makes to an org is noted with who made it (the
 //! operator, an access token, a member in the portal), what and when. Only admins read it.
-//! An entry is written after its change: if it cannot be written the change stands and the
-//! failure is logged, rather than undoing work a caller was told is done.
+//! An entry is written in its change's transaction: a change that happened has its entry, one
+//! that did not has none, whatever fails or stops in between.
 
 use std::fmt::Display;
 
@@ -12,10 +12,10 @@ use hookd_store::{Page, PageRequest};
 use super::{Access, Actor, Ops, OpsResult};
 
 impl Ops {
-    /// Notes a change: `action` as `resource.verb`, `target` the ID of what changed, `summary`
-    /// in words (never a secret).
-    pub(super) async fn audit(&self, by: &Actor, org: &OrgId, action: &str, target: impl Display, summary: String) {
-        let entry = AuditEntry {
+    /// The note of a change, for the store to write with it: `action` as `resource.verb`,
+    /// `target` the ID of what changes, `summary` in words (never a secret).
+    pub(super) fn audit(by: &Actor, org: &OrgId, action: &str, target: impl Display, summary: String) -> AuditEntry {
+        AuditEntry {
             id: AuditId::new(),
             org_id: org.clone(),
             at: chrono::Utc::now(),
@@ -23,9 +23,6 @@ impl Ops {
             action: action.to_owned(),
             target: target.to_string(),
             summary,
-        };
-        if let Err(e) = self.store.record_audit(&entry).await {
-            tracing::error!(error = %e, action, "an audit entry could not be written");
         }
     }
 

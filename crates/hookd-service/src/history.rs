@@ -90,9 +90,10 @@ impl Ops {
     /// Makes a delivery due now again, under the same `webhook-id`.
     pub async fn resend(&self, by: &Actor, org: &OrgId, id: &DeliveryId) -> OpsResult<Delivery> {
         self.authorize_webhooks(by, org, Access::Write).await?;
-        let d = self.store.resend_delivery(org, id).await.map_err(not_found("delivery"))?;
+        let to = self.store.get_delivery(org, id).await.map_err(not_found("delivery"))?.webhook_id;
+        let audit = Self::audit(by, org, "delivery.resent", id, format!("re-sent to webhook {to}"));
+        let d = self.store.resend_delivery(org, id, &audit).await.map_err(not_found("delivery"))?;
         self.handoff.wake();
-        self.audit(by, org, "delivery.resent", id, format!("re-sent to webhook {}", d.webhook_id)).await;
         Ok(d)
     }
 }

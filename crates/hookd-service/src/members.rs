@@ -72,9 +72,9 @@ impl Ops {
             status: input.status.unwrap_or(MemberStatus::Active),
             created_at: chrono::Utc::now(),
         };
-        self.store.create_member(&member).await.map_err(email_taken)?;
         let summary = format!("added {} <{}> with the {} role", member.name, member.email, member.role.as_str());
-        self.audit(by, org, "member.created", &member.id, summary).await;
+        let audit = Self::audit(by, org, "member.created", &member.id, summary);
+        self.store.create_member(&member, &audit).await.map_err(email_taken)?;
         Ok(member)
     }
 
@@ -120,9 +120,9 @@ impl Ops {
             // disabled member has no session to end: signing in refuses them.
             self.store.end_sessions(org, id).await?;
         }
-        self.store.update_member(&m).await.map_err(email_taken)?;
         let summary = format!("{}: role {}, {}", m.name, m.role.as_str(), m.status.as_str());
-        self.audit(by, org, "member.updated", id, summary).await;
+        let audit = Self::audit(by, org, "member.updated", id, summary);
+        self.store.update_member(&m, &audit).await.map_err(email_taken)?;
         Ok(m)
     }
 
@@ -133,8 +133,8 @@ impl Ops {
         }
         self.store.get_member(org, id).await.map_err(not_found("member"))?;
         self.store.end_sessions(org, id).await?;
-        self.store.delete_member(org, id).await.map_err(not_found("member"))?;
-        self.audit(by, org, "member.deleted", id, "removed".into()).await;
+        let audit = Self::audit(by, org, "member.deleted", id, "removed".into());
+        self.store.delete_member(org, id, &audit).await.map_err(not_found("member"))?;
         Ok(())
     }
 

@@ -75,12 +75,12 @@ impl Ops {
         if let Some(f) = input.features.as_deref().map(|f| validation::names("features", f, 100)).transpose()? {
             org.features = f;
         }
-        self.store.update_org(&org).await.map_err(not_found("organization"))?;
+        let summary = format!("“{}”, features: {}", org.name, org.features.join(", "));
+        let audit = Self::audit(by, id, "org.updated", id, summary);
+        self.store.update_org(&org, &audit).await.map_err(not_found("organization"))?;
         if had_webhooks != org.has(FEATURE_WEBHOOKS) {
             self.follow_webhooks_feature(&org).await?;
         }
-        let summary = format!("“{}”, features: {}", org.name, org.features.join(", "));
-        self.audit(by, id, "org.updated", id, summary).await;
         Ok(org)
     }
 

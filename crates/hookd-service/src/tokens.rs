@@ -91,9 +91,9 @@ impl Ops {
             created_at: chrono::Utc::now(),
             last_used_at: None,
         };
-        self.store.create_token(&token, &token_hash(&value)).await?;
         let summary = format!("created “{}” with the {} role", token.name, token.role.as_str());
-        self.audit(by, org, "token.created", &token.id, summary).await;
+        let audit = Self::audit(by, org, "token.created", &token.id, summary);
+        self.store.create_token(&token, &token_hash(&value), &audit).await?;
         Ok(CreatedToken { token, token_value: value })
     }
 
@@ -109,18 +109,18 @@ impl Ops {
             return Err(OpsError::invalid("role", "a token's role cannot change; create a new token"));
         }
         let name = validation::name("name", input.name.as_deref().unwrap_or(""), 200)?;
-        let token = self.store.rename_token(org, id, &name).await.map_err(not_found("access token"))?;
-        self.audit(by, org, "token.updated", id, format!("renamed “{name}”")).await;
+        let audit = Self::audit(by, org, "token.updated", id, format!("renamed “{name}”"));
+        let token = self.store.rename_token(org, id, &name, &audit).await.map_err(not_found("access token"))?;
         Ok(token)
     }
 
     /// Deletes (revokes) a token: it stops working at once on this node.
     pub async fn delete_token(&self, by: &Actor, org: &OrgId, id: &TokenId) -> OpsResult<()> {
         by.authorize(org, Access::Admin)?;
-        self.store.delete_token(org, id).await.map_err(not_found("access token"))?;
+        let audit = Self::audit(by, org, "token.deleted", id, "revoked".into());
+        self.store.delete_token(org, id, &audit).await.map_err(not_found("access token"))?;
         // Cached entries are keyed by hash, which is not kept: drop them all (revoking is rare).
         self.tokens.clear();
-        self.audit(by, org, "token.deleted", id, "revoked".into()).await;
         Ok(())
     }
 }

@@ -1,7 +1,7 @@
 //! Webhooks: create, read, edit (never undoing another writer's change), enable and
 //! disable with the operational event, delete, rotate the signing secret, test, recover.
 
-use hookd_core::model::{Environment, Webhook, WebhookAuth, WebhookOptions, WebhookStatus};
+use hookd_core::model::{Circuit, Environment, Webhook, WebhookAuth, WebhookOptions, WebhookStatus};
 use hookd_core::rotation::RotatedOut;
 use hookd_core::secret::SealedSecret;
 use hookd_core::signing::SigningSecret;
@@ -117,6 +117,9 @@ pub struct WebhookView {
     /// One more with every change of the stored webhook; send it as `If-Match` to edit only
     /// the revision you read.
     pub revision: i64,
+    /// On the node that answered: `open` while its receiver keeps timing out, and the node
+    /// sends it one request at a time.
+    pub circuit: Circuit,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
     pub last_triggered_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -164,6 +167,7 @@ impl Ops {
         if auth.is_none() {
             unreadable.push("auth");
         }
+        let circuit = self.metrics.circuits.of(&w.id);
         WebhookView {
             id: w.id,
             org_id: w.org_id,
@@ -181,6 +185,7 @@ impl Ops {
             auth,
             unreadable,
             revision: w.revision,
+            circuit,
             created_at: w.created_at,
             updated_at: w.updated_at,
             last_triggered_at: w.last_triggered_at,
@@ -294,9 +299,8 @@ impl Ops {
             revision: 0,
         };
         edit.apply_to(&mut w);
-        self.store.create_webhook(&w).await?;
         let summary = format!("created “{}” to {}", w.name, w.url);
-        self.audit(by, org, "webhook.created", &w.id, summary).await;
+        self.store.create_webhook(&w, &Self::audit(by, org, "webhook.created", &w.id, summary)).await?;
         Ok(self.webhook_view(w, Some(secret)))
     }
 
@@ -338,6 +342,8 @@ impl Ops {
         self.check_references(org, &p).await?;
         let mut edit = self.edit_of(by, org, id, &p)?;
         edit.if_revision = if_revision;
+        let (action, summary) = patch_summary(&p);
+        edit.audit = Some(Self::audit(by, org, action, id, summary));
         for _ in 0..EDIT_TRIES {
             if let Some(auth) = &p.auth {
                 let stored = self.store.get_webhook(org, id).await.map_err(not_found("webhook"))?;
@@ -349,8 +355,6 @@ impl Ops {
                     if edit.status.is_some() {
                         self.handoff.wake();
                     }
-                    let (action, summary) = patch_summary(&p);
-                    self.audit(by, org, action, id, summary).await;
                     return Ok(self.webhook_view(w, None));
                 }
                 Err(StoreError::Stale) if if_revision.is_none() => continue,
@@ -400,11 +404,16 @@ impl Ops {
                 Err(e) => return Err(e.into()),
             }
         }
-        let deleted = self.store.delete_webhooks(org, ids).await?;
-        for id in ids {
-            self.audit(by, org, "webhook.deleted", id, "deleted, its pending deliveries failed".into()).await;
-        }
-        Ok(deleted)
+        let deletions: Vec<_> = ids
+            .iter()
+            .map(|id| {
+                let summary = "deleted, its pending deliveries failed".into();
+                (id.clone(), Self::audit(by, org, "webhook.deleted", id, summary))
+            })
+            .collect();
+        // One deleted meanwhile by someone else: nothing is deleted, as above.
+        self.store.delete_webhooks(org, &deletions).await.map_err(not_found("webhook"))?;
+        Ok(ids.len() as u64)
     }
 
     /// A new signing secret, shown in the answer only. Every secret rotated out in the last
@@ -429,10 +438,10 @@ impl Ops {
             };
             let kept = kept.seal(&self.key);
             let rotated_out = kept.as_ref().map(|(s, until)| (s, *until));
-            match self.store.rotate_secret(org, id, &sealed, &current.signing_secret, rotated_out).await {
+            let summary = "rotated the signing secret (those it replaced keep signing for 24 h)".into();
+            let audit = Self::audit(by, org, "webhook.secret_rotated", id, summary);
+            match self.store.rotate_secret(org, id, &sealed, &current.signing_secret, rotated_out, &audit).await {
                 Ok(w) => {
-                    let summary = "rotated the signing secret (those it replaced keep signing for 24 h)".into();
-                    self.audit(by, org, "webhook.secret_rotated", id, summary).await;
                     return Ok(self.webhook_view(w, Some(secret)));
                 }
                 // Another rotation ran meanwhile: keep what it kept too.
@@ -498,10 +507,10 @@ impl Ops {
         if since > chrono::Utc::now() {
             return Err(OpsError::invalid("since", "is in the future"));
         }
-        let n = self.store.recover_webhook(org, id, since).await.map_err(not_found("webhook"))?;
+        let summary = format!("sent the deliveries that failed since {} again", since.format("%Y-%m-%d %H:%M UTC"));
+        let audit = Self::audit(by, org, "webhook.recovered", id, summary);
+        let n = self.store.recover_webhook(org, id, since, &audit).await.map_err(not_found("webhook"))?;
         self.handoff.wake();
-        let summary = format!("sent {n} failed deliveries since {} again", since.format("%Y-%m-%d %H:%M UTC"));
-        self.audit(by, org, "webhook.recovered", id, summary).await;
         Ok(n)
     }
 }

@@ -44,7 +44,8 @@ fn claim_and_record_100(b: divan::Bencher) {
     })
     .bench_local_values(|()| {
         f.rt.block_on(async {
-            let claims = f.store.claim_due("bench", Duration::from_secs(60), 100).await.unwrap();
+            let claims =
+                f.store.claim_due("bench", Duration::from_secs(60), 100, &hookd_store::Saturated::NONE).await.unwrap();
             let records: Vec<_> = claims.iter().map(|c| common::success(&c.delivery, &c.webhook.name)).collect();
             f.store.record_attempts(records.into()).await.unwrap();
         })

@@ -150,6 +150,29 @@ pub(crate) fn webhook_effects(records: &[AttemptRecord]) -> Vec<WebhookEffect> {
     order.into_iter().filter_map(|id| effects.remove(&id)).collect()
 }
 
+/// Webhooks and orgs whose due deliveries a claim passes over: they have every request in
+/// flight that the claiming node gives them, so what it claimed of theirs would only wait.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Saturated {
+    pub webhooks: Vec<WebhookId>,
+    pub orgs: Vec<OrgId>,
+}
+
+impl Saturated {
+    /// Passes over nothing.
+    pub const NONE: Saturated = Saturated { webhooks: Vec::new(), orgs: Vec::new() };
+
+    pub fn is_empty(&self) -> bool {
+        self.webhooks.is_empty() && self.orgs.is_empty()
+    }
+
+    /// The two lists as JSON arrays, for SQLite's `json_each`.
+    pub(crate) fn as_json(&self) -> (String, String) {
+        let ids = |v: Vec<&str>| serde_json::to_string(&v).unwrap_or_else(|_| "[]".into());
+        (ids(self.webhooks.iter().map(|w| w.as_str()).collect()), ids(self.orgs.iter().map(|o| o.as_str()).collect()))
+    }
+}
+
 /// The result of publishing: the event's deliveries, and whether an earlier call with the
 /// same `Idempotency-Key` had already created it.
 #[derive(Debug, Clone)]
@@ -204,6 +227,8 @@ impl Published {
     }
 }
 
+/// Every change a caller asks for with an `audit` entry writes the entry in the change's own
+/// transaction: a change that happened has its entry, one that did not has none.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// `Ok` when the database answers.
@@ -223,28 +248,32 @@ pub trait Store: Send + Sync + 'static {
     // Organizations (operator only).
     async fn create_org(&self, org: &Org) -> Result<(), StoreError>;
     async fn get_org(&self, id: &OrgId) -> Result<Org, StoreError>;
-    async fn update_org(&self, org: &Org) -> Result<(), StoreError>;
+    async fn update_org(&self, org: &Org, audit: &AuditEntry) -> Result<(), StoreError>;
     async fn list_orgs(&self, page: &PageRequest<()>) -> Result<Page<Org>, StoreError>;
     /// The organizations whose parent is `parent`, in creation order.
     async fn child_orgs(&self, parent: &OrgId) -> Result<Vec<Org>, StoreError>;
 
     // Members.
-    async fn create_member(&self, member: &Member) -> Result<(), StoreError>;
+    async fn create_member(&self, member: &Member, audit: &AuditEntry) -> Result<(), StoreError>;
     async fn get_member(&self, org: &OrgId, id: &MemberId) -> Result<Member, StoreError>;
-    async fn update_member(&self, member: &Member) -> Result<(), StoreError>;
-    async fn delete_member(&self, org: &OrgId, id: &MemberId) -> Result<(), StoreError>;
+    async fn update_member(&self, member: &Member, audit: &AuditEntry) -> Result<(), StoreError>;
+    async fn delete_member(&self, org: &OrgId, id: &MemberId, audit: &AuditEntry) -> Result<(), StoreError>;
     async fn list_members(&self, org: &OrgId, page: &PageRequest<()>) -> Result<Page<Member>, StoreError>;
 
-    /// Adds one entry to its org's audit log.
-    async fn record_audit(&self, entry: &AuditEntry) -> Result<(), StoreError>;
     /// An org's audit log, newest first with `Order::Desc`.
     async fn list_audit(&self, org: &OrgId, page: &PageRequest<()>) -> Result<Page<AuditEntry>, StoreError>;
     // Access tokens; only the SHA-256 of a token is stored.
-    async fn create_token(&self, token: &AccessToken, hash: &[u8; 32]) -> Result<(), StoreError>;
+    async fn create_token(&self, token: &AccessToken, hash: &[u8; 32], audit: &AuditEntry) -> Result<(), StoreError>;
     async fn token_by_hash(&self, hash: &[u8; 32]) -> Result<Option<AccessToken>, StoreError>;
     async fn list_tokens(&self, org: &OrgId, page: &PageRequest<()>) -> Result<Page<AccessToken>, StoreError>;
-    async fn rename_token(&self, org: &OrgId, id: &TokenId, name: &str) -> Result<AccessToken, StoreError>;
-    async fn delete_token(&self, org: &OrgId, id: &TokenId) -> Result<(), StoreError>;
+    async fn rename_token(
+        &self,
+        org: &OrgId,
+        id: &TokenId,
+        name: &str,
+        audit: &AuditEntry,
+    ) -> Result<AccessToken, StoreError>;
+    async fn delete_token(&self, org: &OrgId, id: &TokenId, audit: &AuditEntry) -> Result<(), StoreError>;
     /// Records that a token was used at `at` (callers write this rarely, not per request).
     async fn touch_token(&self, id: &TokenId, at: Timestamp) -> Result<(), StoreError>;
 
@@ -267,7 +296,7 @@ pub trait Store: Send + Sync + 'static {
     async fn list_event_types(&self) -> Result<Vec<EventType>, StoreError>;
 
     // Webhooks.
-    async fn create_webhook(&self, webhook: &Webhook) -> Result<(), StoreError>;
+    async fn create_webhook(&self, webhook: &Webhook, audit: &AuditEntry) -> Result<(), StoreError>;
     async fn get_webhook(&self, org: &OrgId, id: &WebhookId) -> Result<Webhook, StoreError>;
     /// Writes what `edit` names, in one transaction with its consequences (the subscription
     /// index, pending deliveries' ordering, the operational event of a status change) and
@@ -285,9 +314,11 @@ pub trait Store: Send + Sync + 'static {
         secret: &SealedSecret,
         replacing: &SealedSecret,
         rotated_out: Option<(&SealedSecret, Timestamp)>,
+        audit: &AuditEntry,
     ) -> Result<Webhook, StoreError>;
-    /// Deletes the webhooks and fails their pending deliveries; returns how many existed.
-    async fn delete_webhooks(&self, org: &OrgId, ids: &[WebhookId]) -> Result<u64, StoreError>;
+    /// Deletes the webhooks and fails their pending deliveries, each with its audit entry;
+    /// all or none: `NotFound` if one is not there.
+    async fn delete_webhooks(&self, org: &OrgId, deletions: &[(WebhookId, AuditEntry)]) -> Result<(), StoreError>;
     async fn list_webhooks(&self, org: &OrgId, page: &PageRequest<WebhookSort>) -> Result<Page<Webhook>, StoreError>;
     // Events and deliveries.
     /// Picks the event's webhooks and writes the event and its deliveries in one durable
@@ -306,18 +337,30 @@ pub trait Store: Send + Sync + 'static {
     async fn get_event(&self, org: &OrgId, id: &EventId) -> Result<(Event, Vec<DeliveryId>), StoreError>;
     async fn get_delivery(&self, org: &OrgId, id: &DeliveryId) -> Result<Delivery, StoreError>;
     /// Makes a delivery due now again, for a manual re-send.
-    async fn resend_delivery(&self, org: &OrgId, id: &DeliveryId) -> Result<Delivery, StoreError>;
+    async fn resend_delivery(&self, org: &OrgId, id: &DeliveryId, audit: &AuditEntry) -> Result<Delivery, StoreError>;
     /// How many deliveries of a webhook failed since `since` ([`Store::recover_webhook`] would
     /// make them due again).
     async fn count_failed(&self, org: &OrgId, id: &WebhookId, since: Timestamp) -> Result<u64, StoreError>;
     /// Makes every failed delivery of a webhook since `since` due again; returns how many.
-    async fn recover_webhook(&self, org: &OrgId, id: &WebhookId, since: Timestamp) -> Result<u64, StoreError>;
+    async fn recover_webhook(
+        &self,
+        org: &OrgId,
+        id: &WebhookId,
+        since: Timestamp,
+        audit: &AuditEntry,
+    ) -> Result<u64, StoreError>;
 
     // The delivery engine.
-    /// Leases up to `max` due deliveries to `node` for `lease`. Ordered webhooks get at most
-    /// one delivery in flight, the oldest. Fewer than `max` means fewer were due: the
-    /// dispatcher then waits before it looks again.
-    async fn claim_due(&self, node: &str, lease: Duration, max: usize) -> Result<Vec<LeasedDelivery>, StoreError>;
+    /// Leases up to `max` due deliveries to `node` for `lease`, passing over those of `skip`.
+    /// Ordered webhooks get at most one delivery in flight, the oldest. Fewer than `max` means
+    /// fewer were due: the dispatcher then waits before it looks again.
+    async fn claim_due(
+        &self,
+        node: &str,
+        lease: Duration,
+        max: usize,
+        skip: &Saturated,
+    ) -> Result<Vec<LeasedDelivery>, StoreError>;
     /// The webhooks of deliveries leased at publishing, to make claims of them. Not scoped
     /// to an org: the IDs come from the store, not from a caller.
     async fn webhooks_by_id(&self, ids: &[WebhookId]) -> Result<Vec<Webhook>, StoreError>;
@@ -327,8 +370,8 @@ pub trait Store: Send + Sync + 'static {
     /// Gives back deliveries leased to `node` that it will not send (it is stopping): they
     /// are due at once for any node. One whose lease passed to another node is left alone.
     async fn release_leases(&self, node: &str, ids: &[DeliveryId]) -> Result<(), StoreError>;
-    /// When the earliest pending delivery becomes due, if any.
-    async fn next_due_at(&self) -> Result<Option<Timestamp>, StoreError>;
+    /// When the earliest pending delivery not of `skip` becomes due, if any.
+    async fn next_due_at(&self, skip: &Saturated) -> Result<Option<Timestamp>, StoreError>;
     async fn backlog(&self) -> Result<Backlog, StoreError>;
 
     // History.

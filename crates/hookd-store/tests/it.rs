@@ -43,9 +43,11 @@ macro_rules! store_suite {
             case!(delivery_states_follow_their_deliveries);
             case!(login_links_work_once_and_sessions_expire);
             case!(the_audit_log_is_kept_per_org_newest_first);
+            case!(changes_are_noted_with_their_audit_entry_or_not_at_all);
             case!(webhook_listing_pages_every_sort_without_gaps);
             case!(publish_is_idempotent_by_key);
             case!(claims_lease_and_expired_leases_come_back);
+            case!(claims_pass_over_saturated_webhooks_and_orgs);
             case!(publishing_leases_new_deliveries_to_its_node);
             case!(every_webhook_change_makes_a_new_revision);
             case!(edits_write_only_what_they_name);
@@ -99,7 +101,7 @@ async fn old_orgs(s: &dyn Store) -> Vec<hookd_core::OrgId> {
     let mut ids = vec![];
     for features in [vec![], vec!["beta".to_owned()], vec!["webhooks".to_owned()]] {
         let o = suite::org(s, None).await;
-        s.update_org(&hookd_core::model::Org { features, ..o.clone() }).await.unwrap();
+        s.update_org(&hookd_core::model::Org { features, ..o.clone() }, &crate::suite::build::noted()).await.unwrap();
         ids.push(o.id);
     }
     ids

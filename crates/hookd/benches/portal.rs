@@ -8,6 +8,7 @@
 
 #[path = "../../hookd-store/benches/common/mod.rs"]
 mod common;
+use common::build::noted;
 
 use std::sync::Arc;
 
@@ -54,7 +55,7 @@ fn site() -> Site {
             status: MemberStatus::Active,
             created_at: chrono::Utc::now(),
         };
-        store.create_member(&member).await.unwrap();
+        store.create_member(&member, &noted()).await.unwrap();
         for _ in 0..1_000 {
             let records: Vec<AttemptRecord> = (0..1_000).map(|_| common::history_entry(&f.webhook)).collect();
             store.record_attempts(records.into()).await.unwrap();

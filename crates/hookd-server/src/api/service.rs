@@ -63,6 +63,11 @@ async fn metrics(State(state): State<ApiState>) -> impl IntoResponse {
         "# HELP hookd_in_flight Requests in flight.\n# TYPE hookd_in_flight gauge\nhookd_in_flight {}",
         Metrics::get(&m.in_flight)
     );
+    let _ = writeln!(
+        out,
+        "# HELP hookd_circuits_open Webhooks this node sends one request at a time, as their receivers keep timing out.\n# TYPE hookd_circuits_open gauge\nhookd_circuits_open {}",
+        m.circuits.open_count()
+    );
     if let Ok(b) = state.ops.backlog().await {
         let _ = writeln!(
             out,

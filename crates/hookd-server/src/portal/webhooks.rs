@@ -8,7 +8,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hookd_core::listing::{AttemptFilter, Cursor, Order, PageRequest, WebhookSort};
-use hookd_core::model::{ActorRef, Environment};
+use hookd_core::model::{ActorRef, Circuit, Environment};
 use hookd_core::{MemberId, WebhookId};
 use serde::Deserialize;
 
@@ -40,6 +40,8 @@ pub struct Row {
     pub created: String,
     pub last_triggered: String,
     pub reason: String,
+    /// While its circuit is open: what that means for the webhook.
+    pub circuit: Option<String>,
     pub test: bool,
 }
 
@@ -76,6 +78,13 @@ fn row(w: WebhookView, names: &Names) -> Row {
         created: when(&w.created_at),
         last_triggered: w.last_triggered_at.as_ref().map(when).unwrap_or_else(|| "Never".into()),
         reason: reason_text(&w, names),
+        circuit: match w.circuit {
+            Circuit::Closed => None,
+            Circuit::Open { since, timeouts_in_a_row } => Some(format!(
+                "The receiver timed out {timeouts_in_a_row} times in a row (since {}): requests go out one at a time until one is answered.",
+                when(&since)
+            )),
+        },
         test: w.environment == Environment::Test,
         w,
     }

@@ -10,7 +10,7 @@ use hookd_core::model::*;
 use hookd_core::{AttemptId, DeliveryId, EventId, OrgId};
 
 #[path = "../../tests/suite/build.rs"]
-mod build;
+pub mod build;
 use hookd_store::sqlite::SqliteStore;
 use hookd_store::{AttemptRecord, Outcome, Store};
 
@@ -40,10 +40,10 @@ pub fn fixture_with(webhooks: usize) -> Fixture {
     };
     rt.block_on(store.create_org(&org)).unwrap();
     let webhook = build::webhook(&org.id, "bench", false);
-    rt.block_on(store.create_webhook(&webhook)).unwrap();
+    rt.block_on(store.create_webhook(&webhook, &build::noted())).unwrap();
     for i in 1..webhooks {
         let other = build::webhook(&org.id, &format!("bench{i}"), false);
-        rt.block_on(store.create_webhook(&other)).unwrap();
+        rt.block_on(store.create_webhook(&other, &build::noted())).unwrap();
     }
     Fixture { rt, store, webhook, _dir: dir }
 }

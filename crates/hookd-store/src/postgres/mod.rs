@@ -25,7 +25,8 @@ use tokio_postgres::{AsyncMessage, NoTls};
 use crate::rows::{self as r, ms, to_json};
 use crate::sql::{self, Backend, Dialect, Exec, Map, Query, SqlValue, Step, vals, webhooks};
 use crate::{
-    AttemptRecord, Audience, Cause, LeaseTerms, LeasedDelivery, Outcome, Published, StoreError, Timestamp, WebhookEdit,
+    AttemptRecord, Audience, Cause, LeaseTerms, LeasedDelivery, Outcome, Published, Saturated, StoreError, Timestamp,
+    WebhookEdit,
 };
 
 const MIGRATIONS: &[(i64, &str)] = &[
@@ -344,7 +345,8 @@ impl Backend for PostgresStore {
         }
         let index = edit.event_types.as_deref().map(|t| webhooks::index_types(org, id, t));
         let order = edit.options.as_ref().map(|o| webhooks::order_pending(id, o.ordered));
-        for step in index.into_iter().flatten().chain(order) {
+        let audit = edit.audit.as_ref().map(sql::directory::audit_step);
+        for step in index.into_iter().flatten().chain(order).chain(audit) {
             execute(&tx, step.query).await?;
         }
         if let Some(status) = &edit.status {
@@ -364,8 +366,15 @@ impl Backend for PostgresStore {
         self.ingest.publish(&self.pool, e, audience, lease).await
     }
 
-    async fn claim_due(&self, node: &str, lease: Duration, max: usize) -> Result<Vec<LeasedDelivery>, StoreError> {
+    async fn claim_due(
+        &self,
+        node: &str,
+        lease: Duration,
+        max: usize,
+        skip: &Saturated,
+    ) -> Result<Vec<LeasedDelivery>, StoreError> {
         let c = self.client().await?;
+        let (skip_webhooks, skip_orgs) = skip_lists(skip);
         let now = ms(&chrono::Utc::now());
         let until = now + lease.as_millis() as i64;
         // SKIP LOCKED lets nodes claim side by side; an ordered webhook's oldest pending
@@ -374,6 +383,7 @@ impl Backend for PostgresStore {
             "WITH due AS (
                SELECT d.id FROM deliveries d
                WHERE d.state = 'pending' AND d.next_attempt_at <= $1
+                 AND d.webhook_id <> ALL($5) AND d.org_id <> ALL($6)
                  AND (NOT d.ordered OR d.id = (SELECT min(o.id) FROM deliveries o WHERE o.webhook_id = d.webhook_id AND o.state = 'pending'))
                ORDER BY d.next_attempt_at
                LIMIT $4
@@ -382,8 +392,14 @@ impl Backend for PostgresStore {
              RETURNING {}",
             r::DELIVERY_COLS
         );
-        let params: [(&(dyn ToSql + Sync), Type); 4] =
-            [(&now, Type::INT8), (&until, Type::INT8), (&node, Type::TEXT), (&(max as i64), Type::INT8)];
+        let params: [(&(dyn ToSql + Sync), Type); 6] = [
+            (&now, Type::INT8),
+            (&until, Type::INT8),
+            (&node, Type::TEXT),
+            (&(max as i64), Type::INT8),
+            (&skip_webhooks, Type::TEXT_ARRAY),
+            (&skip_orgs, Type::TEXT_ARRAY),
+        ];
         let deliveries = all_planned(&**c, &sql, &params, r::delivery).await?;
         if deliveries.is_empty() {
             return Ok(vec![]);
@@ -454,15 +470,31 @@ impl Backend for PostgresStore {
         Ok(())
     }
 
-    async fn next_due_at(&self) -> Result<Option<Timestamp>, StoreError> {
+    async fn next_due_at(&self, skip: &Saturated) -> Result<Option<Timestamp>, StoreError> {
         let c = self.client().await?;
-        let min =
-            all_planned(&**c, "SELECT min(next_attempt_at) FROM deliveries WHERE state = 'pending'", &[], |row| {
-                row.try_get::<_, Option<i64>>(0).map_err(map_err)
-            })
-            .await?;
+        let first = |row: &tokio_postgres::Row| row.try_get::<_, Option<i64>>(0).map_err(map_err);
+        let min = if skip.is_empty() {
+            all_planned(&**c, "SELECT min(next_attempt_at) FROM deliveries WHERE state = 'pending'", &[], first).await?
+        } else {
+            // In due order along the index, to the first that is not passed over.
+            let (webhooks, orgs) = skip_lists(skip);
+            all_planned(
+                &**c,
+                "SELECT next_attempt_at FROM deliveries
+                 WHERE state = 'pending' AND webhook_id <> ALL($1) AND org_id <> ALL($2)
+                 ORDER BY next_attempt_at LIMIT 1",
+                &[(&webhooks, Type::TEXT_ARRAY), (&orgs, Type::TEXT_ARRAY)],
+                first,
+            )
+            .await?
+        };
         Ok(min.into_iter().flatten().next().map(r::ts))
     }
+}
+
+/// The webhooks and orgs a claim passes over, as text arrays.
+fn skip_lists(skip: &Saturated) -> (Vec<&str>, Vec<&str>) {
+    (skip.webhooks.iter().map(|w| w.as_str()).collect(), skip.orgs.iter().map(|o| o.as_str()).collect())
 }
 
 /// A batch of attempt records as one statement: the attempts inserted, their deliveries moved

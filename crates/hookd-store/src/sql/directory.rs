@@ -43,10 +43,10 @@ pub(crate) async fn get_org<X: Exec>(x: &X, id: &OrgId) -> Result<Org, StoreErro
     one(x, q, |row| r::org(row)).await
 }
 
-pub(crate) async fn update_org<X: Exec>(x: &X, o: &Org) -> Result<(), StoreError> {
+pub(crate) async fn update_org<X: Exec>(x: &X, o: &Org, audit: &AuditEntry) -> Result<(), StoreError> {
     let sql = "UPDATE orgs SET name = $2, parent_id = $3, features = $4 WHERE id = $1";
     let p = vals![o.id.as_str(), &o.name, o.parent_id.as_ref().map(|p| p.to_string()), to_json(&o.features)];
-    x.write(vec![Step::new(sql, p).must_change()]).await.map(|_| ())
+    x.write(vec![Step::new(sql, p).must_change(), audit_step(audit)]).await.map(|_| ())
 }
 
 /// A listing in creation order (IDs sort by time), searched in `search`.
@@ -66,7 +66,7 @@ pub(crate) async fn child_orgs<X: Exec>(x: &X, parent: &OrgId) -> Result<Vec<Org
 }
 
 /// Inserts a new member, or updates an existing one of its org.
-pub(crate) async fn write_member<X: Exec>(x: &X, m: &Member, new: bool) -> Result<(), StoreError> {
+pub(crate) async fn write_member<X: Exec>(x: &X, m: &Member, new: bool, audit: &AuditEntry) -> Result<(), StoreError> {
     let mut p = vals![
         m.id.as_str(),
         m.org_id.as_str(),
@@ -89,7 +89,7 @@ pub(crate) async fn write_member<X: Exec>(x: &X, m: &Member, new: bool) -> Resul
              status = $9 WHERE id = $1 AND org_id = $2";
         Step::new(sql, p).must_change()
     };
-    x.write(vec![step]).await.map(|_| ())
+    x.write(vec![step, audit_step(audit)]).await.map(|_| ())
 }
 
 pub(crate) async fn get_member<X: Exec>(x: &X, org: &OrgId, id: &MemberId) -> Result<Member, StoreError> {
@@ -97,9 +97,14 @@ pub(crate) async fn get_member<X: Exec>(x: &X, org: &OrgId, id: &MemberId) -> Re
     one(x, Query::new(sql, vals![id.as_str(), org.as_str()]), |row| r::member(row)).await
 }
 
-pub(crate) async fn delete_member<X: Exec>(x: &X, org: &OrgId, id: &MemberId) -> Result<(), StoreError> {
+pub(crate) async fn delete_member<X: Exec>(
+    x: &X,
+    org: &OrgId,
+    id: &MemberId,
+    audit: &AuditEntry,
+) -> Result<(), StoreError> {
     let step = Step::new("DELETE FROM members WHERE id = $1 AND org_id = $2", vals![id.as_str(), org.as_str()]);
-    x.write(vec![step.must_change()]).await.map(|_| ())
+    x.write(vec![step.must_change(), audit_step(audit)]).await.map(|_| ())
 }
 
 pub(crate) async fn list_members<X: Exec>(
@@ -113,10 +118,11 @@ pub(crate) async fn list_members<X: Exec>(
     Ok(page(rows, req.limit, |m| (m.id.to_string(), m.id.to_string())))
 }
 
-pub(crate) async fn record_audit<X: Exec>(x: &X, a: &AuditEntry) -> Result<(), StoreError> {
+/// The write of an audit entry, for the transaction of the change it notes.
+pub(crate) fn audit_step(a: &AuditEntry) -> Step {
     let sql = "INSERT INTO audit (id, org_id, at, actor, action, target, summary) VALUES ($1, $2, $3, $4, $5, $6, $7)";
     let p = vals![a.id.as_str(), a.org_id.as_str(), ms(&a.at), a.actor.to_string(), &a.action, &a.target, &a.summary];
-    x.write(vec![Step::new(sql, p)]).await.map(|_| ())
+    Step::new(sql, p)
 }
 
 /// An org's audit log by ID (so by time); search covers the actor, action, target and summary.
@@ -131,10 +137,15 @@ pub(crate) async fn list_audit<X: Exec>(
     Ok(page(rows, req.limit, |a| (a.id.to_string(), a.id.to_string())))
 }
 
-pub(crate) async fn create_token<X: Exec>(x: &X, t: &AccessToken, hash: &[u8; 32]) -> Result<(), StoreError> {
+pub(crate) async fn create_token<X: Exec>(
+    x: &X,
+    t: &AccessToken,
+    hash: &[u8; 32],
+    audit: &AuditEntry,
+) -> Result<(), StoreError> {
     let sql = "INSERT INTO tokens (id, org_id, name, role, hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
     let p = vals![t.id.as_str(), t.org_id.as_str(), &t.name, t.role.as_str(), hash.to_vec(), ms(&t.created_at)];
-    x.write(vec![Step::new(sql, p)]).await.map(|_| ())
+    x.write(vec![Step::new(sql, p), audit_step(audit)]).await.map(|_| ())
 }
 
 pub(crate) async fn token_by_hash<X: Exec>(x: &X, hash: &[u8; 32]) -> Result<Option<AccessToken>, StoreError> {
@@ -158,15 +169,26 @@ pub(crate) async fn rename_token<X: Exec>(
     org: &OrgId,
     id: &TokenId,
     name: &str,
+    audit: &AuditEntry,
 ) -> Result<AccessToken, StoreError> {
-    let sql = format!("UPDATE tokens SET name = $3 WHERE id = $1 AND org_id = $2 RETURNING {}", r::TOKEN_COLS);
-    let q = Query::new(sql, vals![id.as_str(), org.as_str(), name]);
-    x.write_rows(q, |row| r::token(row)).await?.into_iter().next().ok_or(StoreError::NotFound)
+    let rename =
+        Step::new("UPDATE tokens SET name = $3 WHERE id = $1 AND org_id = $2", vals![id.as_str(), org.as_str(), name]);
+    x.write(vec![rename.must_change(), audit_step(audit)]).await?;
+    let q = Query::new(
+        format!("SELECT {} FROM tokens WHERE id = $1 AND org_id = $2", r::TOKEN_COLS),
+        vals![id.as_str(), org.as_str()],
+    );
+    one(x, q, |row| r::token(row)).await
 }
 
-pub(crate) async fn delete_token<X: Exec>(x: &X, org: &OrgId, id: &TokenId) -> Result<(), StoreError> {
+pub(crate) async fn delete_token<X: Exec>(
+    x: &X,
+    org: &OrgId,
+    id: &TokenId,
+    audit: &AuditEntry,
+) -> Result<(), StoreError> {
     let step = Step::new("DELETE FROM tokens WHERE id = $1 AND org_id = $2", vals![id.as_str(), org.as_str()]);
-    x.write(vec![step.must_change()]).await.map(|_| ())
+    x.write(vec![step.must_change(), audit_step(audit)]).await.map(|_| ())
 }
 
 pub(crate) async fn touch_token<X: Exec>(x: &X, id: &TokenId, at: Timestamp) -> Result<(), StoreError> {

@@ -1,7 +1,7 @@
 //! Edits of a webhook: only what they name is written, and enabling or disabling is one
 //! statement for edits and the engine alike.
 
-use hookd_core::model::{Environment, Webhook, WebhookOptions, WebhookStatus};
+use hookd_core::model::{AuditEntry, Environment, Webhook, WebhookOptions, WebhookStatus};
 use hookd_core::secret::SealedSecret;
 use hookd_core::{MemberId, OrgId, WebhookId};
 
@@ -40,6 +40,8 @@ pub struct WebhookEdit {
     /// operational event (`webhook.enabled` / `webhook.disabled`) is published with it.
     pub status: Option<WebhookStatus>,
     pub updated_at: Timestamp,
+    /// Written with the edit, in its transaction (an edit hookd makes itself has none).
+    pub audit: Option<AuditEntry>,
 }
 
 impl WebhookEdit {
@@ -60,6 +62,7 @@ impl WebhookEdit {
             auth: None,
             status: None,
             updated_at: chrono::Utc::now(),
+            audit: None,
         }
     }
 

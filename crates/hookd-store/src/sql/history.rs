@@ -1,9 +1,10 @@
 //! Events, deliveries and attempts as callers read them back, re-sending, recovery, the
 //! backlog and retention.
 
-use hookd_core::model::{Attempt, Delivery, DeliveryState, Event, RequestBody};
+use hookd_core::model::{Attempt, AuditEntry, Delivery, DeliveryState, Event, RequestBody};
 use hookd_core::{AttemptId, DeliveryId, EventId, OrgId, WebhookId};
 
+use super::directory::audit_step;
 use super::listing::Listing;
 use super::{Dialect, Exec, Query, SqlValue, Step, one, vals};
 use crate::page::page;
@@ -44,19 +45,20 @@ pub(crate) async fn delivery_states(
 
 /// Makes a delivery due now again, for a manual re-send. A delivery in flight keeps its
 /// lease; the re-send follows it.
-pub(crate) async fn resend_delivery(x: &impl Exec, org: &OrgId, id: &DeliveryId) -> Result<Delivery, StoreError> {
-    let sql = format!(
-        "UPDATE deliveries SET state = 'pending', next_trigger = 'manual', updated_at = $3,
+pub(crate) async fn resend_delivery(
+    x: &impl Exec,
+    org: &OrgId,
+    id: &DeliveryId,
+    audit: &AuditEntry,
+) -> Result<Delivery, StoreError> {
+    let sql = "UPDATE deliveries SET state = 'pending', next_trigger = 'manual', updated_at = $3,
            next_attempt_at = CASE WHEN leased_by IS NULL THEN CAST($3 AS BIGINT) ELSE next_attempt_at END
-         WHERE id = $1 AND org_id = $2 RETURNING {}",
-        r::DELIVERY_COLS.replace("d.", "")
-    );
-    let q = Query::new(sql, vals![id.as_str(), org.as_str(), ms(&chrono::Utc::now())]);
-    let d = x.write_rows(q, |row| r::delivery(row)).await?.into_iter().next().ok_or(StoreError::NotFound)?;
-    if let Some(notice) = x.notice() {
-        x.write(vec![notice]).await?;
-    }
-    Ok(d)
+         WHERE id = $1 AND org_id = $2";
+    let resend = Step::new(sql, vals![id.as_str(), org.as_str(), ms(&chrono::Utc::now())]);
+    let mut steps = vec![resend.must_change(), audit_step(audit)];
+    steps.extend(x.notice());
+    x.write(steps).await?;
+    get_delivery(x, org, id).await
 }
 
 pub(crate) async fn count_failed(
@@ -75,11 +77,13 @@ pub(crate) async fn recover_webhook(
     org: &OrgId,
     id: &WebhookId,
     since: Timestamp,
+    audit: &AuditEntry,
 ) -> Result<u64, StoreError> {
     super::webhooks::get(x, org, id).await?;
     let sql = "UPDATE deliveries SET state = 'pending', next_trigger = 'manual', next_attempt_at = $3, updated_at = $3
          WHERE webhook_id = $1 AND org_id = $2 AND state = 'failed' AND created_at >= $4";
-    let mut steps = vec![Step::new(sql, vals![id.as_str(), org.as_str(), ms(&chrono::Utc::now()), ms(&since)])];
+    let recover = Step::new(sql, vals![id.as_str(), org.as_str(), ms(&chrono::Utc::now()), ms(&since)]);
+    let mut steps = vec![recover, audit_step(audit)];
     steps.extend(x.notice());
     Ok(x.write(steps).await?[0])
 }

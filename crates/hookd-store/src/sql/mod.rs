@@ -5,7 +5,7 @@
 //! path of publishing, claiming and recording, and its notifications); the [`Store`] trait is
 //! then implemented once for both, here.
 
-mod directory;
+pub(crate) mod directory;
 mod edit;
 pub(crate) mod history;
 mod listing;
@@ -30,7 +30,7 @@ pub use edit::{AuthEdit, WebhookEdit};
 use crate::rows::DbRow;
 use crate::{
     AttemptFilter, AttemptRecord, AttemptSort, Audience, Backlog, LeaseTerms, LeasedDelivery, Page, PageRequest,
-    Published, Store, StoreError, Timestamp, WebhookSort,
+    Published, Saturated, Store, StoreError, Timestamp, WebhookSort,
 };
 
 /// A bound value, converted by each backend to its own type. Every variant carries its type
@@ -224,10 +224,16 @@ pub trait Backend: Exec {
         audience: &Audience,
         lease: Option<&LeaseTerms>,
     ) -> Result<Published, StoreError>;
-    async fn claim_due(&self, node: &str, lease: Duration, max: usize) -> Result<Vec<LeasedDelivery>, StoreError>;
+    async fn claim_due(
+        &self,
+        node: &str,
+        lease: Duration,
+        max: usize,
+        skip: &Saturated,
+    ) -> Result<Vec<LeasedDelivery>, StoreError>;
     async fn record_attempts(&self, records: Arc<Vec<AttemptRecord>>) -> Result<(), StoreError>;
     async fn release_leases(&self, node: &str, ids: &[DeliveryId]) -> Result<(), StoreError>;
-    async fn next_due_at(&self) -> Result<Option<Timestamp>, StoreError>;
+    async fn next_due_at(&self, skip: &Saturated) -> Result<Option<Timestamp>, StoreError>;
 }
 
 #[async_trait]
@@ -256,8 +262,8 @@ impl<B: Backend> Store for B {
     async fn get_org(&self, id: &OrgId) -> Result<Org, StoreError> {
         directory::get_org(self, id).await
     }
-    async fn update_org(&self, org: &Org) -> Result<(), StoreError> {
-        directory::update_org(self, org).await
+    async fn update_org(&self, org: &Org, audit: &AuditEntry) -> Result<(), StoreError> {
+        directory::update_org(self, org, audit).await
     }
     async fn list_orgs(&self, page: &PageRequest<()>) -> Result<Page<Org>, StoreError> {
         directory::list_orgs(self, page).await
@@ -265,29 +271,26 @@ impl<B: Backend> Store for B {
     async fn child_orgs(&self, parent: &OrgId) -> Result<Vec<Org>, StoreError> {
         directory::child_orgs(self, parent).await
     }
-    async fn create_member(&self, m: &Member) -> Result<(), StoreError> {
-        directory::write_member(self, m, true).await
+    async fn create_member(&self, m: &Member, audit: &AuditEntry) -> Result<(), StoreError> {
+        directory::write_member(self, m, true, audit).await
     }
     async fn get_member(&self, org: &OrgId, id: &MemberId) -> Result<Member, StoreError> {
         directory::get_member(self, org, id).await
     }
-    async fn update_member(&self, m: &Member) -> Result<(), StoreError> {
-        directory::write_member(self, m, false).await
+    async fn update_member(&self, m: &Member, audit: &AuditEntry) -> Result<(), StoreError> {
+        directory::write_member(self, m, false, audit).await
     }
-    async fn delete_member(&self, org: &OrgId, id: &MemberId) -> Result<(), StoreError> {
-        directory::delete_member(self, org, id).await
+    async fn delete_member(&self, org: &OrgId, id: &MemberId, audit: &AuditEntry) -> Result<(), StoreError> {
+        directory::delete_member(self, org, id, audit).await
     }
     async fn list_members(&self, org: &OrgId, page: &PageRequest<()>) -> Result<Page<Member>, StoreError> {
         directory::list_members(self, org, page).await
     }
-    async fn record_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
-        directory::record_audit(self, entry).await
-    }
     async fn list_audit(&self, org: &OrgId, page: &PageRequest<()>) -> Result<Page<AuditEntry>, StoreError> {
         directory::list_audit(self, org, page).await
     }
-    async fn create_token(&self, t: &AccessToken, hash: &[u8; 32]) -> Result<(), StoreError> {
-        directory::create_token(self, t, hash).await
+    async fn create_token(&self, t: &AccessToken, hash: &[u8; 32], audit: &AuditEntry) -> Result<(), StoreError> {
+        directory::create_token(self, t, hash, audit).await
     }
     async fn token_by_hash(&self, hash: &[u8; 32]) -> Result<Option<AccessToken>, StoreError> {
         directory::token_by_hash(self, hash).await
@@ -295,11 +298,17 @@ impl<B: Backend> Store for B {
     async fn list_tokens(&self, org: &OrgId, page: &PageRequest<()>) -> Result<Page<AccessToken>, StoreError> {
         directory::list_tokens(self, org, page).await
     }
-    async fn rename_token(&self, org: &OrgId, id: &TokenId, name: &str) -> Result<AccessToken, StoreError> {
-        directory::rename_token(self, org, id, name).await
+    async fn rename_token(
+        &self,
+        org: &OrgId,
+        id: &TokenId,
+        name: &str,
+        audit: &AuditEntry,
+    ) -> Result<AccessToken, StoreError> {
+        directory::rename_token(self, org, id, name, audit).await
     }
-    async fn delete_token(&self, org: &OrgId, id: &TokenId) -> Result<(), StoreError> {
-        directory::delete_token(self, org, id).await
+    async fn delete_token(&self, org: &OrgId, id: &TokenId, audit: &AuditEntry) -> Result<(), StoreError> {
+        directory::delete_token(self, org, id, audit).await
     }
     async fn touch_token(&self, id: &TokenId, at: Timestamp) -> Result<(), StoreError> {
         directory::touch_token(self, id, at).await
@@ -334,8 +343,8 @@ impl<B: Backend> Store for B {
     async fn list_event_types(&self) -> Result<Vec<EventType>, StoreError> {
         directory::list_event_types(self).await
     }
-    async fn create_webhook(&self, w: &Webhook) -> Result<(), StoreError> {
-        webhooks::create(self, w).await
+    async fn create_webhook(&self, w: &Webhook, audit: &AuditEntry) -> Result<(), StoreError> {
+        webhooks::create(self, w, audit).await
     }
     async fn get_webhook(&self, org: &OrgId, id: &WebhookId) -> Result<Webhook, StoreError> {
         webhooks::get(self, org, id).await
@@ -350,11 +359,12 @@ impl<B: Backend> Store for B {
         secret: &SealedSecret,
         replacing: &SealedSecret,
         rotated_out: Option<(&SealedSecret, Timestamp)>,
+        audit: &AuditEntry,
     ) -> Result<Webhook, StoreError> {
-        webhooks::rotate_secret(self, org, id, secret, replacing, rotated_out).await
+        webhooks::rotate_secret(self, org, id, secret, replacing, rotated_out, audit).await
     }
-    async fn delete_webhooks(&self, org: &OrgId, ids: &[WebhookId]) -> Result<u64, StoreError> {
-        webhooks::delete(self, org, ids).await
+    async fn delete_webhooks(&self, org: &OrgId, deletions: &[(WebhookId, AuditEntry)]) -> Result<(), StoreError> {
+        webhooks::delete(self, org, deletions).await
     }
     async fn list_webhooks(&self, org: &OrgId, page: &PageRequest<WebhookSort>) -> Result<Page<Webhook>, StoreError> {
         webhooks::list(self, org, page).await
@@ -373,17 +383,29 @@ impl<B: Backend> Store for B {
     async fn get_delivery(&self, org: &OrgId, id: &DeliveryId) -> Result<Delivery, StoreError> {
         history::get_delivery(self, org, id).await
     }
-    async fn resend_delivery(&self, org: &OrgId, id: &DeliveryId) -> Result<Delivery, StoreError> {
-        history::resend_delivery(self, org, id).await
+    async fn resend_delivery(&self, org: &OrgId, id: &DeliveryId, audit: &AuditEntry) -> Result<Delivery, StoreError> {
+        history::resend_delivery(self, org, id, audit).await
     }
     async fn count_failed(&self, org: &OrgId, id: &WebhookId, since: Timestamp) -> Result<u64, StoreError> {
         history::count_failed(self, org, id, since).await
     }
-    async fn recover_webhook(&self, org: &OrgId, id: &WebhookId, since: Timestamp) -> Result<u64, StoreError> {
-        history::recover_webhook(self, org, id, since).await
+    async fn recover_webhook(
+        &self,
+        org: &OrgId,
+        id: &WebhookId,
+        since: Timestamp,
+        audit: &AuditEntry,
+    ) -> Result<u64, StoreError> {
+        history::recover_webhook(self, org, id, since, audit).await
     }
-    async fn claim_due(&self, node: &str, lease: Duration, max: usize) -> Result<Vec<LeasedDelivery>, StoreError> {
-        Backend::claim_due(self, node, lease, max).await
+    async fn claim_due(
+        &self,
+        node: &str,
+        lease: Duration,
+        max: usize,
+        skip: &Saturated,
+    ) -> Result<Vec<LeasedDelivery>, StoreError> {
+        Backend::claim_due(self, node, lease, max, skip).await
     }
     async fn webhooks_by_id(&self, ids: &[WebhookId]) -> Result<Vec<Webhook>, StoreError> {
         webhooks::by_id(self, ids).await
@@ -394,8 +416,8 @@ impl<B: Backend> Store for B {
     async fn release_leases(&self, node: &str, ids: &[DeliveryId]) -> Result<(), StoreError> {
         Backend::release_leases(self, node, ids).await
     }
-    async fn next_due_at(&self) -> Result<Option<Timestamp>, StoreError> {
-        Backend::next_due_at(self).await
+    async fn next_due_at(&self, skip: &Saturated) -> Result<Option<Timestamp>, StoreError> {
+        Backend::next_due_at(self, skip).await
     }
     async fn backlog(&self) -> Result<Backlog, StoreError> {
         history::backlog(self).await

@@ -1,9 +1,10 @@
 //! Webhooks: create, read, rotate, delete, list. Edits are in `edit.rs`.
 
-use hookd_core::model::Webhook;
+use hookd_core::model::{AuditEntry, Webhook};
 use hookd_core::secret::SealedSecret;
 use hookd_core::{OrgId, WebhookId};
 
+use super::directory::audit_step;
 use super::listing::Listing;
 use super::{Exec, Query, SqlValue, Step, one, vals};
 use crate::page::page;
@@ -38,7 +39,7 @@ pub(crate) async fn missing_or_stale(x: &impl Exec, org: &OrgId, id: &WebhookId)
     }
 }
 
-pub(crate) async fn create(x: &impl Exec, w: &Webhook) -> Result<(), StoreError> {
+pub(crate) async fn create(x: &impl Exec, w: &Webhook, audit: &AuditEntry) -> Result<(), StoreError> {
     let sql = "INSERT INTO webhooks (id, org_id, name, url, description, event_types, environment, owner_id,
          include_child_orgs, options, signing_enabled, signing_secret, previous_secret, previous_until, auth, enabled,
          status_reason, status_changed_at, status_changed_by, created_at, updated_at, last_triggered_at)
@@ -69,6 +70,7 @@ pub(crate) async fn create(x: &impl Exec, w: &Webhook) -> Result<(), StoreError>
     ];
     let mut steps = vec![Step::new(sql, p)];
     steps.extend(index_types(&w.org_id, &w.id, &w.event_types));
+    steps.push(audit_step(audit));
     x.write(steps).await.map(|_| ())
 }
 
@@ -99,6 +101,7 @@ pub(crate) async fn rotate_secret(
     secret: &SealedSecret,
     replacing: &SealedSecret,
     rotated_out: Option<(&SealedSecret, Timestamp)>,
+    audit: &AuditEntry,
 ) -> Result<Webhook, StoreError> {
     let sql = "UPDATE webhooks SET signing_secret = $3, previous_secret = $4, previous_until = $5, updated_at = $6,
          revision = revision + 1
@@ -112,20 +115,25 @@ pub(crate) async fn rotate_secret(
         ms(&chrono::Utc::now()),
         replacing.0.clone()
     ];
-    let changed = x.write(vec![Step::new(sql, p)]).await?;
-    let w = get(x, org, id).await?;
-    if changed.first().copied().unwrap_or(0) == 0 {
-        return Err(StoreError::Stale);
+    match x.write(vec![Step::new(sql, p).must_change(), audit_step(audit)]).await {
+        // Gone (`NotFound` from the read), or rotated by someone else since it was read.
+        Err(StoreError::NotFound) => get(x, org, id).await.and(Err(StoreError::Stale)),
+        written => written.and(get(x, org, id).await),
     }
-    Ok(w)
 }
 
-/// Deletes the webhooks and fails their pending deliveries; returns how many existed.
-pub(crate) async fn delete(x: &impl Exec, org: &OrgId, ids: &[WebhookId]) -> Result<u64, StoreError> {
+/// Deletes the webhooks and fails their pending deliveries, each with its audit entry; all or
+/// none.
+pub(crate) async fn delete(
+    x: &impl Exec,
+    org: &OrgId,
+    deletions: &[(WebhookId, AuditEntry)],
+) -> Result<(), StoreError> {
     let now = ms(&chrono::Utc::now());
-    let mut steps = Vec::with_capacity(ids.len() * 2);
-    for id in ids {
-        steps.push(Step::new("DELETE FROM webhooks WHERE id = $1 AND org_id = $2", vals![id.as_str(), org.as_str()]));
+    let mut steps = Vec::with_capacity(deletions.len() * 3);
+    for (id, audit) in deletions {
+        let delete = Step::new("DELETE FROM webhooks WHERE id = $1 AND org_id = $2", vals![id.as_str(), org.as_str()]);
+        steps.extend([delete.must_change(), audit_step(audit)]);
         // Scoped by org too: another org's webhook of this ID keeps its deliveries.
         steps.push(Step::new(
             "UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, leased_by = NULL, updated_at = $3
@@ -133,8 +141,7 @@ pub(crate) async fn delete(x: &impl Exec, org: &OrgId, ids: &[WebhookId]) -> Res
             vals![id.as_str(), org.as_str(), now],
         ));
     }
-    let changed = x.write(steps).await?;
-    Ok(changed.iter().step_by(2).sum())
+    x.write(steps).await.map(|_| ())
 }
 
 pub(crate) async fn list<X: Exec>(

@@ -19,7 +19,8 @@ use self::conn::{Db, map_err};
 use self::rows::{Target, ms, to_json};
 use crate::sql::{self, Backend, Dialect, Exec, Map, Query, SqlValue, Step, webhooks};
 use crate::{
-    AttemptRecord, Audience, LeaseTerms, LeasedDelivery, Outcome, Published, StoreError, Timestamp, WebhookEdit,
+    AttemptRecord, Audience, LeaseTerms, LeasedDelivery, Outcome, Published, Saturated, StoreError, Timestamp,
+    WebhookEdit,
 };
 
 pub struct SqliteStore {
@@ -179,7 +180,8 @@ impl Backend for SqliteStore {
                 }
                 let index = shared.event_types.as_deref().map(|t| webhooks::index_types(org, id, t));
                 let order = shared.options.as_ref().map(|o| webhooks::order_pending(id, o.ordered));
-                for step in index.into_iter().flatten().chain(order) {
+                let audit = shared.audit.as_ref().map(sql::directory::audit_step);
+                for step in index.into_iter().flatten().chain(order).chain(audit) {
                     execute(c, &step.query)?;
                 }
                 if let Some(status) = &shared.status {
@@ -204,8 +206,16 @@ impl Backend for SqliteStore {
         self.db.write(move |c| publish_in(c, &e, &audience, lease.as_ref())).await
     }
 
-    async fn claim_due(&self, node: &str, lease: Duration, max: usize) -> Result<Vec<LeasedDelivery>, StoreError> {
+    async fn claim_due(
+        &self,
+        node: &str,
+        lease: Duration,
+        max: usize,
+        skip: &Saturated,
+    ) -> Result<Vec<LeasedDelivery>, StoreError> {
         let node = node.to_owned();
+        // Passing over nothing is the common case: its statements have no `json_each` at all.
+        let skip = (!skip.is_empty()).then(|| skip.as_json());
         let max = max.clamp(1, 512);
         let now_t = chrono::Utc::now();
         let now = ms(&now_t);
@@ -219,31 +229,33 @@ impl Backend for SqliteStore {
                 // (an eighth of the writer's time). So `max` is claimed in powers of two (168
                 // is 128, then 32, then 8): at most ten cached statements, never more than
                 // asked for, and fewer only when fewer are due.
-                static CLAIM: std::sync::LazyLock<[String; 10]> = std::sync::LazyLock::new(|| {
+                static CLAIM: std::sync::LazyLock<[[String; 10]; 2]> = std::sync::LazyLock::new(|| {
                     let cols = rows::DELIVERY_COLS.replace("d.", "");
-                    std::array::from_fn(|log2| {
+                    let claim = |skipping: &str, limit: usize| {
                         format!(
                             "UPDATE deliveries SET next_attempt_at = ?2, leased_by = ?3
                              WHERE id IN (
                                SELECT id FROM deliveries d
-                               WHERE d.state = 'pending' AND d.next_attempt_at <= ?1
+                               WHERE d.state = 'pending' AND d.next_attempt_at <= ?1 {skipping}
                                  AND (d.ordered = 0 OR d.id = (SELECT min(o.id) FROM deliveries o WHERE o.webhook_id = d.webhook_id AND o.state = 'pending'))
-                               ORDER BY d.next_attempt_at LIMIT {})
-                             RETURNING {cols}",
-                            1usize << log2
+                               ORDER BY d.next_attempt_at LIMIT {limit})
+                             RETURNING {cols}"
                         )
-                    })
+                    };
+                    [
+                        std::array::from_fn(|log2| claim("", 1 << log2)),
+                        std::array::from_fn(|log2| claim(&skipping(4), 1 << log2)),
+                    ]
                 });
+                let mut params = vec![Value::Integer(now), Value::Integer(until), Value::Text(node.clone())];
+                if let Some((webhooks, orgs)) = &skip {
+                    params.extend([Value::Text(webhooks.clone()), Value::Text(orgs.clone())]);
+                }
                 let mut claimed: Vec<Delivery> = Vec::with_capacity(max);
                 while claimed.len() < max {
                     let log2 = (max - claimed.len()).ilog2() as usize;
                     let limit = 1usize << log2;
-                    let got = query_all(
-                        c,
-                        &CLAIM[log2],
-                        vec![Value::Integer(now), Value::Integer(until), Value::Text(node.clone())],
-                        rows::delivery,
-                    )?;
+                    let got = query_all(c, &CLAIM[usize::from(skip.is_some())][log2], params.clone(), rows::delivery)?;
                     let exhausted = got.len() < limit;
                     claimed.extend(got);
                     if exhausted {
@@ -373,17 +385,40 @@ impl Backend for SqliteStore {
             .await
     }
 
-    async fn next_due_at(&self) -> Result<Option<Timestamp>, StoreError> {
+    async fn next_due_at(&self, skip: &Saturated) -> Result<Option<Timestamp>, StoreError> {
+        let skip = (!skip.is_empty()).then(|| skip.as_json());
         self.db
-            .read(|c| {
-                c.query_row("SELECT min(next_attempt_at) FROM deliveries WHERE state = 'pending'", [], |r| {
-                    r.get::<_, Option<i64>>(0)
-                })
-                .map(|v| v.map(rows::ts))
-                .map_err(map_err)
+            .read(move |c| {
+                let first = match &skip {
+                    None => {
+                        c.query_row("SELECT min(next_attempt_at) FROM deliveries WHERE state = 'pending'", [], |r| {
+                            r.get::<_, Option<i64>>(0)
+                        })
+                    }
+                    // In due order along the index, to the first that is not passed over.
+                    Some((webhooks, orgs)) => c
+                        .prepare_cached(&format!(
+                            "SELECT next_attempt_at FROM deliveries d WHERE d.state = 'pending' {}
+                             ORDER BY d.next_attempt_at LIMIT 1",
+                            skipping(1)
+                        ))
+                        .and_then(|mut q| q.query_row(params![webhooks, orgs], |r| r.get(0)).optional())
+                        .map(Option::flatten),
+                };
+                first.map(|v| v.map(rows::ts)).map_err(map_err)
             })
             .await
     }
+}
+
+/// The condition that passes over [`Saturated`] webhooks and orgs, whose JSON arrays are bound
+/// as parameters `webhooks` and `webhooks + 1`.
+fn skipping(webhooks: usize) -> String {
+    let orgs = webhooks + 1;
+    format!(
+        "AND d.webhook_id NOT IN (SELECT value FROM json_each(?{webhooks}))
+         AND d.org_id NOT IN (SELECT value FROM json_each(?{orgs}))"
+    )
 }
 
 /// Candidate webhooks for an event, with their owners (if any).

@@ -33,3 +33,21 @@ pub fn webhook(org: &OrgId, name: &str, ordered: bool) -> Webhook {
         revision: 0,
     }
 }
+
+/// An audit entry of `org` by the operator, noting `action` on `target`.
+pub fn audit(org: &OrgId, action: &str, target: impl std::fmt::Display) -> AuditEntry {
+    AuditEntry {
+        id: hookd_core::AuditId::new(),
+        org_id: org.clone(),
+        at: Utc::now(),
+        actor: ActorRef::Operator,
+        action: action.into(),
+        target: target.to_string(),
+        summary: format!("{action} in a test"),
+    }
+}
+
+/// An audit entry for a change whose note a test does not look at.
+pub fn noted() -> AuditEntry {
+    audit(&OrgId::new(), "test.changed", "-")
+}

@@ -5,10 +5,11 @@ use std::time::Duration;
 
 use chrono::Utc;
 use hookd_core::model::*;
-use hookd_core::{MemberId, OrgId, TokenId};
+use hookd_core::secret::SealedSecret;
+use hookd_core::{DeliveryId, MemberId, OrgId, TokenId};
 use hookd_store::*;
 
-use super::build::webhook;
+use super::build::{audit, noted, webhook};
 use super::{attempt, event, org, publish_one, record};
 
 pub async fn orgs_and_members_are_scoped_to_their_org(s: &dyn Store) {
@@ -27,30 +28,30 @@ pub async fn orgs_and_members_are_scoped_to_their_org(s: &dyn Store) {
         status: MemberStatus::Active,
         created_at: Utc::now(),
     };
-    s.create_member(&m).await.unwrap();
+    s.create_member(&m, &noted()).await.unwrap();
     assert!(matches!(s.get_member(&b.id, &m.id).await, Err(StoreError::NotFound)));
-    assert!(matches!(s.delete_member(&b.id, &m.id).await, Err(StoreError::NotFound)));
+    assert!(matches!(s.delete_member(&b.id, &m.id, &noted()).await, Err(StoreError::NotFound)));
     let dup = Member { id: MemberId::new(), ..m.clone() };
-    assert!(matches!(s.create_member(&dup).await, Err(StoreError::Conflict { .. })));
+    assert!(matches!(s.create_member(&dup, &noted()).await, Err(StoreError::Conflict { .. })));
     let other_org = Member { id: MemberId::new(), org_id: b.id.clone(), ..m.clone() };
-    s.create_member(&other_org).await.unwrap();
+    s.create_member(&other_org, &noted()).await.unwrap();
     let page = s.list_members(&a.id, &PageRequest::default()).await.unwrap();
     assert_eq!(page.data.len(), 1);
     assert_eq!(page.data[0].groups, vec!["sales".to_string()]);
     // An edit is scoped too, and keeps the email rule.
     let renamed = Member { name: "Ada L.".into(), role: Role::Viewer, ..m.clone() };
-    s.update_member(&renamed).await.unwrap();
+    s.update_member(&renamed, &noted()).await.unwrap();
     assert_eq!(s.get_member(&a.id, &m.id).await.unwrap().role, Role::Viewer);
     assert!(matches!(
-        s.update_member(&Member { org_id: b.id.clone(), ..renamed.clone() }).await,
+        s.update_member(&Member { org_id: b.id.clone(), ..renamed.clone() }, &noted()).await,
         Err(StoreError::NotFound)
     ));
     let second = Member { id: MemberId::new(), email: "grace@example.com".into(), ..m.clone() };
-    s.create_member(&second).await.unwrap();
+    s.create_member(&second, &noted()).await.unwrap();
     let taken = Member { email: "grace@example.com".into(), ..renamed };
-    assert!(matches!(s.update_member(&taken).await, Err(StoreError::Conflict { .. })));
-    s.delete_member(&a.id, &second.id).await.unwrap();
-    s.delete_member(&a.id, &m.id).await.unwrap();
+    assert!(matches!(s.update_member(&taken, &noted()).await, Err(StoreError::Conflict { .. })));
+    s.delete_member(&a.id, &second.id, &noted()).await.unwrap();
+    s.delete_member(&a.id, &m.id, &noted()).await.unwrap();
     assert!(s.list_members(&a.id, &PageRequest::default()).await.unwrap().data.is_empty());
 }
 
@@ -61,10 +62,10 @@ pub async fn orgs_are_edited_and_listed(s: &dyn Store) {
     let b = org(s, None).await;
     let edited =
         Org { name: "Globex".into(), parent_id: Some(b.id.clone()), features: vec!["webhooks".into()], ..a.clone() };
-    s.update_org(&edited).await.unwrap();
+    s.update_org(&edited, &noted()).await.unwrap();
     let read = s.get_org(&a.id).await.unwrap();
     assert_eq!((read.name.as_str(), read.parent_id.as_ref(), read.features.len()), ("Globex", Some(&b.id), 1));
-    assert!(matches!(s.update_org(&Org { id: OrgId::new(), ..edited }).await, Err(StoreError::NotFound)));
+    assert!(matches!(s.update_org(&Org { id: OrgId::new(), ..edited }, &noted()).await, Err(StoreError::NotFound)));
     // In ID order, which is creation order to the millisecond.
     let mut ids = [a.id.clone(), b.id.clone()];
     ids.sort_by(|x, y| x.as_str().cmp(y.as_str()));
@@ -104,7 +105,7 @@ pub async fn the_catalog_is_upserted_and_listed_by_group(s: &dyn Store) {
 pub async fn delivery_states_follow_their_deliveries(s: &dyn Store) {
     let a = org(s, None).await;
     let w = webhook(&a.id, "w", false);
-    s.create_webhook(&w).await.unwrap();
+    s.create_webhook(&w, &noted()).await.unwrap();
     let e = event(&a.id, None);
     let p = s.publish(&e, &Audience::Subscribers).await.unwrap();
     let d = s.get_delivery(&a.id, &p.deliveries[0]).await.unwrap();
@@ -118,14 +119,14 @@ pub async fn delivery_states_follow_their_deliveries(s: &dyn Store) {
 pub async fn woken_by_work_made_due_elsewhere(watcher: &dyn Store, other: &dyn Store) -> bool {
     let a = org(other, None).await;
     let w = webhook(&a.id, "w", false);
-    other.create_webhook(&w).await.unwrap();
+    other.create_webhook(&w, &noted()).await.unwrap();
     let d = publish_one(other, &w).await;
     let wake = std::sync::Arc::new(tokio::sync::Notify::new());
     watcher.watch_for_work(wake.clone());
     // A listener needs a moment to subscribe; a re-send a little later is heard.
     let mut heard = false;
     for _ in 0..20 {
-        other.resend_delivery(&a.id, &d.id).await.unwrap();
+        other.resend_delivery(&a.id, &d.id, &noted()).await.unwrap();
         if tokio::time::timeout(Duration::from_millis(100), wake.notified()).await.is_ok() {
             heard = true;
             break;
@@ -144,17 +145,17 @@ pub async fn tokens_are_found_by_hash_only(s: &dyn Store) {
         created_at: Utc::now(),
         last_used_at: None,
     };
-    s.create_token(&t, &[7; 32]).await.unwrap();
+    s.create_token(&t, &[7; 32], &noted()).await.unwrap();
     assert_eq!(s.token_by_hash(&[7; 32]).await.unwrap().unwrap().id, t.id);
     assert!(s.token_by_hash(&[8; 32]).await.unwrap().is_none());
     let b = org(s, None).await;
-    assert!(matches!(s.rename_token(&b.id, &t.id, "x").await, Err(StoreError::NotFound)));
-    assert_eq!(s.rename_token(&a.id, &t.id, "deploy").await.unwrap().name, "deploy");
+    assert!(matches!(s.rename_token(&b.id, &t.id, "x", &noted()).await, Err(StoreError::NotFound)));
+    assert_eq!(s.rename_token(&a.id, &t.id, "deploy", &noted()).await.unwrap().name, "deploy");
     let used = Utc::now();
     s.touch_token(&t.id, used).await.unwrap();
     let listed = s.list_tokens(&a.id, &PageRequest::default()).await.unwrap();
     assert_eq!(listed.data[0].last_used_at.map(|t| t.timestamp_millis()), Some(used.timestamp_millis()));
-    s.delete_token(&a.id, &t.id).await.unwrap();
+    s.delete_token(&a.id, &t.id, &noted()).await.unwrap();
     assert!(s.token_by_hash(&[7; 32]).await.unwrap().is_none());
 }
 
@@ -239,9 +240,9 @@ pub async fn the_audit_log_is_kept_per_org_newest_first(s: &dyn Store) {
     let mut written = vec![];
     for (i, action) in ["webhook.created", "webhook.updated", "member.removed"].iter().enumerate() {
         written.push(entry(&a.id, action, i as i64));
-        s.record_audit(&written[i]).await.unwrap();
+        s.update_org(&a, &written[i]).await.unwrap();
     }
-    s.record_audit(&entry(&b.id, "webhook.created", 9)).await.unwrap();
+    s.update_org(&b, &entry(&b.id, "webhook.created", 9)).await.unwrap();
     let newest = PageRequest { order: Order::Desc, ..PageRequest::default() };
     let page = s.list_audit(&a.id, &newest).await.unwrap();
     let actions: Vec<&str> = page.data.iter().map(|e| e.action.as_str()).collect();
@@ -253,4 +254,62 @@ pub async fn the_audit_log_is_kept_per_org_newest_first(s: &dyn Store) {
     assert_eq!(rest.data.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), vec!["webhook.created"]);
     let q = PageRequest { q: Some("MEMBER".into()), ..newest };
     assert_eq!(s.list_audit(&a.id, &q).await.unwrap().data.len(), 1, "search ignores case");
+}
+
+/// A change and its audit entry are one write: the entry is there exactly when the change is.
+pub async fn changes_are_noted_with_their_audit_entry_or_not_at_all(s: &dyn Store) {
+    let a = org(s, None).await;
+    let b = org(s, None).await;
+    let log = |org: OrgId| async move {
+        let page = s.list_audit(&org, &PageRequest::default()).await.unwrap();
+        page.data.into_iter().map(|e| e.action).collect::<Vec<_>>()
+    };
+    let w = webhook(&a.id, "w", false);
+    s.create_webhook(&w, &audit(&a.id, "webhook.created", &w.id)).await.unwrap();
+    let t = AccessToken {
+        id: TokenId::new(),
+        org_id: a.id.clone(),
+        name: "ci".into(),
+        role: Role::Admin,
+        created_at: Utc::now(),
+        last_used_at: None,
+    };
+    s.create_token(&t, &[3; 32], &audit(&a.id, "token.created", &t.id)).await.unwrap();
+    // Changes that do not happen: another org's token, a token again under a taken hash, a
+    // rotation from a secret the webhook no longer has, a re-send of nothing.
+    let foreign = s.delete_token(&b.id, &t.id, &audit(&b.id, "token.deleted", &t.id)).await;
+    assert!(matches!(foreign, Err(StoreError::NotFound)), "{foreign:?}");
+    let twice = AccessToken { id: TokenId::new(), ..t.clone() };
+    assert!(s.create_token(&twice, &[3; 32], &audit(&a.id, "token.twice", &twice.id)).await.is_err());
+    let stale = s
+        .rotate_secret(
+            &a.id,
+            &w.id,
+            &SealedSecret(vec![1]),
+            &SealedSecret(vec![2]),
+            None,
+            &audit(&a.id, "rotated", &w.id),
+        )
+        .await;
+    assert!(matches!(stale, Err(StoreError::Stale)), "{stale:?}");
+    let nothing = s.resend_delivery(&a.id, &DeliveryId::new(), &audit(&a.id, "delivery.resent", "-")).await;
+    assert!(matches!(nothing, Err(StoreError::NotFound)));
+    let edit = WebhookEdit {
+        name: Some("renamed".into()),
+        if_revision: Some(-1),
+        audit: Some(audit(&a.id, "webhook.stale_edit", &w.id)),
+        ..WebhookEdit::new(a.id.clone(), w.id.clone())
+    };
+    assert!(matches!(s.edit_webhook(&edit).await, Err(StoreError::Stale)));
+    assert_eq!(log(a.id.clone()).await, vec!["webhook.created", "token.created"]);
+    assert!(log(b.id.clone()).await.is_empty());
+
+    let edit = WebhookEdit { if_revision: None, audit: Some(audit(&a.id, "webhook.updated", &w.id)), ..edit };
+    s.edit_webhook(&edit).await.unwrap();
+    s.rename_token(&a.id, &t.id, "deploy", &audit(&a.id, "token.updated", &t.id)).await.unwrap();
+    s.delete_token(&a.id, &t.id, &audit(&a.id, "token.deleted", &t.id)).await.unwrap();
+    assert_eq!(
+        log(a.id.clone()).await,
+        vec!["webhook.created", "token.created", "webhook.updated", "token.updated", "token.deleted"]
+    );
 }

@@ -8,10 +8,10 @@ use hookd_core::secret::SealedSecret;
 use hookd_core::{AttemptId, EventId, MemberId, OrgId, WebhookId};
 use hookd_store::*;
 
-mod build;
+pub(crate) mod build;
 mod directory;
 
-use build::webhook;
+use build::{noted, webhook};
 pub use directory::*;
 
 pub(crate) async fn org(s: &dyn Store, parent: Option<&OrgId>) -> Org {
@@ -93,9 +93,9 @@ pub async fn webhook_listing_pages_every_sort_without_gaps(s: &dyn Store) {
         let mut w = webhook(&a.id, n, false);
         w.status.enabled = i % 3 != 0;
         w.last_triggered_at = (i % 2 == 0).then(|| Utc::now() + chrono::Duration::seconds(i as i64));
-        s.create_webhook(&w).await.unwrap();
+        s.create_webhook(&w, &noted()).await.unwrap();
     }
-    s.create_webhook(&webhook(&org(s, None).await.id, "other-org", false)).await.unwrap();
+    s.create_webhook(&webhook(&org(s, None).await.id, "other-org", false), &noted()).await.unwrap();
     for sort in [
         WebhookSort::CreatedAt,
         WebhookSort::Name,
@@ -139,7 +139,7 @@ pub async fn webhook_listing_pages_every_sort_without_gaps(s: &dyn Store) {
 pub async fn publish_is_idempotent_by_key(s: &dyn Store) {
     let a = org(s, None).await;
     let w = webhook(&a.id, "w", false);
-    s.create_webhook(&w).await.unwrap();
+    s.create_webhook(&w, &noted()).await.unwrap();
     let e = event(&a.id, Some("k1"));
     let first = s.publish(&e, &Audience::Subscribers).await.unwrap();
     assert!(!first.replayed);
@@ -160,22 +160,25 @@ pub async fn publish_is_idempotent_by_key(s: &dyn Store) {
 pub async fn claims_lease_and_expired_leases_come_back(s: &dyn Store) {
     let a = org(s, None).await;
     let w = webhook(&a.id, "w", false);
-    s.create_webhook(&w).await.unwrap();
+    s.create_webhook(&w, &noted()).await.unwrap();
     for _ in 0..3 {
         publish_one(s, &w).await;
     }
-    let claimed = s.claim_due("node-a", LONG, 10).await.unwrap();
+    let claimed = s.claim_due("node-a", LONG, 10, &Saturated::NONE).await.unwrap();
     assert_eq!(claimed.len(), 3);
     assert_eq!(claimed[0].webhook.id, w.id);
-    assert!(s.claim_due("node-b", LONG, 10).await.unwrap().is_empty(), "leased deliveries are not claimed twice");
+    assert!(
+        s.claim_due("node-b", LONG, 10, &Saturated::NONE).await.unwrap().is_empty(),
+        "leased deliveries are not claimed twice"
+    );
     let backlog = s.backlog().await.unwrap();
     assert_eq!((backlog.pending, backlog.due), (3, 0));
 
     // A zero lease expires at once: another node takes the work over.
     let d = publish_one(s, &w).await;
-    let first = s.claim_due("node-a", Duration::ZERO, 10).await.unwrap();
+    let first = s.claim_due("node-a", Duration::ZERO, 10, &Saturated::NONE).await.unwrap();
     assert_eq!(first.len(), 1);
-    let again = s.claim_due("node-b", LONG, 10).await.unwrap();
+    let again = s.claim_due("node-b", LONG, 10, &Saturated::NONE).await.unwrap();
     assert_eq!(again.iter().map(|c| c.delivery.id.clone()).collect::<Vec<_>>(), vec![d.id]);
 
     // A claim takes all it may while more are due: fewer than asked tells the dispatcher to
@@ -183,8 +186,43 @@ pub async fn claims_lease_and_expired_leases_come_back(s: &dyn Store) {
     for _ in 0..11 {
         publish_one(s, &w).await;
     }
-    assert_eq!(s.claim_due("node-a", LONG, 7).await.unwrap().len(), 7);
-    assert_eq!(s.claim_due("node-a", LONG, 7).await.unwrap().len(), 4);
+    assert_eq!(s.claim_due("node-a", LONG, 7, &Saturated::NONE).await.unwrap().len(), 7);
+    assert_eq!(s.claim_due("node-a", LONG, 7, &Saturated::NONE).await.unwrap().len(), 4);
+}
+
+/// A claim passes over the webhooks and orgs that have every request in flight the node
+/// gives them, and so does the look for when work next comes due.
+pub async fn claims_pass_over_saturated_webhooks_and_orgs(s: &dyn Store) {
+    let (a, b) = (org(s, None).await, org(s, None).await);
+    let (a1, a2, b1) = (webhook(&a.id, "a1", false), webhook(&a.id, "a2", false), webhook(&b.id, "b1", false));
+    for w in [&a1, &a2, &b1] {
+        s.create_webhook(w, &noted()).await.unwrap();
+        publish_one(s, w).await;
+    }
+    let webhooks_of = |claims: &[LeasedDelivery]| {
+        let mut ids: Vec<WebhookId> = claims.iter().map(|c| c.webhook.id.clone()).collect();
+        ids.sort();
+        ids
+    };
+    let mut not_a1 = vec![a2.id.clone(), b1.id.clone()];
+    not_a1.sort();
+    let skip_a1 = Saturated { webhooks: vec![a1.id.clone()], orgs: vec![] };
+    assert_eq!(webhooks_of(&s.claim_due("n", LONG, 10, &skip_a1).await.unwrap()), not_a1);
+    // a1's delivery is due now; the others are leased, due again when their lease ends.
+    let now = Utc::now();
+    assert!(s.next_due_at(&skip_a1).await.unwrap().is_some_and(|t| t > now), "only a1's is due now");
+    assert!(s.next_due_at(&Saturated::NONE).await.unwrap().is_some_and(|t| t <= now));
+
+    let skip_a = Saturated { webhooks: vec![], orgs: vec![a.id.clone()] };
+    publish_one(s, &a2).await;
+    publish_one(s, &b1).await;
+    assert_eq!(webhooks_of(&s.claim_due("n", LONG, 10, &skip_a).await.unwrap()), vec![b1.id.clone()]);
+    let both = Saturated { webhooks: vec![b1.id.clone()], orgs: vec![a.id.clone()] };
+    publish_one(s, &b1).await;
+    assert!(s.claim_due("n", LONG, 10, &both).await.unwrap().is_empty());
+    let mut left = vec![a1.id.clone(), a2.id.clone(), b1.id.clone()];
+    left.sort();
+    assert_eq!(webhooks_of(&s.claim_due("n", LONG, 10, &Saturated::NONE).await.unwrap()), left);
 }
 
 /// Every change to a webhook row makes a new revision, and a publish hands its leased
@@ -192,7 +230,7 @@ pub async fn claims_lease_and_expired_leases_come_back(s: &dyn Store) {
 pub async fn every_webhook_change_makes_a_new_revision(s: &dyn Store) {
     let a = org(s, None).await;
     let mut w = webhook(&a.id, "a", false);
-    s.create_webhook(&w).await.unwrap();
+    s.create_webhook(&w, &noted()).await.unwrap();
     let lease = LeaseTerms { node: "node-a".into(), duration: LONG, max: 10 };
     let leased_revision =
         |p: Published| p.leased.first().map(|l| l.webhook_revision).expect("a delivery leased to node-a");
@@ -206,7 +244,7 @@ pub async fn every_webhook_change_makes_a_new_revision(s: &dyn Store) {
     seen.push(s.get_webhook(&a.id, &w.id).await.unwrap().revision);
     let p = s.publish_leased(&event(&a.id, None), &Audience::Subscribers, Some(&lease)).await.unwrap();
     assert_eq!(leased_revision(p), seen[1], "a publish after the edit reads the new revision");
-    let d = s.claim_due("node-b", LONG, 10).await.unwrap();
+    let d = s.claim_due("node-b", LONG, 10, &Saturated::NONE).await.unwrap();
     assert!(d.is_empty(), "all leased to node-a");
 
     // The failure streak a failed attempt starts is a change too (delivery reads it).
@@ -224,7 +262,7 @@ pub async fn every_webhook_change_makes_a_new_revision(s: &dyn Store) {
 pub async fn edits_write_only_what_they_name(s: &dyn Store) {
     let a = org(s, None).await;
     let w = webhook(&a.id, "a", false);
-    s.create_webhook(&w).await.unwrap();
+    s.create_webhook(&w, &noted()).await.unwrap();
     let read = s.get_webhook(&a.id, &w.id).await.unwrap();
     let edit = || WebhookEdit::new(a.id.clone(), w.id.clone());
 
@@ -233,13 +271,13 @@ pub async fn edits_write_only_what_they_name(s: &dyn Store) {
     s.record_attempts(vec![record(&d, Some(attempt(&d, 500, &w.url)), Outcome::Failed)].into()).await.unwrap();
     let kept = (SealedSecret(vec![1, 2, 3, 4]), Utc::now());
     let rotated = s
-        .rotate_secret(&a.id, &w.id, &SealedSecret(vec![9, 9]), &w.signing_secret, Some((&kept.0, kept.1)))
+        .rotate_secret(&a.id, &w.id, &SealedSecret(vec![9, 9]), &w.signing_secret, Some((&kept.0, kept.1)), &noted())
         .await
         .unwrap();
     assert_eq!(rotated.signing_secret.0, vec![9, 9]);
     assert_eq!(rotated.rotated_out.as_ref().map(|(p, _)| p.0.clone()), Some(kept.0.0.clone()));
     // A rotation from a secret that is no longer the stored one (another rotation ran) is stale.
-    let late = s.rotate_secret(&a.id, &w.id, &SealedSecret(vec![5]), &w.signing_secret, None).await;
+    let late = s.rotate_secret(&a.id, &w.id, &SealedSecret(vec![5]), &w.signing_secret, None, &noted()).await;
     assert!(matches!(late, Err(StoreError::Stale)), "{late:?}");
 
     let stale = WebhookEdit { name: Some("stale".into()), if_revision: Some(read.revision), ..edit() };
@@ -272,7 +310,7 @@ pub async fn edits_write_only_what_they_name(s: &dyn Store) {
     // but the event is stored; the same status again announces nothing.
     let again = s.edit_webhook(&WebhookEdit { status: Some(disabled), ..edit() }).await.unwrap();
     assert_eq!(again.status.reason, now.status.reason);
-    let sub = s.claim_due("node-a", LONG, 10).await.unwrap();
+    let sub = s.claim_due("node-a", LONG, 10, &Saturated::NONE).await.unwrap();
     assert!(sub.iter().all(|c| c.webhook.id != w.id), "a disabled webhook gets nothing");
     // Moving to user.updated: the subscription index follows.
     let e = Event { event_type: "user.updated".into(), ..event(&a.id, None) };
@@ -284,10 +322,12 @@ pub async fn edits_write_only_what_they_name(s: &dyn Store) {
     assert_eq!(s.publish(&e, &Audience::Subscribers).await.unwrap().deliveries.len(), 1);
 
     assert!(matches!(
-        s.rotate_secret(&a.id, &WebhookId::new(), &SealedSecret(vec![1]), &SealedSecret(vec![9, 9]), None).await,
+        s.rotate_secret(&a.id, &WebhookId::new(), &SealedSecret(vec![1]), &SealedSecret(vec![9, 9]), None, &noted())
+            .await,
         Err(StoreError::NotFound)
     ));
-    let cleared = s.rotate_secret(&a.id, &w.id, &SealedSecret(vec![7]), &SealedSecret(vec![9, 9]), None).await.unwrap();
+    let cleared =
+        s.rotate_secret(&a.id, &w.id, &SealedSecret(vec![7]), &SealedSecret(vec![9, 9]), None, &noted()).await.unwrap();
     assert!(cleared.rotated_out.is_none(), "nothing kept when asked to keep nothing");
     assert_eq!(s.any_signing_secret().await.unwrap().map(|x| x.0), Some(vec![7]));
 }
@@ -296,21 +336,21 @@ pub async fn edits_write_only_what_they_name(s: &dyn Store) {
 pub async fn status_changes_are_announced_once(s: &dyn Store) {
     let a = org(s, None).await;
     let w = webhook(&a.id, "w", false);
-    s.create_webhook(&w).await.unwrap();
+    s.create_webhook(&w, &noted()).await.unwrap();
     let mut listener = webhook(&a.id, "listener", false);
     listener.event_types = vec!["webhook.disabled".into(), "webhook.enabled".into()];
-    s.create_webhook(&listener).await.unwrap();
+    s.create_webhook(&listener, &noted()).await.unwrap();
     let edit = |enabled| WebhookEdit {
         status: Some(WebhookStatus::by(enabled, ActorRef::Token(hookd_core::TokenId::new()), Utc::now())),
         ..WebhookEdit::new(a.id.clone(), w.id.clone())
     };
     s.edit_webhook(&edit(false)).await.unwrap();
     s.edit_webhook(&edit(false)).await.unwrap();
-    let claims = s.claim_due("node-a", LONG, 10).await.unwrap();
+    let claims = s.claim_due("node-a", LONG, 10, &Saturated::NONE).await.unwrap();
     let types: Vec<_> = claims.iter().map(|c| c.event.event_type.clone()).collect();
     assert_eq!(types.iter().filter(|t| *t == "webhook.disabled").count(), 1, "{types:?}");
     s.edit_webhook(&edit(true)).await.unwrap();
-    let claims = s.claim_due("node-a", LONG, 10).await.unwrap();
+    let claims = s.claim_due("node-a", LONG, 10, &Saturated::NONE).await.unwrap();
     assert_eq!(claims.iter().filter(|c| c.event.event_type == "webhook.enabled").count(), 1);
 }
 
@@ -318,7 +358,7 @@ pub async fn publishing_leases_new_deliveries_to_its_node(s: &dyn Store) {
     let a = org(s, None).await;
     let hooks = [webhook(&a.id, "a", false), webhook(&a.id, "b", false), webhook(&a.id, "c", true)];
     for w in &hooks {
-        s.create_webhook(w).await.unwrap();
+        s.create_webhook(w, &noted()).await.unwrap();
     }
     // Room for one: one unordered delivery is leased, the other and the ordered one are not.
     let lease = LeaseTerms { node: "node-a".into(), duration: LONG, max: 1 };
@@ -330,7 +370,7 @@ pub async fn publishing_leases_new_deliveries_to_its_node(s: &dyn Store) {
     assert_eq!((leased.event_id.clone(), leased.state, leased.attempts), (e.id.clone(), DeliveryState::Pending, 0));
     let stored = s.get_delivery(&a.id, &leased.id).await.unwrap();
     assert_eq!(stored.next_attempt_at, leased.next_attempt_at, "what publish says is what it wrote");
-    let claimed = s.claim_due("node-b", LONG, 10).await.unwrap();
+    let claimed = s.claim_due("node-b", LONG, 10, &Saturated::NONE).await.unwrap();
     let mut ids: Vec<_> = claimed.iter().map(|c| c.delivery.id.clone()).collect();
     ids.sort();
     let mut rest: Vec<_> = p.deliveries.iter().filter(|d| **d != leased.id).cloned().collect();
@@ -348,29 +388,29 @@ pub async fn publishing_leases_new_deliveries_to_its_node(s: &dyn Store) {
     let brief = LeaseTerms { duration: Duration::ZERO, max: 10, ..lease.clone() };
     let p = s.publish_leased(&event(&a.id, None), &Audience::Webhook(hooks[0].id.clone()), Some(&brief)).await.unwrap();
     assert_eq!(p.leased.len(), 1);
-    let again = s.claim_due("node-b", LONG, 10).await.unwrap();
+    let again = s.claim_due("node-b", LONG, 10, &Saturated::NONE).await.unwrap();
     assert_eq!(again.iter().map(|c| c.delivery.id.clone()).collect::<Vec<_>>(), vec![p.leased[0].delivery.id.clone()]);
     assert!(s.publish(&event(&a.id, None), &Audience::Subscribers).await.unwrap().leased.is_empty());
 
     // A stopping node gives back what it leased and did not send; only its own leases.
-    s.claim_due("node-c", LONG, 100).await.unwrap();
+    s.claim_due("node-c", LONG, 100, &Saturated::NONE).await.unwrap();
     let p = s.publish_leased(&event(&a.id, None), &Audience::Webhook(hooks[1].id.clone()), Some(&lease)).await.unwrap();
     let ids: Vec<_> = p.leased.iter().map(|l| l.delivery.id.clone()).collect();
     s.release_leases("node-b", &ids).await.unwrap();
-    assert!(s.claim_due("node-b", LONG, 10).await.unwrap().is_empty(), "not node-b's to give back");
+    assert!(s.claim_due("node-b", LONG, 10, &Saturated::NONE).await.unwrap().is_empty(), "not node-b's to give back");
     s.release_leases("node-a", &ids).await.unwrap();
-    let back = s.claim_due("node-b", LONG, 10).await.unwrap();
+    let back = s.claim_due("node-b", LONG, 10, &Saturated::NONE).await.unwrap();
     assert_eq!(back.iter().map(|c| c.delivery.id.clone()).collect::<Vec<_>>(), ids);
 }
 
 pub async fn recorded_outcomes_move_deliveries(s: &dyn Store) {
     let a = org(s, None).await;
     let w = webhook(&a.id, "w", false);
-    s.create_webhook(&w).await.unwrap();
+    s.create_webhook(&w, &noted()).await.unwrap();
     let ok = publish_one(s, &w).await;
     let later = publish_one(s, &w).await;
     let dead = publish_one(s, &w).await;
-    assert_eq!(s.claim_due("n", LONG, 10).await.unwrap().len(), 3);
+    assert_eq!(s.claim_due("n", LONG, 10, &Saturated::NONE).await.unwrap().len(), 3);
     let retry_at = Utc::now() + chrono::Duration::minutes(5);
     s.record_attempts(
         vec![
@@ -389,8 +429,8 @@ pub async fn recorded_outcomes_move_deliveries(s: &dyn Store) {
     let l = s.get_delivery(&a.id, &later.id).await.unwrap();
     assert_eq!((l.state, l.attempts, l.next_trigger), (DeliveryState::Pending, 1, Trigger::Retry));
     assert_eq!(s.get_delivery(&a.id, &dead.id).await.unwrap().state, DeliveryState::Failed);
-    assert!(s.claim_due("n", LONG, 10).await.unwrap().is_empty());
-    let due = s.next_due_at().await.unwrap().unwrap();
+    assert!(s.claim_due("n", LONG, 10, &Saturated::NONE).await.unwrap().is_empty());
+    let due = s.next_due_at(&Saturated::NONE).await.unwrap().unwrap();
     assert!((due - retry_at).num_milliseconds().abs() < 5);
     let wh = s.get_webhook(&a.id, &w.id).await.unwrap();
     assert!(!wh.status.enabled);
@@ -403,12 +443,12 @@ pub async fn recorded_outcomes_move_deliveries(s: &dyn Store) {
 pub async fn ordered_webhooks_claim_only_their_oldest_delivery(s: &dyn Store) {
     let a = org(s, None).await;
     let w = webhook(&a.id, "ordered", true);
-    s.create_webhook(&w).await.unwrap();
+    s.create_webhook(&w, &noted()).await.unwrap();
     let first = publish_one(s, &w).await;
     let second = publish_one(s, &w).await;
-    let claimed = s.claim_due("n", LONG, 10).await.unwrap();
+    let claimed = s.claim_due("n", LONG, 10, &Saturated::NONE).await.unwrap();
     assert_eq!(claimed.iter().map(|c| c.delivery.id.clone()).collect::<Vec<_>>(), vec![first.id.clone()]);
-    assert!(s.claim_due("n", LONG, 10).await.unwrap().is_empty(), "one in flight at a time");
+    assert!(s.claim_due("n", LONG, 10, &Saturated::NONE).await.unwrap().is_empty(), "one in flight at a time");
     // A retry holds the line: the next one waits behind it.
     s.record_attempts(
         vec![record(
@@ -420,29 +460,29 @@ pub async fn ordered_webhooks_claim_only_their_oldest_delivery(s: &dyn Store) {
     )
     .await
     .unwrap();
-    assert!(s.claim_due("n", LONG, 10).await.unwrap().is_empty());
-    s.resend_delivery(&a.id, &first.id).await.unwrap();
-    let claimed = s.claim_due("n", LONG, 10).await.unwrap();
+    assert!(s.claim_due("n", LONG, 10, &Saturated::NONE).await.unwrap().is_empty());
+    s.resend_delivery(&a.id, &first.id, &noted()).await.unwrap();
+    let claimed = s.claim_due("n", LONG, 10, &Saturated::NONE).await.unwrap();
     assert_eq!((&claimed[0].delivery.id, claimed[0].delivery.next_trigger), (&first.id, Trigger::Manual));
     let manual = Attempt { trigger: Trigger::Manual, ..attempt(&first, 200, &w.url) };
     s.record_attempts(vec![record(&first, Some(manual), Outcome::Succeeded)].into()).await.unwrap();
-    let claimed = s.claim_due("n", LONG, 10).await.unwrap();
+    let claimed = s.claim_due("n", LONG, 10, &Saturated::NONE).await.unwrap();
     assert_eq!(claimed.iter().map(|c| c.delivery.id.clone()).collect::<Vec<_>>(), vec![second.id]);
 }
 
 pub async fn resend_during_an_attempt_sends_once_more(s: &dyn Store) {
     let a = org(s, None).await;
     let w = webhook(&a.id, "w", false);
-    s.create_webhook(&w).await.unwrap();
+    s.create_webhook(&w, &noted()).await.unwrap();
     // Published to its subscribers, so the first attempt is an automatic one.
     let p = s.publish(&event(&a.id, None), &Audience::Subscribers).await.unwrap();
     let d = s.get_delivery(&a.id, &p.deliveries[0]).await.unwrap();
     assert_eq!(d.next_trigger, Trigger::Auto);
-    assert_eq!(s.claim_due("n", LONG, 10).await.unwrap().len(), 1);
-    s.resend_delivery(&a.id, &d.id).await.unwrap();
-    assert!(s.claim_due("n", LONG, 10).await.unwrap().is_empty(), "still leased");
+    assert_eq!(s.claim_due("n", LONG, 10, &Saturated::NONE).await.unwrap().len(), 1);
+    s.resend_delivery(&a.id, &d.id, &noted()).await.unwrap();
+    assert!(s.claim_due("n", LONG, 10, &Saturated::NONE).await.unwrap().is_empty(), "still leased");
     s.record_attempts(vec![record(&d, Some(attempt(&d, 200, &w.url)), Outcome::Succeeded)].into()).await.unwrap();
-    let again = s.claim_due("n", LONG, 10).await.unwrap();
+    let again = s.claim_due("n", LONG, 10, &Saturated::NONE).await.unwrap();
     assert_eq!(again.len(), 1, "the re-send asked for during the attempt still happens");
     assert_eq!(again[0].delivery.next_trigger, Trigger::Manual);
 }
@@ -450,31 +490,31 @@ pub async fn resend_during_an_attempt_sends_once_more(s: &dyn Store) {
 pub async fn resend_and_recover_make_deliveries_due(s: &dyn Store) {
     let a = org(s, None).await;
     let w = webhook(&a.id, "w", false);
-    s.create_webhook(&w).await.unwrap();
+    s.create_webhook(&w, &noted()).await.unwrap();
     let d = publish_one(s, &w).await;
-    s.claim_due("n", LONG, 10).await.unwrap();
+    s.claim_due("n", LONG, 10, &Saturated::NONE).await.unwrap();
     s.record_attempts(vec![record(&d, Some(attempt(&d, 500, &w.url)), Outcome::Failed)].into()).await.unwrap();
     let b = org(s, None).await;
     let hour_ago = Utc::now() - chrono::Duration::hours(1);
     assert_eq!(s.count_failed(&a.id, &w.id, hour_ago).await.unwrap(), 1);
     assert_eq!(s.count_failed(&b.id, &w.id, hour_ago).await.unwrap(), 0, "scoped to the org");
     assert_eq!(s.count_failed(&a.id, &w.id, Utc::now() + chrono::Duration::hours(1)).await.unwrap(), 0);
-    assert!(matches!(s.resend_delivery(&b.id, &d.id).await, Err(StoreError::NotFound)));
+    assert!(matches!(s.resend_delivery(&b.id, &d.id, &noted()).await, Err(StoreError::NotFound)));
     assert!(matches!(
-        s.recover_webhook(&b.id, &w.id, Utc::now() - chrono::Duration::hours(1)).await,
+        s.recover_webhook(&b.id, &w.id, Utc::now() - chrono::Duration::hours(1), &noted()).await,
         Err(StoreError::NotFound)
     ));
-    assert_eq!(s.recover_webhook(&a.id, &w.id, Utc::now() + chrono::Duration::hours(1)).await.unwrap(), 0);
-    assert_eq!(s.recover_webhook(&a.id, &w.id, Utc::now() - chrono::Duration::hours(1)).await.unwrap(), 1);
-    let claimed = s.claim_due("n", LONG, 10).await.unwrap();
+    assert_eq!(s.recover_webhook(&a.id, &w.id, Utc::now() + chrono::Duration::hours(1), &noted()).await.unwrap(), 0);
+    assert_eq!(s.recover_webhook(&a.id, &w.id, Utc::now() - chrono::Duration::hours(1), &noted()).await.unwrap(), 1);
+    let claimed = s.claim_due("n", LONG, 10, &Saturated::NONE).await.unwrap();
     assert_eq!(claimed.len(), 1);
     assert_eq!(claimed[0].delivery.next_trigger, Trigger::Manual);
     let manual = Attempt { trigger: Trigger::Manual, ..attempt(&d, 200, &w.url) };
     s.record_attempts(vec![record(&d, Some(manual), Outcome::Succeeded)].into()).await.unwrap();
     assert_eq!(s.get_delivery(&a.id, &d.id).await.unwrap().state, DeliveryState::Succeeded);
-    let r = s.resend_delivery(&a.id, &d.id).await.unwrap();
+    let r = s.resend_delivery(&a.id, &d.id, &noted()).await.unwrap();
     assert_eq!((r.state, r.next_trigger), (DeliveryState::Pending, Trigger::Manual));
-    assert_eq!(s.claim_due("n", LONG, 10).await.unwrap().len(), 1);
+    assert_eq!(s.claim_due("n", LONG, 10, &Saturated::NONE).await.unwrap().len(), 1);
 }
 
 pub async fn subscribers_are_matched_by_type_environment_org_and_owner(s: &dyn Store) {
@@ -492,7 +532,7 @@ pub async fn subscribers_are_matched_by_type_environment_org_and_owner(s: &dyn S
         status: MemberStatus::Active,
         created_at: Utc::now(),
     };
-    s.create_member(&owner).await.unwrap();
+    s.create_member(&owner, &noted()).await.unwrap();
     let plain = webhook(&child.id, "plain", false);
     let owned = Webhook { owner_id: Some(owner.id.clone()), ..webhook(&child.id, "owned", false) };
     let other_type = Webhook { event_types: vec!["user.deleted".into()], ..webhook(&child.id, "other", false) };
@@ -500,7 +540,7 @@ pub async fn subscribers_are_matched_by_type_environment_org_and_owner(s: &dyn S
     let parent_all = Webhook { include_child_orgs: true, ..webhook(&parent.id, "parent-all", false) };
     let parent_own = webhook(&parent.id, "parent-own", false);
     for w in [&plain, &owned, &other_type, &test_env, &parent_all, &parent_own] {
-        s.create_webhook(w).await.unwrap();
+        s.create_webhook(w, &noted()).await.unwrap();
     }
     async fn names(s: &dyn Store, child: &OrgId, parent: &OrgId, p: Published) -> Vec<String> {
         let mut names = vec![];
@@ -528,12 +568,19 @@ pub async fn deleting_webhooks_fails_their_pending_deliveries(s: &dyn Store) {
     let a = org(s, None).await;
     let b = org(s, None).await;
     let w = webhook(&a.id, "w", false);
-    s.create_webhook(&w).await.unwrap();
+    s.create_webhook(&w, &noted()).await.unwrap();
     let d = publish_one(s, &w).await;
-    assert_eq!(s.delete_webhooks(&b.id, std::slice::from_ref(&w.id)).await.unwrap(), 0, "another org cannot delete it");
-    assert_eq!(s.delete_webhooks(&a.id, std::slice::from_ref(&w.id)).await.unwrap(), 1);
+    let gone = |org: &OrgId| vec![(w.id.clone(), build::audit(org, "webhook.deleted", &w.id))];
+    assert!(matches!(s.delete_webhooks(&b.id, &gone(&b.id)).await, Err(StoreError::NotFound)), "not B's to delete");
+    assert_eq!(s.get_delivery(&a.id, &d.id).await.unwrap().state, DeliveryState::Pending);
+    // All or none: with one that is not there, the other stays.
+    let mut both = gone(&a.id);
+    both.push((WebhookId::new(), noted()));
+    assert!(matches!(s.delete_webhooks(&a.id, &both).await, Err(StoreError::NotFound)));
+    assert!(s.get_webhook(&a.id, &w.id).await.is_ok());
+    s.delete_webhooks(&a.id, &gone(&a.id)).await.unwrap();
     assert_eq!(s.get_delivery(&a.id, &d.id).await.unwrap().state, DeliveryState::Failed);
-    assert!(s.claim_due("n", LONG, 10).await.unwrap().is_empty());
+    assert!(s.claim_due("n", LONG, 10, &Saturated::NONE).await.unwrap().is_empty());
     assert!(matches!(s.get_webhook(&a.id, &w.id).await, Err(StoreError::NotFound)));
 }
 
@@ -541,14 +588,14 @@ pub async fn attempt_history_filters_and_searches(s: &dyn Store) {
     let a = org(s, None).await;
     let w1 = webhook(&a.id, "one", false);
     let w2 = webhook(&a.id, "two", false);
-    s.create_webhook(&w1).await.unwrap();
-    s.create_webhook(&w2).await.unwrap();
+    s.create_webhook(&w1, &noted()).await.unwrap();
+    s.create_webhook(&w2, &noted()).await.unwrap();
     let mut records = vec![];
     for (w, status) in [(&w1, 200), (&w1, 500), (&w2, 404), (&w2, 200)] {
         let d = publish_one(s, w).await;
         records.push(record(&d, Some(attempt(&d, status, &w.url)), Outcome::Succeeded));
     }
-    s.claim_due("n", LONG, 10).await.unwrap();
+    s.claim_due("n", LONG, 10, &Saturated::NONE).await.unwrap();
     s.record_attempts(records.into()).await.unwrap();
     let org_id = a.id.clone();
     let all = |f: AttemptFilter, q: Option<&str>, sort: AttemptSort, order: Order| {
@@ -604,13 +651,13 @@ pub async fn rendered_request_bodies_are_made_again_from_their_events(s: &dyn St
     let parent = org(s, None).await;
     let child = org(s, Some(&parent.id)).await;
     let w = Webhook { include_child_orgs: true, ..webhook(&parent.id, "Orders", false) };
-    s.create_webhook(&w).await.unwrap();
+    s.create_webhook(&w, &noted()).await.unwrap();
     let own = Event { payload: r#"{"n": 1, "name": "Ada"}"#.into(), ..event(&parent.id, None) };
     let childs = Event { payload: r#"{"n": 2}"#.into(), ..event(&child.id, None) };
     for e in [&own, &childs] {
         s.publish(e, &Audience::Subscribers).await.unwrap();
     }
-    let claims = s.claim_due("n", LONG, 10).await.unwrap();
+    let claims = s.claim_due("n", LONG, 10, &Saturated::NONE).await.unwrap();
     assert_eq!(claims.len(), 2);
     let recipe = hookd_core::envelope::Recipe {
         payload: PayloadFormat::Envelope,
@@ -647,14 +694,14 @@ pub async fn rendered_request_bodies_are_made_again_from_their_events(s: &dyn St
 pub async fn retention_prunes_old_finished_work_only(s: &dyn Store) {
     let a = org(s, None).await;
     let w = webhook(&a.id, "w", false);
-    s.create_webhook(&w).await.unwrap();
+    s.create_webhook(&w, &noted()).await.unwrap();
     let old_t = Utc::now() - chrono::Duration::days(40);
     let old_ms = old_t.timestamp_millis() as u64;
     let old_event =
         |n: u64| Event { id: EventId::at(old_ms + n), created_at: old_t, occurred_at: old_t, ..event(&a.id, None) };
     let done = s.publish(&old_event(0), &Audience::Webhook(w.id.clone())).await.unwrap();
     let waiting = s.publish(&old_event(1), &Audience::Webhook(w.id.clone())).await.unwrap();
-    assert_eq!(s.claim_due("n", LONG, 10).await.unwrap().len(), 2);
+    assert_eq!(s.claim_due("n", LONG, 10, &Saturated::NONE).await.unwrap().len(), 2);
     let done_d = s.get_delivery(&a.id, &done.deliveries[0]).await.unwrap();
     let old_attempt = Attempt { id: AttemptId::at(old_ms), sent_at: old_t, ..attempt(&done_d, 200, &w.url) };
     s.record_attempts(vec![record(&done_d, Some(old_attempt.clone()), Outcome::Succeeded)].into()).await.unwrap();
@@ -679,7 +726,7 @@ pub async fn retention_prunes_old_finished_work_only(s: &dyn Store) {
     let cutoff = next_millisecond(Utc::now()).await;
     next_millisecond(cutoff).await;
     let fresh = publish_one(s, &w).await;
-    assert_eq!(s.claim_due("n", LONG, 10).await.unwrap().len(), 1);
+    assert_eq!(s.claim_due("n", LONG, 10, &Saturated::NONE).await.unwrap().len(), 1);
     let new_attempt = attempt(&fresh, 200, &w.url);
     s.record_attempts(vec![record(&fresh, Some(new_attempt.clone()), Outcome::Succeeded)].into()).await.unwrap();
     assert_eq!(prune_all(cutoff).await, 2, "the finished delivery and its event");

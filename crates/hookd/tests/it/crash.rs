@@ -146,3 +146,77 @@ async fn a_damaged_database_is_refused_at_start() {
     let err = app.start_refused(&[]);
     assert!(err.contains("is damaged") && err.contains("restore it from a backup"), "{err}");
 }
+
+/// Every item of a paged list (`GET path?limit=500`, following `next_cursor`).
+async fn all_of(app: &TestApp, token: &str, path: &str) -> Vec<serde_json::Value> {
+    let mut out = vec![];
+    let mut cursor = String::new();
+    loop {
+        let (s, page) = app.call("GET", &format!("{path}?limit=500{cursor}"), token, None).await;
+        assert_eq!(s, 200, "{page}");
+        out.extend(page["data"].as_array().unwrap().iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = format!("&cursor={c}"),
+            None => return out,
+        }
+    }
+}
+
+/// Access tokens made and revoked by concurrent callers while the node is SIGKILLed, again
+/// and again: afterwards every token that exists has its `token.created` entry and no
+/// `token.deleted` one, and every token the log says was made and not revoked exists. Before,
+/// an entry was written after its change, and a kill in between left changes without one.
+#[tokio::test]
+async fn every_change_that_survives_a_kill_has_its_audit_entry() {
+    let mut app = TestApp::spawn().await;
+    let org = app.org().await;
+    let answered = Arc::new(std::sync::Mutex::new(BTreeSet::<String>::new()));
+    for round in 0..4 {
+        let path = format!("{}/api/v1/orgs/{}/tokens", app.url, org.id);
+        let mut callers = vec![];
+        for c in 0..6 {
+            let (http, path, token, answered) = (app.http.clone(), path.clone(), org.token.clone(), answered.clone());
+            callers.push(tokio::spawn(async move {
+                for n in 0..200 {
+                    let body = json!({"name": format!("r{round} c{c} n{n}"), "role": "viewer"});
+                    let Ok(r) = http.post(&path).bearer_auth(&token).json(&body).send().await else { return };
+                    let Ok(made) = r.json::<serde_json::Value>().await else { return };
+                    let Some(id) = made["id"].as_str() else { return };
+                    answered.lock().unwrap().insert(id.to_owned());
+                    if n % 2 == 0 {
+                        let _ = http.delete(format!("{path}/{id}")).bearer_auth(&token).send().await;
+                    }
+                }
+            }));
+        }
+        // Kill once changes are under way (the round's own, not the last round's).
+        let before = answered.lock().unwrap().len();
+        let deadline = std::time::Instant::now() + WAIT;
+        while answered.lock().unwrap().len() < before + 20 {
+            assert!(std::time::Instant::now() < deadline, "no token was made");
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        app.kill();
+        for c in callers {
+            c.await.unwrap();
+        }
+        app.restart().await;
+    }
+
+    let tokens: BTreeSet<String> = all_of(&app, &org.token, &format!("/orgs/{}/tokens", org.id))
+        .await
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_owned())
+        .collect();
+    let log = all_of(&app, &org.token, &format!("/orgs/{}/audit", org.id)).await;
+    let noted = |action: &str| -> BTreeSet<String> {
+        log.iter().filter(|e| e["action"] == action).map(|e| e["target"].as_str().unwrap().to_owned()).collect()
+    };
+    let (created, deleted) = (noted("token.created"), noted("token.deleted"));
+    let live: BTreeSet<String> = created.difference(&deleted).cloned().collect();
+    assert_eq!(tokens, live, "the tokens that exist are those made and not revoked, by the log");
+    assert!(deleted.is_subset(&created));
+    let answered = answered.lock().unwrap();
+    assert!(answered.is_subset(&created), "a token answered 201 has its entry");
+    eprintln!("{} tokens answered, {} live, {} revoked over 4 kills", answered.len(), live.len(), deleted.len());
+}

@@ -5,6 +5,7 @@ mod cli;
 mod cluster;
 mod crash;
 mod delivery;
+mod fairness;
 mod fuzz;
 mod hostile;
 mod inprocess;

@@ -593,3 +593,34 @@ async fn webhooks_follow_the_orgs_feature() {
     assert_eq!(rx.next().await.json()["payload"]["n"], 2);
     b.close().await;
 }
+
+/// A receiver that keeps timing out: the webhook's page says its requests go one at a time,
+/// and why; the form shows how many may be out at once.
+#[tokio::test]
+async fn the_webhook_page_says_when_its_circuit_is_open() {
+    let app = TestApp::spawn().await;
+    let (b, org, _) = signed_in(&app, "admin").await;
+    let rx = Receiver::start().await;
+    let hang = format!("http://{}/hang", rx.addr);
+    let w = app
+        .create_webhook(
+            &org,
+            json!({"name": "Slow CRM", "url": hang, "event_types": ["user.created"], "options": {"timeout_ms": 200}}),
+        )
+        .await;
+    app.publish_burst(&org, 6).await;
+    let deadline = std::time::Instant::now() + crate::support::WAIT;
+    while app.metric("hookd_circuits_open").await == 0 {
+        assert!(std::time::Instant::now() < deadline, "the circuit never opened");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let id = w["id"].as_str().unwrap();
+    b.goto(&format!("{}/portal/webhooks/{id}", app.url)).await;
+    b.wait_text("Slowed down.").await;
+    let alert = b.find("p.alert[role=status]").await.text().await.unwrap();
+    assert!(alert.contains("timed out") && alert.contains("one at a time"), "{alert}");
+    b.check_page("webhook-circuit-open").await;
+    b.goto(&format!("{}/portal/webhooks/{id}/edit", app.url)).await;
+    assert_eq!(b.find("#max_in_flight").await.prop("value").await.unwrap().as_deref(), Some("32"));
+    b.close().await;
+}
