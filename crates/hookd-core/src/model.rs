@@ -246,7 +246,7 @@ pub struct WebhookOptions {
     #[schema(minimum = 1, maximum = 100000)]
     pub rate_limit_per_s: Option<u32>,
     /// Requests out at once at most (per node; one while the circuit is open). Beside it, an
-    /// org's webhooks together get an even split of three quarters of a node's slots.
+    /// org's webhooks together get an even split of a node's slots with the other orgs'.
     #[schema(minimum = 1, maximum = 1000)]
     pub max_in_flight: u32,
     pub legacy_signature: bool,

@@ -14,7 +14,7 @@ use hookd_core::rotation::RotatedOut;
 use hookd_core::secret::MasterKey;
 use hookd_core::signing::SigningSecret;
 use hookd_core::{AttemptId, DeliveryId, WebhookId};
-use hookd_store::{AttemptRecord, LeasedDelivery, Outcome, Saturated, Store};
+use hookd_store::{AttemptRecord, LeasedDelivery, Outcome, Saturated, Store, StoreError};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
 
 use crate::auth::{Outgoing, TokenCache, static_headers};
@@ -200,6 +200,9 @@ impl Dispatcher {
         // slot frees when its answer is in, not when the recorder's commit is, so the commit
         // time does not eat into how many requests can be out.
         let sending = Arc::new(Semaphore::new(this.config.concurrency));
+        // Once every slot is out, a quarter more for orgs below their even split of them: an
+        // org that has all the slots to itself (hanging, say) cannot keep a newcomer waiting.
+        let spare = Arc::new(Semaphore::new(Shares::spare(this.config.concurrency)));
         let unrecorded_max = this.config.concurrency * UNRECORDED_PER_SLOT;
         let unrecorded = Arc::new(Semaphore::new(unrecorded_max));
         let (records_tx, records_rx) = mpsc::unbounded_channel();
@@ -222,7 +225,15 @@ impl Dispatcher {
                 }
                 continue;
             }
-            let free = sending.available_permits().min(unrecorded.available_permits());
+            let pool = if sending.available_permits() > 0 {
+                sending.clone()
+            } else {
+                // Only orgs below their share get a spare slot (the shares see to it); the
+                // next share given back says that a slot is free again.
+                this.shares.note_waiting();
+                spare.clone()
+            };
+            let free = pool.available_permits().min(unrecorded.available_permits());
             if free == 0 {
                 tokio::select! {
                     p = sending.clone().acquire_owned() => drop(p),
@@ -235,7 +246,12 @@ impl Dispatcher {
                 continue;
             }
             let free = free.min(512);
-            let handed = this.handoff.take(free);
+            // Deliveries of webhooks and orgs that have their share out wait: handed ones in
+            // the hand-off, in order, and due ones in the database.
+            let (handed, passed_over) = this.handoff.take(free, &mut this.shares.headroom());
+            if passed_over {
+                this.shares.note_waiting();
+            }
             let from_handoff = !handed.is_empty();
             let mut claims = this.claims_of(handed).await;
             if claims.len() < free && Instant::now() >= look_at {
@@ -279,7 +295,7 @@ impl Dispatcher {
                     over_share.extend(group.into_iter().map(|c| c.delivery.id));
                     continue;
                 };
-                let Ok(slot) = sending.clone().acquire_owned().await else { break };
+                let Ok(slot) = pool.clone().acquire_owned().await else { break };
                 let Ok(unwritten) = unrecorded.clone().acquire_owned().await else { break };
                 let this = this.clone();
                 let records_tx = records_tx.clone();
@@ -628,9 +644,14 @@ async fn write_until_taken(
             }
             Err(e) => {
                 Metrics::add(&this.metrics.recording_failures, 1);
+                let full = matches!(e, StoreError::Full(_));
+                if full {
+                    this.metrics.set_full(true);
+                }
                 tracing::error!(error = %e, "recording attempts failed; sending stops until they are recorded");
+                let what_to_do = if full { "free space on the database's disk: " } else { "" };
                 this.metrics.set_stalled(Some(format!(
-                    "attempts cannot be recorded ({e}); this node sends nothing until they are"
+                    "attempts cannot be recorded ({e}); {what_to_do}this node sends nothing until they are"
                 )));
                 if *shutdown.borrow() {
                     return false;

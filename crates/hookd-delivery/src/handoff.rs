@@ -7,13 +7,15 @@
 //! for whichever node claims them first, exactly as retries do. A crash loses nothing either
 //! way: a leased delivery is claimed again when its lease runs out.
 
-use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use hookd_core::model::{Delivery, Event};
 use hookd_store::{LeaseTerms, Published};
+
+use crate::shares::Headroom;
+use crate::waiting::Waiting;
 use tokio::sync::Notify;
 
 /// Deliveries one publish may lease at most: enough for an event's subscribers in the common
@@ -26,7 +28,7 @@ pub struct Handoff {
     capacity: usize,
     /// Deliveries queued plus room reserved by publishes under way.
     taken: AtomicUsize,
-    queue: Mutex<VecDeque<HandedLease>>,
+    queue: Mutex<Waiting>,
     /// Set when the dispatcher stops: publishes lease nothing more.
     closed: AtomicBool,
     /// Rung when deliveries are handed over.
@@ -58,7 +60,7 @@ impl Handoff {
             lease,
             capacity,
             taken: AtomicUsize::new(0),
-            queue: Mutex::new(VecDeque::new()),
+            queue: Mutex::default(),
             closed: AtomicBool::new(false),
             handed: Notify::new(),
             wake,
@@ -90,17 +92,17 @@ impl Handoff {
         self.wake.notified().await
     }
 
-    /// Up to `max` handed deliveries, oldest first. One whose lease is about to run out is
-    /// dropped instead: it will be claimed from the database, and sending it now could race
-    /// that claim.
-    pub(crate) fn take(&self, max: usize) -> Vec<HandedLease> {
-        let Ok(mut queue) = self.queue.lock() else { return vec![] };
-        let n = max.min(queue.len());
-        let taken: Vec<HandedLease> = queue.drain(..n).collect();
+    /// Up to `max` handed deliveries, oldest first, as far as `room` goes: those of a webhook
+    /// or org without room wait here, in order, for a request of theirs to end. Also says
+    /// whether any were passed over. One whose lease is about to run out is dropped instead:
+    /// it will be claimed from the database, and sending it now could race that claim.
+    pub(crate) fn take(&self, max: usize, room: &mut Headroom) -> (Vec<HandedLease>, bool) {
+        let Ok(mut queue) = self.queue.lock() else { return (vec![], false) };
+        let (taken, passed_over) = queue.take(max, room);
         drop(queue);
         self.taken.fetch_sub(taken.len(), Ordering::AcqRel);
         let soon = chrono::Utc::now() + chrono::Duration::from_std(self.lease / 4).unwrap_or_default();
-        taken.into_iter().filter(|h| h.delivery.next_attempt_at.is_some_and(|t| t > soon)).collect()
+        (taken.into_iter().filter(|h| h.delivery.next_attempt_at.is_some_and(|t| t > soon)).collect(), passed_over)
     }
 
     /// Stops leasing, waits (briefly) for publishes that hold room to hand over, and returns
@@ -115,7 +117,7 @@ impl Handoff {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
         let Ok(mut queue) = self.queue.lock() else { return vec![] };
-        let left: Vec<HandedLease> = queue.drain(..).collect();
+        let left = queue.drain();
         self.taken.fetch_sub(left.len(), Ordering::AcqRel);
         left
     }
@@ -154,11 +156,13 @@ impl Reservation<'_> {
         if !leased.is_empty() {
             let event = Arc::new(event);
             if let Ok(mut queue) = h.queue.lock() {
-                queue.extend(leased.into_iter().map(|l| HandedLease {
-                    event: event.clone(),
-                    delivery: l.delivery,
-                    webhook_revision: l.webhook_revision,
-                }));
+                for l in leased {
+                    queue.push(HandedLease {
+                        event: event.clone(),
+                        delivery: l.delivery,
+                        webhook_revision: l.webhook_revision,
+                    });
+                }
             }
             h.handed.notify_one();
         }
@@ -199,11 +203,55 @@ mod tests {
     #[tokio::test]
     async fn closing_returns_what_waits_and_stops_leasing() {
         let h = handoff(100);
+        let delivery = hand_one(&h, &hookd_core::OrgId::new());
+        let left = h.close().await;
+        assert_eq!(left.iter().map(|l| l.delivery.id.clone()).collect::<Vec<_>>(), vec![delivery.id]);
+        assert!(h.reserve().lease().is_none(), "a closed handoff leases nothing");
+        assert!(h.take(10, &mut crate::shares::Shares::new(4).headroom()).0.is_empty());
+    }
+
+    #[test]
+    fn deliveries_of_an_org_without_room_wait_in_order_and_others_pass() {
+        let h = handoff(100);
+        let (a, b) = (hookd_core::OrgId::new(), hookd_core::OrgId::new());
+        let a1 = hand_one(&h, &a);
+        let b1 = hand_one(&h, &b);
+        let a2 = hand_one(&h, &a);
+        // Of 4 slots an org alone may have all: A has used its room up.
+        let shares = crate::shares::Shares::new(4);
+        let mut room = shares.headroom();
+        for _ in 0..4 {
+            assert!(room.take(&hookd_core::WebhookId::new(), &a));
+        }
+        let (taken, passed_over) = h.take(10, &mut room);
+        assert_eq!(taken.iter().map(|t| t.delivery.id.clone()).collect::<Vec<_>>(), vec![b1.id]);
+        assert!(passed_over);
+        let (taken, passed_over) = h.take(10, &mut shares.headroom());
+        assert_eq!(taken.iter().map(|t| t.delivery.id.clone()).collect::<Vec<_>>(), vec![a1.id, a2.id], "in order");
+        assert!(!passed_over);
+    }
+
+    #[test]
+    fn orgs_take_turns() {
+        let h = handoff(100);
+        let (a, b) = (hookd_core::OrgId::new(), hookd_core::OrgId::new());
+        let a1 = hand_one(&h, &a);
+        for _ in 0..3 {
+            hand_one(&h, &a);
+        }
+        let b1 = hand_one(&h, &b);
+        let (taken, _) = h.take(2, &mut crate::shares::Shares::new(64).headroom());
+        let ids: Vec<_> = taken.iter().map(|t| t.delivery.id.clone()).collect();
+        assert_eq!(ids, vec![a1.id, b1.id], "B's first is not behind A's burst");
+    }
+
+    /// Hands `h` one leased delivery of an event of `org`, as a publish does.
+    fn hand_one(h: &Handoff, org: &hookd_core::OrgId) -> Delivery {
         let room = h.reserve();
         let now = chrono::Utc::now();
         let event = Event {
             id: hookd_core::EventId::new(),
-            org_id: hookd_core::OrgId::new(),
+            org_id: org.clone(),
             event_type: "user.created".into(),
             payload: "{}".into(),
             resource_url: None,
@@ -232,9 +280,6 @@ mod tests {
             leased: vec![hookd_store::PublishedLease { delivery: delivery.clone(), webhook_revision: 0 }],
         };
         room.hand(event, &mut published);
-        let left = h.close().await;
-        assert_eq!(left.iter().map(|l| l.delivery.id.clone()).collect::<Vec<_>>(), vec![delivery.id]);
-        assert!(h.reserve().lease().is_none(), "a closed handoff leases nothing");
-        assert!(h.take(10).is_empty());
+        delivery
     }
 }

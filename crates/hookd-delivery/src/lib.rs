@@ -12,6 +12,7 @@ mod pool;
 mod request;
 pub mod shares;
 pub mod ssrf;
+mod waiting;
 
 /// Webhooks, events and deliveries as the store's tests build them.
 #[cfg(test)]

@@ -20,6 +20,8 @@ pub struct Metrics {
     stalled: std::sync::Mutex<Option<String>>,
     /// Whether `stalled` holds a reason: read lock-free on every turn of the dispatcher.
     is_stalled: std::sync::atomic::AtomicBool,
+    /// Whether a write found the database's disk full, until a write goes through again.
+    full: std::sync::atomic::AtomicBool,
     /// Webhooks whose receivers keep timing out, and whose circuits are open, on this node.
     pub circuits: crate::shares::Circuits,
 }
@@ -44,6 +46,16 @@ impl Metrics {
             return None;
         }
         self.stalled.lock().ok().and_then(|s| s.clone())
+    }
+
+    /// Whether a write found the database's disk full since the last one that went through.
+    pub fn is_full(&self) -> bool {
+        self.full.load(Ordering::Relaxed)
+    }
+
+    /// Notes whether the last write found the disk full.
+    pub fn set_full(&self, full: bool) {
+        self.full.store(full, Ordering::Relaxed);
     }
 
     pub(crate) fn set_stalled(&self, why: Option<String>) {

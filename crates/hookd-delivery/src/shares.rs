@@ -3,12 +3,15 @@
 //!
 //! - a webhook has at most `options.max_in_flight` requests out, and one while its circuit is
 //!   open (its receiver timed out [`OPENS_AFTER`] times in a row);
-//! - the orgs with requests out split three quarters of the slots evenly between them, so a
-//!   quarter is always free for an org that has none out, however many others hang.
+//! - the orgs with requests out split the slots evenly (an org alone may use them all); once
+//!   every slot is out, a quarter more ([`Shares::spare`]) are kept for orgs below their
+//!   split: an org that took every slot, with receivers that hang, cannot keep a newcomer
+//!   waiting, and orgs that compete come to even shares as requests end.
 //!
-//! A delivery over its share is given back to the database and the claims pass over its
-//! webhook or org until a request of theirs ends. Shares and circuits are this node's: each
-//! node of a cluster keeps its own, as it keeps its own slots.
+//! Deliveries of a webhook or org that has its share out wait: handed ones in the hand-off, in
+//! order, due ones in the database (claims pass over them), until a request of theirs ends.
+//! One found over its share only once claimed goes back to the database. Shares and circuits
+//! are this node's: each node of a cluster keeps its own, as it keeps its own slots.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -57,7 +60,12 @@ impl Shares {
 
     /// The most requests out an org may have while `orgs_out` orgs (itself among them) do.
     fn org_cap(&self, orgs_out: usize) -> usize {
-        (self.slots * 3 / 4 / orgs_out.max(1)).max(1)
+        (self.slots / orgs_out.max(1)).max(1)
+    }
+
+    /// Slots beyond `slots`, for orgs below their share once every slot is out.
+    pub fn spare(slots: usize) -> usize {
+        (slots / 4).max(1)
     }
 
     /// A share for one request to `webhook`, unless it or its org has all it may have.
@@ -72,11 +80,29 @@ impl Shares {
             self.turned_away.store(true, Ordering::Relaxed);
             return None;
         }
-        let holding = held.by_webhook.entry(webhook.id.clone()).or_insert(Holding { out: 0, cap });
-        holding.out += 1;
-        holding.cap = cap;
-        *held.by_org.entry(webhook.org_id.clone()).or_insert(0) += 1;
+        // Looked up before inserting: a key is copied only for a webhook or org with none out.
+        match held.by_webhook.get_mut(&webhook.id) {
+            Some(h) => *h = Holding { out: h.out + 1, cap },
+            None => drop(held.by_webhook.insert(webhook.id.clone(), Holding { out: 1, cap })),
+        }
+        match held.by_org.get_mut(&webhook.org_id) {
+            Some(out) => *out += 1,
+            None => drop(held.by_org.insert(webhook.org_id.clone(), 1)),
+        }
         Some(Share { shares: self.clone(), webhook: webhook.id.clone(), org: webhook.org_id.clone() })
+    }
+
+    /// How many more requests each webhook and org with requests out may have now, and an
+    /// org with none out: what the dispatcher may take from the hand-off without turning any
+    /// away.
+    pub fn headroom(&self) -> Headroom {
+        let Ok(held) = self.held.lock() else { return Headroom::default() };
+        let org_cap = self.org_cap(held.by_org.len());
+        Headroom {
+            new_org: self.org_cap(held.by_org.len() + 1),
+            orgs: held.by_org.iter().map(|(id, out)| (id.clone(), org_cap.saturating_sub(*out))).collect(),
+            webhooks: held.by_webhook.iter().map(|(id, h)| (id.clone(), h.cap.saturating_sub(h.out))).collect(),
+        }
     }
 
     /// The webhooks and orgs that have all they may have: claims pass over them.
@@ -87,6 +113,11 @@ impl Shares {
             webhooks: held.by_webhook.iter().filter(|(_, h)| h.out >= h.cap).map(|(id, _)| id.clone()).collect(),
             orgs: held.by_org.iter().filter(|(_, out)| **out >= org_cap).map(|(id, _)| id.clone()).collect(),
         }
+    }
+
+    /// Notes that deliveries wait for a share: the next one given back wakes the dispatcher.
+    pub(crate) fn note_waiting(&self) {
+        self.turned_away.store(true, Ordering::Relaxed);
     }
 
     /// Resolves once a share is given back after a delivery was turned away.
@@ -112,6 +143,42 @@ impl Shares {
         if self.turned_away.swap(false, Ordering::Relaxed) {
             self.freed.notify_one();
         }
+    }
+}
+
+/// A snapshot of [`Shares::headroom`], used up as deliveries are taken.
+#[derive(Debug, Default)]
+pub struct Headroom {
+    /// For an org with no requests out.
+    new_org: usize,
+    orgs: HashMap<OrgId, usize>,
+    /// Webhooks with requests out (one with none has its whole cap).
+    webhooks: HashMap<WebhookId, usize>,
+}
+
+impl Headroom {
+    /// Room for one more request to `webhook` of `org`, taken if there is.
+    pub fn take(&mut self, webhook: &WebhookId, org: &OrgId) -> bool {
+        if self.webhooks.get(webhook) == Some(&0) {
+            return false;
+        }
+        let org_left = match self.orgs.get_mut(org) {
+            Some(left) => left,
+            None => self.orgs.entry(org.clone()).or_insert(self.new_org),
+        };
+        if *org_left == 0 {
+            return false;
+        }
+        *org_left -= 1;
+        if let Some(left) = self.webhooks.get_mut(webhook) {
+            *left -= 1;
+        }
+        true
+    }
+
+    /// Whether `org` may have one more request out.
+    pub fn org_has_room(&self, org: &OrgId) -> bool {
+        self.orgs.get(org).map_or(self.new_org > 0, |left| *left > 0)
     }
 }
 
@@ -214,16 +281,16 @@ mod tests {
         assert_eq!(held.len(), 2);
         assert!(shares.take(&a1, &circuits).is_none(), "a1 has its two");
         assert_eq!(shares.saturated().webhooks, vec![a1.id.clone()]);
-        // Alone, an org gets three quarters of the 8 slots: 6.
+        // Alone, an org may have all 8 slots.
         let more: Vec<Share> = (0..8).filter_map(|_| shares.take(&a2, &circuits)).collect();
-        assert_eq!(more.len(), 4);
+        assert_eq!(more.len(), 6);
         assert_eq!(shares.saturated().orgs, vec![a.clone()]);
-        // Another org still gets shares: beside A, three quarters of 8 split in two. (Shares
-        // do not count slots: the dispatcher takes a slot for each share, as they free.)
+        // Another org still gets shares: beside A, 8 split in two. (Shares do not count
+        // slots: the dispatcher takes a slot, or a spare one, for each.)
         let b_held: Vec<Share> = (0..8).filter_map(|_| shares.take(&b1, &circuits)).collect();
-        assert_eq!(b_held.len(), 3);
+        assert_eq!(b_held.len(), 4);
         let skip = shares.saturated();
-        assert_eq!((skip.webhooks.len(), skip.orgs.len()), (1, 2), "a1, and both orgs over 3: {skip:?}");
+        assert_eq!((skip.webhooks.len(), skip.orgs.len()), (1, 2), "a1, and both orgs at 4: {skip:?}");
         drop(held);
         assert!(!shares.saturated().webhooks.contains(&a1.id), "a1's shares are back");
         drop((more, b_held));

@@ -39,8 +39,12 @@ pub enum ApiError {
     /// A refused OAuth2 token request, with RFC 6749's error code (section 5.2).
     #[error("{detail}")]
     OAuth { error: &'static str, detail: String },
+    #[error("too many refused attempts; try again in {0} seconds")]
+    TooManyRequests(u64),
     #[error("the database is unavailable; try again shortly")]
     Unavailable,
+    #[error("hookd's storage is full, so nothing was written; try again later")]
+    Full,
     #[error("this node is not ready: {0}")]
     NotReady(String),
     #[error("internal error")]
@@ -80,7 +84,10 @@ impl ApiError {
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             Self::Malformed(status, _) => *status,
-            Self::Unavailable | Self::NotReady(_) | Self::TooManyConnections(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable | Self::Full | Self::NotReady(_) | Self::TooManyConnections(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::OAuth { error: "invalid_client", .. } => StatusCode::UNAUTHORIZED,
             Self::OAuth { .. } => StatusCode::BAD_REQUEST,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -105,7 +112,9 @@ impl ApiError {
             Self::Malformed(..) => "malformed-request",
             Self::TooManyConnections(_) => "too-many-connections",
             Self::OAuth { .. } => "oauth",
+            Self::TooManyRequests(_) => "too-many-requests",
             Self::Unavailable => "unavailable",
+            Self::Full => "storage-full",
             Self::NotReady(_) => "not-ready",
             Self::Internal(_) => "internal",
         }
@@ -128,7 +137,9 @@ impl From<OpsError> for ApiError {
             OpsError::Conflict { field, detail } => Self::Conflict { field, detail },
             e @ OpsError::Stale { .. } => Self::PreconditionFailed(e.to_string()),
             OpsError::TooLarge(n) => Self::TooLarge(n),
+            OpsError::TooManyAttempts(wait) => Self::TooManyRequests(wait.as_secs().max(1)),
             OpsError::Unavailable => Self::Unavailable,
+            OpsError::Full => Self::Full,
             OpsError::NotReady(why) => Self::NotReady(why),
             OpsError::Internal(m) => Self::Internal(m),
         }
@@ -194,6 +205,9 @@ impl IntoResponse for ApiError {
         if matches!(status, StatusCode::PAYLOAD_TOO_LARGE | StatusCode::REQUEST_TIMEOUT) {
             // The rest of the body was never read: the connection cannot carry another request.
             resp.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
+        if let Self::TooManyRequests(secs) = &self {
+            resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*secs));
         }
         if let Self::OAuth { error: "invalid_client", .. } = &self {
             resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"hookd\""));

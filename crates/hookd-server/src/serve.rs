@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::io;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -93,7 +93,7 @@ pub async fn run(listener: TcpListener, app: Router, limits: ServerLimits, mut s
         let _ = stream.set_nodelay(true);
         let (app, limits, stop) = (app.clone(), limits.clone(), stop.clone());
         tokio::spawn(async move {
-            connection(stream, app, &limits, stop).await;
+            connection(stream, peer, app, &limits, stop).await;
             drop(slot);
         });
     }
@@ -155,7 +155,13 @@ impl Clock {
 }
 
 /// One connection: hyper's HTTP/1.1, with a watchdog for the head and idle timeouts.
-async fn connection(stream: TcpStream, app: Router, limits: &ServerLimits, mut stop: watch::Receiver<bool>) {
+async fn connection(
+    stream: TcpStream,
+    peer: SocketAddr,
+    app: Router,
+    limits: &ServerLimits,
+    mut stop: watch::Receiver<bool>,
+) {
     let clock = Arc::new(Clock::new());
     let io = TokioIo::new(Guarded::new(stream, clock.clone()));
     let service = {
@@ -163,7 +169,8 @@ async fn connection(stream: TcpStream, app: Router, limits: &ServerLimits, mut s
         let body_timeout = limits.body_timeout;
         hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
             clock.enter(Phase::Busy);
-            let req = req.map(|body| axum::body::Body::new(Deadline::new(body, body_timeout)));
+            let mut req = req.map(|body| axum::body::Body::new(Deadline::new(body, body_timeout)));
+            req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
             let answer = app.clone().call(req);
             let clock = clock.clone();
             async move {

@@ -24,8 +24,14 @@ pub enum OpsError {
     Stale { what: &'static str, expected: i64, current: i64 },
     #[error("the payload is larger than {0} bytes")]
     TooLarge(usize),
+    /// Refused too often; the caller may try again after this long.
+    #[error("too many refused attempts; try again in {} seconds", .0.as_secs().max(1))]
+    TooManyAttempts(std::time::Duration),
     #[error("the database is unavailable; try again shortly")]
     Unavailable,
+    /// The database's disk is full: nothing can be written until the operator frees space.
+    #[error("hookd's storage is full, so nothing was written; try again later")]
+    Full,
     /// This node is up but not doing its work, for the reason given (for operators).
     #[error("not ready: {0}")]
     NotReady(String),
@@ -67,6 +73,10 @@ impl From<StoreError> for OpsError {
             StoreError::Unavailable(cause) => {
                 tracing::warn!(error = %cause, "database unavailable");
                 Self::Unavailable
+            }
+            StoreError::Full(cause) => {
+                tracing::error!(error = %cause, "the database's disk is full: free space; hookd goes on by itself");
+                Self::Full
             }
             e @ StoreError::Other(_) => Self::Internal(Box::new(e)),
         }

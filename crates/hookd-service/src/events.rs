@@ -5,7 +5,7 @@ use hookd_core::schema::SchemaError;
 use hookd_core::visibility::valid_entry;
 use hookd_core::{DeliveryId, EventId, OrgId, validation};
 use hookd_delivery::Metrics;
-use hookd_store::{Audience, Published};
+use hookd_store::{Audience, Published, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
@@ -160,7 +160,13 @@ impl Ops {
     /// handing it over: the one way anything is published.
     async fn publish_event(&self, event: Event, audience: &Audience) -> Result<Published, hookd_store::StoreError> {
         let room = self.handoff.reserve();
-        let mut published = self.store.publish_leased(&event, audience, room.lease().as_ref()).await?;
+        let written = self.store.publish_leased(&event, audience, room.lease().as_ref()).await;
+        // `/readyz` says so while publishes find the disk full, and no longer once one goes through.
+        let full = matches!(written, Err(StoreError::Full(_)));
+        if full != self.metrics.is_full() {
+            self.metrics.set_full(full);
+        }
+        let mut published = written?;
         if !published.replayed {
             Metrics::add(&self.metrics.events_published, 1);
             Metrics::add(&self.metrics.deliveries_created, published.deliveries.len() as u64);

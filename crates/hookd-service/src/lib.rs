@@ -101,6 +101,7 @@ pub struct Ops {
     tokens: Arc<Ttl<[u8; 32], AccessToken>>,
     /// When each token's `last_used_at` was last written by this node.
     token_use: Arc<Ttl<hookd_core::TokenId, ()>>,
+    grant_failures: Arc<oauth::GrantFailures>,
 }
 
 impl Ops {
@@ -120,6 +121,7 @@ impl Ops {
             catalog: Arc::new(Ttl::new(CACHE_TTL)),
             tokens: Arc::new(Ttl::new(CACHE_TTL)),
             token_use: Arc::new(Ttl::new(tokens::LAST_USED_EVERY)),
+            grant_failures: Arc::default(),
         }
     }
 

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use hookd_core::listing::Backlog;
-use hookd_store::Store;
+use hookd_store::{Store, StoreError};
 use tokio::sync::watch;
 
 use crate::tokens::{new_token_value, token_hash};
@@ -73,6 +73,19 @@ impl Ops {
     /// `Ok` when this node can serve: its database answers, and it can record what it sends.
     pub async fn ready(&self) -> OpsResult<()> {
         self.store.ping().await?;
+        if self.metrics.is_full() {
+            // Ready again once the largest event would fit: nothing else may write meanwhile,
+            // as a load balancer sends no more publishes here while this answers not ready.
+            match self.store.probe_write(self.config.max_payload_bytes).await {
+                Ok(()) => self.metrics.set_full(false),
+                Err(StoreError::Full(cause)) => {
+                    return Err(OpsError::NotReady(format!(
+                        "the database's disk is full ({cause}): free space, and this node goes on by itself"
+                    )));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
         match self.metrics.stalled() {
             Some(why) => Err(OpsError::NotReady(why)),
             None => Ok(()),

@@ -12,6 +12,9 @@ pub enum StoreError {
     Stale,
     #[error("database unavailable: {0}")]
     Unavailable(Cause),
+    /// The disk under the database (or its size limit) has no room for the write.
+    #[error("the database's disk is full: {0}")]
+    Full(Cause),
     #[error("storage error: {0}")]
     Other(Cause),
 }
@@ -21,7 +24,7 @@ impl StoreError {
     /// `Error::source` itself: the message above already says it, and a chain would say it twice.
     pub fn cause(&self) -> Option<&Cause> {
         match self {
-            Self::Unavailable(c) | Self::Other(c) => Some(c),
+            Self::Unavailable(c) | Self::Full(c) | Self::Other(c) => Some(c),
             _ => None,
         }
     }

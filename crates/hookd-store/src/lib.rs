@@ -233,6 +233,9 @@ impl Published {
 pub trait Store: Send + Sync + 'static {
     /// `Ok` when the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
+    /// Writes `bytes` bytes and removes them: `Ok` when the database has room for a write of
+    /// that size (after a full disk, say).
+    async fn probe_write(&self, bytes: usize) -> Result<(), StoreError>;
     /// Wakes `wake` whenever another node makes work due. One node alone needs nothing:
     /// its own API wakes its dispatcher directly.
     fn watch_for_work(&self, _wake: std::sync::Arc<tokio::sync::Notify>) {}

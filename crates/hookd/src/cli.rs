@@ -100,6 +100,9 @@ pub struct Settings {
     /// Allow http and private, loopback and link-local targets (development and tests only).
     #[arg(long, env = "HOOKD_ALLOW_PRIVATE_TARGETS")]
     pub allow_private_targets: Option<bool>,
+    /// Read the whole SQLite file for damage at start (default true; a second a gigabyte warm).
+    #[arg(long, env = "HOOKD_CHECK_DATABASE")]
+    pub check_database: Option<bool>,
     /// Waits between attempts, e.g. `5s,30s,2m,10m` (default: DESIGN's 10-step schedule).
     #[arg(long, env = "HOOKD_RETRY_SCHEDULE")]
     pub retry_schedule: Option<String>,

@@ -108,7 +108,9 @@ pub async fn open_store(config: &Config, shared: bool) -> Result<Arc<dyn Store>>
     let what = || format!("cannot open the database {}", config.database.display());
     Ok(match &config.database {
         Database::Sqlite(path) if shared => Arc::new(SqliteStore::open_shared(path).with_context(what)?),
-        Database::Sqlite(path) => Arc::new(SqliteStore::open(path).await.with_context(what)?),
+        Database::Sqlite(path) => {
+            Arc::new(SqliteStore::open_checked(path, config.check_database).await.with_context(what)?)
+        }
         Database::Postgres { url, pool } => Arc::new(PostgresStore::connect(url, *pool).await.with_context(what)?),
     })
 }

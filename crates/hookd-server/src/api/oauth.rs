@@ -4,11 +4,13 @@
 //! token for an hour ([`hookd_service::oauth`]). Errors are problems that also carry the RFC's
 //! `error` code, so OAuth2 libraries read them as they expect.
 
-use axum::Router;
+use std::net::SocketAddr;
+
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use axum::{Extension, Router};
 use base64::Engine as _;
 use serde::Deserialize;
 
@@ -45,7 +47,12 @@ fn basic(headers: &HeaderMap) -> ApiResult<Option<(String, String)>> {
     Ok(Some((unform(id).unwrap_or_default(), unform(secret).unwrap_or_default())))
 }
 
-async fn token(State(s): State<ApiState>, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
+async fn token(
+    State(s): State<ApiState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Response> {
     let form: TokenRequest = serde_urlencoded::from_bytes(&body).map_err(|e| {
         refused("invalid_request", format!("the body must be a form (application/x-www-form-urlencoded): {e}"))
     })?;
@@ -60,7 +67,8 @@ async fn token(State(s): State<ApiState>, headers: HeaderMap, body: Bytes) -> Ap
         (Some(c), None) | (None, Some(c)) => c,
         (None, None) => return Err(refused("invalid_client", "client_id and client_secret are required")),
     };
-    let Some(grant) = s.ops.grant_client_credentials(&id, &secret).await? else {
+    let from = peer.map(|Extension(ConnectInfo(addr))| addr.ip());
+    let Some(grant) = s.ops.grant_client_credentials(&id, &secret, from).await? else {
         return Err(refused("invalid_client", "these are not the ID and value of an access token"));
     };
     let mut resp = axum::Json(grant).into_response();

@@ -108,9 +108,18 @@ impl IntoResponse for PortalError {
                 e @ (OpsError::Conflict { .. } | OpsError::Stale { .. }) => {
                     page(StatusCode::CONFLICT, "Something changed meanwhile", format!("{e}. Reload the page and try again."), back)
                 }
+                e @ OpsError::TooManyAttempts(_) => {
+                    page(StatusCode::TOO_MANY_REQUESTS, "Too many attempts", format!("{e}."), back)
+                }
                 OpsError::TooLarge(n) => {
                     page(StatusCode::PAYLOAD_TOO_LARGE, "Too large", format!("Keep it under {n} bytes."), back)
                 }
+                OpsError::Full => page(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Temporarily unavailable",
+                    "The service's storage is full, so nothing was saved. Try again later.".into(),
+                    back,
+                ),
                 OpsError::Unavailable | OpsError::NotReady(_) => page(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "Temporarily unavailable",

@@ -70,6 +70,9 @@ fn map_err(e: tokio_postgres::Error) -> StoreError {
         if *code == SqlState::UNIQUE_VIOLATION || *code == SqlState::FOREIGN_KEY_VIOLATION {
             return StoreError::Conflict { constraint: db.constraint().unwrap_or("constraint").to_owned() };
         }
+        if *code == SqlState::DISK_FULL {
+            return StoreError::Full(Cause::of(e));
+        }
         if code.code().starts_with("08") || *code == SqlState::ADMIN_SHUTDOWN || *code == SqlState::CANNOT_CONNECT_NOW {
             return StoreError::Unavailable(Cause::of(e));
         }

@@ -26,6 +26,14 @@ pub(crate) async fn init_setting<X: Exec>(x: &X, key: &str, value: &str) -> Resu
     get_setting(x, key).await?.ok_or(StoreError::NotFound)
 }
 
+/// Writes `bytes` bytes and removes them, each in a commit of its own, so that the disk must
+/// have room for them.
+pub(crate) async fn probe_write<X: Exec>(x: &X, bytes: usize) -> Result<(), StoreError> {
+    let sql = "INSERT INTO settings (key, value) VALUES ('space_probe', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+    x.write(vec![Step::new(sql, vals!["0".repeat(bytes)])]).await?;
+    x.write(vec![Step::new("DELETE FROM settings WHERE key = 'space_probe'", vec![])]).await.map(|_| ())
+}
+
 pub(crate) async fn create_org<X: Exec>(x: &X, o: &Org) -> Result<(), StoreError> {
     let sql = "INSERT INTO orgs (id, name, parent_id, features, created_at) VALUES ($1, $2, $3, $4, $5)";
     let p = vals![

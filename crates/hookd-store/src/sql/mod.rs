@@ -250,6 +250,9 @@ impl<B: Backend> Store for B {
     async fn put_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
         directory::put_setting(self, key, value).await
     }
+    async fn probe_write(&self, bytes: usize) -> Result<(), StoreError> {
+        directory::probe_write(self, bytes).await
+    }
     async fn init_setting(&self, key: &str, value: &str) -> Result<String, StoreError> {
         directory::init_setting(self, key, value).await
     }

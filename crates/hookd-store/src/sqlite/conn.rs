@@ -92,7 +92,8 @@ pub(crate) fn map_err(e: rusqlite::Error) -> StoreError {
                     .unwrap_or_else(|| "constraint".into());
                 StoreError::Conflict { constraint }
             }
-            ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked | ErrorCode::CannotOpen | ErrorCode::DiskFull => {
+            ErrorCode::DiskFull => StoreError::Full(Cause::of(e)),
+            ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked | ErrorCode::CannotOpen => {
                 StoreError::Unavailable(Cause::of(e))
             }
             _ => StoreError::Other(Cause::of(e)),
@@ -219,15 +220,16 @@ fn refuse_emptied(path: &Path) -> Result<(), StoreError> {
 }
 
 impl Db {
-    pub(crate) fn open(path: &Path) -> Result<Self, StoreError> {
-        Self::open_with(path, true)
+    /// Takes the file lock, after `PRAGMA quick_check` if `check`.
+    pub(crate) fn open(path: &Path, check: bool) -> Result<Self, StoreError> {
+        Self::open_with(path, true, check)
     }
 
     pub(crate) fn open_unlocked(path: &Path) -> Result<Self, StoreError> {
-        Self::open_with(path, false)
+        Self::open_with(path, false, false)
     }
 
-    fn open_with(path: &Path, exclusive: bool) -> Result<Self, StoreError> {
+    fn open_with(path: &Path, exclusive: bool, check: bool) -> Result<Self, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .map_err(|e| StoreError::Unavailable(format!("{}: {e}", dir.display()).into()))?;
@@ -255,7 +257,7 @@ impl Db {
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
-        .and_then(|c| if exclusive { check_integrity(&c, path).map(|()| c) } else { Ok(c) });
+        .and_then(|c| if check { check_integrity(&c, path).map(|()| c) } else { Ok(c) });
         let writer_conn = opened.map_err(|e| if is_damage(&e) { damaged(path, &e.to_string()) } else { e })?;
         migrate(&writer_conn)?;
         let broken = Broken::default();
@@ -527,13 +529,13 @@ mod tests {
         async fn page_size(db: &Db) -> i64 {
             db.read(|c| c.query_row("PRAGMA page_size", [], |r| r.get(0)).map_err(map_err)).await.expect("read")
         }
-        let db = Db::open(&dir.path().join("new.db")).expect("open");
+        let db = Db::open(&dir.path().join("new.db"), true).expect("open");
         assert_eq!(page_size(&db).await, 8192);
         let old = dir.path().join("old.db");
         let c = Connection::open(&old).expect("create");
         c.execute_batch("PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE t (k)").expect("4 KiB file");
         drop(c);
-        let db = Db::open(&old).expect("reopen");
+        let db = Db::open(&old, true).expect("reopen");
         assert_eq!(page_size(&db).await, 4096);
     }
 
@@ -542,7 +544,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_failed_write_in_a_group_undoes_only_itself() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let db = Arc::new(Db::open(&dir.path().join("group.db")).expect("open"));
+        let db = Arc::new(Db::open(&dir.path().join("group.db"), true).expect("open"));
         db.write(|c| {
             c.execute_batch("CREATE TABLE t (k TEXT PRIMARY KEY); INSERT INTO t VALUES ('x')").map_err(map_err)
         })
@@ -607,7 +609,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_failed_sync_stops_all_writes() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let db = Db::open(&dir.path().join("broken.db")).expect("open");
+        let db = Db::open(&dir.path().join("broken.db"), true).expect("open");
         db.write(|c| c.execute_batch("CREATE TABLE t (k TEXT)").map_err(map_err)).await.expect("a healthy write");
         assert!(db.check().is_ok());
         db.broken.set("writing the SQLite log to disk failed (test)".into());

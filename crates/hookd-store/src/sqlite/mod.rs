@@ -32,7 +32,13 @@ impl SqliteStore {
     /// lock that keeps a second process away. Deliveries left leased by a previous process
     /// of this file are made due at once: with the lock held, nobody else is sending them.
     pub async fn open(path: &Path) -> Result<Self, StoreError> {
-        let db = Db::open(path)?;
+        Self::open_checked(path, true).await
+    }
+
+    /// [`SqliteStore::open`], reading the whole file first for damage (`PRAGMA quick_check`)
+    /// only if `check`: about a second a gigabyte from the page cache, more from a cold disk.
+    pub async fn open_checked(path: &Path, check: bool) -> Result<Self, StoreError> {
+        let db = Db::open(path, check)?;
         let store = Self { db };
         let now = ms(&chrono::Utc::now());
         store

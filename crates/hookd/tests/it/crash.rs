@@ -145,6 +145,12 @@ async fn a_damaged_database_is_refused_at_start() {
     std::fs::write(&path, &bytes).unwrap();
     let err = app.start_refused(&[]);
     assert!(err.contains("is damaged") && err.contains("restore it from a backup"), "{err}");
+    // An operator may skip the check (a file too large to read at every start): it starts.
+    let skip = [("HOOKD_CHECK_DATABASE".to_owned(), "false".to_owned())];
+    let (mut unchecked, url, _) = crate::support::start(&app.data_dir, &skip, false);
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    unchecked.kill().unwrap();
+    unchecked.wait().unwrap();
 }
 
 /// Every item of a paged list (`GET path?limit=500`, following `next_cursor`).
@@ -219,4 +225,96 @@ async fn every_change_that_survives_a_kill_has_its_audit_entry() {
     let answered = answered.lock().unwrap();
     assert!(answered.is_subset(&created), "a token answered 201 has its entry");
     eprintln!("{} tokens answered, {} live, {} revoked over 4 kills", answered.len(), live.len(), deleted.len());
+}
+
+/// A small file system of its own (tmpfs), unmounted when dropped.
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    /// Needs root (the test command runs as root); says so plainly otherwise.
+    fn mount(megabytes: u32) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let status = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={megabytes}m"), "tmpfs"])
+            .arg(dir.path())
+            .status()
+            .expect("run mount");
+        assert!(status.success(), "mounting a tmpfs needs root (the README's test command runs as root)");
+        Self { dir }
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg("-l").arg(self.dir.path()).status();
+    }
+}
+
+/// The disk under the database fills up: publishes are refused with a problem that says the
+/// storage is full, `/readyz` says the disk is full, a change either happens with its audit
+/// entry or not at all, nothing is sent twice, and once space returns the node goes on by
+/// itself and delivers everything it accepted.
+#[tokio::test]
+async fn a_full_disk_says_so_and_the_node_goes_on_when_space_returns() {
+    let disk = SmallDisk::mount(24);
+    let filler = disk.dir.path().join("filler");
+    std::fs::write(&filler, vec![7u8; 16 << 20]).unwrap();
+    let data_dir = disk.dir.path().join("data");
+    std::fs::create_dir(&data_dir).unwrap();
+    let app = TestApp::spawn_in(&data_dir, Options::default()).await;
+    let mut rx = Receiver::start().await;
+    let org = app.org().await;
+    app.create_webhook(&org, json!({"name": "r", "url": rx.url(), "event_types": ["user.created"]})).await;
+
+    let blob = "x".repeat(200_000);
+    let mut accepted = BTreeSet::new();
+    let refused = loop {
+        assert!(accepted.len() < 500, "the disk never filled");
+        let body = json!({"type": "user.created", "payload": {"n": accepted.len(), "blob": blob}});
+        let (s, answer) = app.call("POST", &format!("/orgs/{}/events", org.id), &org.token, Some(body)).await;
+        if s == 503 {
+            break answer;
+        }
+        assert_eq!(s, 202, "{answer}");
+        accepted.extend(answer["deliveries"].as_array().unwrap().iter().map(|d| d.as_str().unwrap().to_owned()));
+    };
+    assert!(refused["type"].as_str().unwrap().ends_with("storage-full"), "{refused}");
+    assert!(refused["detail"].as_str().unwrap().contains("storage is full"), "{refused}");
+    let ready = app.http.get(format!("{}/readyz", app.url)).send().await.unwrap();
+    assert_eq!(ready.status(), 503);
+    let why: serde_json::Value = ready.json().await.unwrap();
+    assert!(why["detail"].as_str().unwrap().contains("disk is full"), "{why}");
+
+    // A change while the disk is full happens with its entry, or not at all.
+    let hook = json!({"name": "while full", "url": rx.url(), "event_types": ["user.created"]});
+    let (s, made) = app.call("POST", &format!("/orgs/{}/webhooks", org.id), &org.token, Some(hook)).await;
+    assert!(s == 201 || s == 503, "{s} {made}");
+
+    std::fs::remove_file(&filler).unwrap();
+    let deadline = std::time::Instant::now() + WAIT;
+    while app.http.get(format!("{}/readyz", app.url)).send().await.unwrap().status() != 200 {
+        assert!(std::time::Instant::now() < deadline, "the node never became ready again");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let after = app.publish(&org, json!({"type": "user.created", "payload": {"n": "after"}})).await;
+    accepted.extend(after["deliveries"].as_array().unwrap().iter().map(|d| d.as_str().unwrap().to_owned()));
+
+    let webhooks = all_of(&app, &org.token, &format!("/orgs/{}/webhooks", org.id)).await;
+    let log = all_of(&app, &org.token, &format!("/orgs/{}/audit", org.id)).await;
+    let created: Vec<&serde_json::Value> = log.iter().filter(|e| e["action"] == "webhook.created").collect();
+    assert_eq!(created.len(), webhooks.len(), "one entry for each webhook that exists: {log:?}");
+    assert_eq!(webhooks.len(), if s == 201 { 2 } else { 1 });
+
+    let mut seen = Vec::new();
+    while seen.len() < accepted.len() {
+        let got = rx.next().await;
+        seen.push(got.header("webhook-id").to_owned());
+    }
+    app.wait_idle().await;
+    seen.extend(rx.try_drain().into_iter().map(|r| r.header("webhook-id").to_owned()));
+    let distinct: BTreeSet<String> = seen.iter().cloned().collect();
+    assert_eq!(distinct, accepted, "every delivery of an accepted event arrived");
+    assert_eq!(seen.len(), accepted.len(), "none twice");
 }

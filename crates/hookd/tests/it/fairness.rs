@@ -83,9 +83,9 @@ async fn b_beside_a_hanging_receiver(nodes: &[&TestApp]) {
 
     app.publish_burst(&a, 300).await;
     rx_a.next().await;
-    // Every node holds as many of A's requests as it will (three quarters of its slots).
+    // A alone may use every slot, and on every node it does.
     for node in nodes {
-        wait_metric_at_least(node, "hookd_in_flight", SLOTS * 3 / 4).await;
+        wait_metric_at_least(node, "hookd_in_flight", SLOTS).await;
     }
     let beside_hang = latencies(nodes, &b, &mut rx_b, 20).await;
 
@@ -97,12 +97,8 @@ async fn b_beside_a_hanging_receiver(nodes: &[&TestApp]) {
     );
     // A's requests end only at their 30 s timeout: anything near it means B waited for A.
     assert!(hp99 < Duration::from_secs(3), "B waited for A: p99 {hp99:?} (alone {p99:?})");
-    for node in nodes {
-        let in_flight = node.metric("hookd_in_flight").await;
-        assert!(in_flight < SLOTS, "A may not hold every slot: {in_flight} of {SLOTS} in flight");
-    }
     let sent_to_a = rx_a.try_drain().len() + 1;
-    assert!(sent_to_a <= nodes.len() * SLOTS as usize * 3 / 4, "A got more requests out than its share: {sent_to_a}");
+    assert!(sent_to_a <= nodes.len() * SLOTS as usize, "A got more requests out than the slots: {sent_to_a}");
 }
 
 /// A receiver that keeps timing out gets one request at a time (its circuit opens, on the

@@ -371,6 +371,39 @@ async fn the_oauth2_grant_gives_a_bearer_with_the_tokens_org_and_role() {
     assert_eq!(s, 401, "revoking the access token ends its grants");
 }
 
+/// Guessing a client secret at the OAuth2 token endpoint: after ten refusals for one client
+/// from one address the endpoint answers `429` with `Retry-After` without a look-up; the
+/// client's own right secret, from there, waits too, and another client does not.
+#[tokio::test]
+async fn the_oauth2_token_endpoint_slows_down_a_guesser() {
+    let app = TestApp::spawn().await;
+    let org = app.org().await;
+    let mut made = vec![];
+    for name in ["target", "bystander"] {
+        let (s, t) =
+            app.op("POST", &format!("/orgs/{}/tokens", org.id), Some(json!({"name": name, "role": "viewer"}))).await;
+        assert_eq!(s, 201, "{t}");
+        made.push((t["id"].as_str().unwrap().to_owned(), t["token_value"].as_str().unwrap().to_owned()));
+    }
+    let url = format!("{}/api/v1/oauth/token", app.url);
+    let ask = |id: &str, secret: &str| {
+        let form = [("grant_type", "client_credentials"), ("client_id", id), ("client_secret", secret)];
+        app.http.post(&url).form(&form).send()
+    };
+    let (target, bystander) = (&made[0], &made[1]);
+    for i in 0..10 {
+        assert_eq!(ask(&target.0, &format!("hkd_guess{i}")).await.unwrap().status(), 401);
+    }
+    let slowed = ask(&target.0, "hkd_guess10").await.unwrap();
+    assert_eq!(slowed.status(), 429);
+    let wait: u64 = slowed.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=6).contains(&wait), "Retry-After {wait}");
+    let p: serde_json::Value = slowed.json().await.unwrap();
+    assert!(p["type"].as_str().unwrap().ends_with("too-many-requests"), "{p}");
+    assert_eq!(ask(&target.0, &target.1).await.unwrap().status(), 429, "no look-up while slowed down");
+    assert_eq!(ask(&bystander.0, &bystander.1).await.unwrap().status(), 200, "another client is not slowed");
+}
+
 /// Every change is in the org's audit log with who made it; only admins read it, and only
 /// their own org's.
 #[tokio::test]

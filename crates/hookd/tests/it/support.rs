@@ -83,6 +83,14 @@ impl TestApp {
 
     pub async fn spawn_with(o: Options) -> Self {
         let tmp = tempfile::tempdir().expect("tempdir");
+        let data_dir = tmp.path().to_owned();
+        let mut app = Self::spawn_in(&data_dir, o).await;
+        app._tmp = Some(tmp);
+        app
+    }
+
+    /// A server on `data_dir`, which the caller keeps and removes.
+    pub async fn spawn_in(data_dir: &Path, o: Options) -> Self {
         let mut env = vec![
             ("HOOKD_OPERATOR_TOKEN".to_owned(), OPERATOR.to_owned()),
             ("HOOKD_ALLOW_PRIVATE_TARGETS".to_owned(), o.allow_private.to_string()),
@@ -90,9 +98,8 @@ impl TestApp {
             ("HOOKD_LEASE".to_owned(), o.lease.to_owned()),
         ];
         env.extend(o.extra_env.into_iter().map(|(k, v)| (k.to_owned(), v)));
-        let data_dir = tmp.path().to_owned();
-        let (child, url, _) = start(&data_dir, &env, false);
-        let app = Self { url, data_dir, _tmp: Some(tmp), child, http: reqwest::Client::new(), env };
+        let (child, url, _) = start(data_dir, &env, false);
+        let app = Self { url, data_dir: data_dir.to_owned(), _tmp: None, child, http: reqwest::Client::new(), env };
         app.wait_ready().await;
         app
     }
