@@ -1,5 +1,6 @@
-//! One customer cannot slow another: a receiver that never answers holds a bounded share of
-//! the node's request slots, and gets fewer once it keeps timing out.
+//! One customer cannot slow another: an org whose receivers never answer may hold the node's
+//! slots while nobody else needs them, but a newcomer is served at once (spare slots), and a
+//! receiver that keeps timing out gets one request at a time.
 
 use std::time::{Duration, Instant};
 
