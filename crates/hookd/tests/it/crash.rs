@@ -115,8 +115,13 @@ async fn a_node_that_cannot_record_stops_sending_and_says_why() {
     assert_eq!(attempts.len(), 1, "the one attempt made, recorded once");
     app.wait_idle().await;
     rx.assert_drained();
-    let ready = app.http.get(format!("{}/readyz", app.url)).send().await.unwrap();
-    assert_eq!(ready.status(), 200, "ready again by itself");
+    // Readers see a write once it is committed, the recorder once it is also on disk (the
+    // group's fsync): ready again a moment after the attempt shows.
+    let deadline = std::time::Instant::now() + WAIT;
+    while app.http.get(format!("{}/readyz", app.url)).send().await.unwrap().status() != 200 {
+        assert!(std::time::Instant::now() < deadline, "never ready again by itself");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
 }
 
 /// A damaged SQLite file is found at start (every page read once) and refused with what to
