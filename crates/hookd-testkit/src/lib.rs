@@ -187,6 +187,35 @@ impl TempPostgres {
         self.url(&name)
     }
 
+    /// A fresh database whose tables live in `dir` (a tablespace there, owned by the
+    /// cluster's user): a small file system there fills while the WAL's does not.
+    pub fn database_in(&self, dir: &Path) -> String {
+        if let Some((uid, gid)) = self.user {
+            std::os::unix::fs::chown(dir, Some(uid), Some(gid)).expect("chown tablespace dir");
+        }
+        let name = format!("ts{}_{}", std::process::id(), self.next_db.fetch_add(1, Ordering::Relaxed));
+        self.psql(&format!("CREATE TABLESPACE {name} LOCATION '{}'", dir.display()));
+        self.psql(&format!("CREATE DATABASE {name} TABLESPACE {name}"));
+        self.url(&name)
+    }
+
+    /// Drops a database made by [`database_in`](Self::database_in) and its tablespace, so
+    /// that nothing of the cluster is left on that file system (close its connections first).
+    pub fn drop_in(&self, url: &str) {
+        let name = url.rsplit('/').next().expect("a database URL");
+        self.psql(&format!("DROP DATABASE {name} WITH (FORCE)"));
+        self.psql(&format!("DROP TABLESPACE {name}"));
+    }
+
+    fn psql(&self, statement: &str) {
+        let out = Command::new(self.bin.join("psql"))
+            .args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-U", "hookd", "-d", "postgres", "-q", "-c"])
+            .arg(statement)
+            .output()
+            .expect("psql");
+        assert!(out.status.success(), "{statement}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
     pub fn url(&self, db: &str) -> String {
         format!("postgres://hookd@127.0.0.1:{}/{db}", self.port)
     }

@@ -71,7 +71,9 @@ fn map_err(e: tokio_postgres::Error) -> StoreError {
             return StoreError::Conflict { constraint: db.constraint().unwrap_or("constraint").to_owned() };
         }
         if *code == SqlState::DISK_FULL {
-            return StoreError::Full(Cause::of(e));
+            // The driver's own message is only "db error"; the server's says which file.
+            let what = db.message().to_owned();
+            return StoreError::Full(Cause::with(what, e));
         }
         if code.code().starts_with("08") || *code == SqlState::ADMIN_SHUTDOWN || *code == SqlState::CANNOT_CONNECT_NOW {
             return StoreError::Unavailable(Cause::of(e));

@@ -276,11 +276,44 @@ async fn a_full_disk_says_so_and_the_node_goes_on_when_space_returns() {
     let data_dir = disk.dir.path().join("data");
     std::fs::create_dir(&data_dir).unwrap();
     let app = TestApp::spawn_in(&data_dir, Options::default()).await;
+    fill_and_free(&app, &filler).await;
+}
+
+/// The same on PostgreSQL, whose tables live on the small disk (a tablespace there).
+#[tokio::test]
+async fn a_full_disk_under_postgres_says_so_and_the_node_goes_on() {
+    let disk = SmallDisk::mount(24);
+    let filler = disk.dir.path().join("filler");
+    std::fs::write(&filler, vec![7u8; 16 << 20]).unwrap();
+    let tables = disk.dir.path().join("tables");
+    std::fs::create_dir(&tables).unwrap();
+    let pg = hookd_testkit::TempPostgres::shared();
+    let url = tokio::task::spawn_blocking(move || pg.database_in(&tables)).await.unwrap();
+    let key = "8f1c0e7a9b2d4c6e8f1a3b5c7d9e0f2a4b6c8d0e1f3a5b7c9d1e3f5a7b9c0d2e".to_owned();
+    let env = vec![("HOOKD_DATABASE_URL", url.clone()), ("HOOKD_SECRET_KEY", key)];
+    let mut app = TestApp::spawn_with(Options { extra_env: env, ..Default::default() }).await;
+    fill_and_free(&app, &filler).await;
+    app.kill();
+    tokio::task::spawn_blocking(move || pg.drop_in(&url)).await.unwrap();
+}
+
+/// Publishes big events until the disk is full, checks what hookd says, frees `filler` and
+/// checks that the node goes on and delivers everything it accepted, once each.
+async fn fill_and_free(app: &TestApp, filler: &std::path::Path) {
     let mut rx = Receiver::start().await;
     let org = app.org().await;
     app.create_webhook(&org, json!({"name": "r", "url": rx.url(), "event_types": ["user.created"]})).await;
 
-    let blob = "x".repeat(200_000);
+    // Text that does not compress (PostgreSQL compresses large values).
+    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+    let blob: String = (0..200_000)
+        .map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            char::from(b'a' + (seed % 26) as u8)
+        })
+        .collect();
     let mut accepted = BTreeSet::new();
     let refused = loop {
         assert!(accepted.len() < 500, "the disk never filled");
@@ -304,7 +337,7 @@ async fn a_full_disk_says_so_and_the_node_goes_on_when_space_returns() {
     let (s, made) = app.call("POST", &format!("/orgs/{}/webhooks", org.id), &org.token, Some(hook)).await;
     assert!(s == 201 || s == 503, "{s} {made}");
 
-    std::fs::remove_file(&filler).unwrap();
+    std::fs::remove_file(filler).unwrap();
     let deadline = std::time::Instant::now() + WAIT;
     while app.http.get(format!("{}/readyz", app.url)).send().await.unwrap().status() != 200 {
         assert!(std::time::Instant::now() < deadline, "the node never became ready again");
@@ -313,8 +346,8 @@ async fn a_full_disk_says_so_and_the_node_goes_on_when_space_returns() {
     let after = app.publish(&org, json!({"type": "user.created", "payload": {"n": "after"}})).await;
     accepted.extend(after["deliveries"].as_array().unwrap().iter().map(|d| d.as_str().unwrap().to_owned()));
 
-    let webhooks = all_of(&app, &org.token, &format!("/orgs/{}/webhooks", org.id)).await;
-    let log = all_of(&app, &org.token, &format!("/orgs/{}/audit", org.id)).await;
+    let webhooks = all_of(app, &org.token, &format!("/orgs/{}/webhooks", org.id)).await;
+    let log = all_of(app, &org.token, &format!("/orgs/{}/audit", org.id)).await;
     let created: Vec<&serde_json::Value> = log.iter().filter(|e| e["action"] == "webhook.created").collect();
     assert_eq!(created.len(), webhooks.len(), "one entry for each webhook that exists: {log:?}");
     assert_eq!(webhooks.len(), if s == 201 { 2 } else { 1 });
