@@ -248,7 +248,7 @@ impl Dispatcher {
             let free = free.min(512);
             // Deliveries of webhooks and orgs that have their share out wait: handed ones in
             // the hand-off, in order, and due ones in the database.
-            let (handed, passed_over) = this.handoff.take(free, &mut this.shares.headroom());
+            let (handed, passed_over) = this.handoff.take(free, &mut this.shares.headroom(&this.metrics.circuits));
             if passed_over {
                 this.shares.note_waiting();
             }

@@ -207,7 +207,7 @@ mod tests {
         let left = h.close().await;
         assert_eq!(left.iter().map(|l| l.delivery.id.clone()).collect::<Vec<_>>(), vec![delivery.id]);
         assert!(h.reserve().lease().is_none(), "a closed handoff leases nothing");
-        assert!(h.take(10, &mut crate::shares::Shares::new(4).headroom()).0.is_empty());
+        assert!(h.take(10, &mut crate::shares::Shares::new(4).headroom(&Default::default())).0.is_empty());
     }
 
     #[test]
@@ -219,14 +219,14 @@ mod tests {
         let a2 = hand_one(&h, &a);
         // Of 4 slots an org alone may have all: A has used its room up.
         let shares = crate::shares::Shares::new(4);
-        let mut room = shares.headroom();
+        let mut room = shares.headroom(&Default::default());
         for _ in 0..4 {
             assert!(room.take(&hookd_core::WebhookId::new(), &a));
         }
         let (taken, passed_over) = h.take(10, &mut room);
         assert_eq!(taken.iter().map(|t| t.delivery.id.clone()).collect::<Vec<_>>(), vec![b1.id]);
         assert!(passed_over);
-        let (taken, passed_over) = h.take(10, &mut shares.headroom());
+        let (taken, passed_over) = h.take(10, &mut shares.headroom(&Default::default()));
         assert_eq!(taken.iter().map(|t| t.delivery.id.clone()).collect::<Vec<_>>(), vec![a1.id, a2.id], "in order");
         assert!(!passed_over);
     }
@@ -240,7 +240,7 @@ mod tests {
             hand_one(&h, &a);
         }
         let b1 = hand_one(&h, &b);
-        let (taken, _) = h.take(2, &mut crate::shares::Shares::new(64).headroom());
+        let (taken, _) = h.take(2, &mut crate::shares::Shares::new(64).headroom(&Default::default()));
         let ids: Vec<_> = taken.iter().map(|t| t.delivery.id.clone()).collect();
         assert_eq!(ids, vec![a1.id, b1.id], "B's first is not behind A's burst");
     }

@@ -95,13 +95,19 @@ impl Shares {
     /// How many more requests each webhook and org with requests out may have now, and an
     /// org with none out: what the dispatcher may take from the hand-off without turning any
     /// away.
-    pub fn headroom(&self) -> Headroom {
+    pub fn headroom(&self, circuits: &Circuits) -> Headroom {
         let Ok(held) = self.held.lock() else { return Headroom::default() };
         let org_cap = self.org_cap(held.by_org.len());
+        let mut webhooks: HashMap<WebhookId, usize> =
+            held.by_webhook.iter().map(|(id, h)| (id.clone(), h.cap.saturating_sub(h.out))).collect();
+        // A webhook whose circuit is open gets one request, even with none out yet.
+        for id in circuits.open_webhooks() {
+            webhooks.entry(id).or_insert(1);
+        }
         Headroom {
             new_org: self.org_cap(held.by_org.len() + 1),
             orgs: held.by_org.iter().map(|(id, out)| (id.clone(), org_cap.saturating_sub(*out))).collect(),
-            webhooks: held.by_webhook.iter().map(|(id, h)| (id.clone(), h.cap.saturating_sub(h.out))).collect(),
+            webhooks,
         }
     }
 
@@ -227,6 +233,15 @@ impl Circuits {
         }
     }
 
+    /// The webhooks whose circuit is open on this node.
+    pub fn open_webhooks(&self) -> Vec<WebhookId> {
+        if self.open.load(Ordering::Relaxed) == 0 {
+            return vec![];
+        }
+        let Ok(silent) = self.silent.lock() else { return vec![] };
+        silent.iter().filter(|(_, s)| s.open_since.is_some()).map(|(id, _)| id.clone()).collect()
+    }
+
     /// How many webhooks have an open circuit on this node.
     pub fn open_count(&self) -> usize {
         self.open.load(Ordering::Relaxed)
@@ -310,6 +325,8 @@ mod tests {
         circuits.note(&w.id, true);
         assert!(matches!(circuits.of(&w.id), Circuit::Open { timeouts_in_a_row: OPENS_AFTER, .. }));
         assert_eq!(circuits.open_count(), 1);
+        let mut room = shares.headroom(&circuits);
+        assert!(room.take(&w.id, &w.org_id) && !room.take(&w.id, &w.org_id), "one from the hand-off too");
         let probe = shares.take(&w, &circuits);
         assert!(probe.is_some() && shares.take(&w, &circuits).is_none(), "one request at a time while open");
         circuits.note(&w.id, false);
