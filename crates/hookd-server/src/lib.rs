@@ -11,6 +11,7 @@ pub mod serve;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use tower_http::compression::CompressionLayer;
 
 pub use api::state::ApiState;
 pub use hookd_service::{Ops, OpsConfig};
@@ -45,7 +46,9 @@ pub fn app(ops: Ops, portal: PortalConfig) -> Router {
     Router::new()
         .nest("/api/v1", api::router().with_state(api.clone()))
         .merge(api::service::router().with_state(api))
-        .merge(portal::router(portal.clone()).with_state(portal))
+        // Pages and assets compressed (gzip, brotli) for browsers that ask; the API is not,
+        // its answers are small and its clients rarely ask.
+        .merge(portal::router(portal.clone()).with_state(portal).layer(CompressionLayer::new()))
         .fallback(move |uri: axum::http::Uri| async move { not_found(&fallback, &uri) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(limit))

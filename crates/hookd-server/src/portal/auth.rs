@@ -50,11 +50,27 @@ impl FromRequest<PortalState> for Posted {
         let (mut parts, body) = req.into_parts();
         let signed = Signed::from_request_parts(&mut parts, s).await?;
         let form = Form::from_request(Request::from_parts(parts, body), s).await?;
-        let sent = form.get("_csrf").unwrap_or("").as_bytes();
+        let sent = unmask_csrf(form.get("_csrf").unwrap_or("")).unwrap_or_default();
         let want = signed.0.session.csrf.as_bytes();
         let same = sent.len() == want.len() && sent.iter().zip(want).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
         if same { Ok(Self(signed, form)) } else { Err(PortalError::Csrf) }
     }
+}
+
+/// The session's CSRF token as a page carries it: XORed with a fresh pad, pad first, in hex.
+/// Each page has other bytes for the same token, so a compressed page (BREACH) tells an
+/// observer nothing about it.
+pub(crate) fn masked_csrf(token: &str) -> String {
+    let pad: Vec<u8> = token.bytes().map(|_| rand::random::<u8>()).collect();
+    let masked: Vec<u8> = token.bytes().zip(&pad).map(|(t, p)| t ^ p).collect();
+    format!("{}{}", hex::encode(pad), hex::encode(masked))
+}
+
+/// The token inside a [`masked_csrf`] value.
+fn unmask_csrf(sent: &str) -> Option<Vec<u8>> {
+    let bytes = hex::decode(sent).ok()?;
+    let (pad, masked) = bytes.split_at(bytes.len() / 2);
+    (pad.len() == masked.len()).then(|| pad.iter().zip(masked).map(|(p, m)| p ^ m).collect())
 }
 
 /// Refuses a state-changing request that another site's page sent (its `Origin` or, failing

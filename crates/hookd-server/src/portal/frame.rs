@@ -63,7 +63,7 @@ impl Frame {
             org_name: org.name,
             member_name: p.member.name.clone(),
             role: p.member.role.as_str(),
-            csrf: p.session.csrf.clone(),
+            csrf: super::auth::masked_csrf(&p.session.csrf),
             nav,
             can_write: p.actor.may(&p.member.org_id, Access::Write),
             is_admin: p.actor.may(&p.member.org_id, Access::Admin),

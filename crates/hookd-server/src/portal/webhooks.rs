@@ -331,7 +331,12 @@ pub(crate) async fn delete(
         let w = s.ops.get_webhook(&p.actor, &p.member.org_id, &wid).await?;
         let q =
             format!("Delete the webhook “{}”? Its pending deliveries will not be sent. This cannot be undone.", w.name);
-        return Ok(confirm_page(format!("/portal/webhooks/{id}/delete"), &p.session.csrf, q, &[]));
+        return Ok(confirm_page(
+            format!("/portal/webhooks/{id}/delete"),
+            &super::auth::masked_csrf(&p.session.csrf),
+            q,
+            &[],
+        ));
     }
     s.ops.delete_webhooks(&p.actor, &p.member.org_id, &[wid]).await?;
     Ok(Redirect::to("/portal/webhooks?done=deleted").into_response())
@@ -348,7 +353,7 @@ pub(crate) async fn bulk_delete(State(s): State<PortalState>, Posted(signed, for
             "Delete {} webhook(s)? Their pending deliveries will not be sent. This cannot be undone.",
             raw.len()
         );
-        return Ok(confirm_page("/portal/webhooks/delete".into(), &p.session.csrf, q, &raw));
+        return Ok(confirm_page("/portal/webhooks/delete".into(), &super::auth::masked_csrf(&p.session.csrf), q, &raw));
     }
     let ids = raw.iter().map(|r| webhook_id(r)).collect::<PortalResult<Vec<_>>>()?;
     s.ops.delete_webhooks(&p.actor, &p.member.org_id, &ids).await?;
@@ -401,7 +406,8 @@ pub(crate) async fn recover(
         let (what, them) =
             if n == 1 { ("1 failed delivery".to_owned(), "it") } else { (format!("{n} failed deliveries"), "them") };
         let q = format!("{what} since {} UTC will be sent again. Send {them}?", when(&since));
-        let mut resp = confirm_page(format!("/portal/webhooks/{id}/recover"), &p.session.csrf, q, &[]);
+        let mut resp =
+            confirm_page(format!("/portal/webhooks/{id}/recover"), &super::auth::masked_csrf(&p.session.csrf), q, &[]);
         if let Some(c) = resp.extensions_mut().get_mut::<super::error::Confirm>() {
             c.fields.push(("since".into(), since.format("%Y-%m-%dT%H:%M").to_string()));
             c.label = "Send again";

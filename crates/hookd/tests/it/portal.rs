@@ -624,3 +624,55 @@ async fn the_webhook_page_says_when_its_circuit_is_open() {
     assert_eq!(b.find("#max_in_flight").await.prop("value").await.unwrap().as_deref(), Some("32"));
     b.close().await;
 }
+
+/// Pages go out compressed (brotli, gzip) to a browser that asks, and each page carries the
+/// CSRF token under a fresh mask (so compression tells an observer nothing about it); every
+/// mask of it is accepted.
+#[tokio::test]
+async fn pages_are_compressed_and_their_csrf_token_is_masked_each_time() {
+    let app = TestApp::spawn().await;
+    let (b, org, _) = signed_in(&app, "admin").await;
+    for n in 0..50 {
+        let url = format!("https://receiver-{n}.example.com/webhooks/incoming/with/a/long/path");
+        app.create_webhook(
+            &org,
+            json!({"name": format!("Webhook number {n}"), "url": url, "event_types": ["user.created"]}),
+        )
+        .await;
+    }
+    b.goto(&format!("{}/portal/webhooks?limit=50", app.url)).await;
+    let (cookie, first) = session(&b).await;
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let get = |encoding: &'static str| {
+        http.get(format!("{}/portal/webhooks?limit=50", app.url))
+            .header("cookie", &cookie)
+            .header("accept-encoding", encoding)
+            .send()
+    };
+    let plain = get("identity").await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain = plain.bytes().await.unwrap().len();
+    let mut sizes = vec![];
+    for encoding in ["br", "gzip"] {
+        let r = get(encoding).await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.headers()["content-encoding"], encoding);
+        let size = r.bytes().await.unwrap().len();
+        assert!(size * 4 < plain, "{encoding}: {size} of {plain} bytes");
+        sizes.push(size);
+    }
+    eprintln!("a page of 50 webhooks: {plain} bytes, brotli {}, gzip {}", sizes[0], sizes[1]);
+
+    b.goto(&format!("{}/portal/webhooks", app.url)).await;
+    let (_, second) = session(&b).await;
+    assert_ne!(first, second, "a fresh mask on every page");
+    let id = webhooks(&app, &org).await[0]["id"].as_str().unwrap().to_owned();
+    let toggled =
+        forge(&app, &cookie, &format!("/portal/webhooks/{id}/toggle"), format!("_csrf={first}&enabled=false")).await;
+    assert_eq!(toggled.status(), StatusCode::SEE_OTHER, "an older page's mask still works");
+    let wrong = format!("{}{}", &first[..first.len() / 2], &second[second.len() / 2..]);
+    let refused =
+        forge(&app, &cookie, &format!("/portal/webhooks/{id}/toggle"), format!("_csrf={wrong}&enabled=true")).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN, "halves of two masks are not the token");
+    b.close().await;
+}
