@@ -22,8 +22,8 @@ pub fn catalog() -> [(&'static str, &'static str, serde_json::Value); 2] {
     [
         (
             WEBHOOK_DISABLED,
-            "A webhook was disabled, by a person or by hookd after it kept failing.",
-            example(false, "The receiver answered 410 Gone, so hookd disabled this webhook."),
+            "A webhook was disabled, by a person, or automatically after it kept failing or its receiver answered 410 Gone.",
+            example(false, "The receiver answered 410 Gone, so this webhook was disabled."),
         ),
         (WEBHOOK_ENABLED, "A webhook was enabled again.", example(true, "Enabled by mbr_01jbk3x9q7f8t2v6m4c0d5e9ha")),
     ]
@@ -79,7 +79,7 @@ impl DisablePolicy {
 
     pub fn reason(&self, failed_deliveries: u32) -> String {
         format!(
-            "Every delivery failed for {} ({failed_deliveries} failed deliveries), so hookd disabled this webhook.",
+            "Every delivery failed for {} ({failed_deliveries} failed deliveries), so this webhook was disabled.",
             humanize(self.window)
         )
     }

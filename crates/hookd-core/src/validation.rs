@@ -144,7 +144,10 @@ pub fn header_name(field: &str, name: &str, wire: &Wire) -> Result<(), FieldErro
         || wire.reserves(&lower)
         || lower.starts_with("x-hub-signature")
     {
-        return Err(FieldError::new(field, format!("`{name}` is set by hookd and cannot be overridden")));
+        return Err(FieldError::new(
+            field,
+            format!("`{name}` is set on every request already and cannot be overridden"),
+        ));
     }
     Ok(())
 }

@@ -486,7 +486,7 @@ impl Dispatcher {
         if attempt.response_status == Some(410) {
             Metrics::add(&self.metrics.webhooks_disabled, 1);
             Metrics::add(&self.metrics.deliveries_failed, group.len() as u64);
-            let reason = "The receiver answered 410 Gone, so hookd disabled this webhook.".to_owned();
+            let reason = "The receiver answered 410 Gone, so this webhook was disabled.".to_owned();
             return records_for(Some(attempt), Outcome::Failed, Some(reason));
         }
         let failures = first.attempts + 1;
