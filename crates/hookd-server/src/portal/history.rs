@@ -21,7 +21,10 @@ use hookd_service::history::AttemptSummary;
 
 pub struct AttemptRow {
     pub a: AttemptSummary,
+    /// When it was sent, to the second (three attempts in one minute read apart).
     pub sent: String,
+    /// The same in RFC 3339, for `<time datetime>`.
+    pub sent_at: String,
     pub result: String,
     pub ok: bool,
     pub webhook: Option<String>,
@@ -52,7 +55,8 @@ pub fn attempt_rows(
 ) -> Vec<AttemptRow> {
     list.into_iter()
         .map(|a| AttemptRow {
-            sent: when(&a.sent_at),
+            sent: a.sent_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            sent_at: a.sent_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             result: result_text(&a),
             ok: a.succeeded,
             webhook: names.map(|n| n.get(a.webhook_id.as_str()).cloned().unwrap_or_else(|| a.webhook_id.to_string())),

@@ -186,6 +186,11 @@ async fn history_shows_the_attempt_and_re_sends_it() {
     b.goto(&format!("{}/portal/history", app.url)).await;
     b.wait_text("Orders").await;
     b.check_page("history").await;
+    // Times to the second, in a <time> with the exact UTC: two attempts a moment apart read apart.
+    let time = b.find("tbody time").await;
+    let (shown, exact) = (time.text().await.unwrap(), time.attr("datetime").await.unwrap().unwrap());
+    assert_eq!(shown.len(), "2026-12-03 13:01:07".len(), "{shown}");
+    assert!(exact.ends_with('Z') && exact.starts_with(&shown[..10]), "{exact}");
     // Sorting keeps the time range and the result filter.
     b.goto(&format!("{}/portal/history?status=succeeded&since=2020-01-01T00:00", app.url)).await;
     let sort = b.find("th a[href*='sort=url']").await.attr("href").await.unwrap().unwrap();
@@ -674,5 +679,22 @@ async fn pages_are_compressed_and_their_csrf_token_is_masked_each_time() {
     let refused =
         forge(&app, &cookie, &format!("/portal/webhooks/{id}/toggle"), format!("_csrf={wrong}&enabled=true")).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN, "halves of two masks are not the token");
+    b.close().await;
+}
+
+/// A branded portal (its name, and hookd's header prefix too) names its product, never
+/// hookd, in what a customer reads on its pages.
+#[tokio::test]
+async fn a_branded_portal_does_not_say_hookd() {
+    let env = vec![("HOOKD_PORTAL_NAME", "Acme Hooks".to_owned()), ("HOOKD_HEADER_PREFIX", "X-Acme".to_owned())];
+    let app = TestApp::spawn_with(crate::support::Options { extra_env: env, ..Default::default() }).await;
+    let (b, _, _) = signed_in(&app, "admin").await;
+    for page in ["webhooks", "history", "tokens", "event-types", "members", "audit"] {
+        b.goto(&format!("{}/portal/{page}", app.url)).await;
+        b.find("h1").await;
+        let text = b.text().await;
+        assert!(text.contains("Acme Hooks"), "{page}: {text}");
+        assert!(!text.to_lowercase().contains("hookd"), "{page} says hookd: {text}");
+    }
     b.close().await;
 }
