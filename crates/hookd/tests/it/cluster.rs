@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::support::{Options, Org, Receiver, TestApp, WAIT};
 
-const KEY: &str = "8f1c0e7a9b2d4c6e8f1a3b5c7d9e0f2a4b6c8d0e1f3a5b7c9d1e3f5a7b9c0d2e";
+use crate::support::SECRET_KEY as KEY;
 
 fn node_options(url: &str, lease: &'static str) -> Options {
     Options {

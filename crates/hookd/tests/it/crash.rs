@@ -256,6 +256,21 @@ impl SmallDisk {
         assert!(status.success(), "mounting a tmpfs needs root (the README's test command runs as root)");
         Self { dir }
     }
+
+    /// 24 MB of which a 16 MB file (`filler`) takes most: removing it is space returning.
+    fn nearly_full() -> (Self, std::path::PathBuf) {
+        let disk = Self::mount(24);
+        let filler = disk.dir.path().join("filler");
+        std::fs::write(&filler, vec![7u8; 16 << 20]).unwrap();
+        (disk, filler)
+    }
+
+    /// A new directory on it.
+    fn subdir(&self, name: &str) -> std::path::PathBuf {
+        let dir = self.dir.path().join(name);
+        std::fs::create_dir(&dir).unwrap();
+        dir
+    }
 }
 
 impl Drop for SmallDisk {
@@ -270,27 +285,19 @@ impl Drop for SmallDisk {
 /// itself and delivers everything it accepted.
 #[tokio::test]
 async fn a_full_disk_says_so_and_the_node_goes_on_when_space_returns() {
-    let disk = SmallDisk::mount(24);
-    let filler = disk.dir.path().join("filler");
-    std::fs::write(&filler, vec![7u8; 16 << 20]).unwrap();
-    let data_dir = disk.dir.path().join("data");
-    std::fs::create_dir(&data_dir).unwrap();
-    let app = TestApp::spawn_in(&data_dir, Options::default()).await;
+    let (disk, filler) = SmallDisk::nearly_full();
+    let app = TestApp::spawn_in(&disk.subdir("data"), Options::default()).await;
     fill_and_free(&app, &filler).await;
 }
 
 /// The same on PostgreSQL, whose tables live on the small disk (a tablespace there).
 #[tokio::test]
 async fn a_full_disk_under_postgres_says_so_and_the_node_goes_on() {
-    let disk = SmallDisk::mount(24);
-    let filler = disk.dir.path().join("filler");
-    std::fs::write(&filler, vec![7u8; 16 << 20]).unwrap();
-    let tables = disk.dir.path().join("tables");
-    std::fs::create_dir(&tables).unwrap();
+    let (disk, filler) = SmallDisk::nearly_full();
+    let tables = disk.subdir("tables");
     let pg = hookd_testkit::TempPostgres::shared();
     let url = tokio::task::spawn_blocking(move || pg.database_in(&tables)).await.unwrap();
-    let key = "8f1c0e7a9b2d4c6e8f1a3b5c7d9e0f2a4b6c8d0e1f3a5b7c9d1e3f5a7b9c0d2e".to_owned();
-    let env = vec![("HOOKD_DATABASE_URL", url.clone()), ("HOOKD_SECRET_KEY", key)];
+    let env = vec![("HOOKD_DATABASE_URL", url.clone()), ("HOOKD_SECRET_KEY", crate::support::SECRET_KEY.to_owned())];
     let mut app = TestApp::spawn_with(Options { extra_env: env, ..Default::default() }).await;
     fill_and_free(&app, &filler).await;
     app.kill();

@@ -58,10 +58,9 @@ async fn a_hanging_receiver_does_not_delay_another_org_on_postgres_nodes() {
     let pg = hookd_testkit::TempPostgres::shared();
     let url = tokio::task::spawn_blocking(move || pg.database()).await.unwrap();
     let mut options = small_node();
-    options.extra_env.extend([
-        ("HOOKD_DATABASE_URL", url),
-        ("HOOKD_SECRET_KEY", "8f1c0e7a9b2d4c6e8f1a3b5c7d9e0f2a4b6c8d0e1f3a5b7c9d1e3f5a7b9c0d2e".to_owned()),
-    ]);
+    options
+        .extra_env
+        .extend([("HOOKD_DATABASE_URL", url), ("HOOKD_SECRET_KEY", crate::support::SECRET_KEY.to_owned())]);
     let first = TestApp::spawn_with(Options { extra_env: options.extra_env.clone(), ..Default::default() }).await;
     let second = TestApp::spawn_with(options).await;
     b_beside_a_hanging_receiver(&[&first, &second]).await;

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::support::{Options, TestApp};
 
-const KEY: &str = "8f1c0e7a9b2d4c6e8f1a3b5c7d9e0f2a4b6c8d0e1f3a5b7c9d1e3f5a7b9c0d2e";
+use crate::support::SECRET_KEY as KEY;
 const OTHER: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 #[tokio::test]

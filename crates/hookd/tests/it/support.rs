@@ -17,6 +17,9 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
 pub const OPERATOR: &str = "test-operator-token-0123456789";
+/// A master key for nodes that must share one (several on one PostgreSQL database).
+pub const SECRET_KEY: &str = "8f1c0e7a9b2d4c6e8f1a3b5c7d9e0f2a4b6c8d0e1f3a5b7c9d1e3f5a7b9c0d2e";
+
 pub const WAIT: Duration = Duration::from_secs(20);
 
 pub struct TestApp {
