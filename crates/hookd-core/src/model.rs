@@ -661,10 +661,13 @@ pub struct Attempt {
     pub delivery_id: DeliveryId,
     pub webhook_id: WebhookId,
     pub event_ids: Vec<EventId>,
+    /// The types of `event_ids`, one each, in their order.
+    pub event_types: Vec<String>,
     pub url: String,
     pub sent_at: DateTime<Utc>,
     pub response_status: Option<u16>,
-    pub duration_ms: u64,
+    /// From sending the request to the end of the answer (or of waiting for one).
+    pub duration_us: u64,
     pub error: Option<AttemptError>,
     pub trigger: Trigger,
     pub request_headers: Vec<(String, String)>,
@@ -698,6 +701,11 @@ pub enum RequestBody {
 }
 
 impl Attempt {
+    /// [`Attempt::duration_us`] in milliseconds, as the API and the portal show it.
+    pub fn duration_ms(&self) -> f64 {
+        self.duration_us as f64 / 1000.0
+    }
+
     pub fn succeeded(&self) -> bool {
         self.error.is_none() && self.response_status.is_some_and(|s| (200..300).contains(&s))
     }

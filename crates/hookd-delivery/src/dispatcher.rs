@@ -446,17 +446,18 @@ impl Dispatcher {
         let (req_headers, result) = self.send_request(webhook, &recipe, &first.id, &events).await;
         // A request without an answer (a timeout, a refused connection) took time too.
         let took = result.as_ref().map_or_else(|_| started.elapsed(), |r| r.duration);
-        let duration_ms = took.as_millis() as u64;
+        let duration_us = took.as_micros() as u64;
         let mut attempt = Attempt {
             id: AttemptId::new(),
             org_id: webhook.org_id.clone(),
             delivery_id: first.id.clone(),
             webhook_id: webhook.id.clone(),
             event_ids: events.iter().map(|e| e.id.clone()).collect(),
+            event_types: events.iter().map(|e| e.event_type.clone()).collect(),
             url: webhook.url.clone(),
             sent_at,
             response_status: None,
-            duration_ms,
+            duration_us,
             error: None,
             trigger,
             request_headers: req_headers,
@@ -477,7 +478,7 @@ impl Dispatcher {
         let timed_out = attempt.error.as_ref().is_some_and(|e| e.kind == AttemptErrorKind::Timeout);
         self.metrics.circuits.note(&webhook.id, timed_out);
         Metrics::add(&self.metrics.attempts_total, 1);
-        Metrics::add(&self.metrics.attempt_ms_total, duration_ms);
+        Metrics::add(&self.metrics.attempt_ms_total, duration_us / 1000);
         if attempt.succeeded() {
             Metrics::add(&self.metrics.attempts_succeeded, 1);
             return records_for(Some(attempt), Outcome::Succeeded, None);

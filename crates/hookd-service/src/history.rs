@@ -14,10 +14,13 @@ pub struct AttemptSummary {
     pub delivery_id: DeliveryId,
     pub webhook_id: WebhookId,
     pub event_ids: Vec<EventId>,
+    /// The type of each of `event_ids`, in their order.
+    pub event_types: Vec<String>,
     pub url: String,
     pub sent_at: chrono::DateTime<chrono::Utc>,
     pub response_status: Option<u16>,
-    pub duration_ms: u64,
+    /// Milliseconds, to the microsecond.
+    pub duration_ms: f64,
     pub error: Option<AttemptError>,
     pub trigger: Trigger,
     pub succeeded: bool,
@@ -27,14 +30,15 @@ impl From<Attempt> for AttemptSummary {
     fn from(a: Attempt) -> Self {
         Self {
             succeeded: a.succeeded(),
+            duration_ms: a.duration_ms(),
             id: a.id,
             delivery_id: a.delivery_id,
             webhook_id: a.webhook_id,
             event_ids: a.event_ids,
+            event_types: a.event_types,
             url: a.url,
             sent_at: a.sent_at,
             response_status: a.response_status,
-            duration_ms: a.duration_ms,
             error: a.error,
             trigger: a.trigger,
         }

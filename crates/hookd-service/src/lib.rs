@@ -10,6 +10,7 @@ pub mod demo;
 mod error;
 pub mod event_types;
 pub mod events;
+pub mod health;
 pub mod history;
 pub mod master_key;
 pub mod members;

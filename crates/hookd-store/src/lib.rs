@@ -393,6 +393,20 @@ pub trait Store: Send + Sync + 'static {
 
     // Retention.
     /// Deletes up to `max` of each of: attempts, finished deliveries, and events left with no
-    /// delivery, made before `before`. Returns how many rows went; call again until 0.
+    /// delivery, made before `before`; and health counts older than their grain is kept.
+    /// Returns how many rows went; call again until 0.
     async fn prune(&self, before: Timestamp, max: usize) -> Result<u64, StoreError>;
+
+    // Health.
+    /// The health counts of an org's webhooks, or of one, in buckets of `grain` starting at
+    /// `since` or later.
+    async fn health(
+        &self,
+        org: &OrgId,
+        webhook: Option<&WebhookId>,
+        grain: hookd_core::health::Grain,
+        since: Timestamp,
+    ) -> Result<Vec<hookd_core::health::Stored>, StoreError>;
+    /// When the webhook's next retry is due, if a delivery is waiting for one.
+    async fn next_retry_at(&self, org: &OrgId, webhook: &WebhookId) -> Result<Option<Timestamp>, StoreError>;
 }

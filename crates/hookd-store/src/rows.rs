@@ -255,7 +255,7 @@ pub(crate) fn delivery(row: &(impl DbRow + ?Sized)) -> Result<Delivery, StoreErr
 }
 
 pub(crate) const ATTEMPT_SUMMARY_COLS: &str = "a.id, a.org_id, a.delivery_id, a.webhook_id, a.event_ids, a.url, \
-    a.sent_at, a.response_status, a.duration_ms, a.error_kind, a.error_message, a.trigger";
+    a.sent_at, a.response_status, a.duration_ms, a.duration_us, a.event_types, a.error_kind, a.error_message, a.trigger";
 pub(crate) const ATTEMPT_DETAIL_COLS: &str =
     "a.request_headers, a.request_body, a.request_recipe, a.response_headers, a.response_body";
 
@@ -311,10 +311,15 @@ pub(crate) fn attempt(row: &(impl DbRow + ?Sized), detail: bool) -> Result<Attem
         delivery_id: id(row, "delivery_id", DeliveryId::parse)?,
         webhook_id: id(row, "webhook_id", WebhookId::parse)?,
         event_ids: event_ids.iter().filter_map(|e| EventId::parse(e).ok()).collect(),
+        event_types: row.opt_text("event_types")?.map(json).unwrap_or_default(),
         url: row.text("url")?,
         sent_at: ts(row.int("sent_at")?),
         response_status: row.opt_int("response_status")?.and_then(|s| u16::try_from(s).ok()),
-        duration_ms: row.int("duration_ms")?.max(0) as u64,
+        // Attempts recorded before microseconds were kept have milliseconds only.
+        duration_us: match row.opt_int("duration_us")? {
+            Some(us) => us.max(0) as u64,
+            None => row.int("duration_ms")?.max(0) as u64 * 1000,
+        },
         error,
         trigger: enum_col(row, "trigger", Trigger::parse)?,
         request_headers,

@@ -62,6 +62,8 @@ macro_rules! store_suite {
             case!(attempt_history_filters_and_searches);
             case!(rendered_request_bodies_are_made_again_from_their_events);
             case!(retention_prunes_old_finished_work_only);
+            case!(health_counts_what_was_recorded_per_webhook_and_org);
+            case!(health_counts_are_pruned_when_their_grain_is_no_longer_read);
         }
     };
 }
@@ -97,6 +99,10 @@ async fn orgs_keep_webhooks(s: &dyn Store, orgs: &[hookd_core::OrgId]) {
     assert_eq!(already.features, vec!["webhooks".to_owned()]);
 }
 
+/// Undoes the migrations after 8 (each backend then forgets 8 and later).
+const BEFORE_MIGRATION_8: &str = "DROP TABLE audit; DROP TABLE health;
+    ALTER TABLE attempts DROP COLUMN duration_us; ALTER TABLE attempts DROP COLUMN event_types;";
+
 async fn old_orgs(s: &dyn Store) -> Vec<hookd_core::OrgId> {
     let mut ids = vec![];
     for features in [vec![], vec!["beta".to_owned()], vec!["webhooks".to_owned()]] {
@@ -116,7 +122,10 @@ async fn sqlite_migration_8_keeps_old_orgs_webhooks() {
         old_orgs(&s).await
     };
     // As the database was before migration 8.
-    rusqlite::Connection::open(&path).unwrap().execute_batch("DROP TABLE audit; PRAGMA user_version = 7").unwrap();
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch(&format!("{BEFORE_MIGRATION_8} PRAGMA user_version = 7"))
+        .unwrap();
     let s = SqliteStore::open(&path).await.unwrap();
     orgs_keep_webhooks(&s, &ids).await;
 }
@@ -127,7 +136,8 @@ async fn postgres_migration_8_keeps_old_orgs_webhooks() {
     let ids = old_orgs(&PostgresStore::connect(&url, 2).await.unwrap()).await;
     let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
     tokio::spawn(conn);
-    client.batch_execute("DROP TABLE audit; DELETE FROM schema_migrations WHERE version >= 8").await.unwrap();
+    let undo = format!("{BEFORE_MIGRATION_8} DELETE FROM schema_migrations WHERE version >= 8");
+    client.batch_execute(&undo).await.unwrap();
     let s = PostgresStore::connect(&url, 2).await.unwrap();
     orgs_keep_webhooks(&s, &ids).await;
 }

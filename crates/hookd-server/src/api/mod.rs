@@ -12,6 +12,7 @@ pub mod orgs;
 pub mod secret;
 pub mod service;
 pub mod state;
+pub mod stats;
 pub mod tokens;
 pub mod webhooks;
 
@@ -27,6 +28,7 @@ pub fn endpoints() -> Vec<endpoint::Endpoint> {
         webhooks::endpoints(),
         events::endpoints(),
         history::endpoints(),
+        stats::endpoints(),
         oauth::endpoints(),
     ]
     .into_iter()
@@ -43,5 +45,6 @@ pub fn router() -> Router<state::ApiState> {
         .merge(webhooks::router())
         .merge(events::router())
         .merge(history::router())
+        .merge(stats::router())
         .merge(oauth::router())
 }

@@ -77,6 +77,15 @@ pub fn when(t: &chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// A duration as people read it: "0.4 ms", "12 ms", "1.25 s".
+pub fn millis(ms: f64) -> String {
+    match ms {
+        ms if ms < 10.0 => format!("{ms:.1}\u{a0}ms"),
+        ms if ms < 1000.0 => format!("{ms:.0}\u{a0}ms"),
+        ms => format!("{:.2}\u{a0}s", ms / 1000.0),
+    }
+}
+
 /// A rendered page.
 pub fn html<T: Template>(t: &T) -> PortalResult<Response> {
     let body = t.render().map_err(|e| OpsError::Internal(Box::new(e)))?;

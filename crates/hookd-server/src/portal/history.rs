@@ -11,8 +11,8 @@ use serde::Deserialize;
 
 use super::auth::{Posted, Signed};
 use super::error::PortalResult;
-use super::frame::when;
 use super::frame::{Frame, Heading, Sorting, enc, html};
+use super::frame::{millis, when};
 use super::state::PortalState;
 use crate::ids::Ids;
 
@@ -28,6 +28,9 @@ pub struct AttemptRow {
     pub result: String,
     pub ok: bool,
     pub webhook: Option<String>,
+    pub duration: String,
+    /// What was sent: the events' types (their IDs for attempts recorded before types were).
+    pub events: String,
 }
 
 fn result_text(a: &AttemptSummary) -> String {
@@ -59,6 +62,12 @@ pub fn attempt_rows(
             sent_at: a.sent_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             result: result_text(&a),
             ok: a.succeeded,
+            duration: millis(a.duration_ms),
+            events: if a.event_types.is_empty() {
+                a.event_ids.iter().map(|e| e.as_str()).collect::<Vec<_>>().join(" ")
+            } else {
+                a.event_types.join(", ")
+            },
             webhook: names.map(|n| n.get(a.webhook_id.as_str()).cloned().unwrap_or_else(|| a.webhook_id.to_string())),
             a,
         })
@@ -170,6 +179,7 @@ struct AttemptPage {
     frame: Frame,
     d: hookd_service::history::AttemptDetail,
     result: String,
+    duration: String,
     sent: String,
     webhook_name: String,
     request_body: String,
@@ -245,6 +255,7 @@ pub(crate) async fn attempt(
     let frame = Frame::new(&s, p, "history", "Attempt", q.done.as_deref()).await?;
     html(&AttemptPage {
         result: result_text(&d.summary),
+        duration: millis(d.summary.duration_ms),
         sent: when(&d.summary.sent_at),
         request_body: pretty(&d.request_body),
         response_cut: d.response_body.len() >= 64 * 1024,

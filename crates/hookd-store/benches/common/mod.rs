@@ -81,7 +81,8 @@ pub fn success(delivery: &Delivery, webhook_name: &str) -> AttemptRecord {
             url: "https://bench.example/hook".into(),
             sent_at: Utc::now(),
             response_status: Some(200),
-            duration_ms: 1,
+            duration_us: 1_000,
+            event_types: vec!["invoice.paid".into()],
             error: None,
             trigger: Trigger::Auto,
             request_headers: ["content-type", "user-agent", "webhook-id", "webhook-timestamp", "webhook-signature"]

@@ -39,6 +39,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (7, include_str!("../../migrations/postgres/0007_portal_sessions.sql")),
     (8, include_str!("../../migrations/postgres/0008_webhooks_feature.sql")),
     (9, include_str!("../../migrations/postgres/0009_audit.sql")),
+    (10, include_str!("../../migrations/postgres/0010_health.sql")),
 ];
 /// Serializes migrations of nodes that start at once.
 const MIGRATION_LOCK: i64 = 0x68_6f6f_6b64; // "hookd" in ASCII
@@ -50,6 +51,8 @@ pub struct PostgresStore {
     pool: Pool,
     url: String,
     ingest: publish::Ingestor,
+    /// This store's health rows (see [`RECORD`]): its own, so no other node waits on them.
+    shard: i16,
 }
 
 /// The URL with its password replaced, for messages.
@@ -255,7 +258,8 @@ impl PostgresStore {
         let pool = cfg
             .create_pool(Some(Runtime::Tokio1), NoTls)
             .map_err(|e| StoreError::Unavailable(Cause::with(format!("{}: {e}", redact(url)), e)))?;
-        let store = Self { ingest: publish::Ingestor::start(pool.clone()), pool, url: url.to_owned() };
+        let store =
+            Self { ingest: publish::Ingestor::start(pool.clone()), pool, url: url.to_owned(), shard: rand::random() };
         store.migrate().await.map_err(|e| match e {
             StoreError::Unavailable(m) => StoreError::Unavailable(format!("cannot reach it: {m}").into()),
             other => other,
@@ -442,7 +446,7 @@ impl Backend for PostgresStore {
     async fn record_attempts(&self, records: Arc<Vec<AttemptRecord>>) -> Result<(), StoreError> {
         let mut c = self.client().await?;
         let now = ms(&chrono::Utc::now());
-        let batch = RecordBatch::new(&records, now);
+        let batch = RecordBatch::new(&records, now, self.shard);
         let params = batch.params();
         if records.iter().all(|r| r.disable_webhook.is_none()) {
             // One statement is one implicit transaction: the whole batch in one round trip.
@@ -506,13 +510,20 @@ fn skip_lists(skip: &Saturated) -> (Vec<&str>, Vec<&str>) {
 /// on, and one update per webhook, each from arrays (`unnest`), so its cost does not grow
 /// with round trips. A manual re-send requested while an attempt was in flight keeps its
 /// delivery due. A healthy webhook's row is left alone unless `last_triggered_at` moves by a
-/// second or more: every node's batches would otherwise queue on that one row lock.
+/// second or more: every node's batches would otherwise queue on that one row lock. For the
+/// same reason each node adds its health counts to rows of its own shard.
 const RECORD: &str = "WITH a AS (
     INSERT INTO attempts (id, org_id, delivery_id, webhook_id, event_ids, url, sent_at, response_status, duration_ms,
-      error_kind, error_message, trigger, request_headers, request_body, request_recipe, response_headers, response_body)
+      error_kind, error_message, trigger, request_headers, request_body, request_recipe, response_headers, response_body,
+      duration_us, event_types)
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[],
       $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
-      $16::text[], $17::text[])
+      $16::text[], $17::text[], $29::bigint[], $30::text[])
+  ), h AS (
+    INSERT INTO health (webhook_id, grain, start, k, shard, org_id, n)
+    SELECT u.w, u.g, u.s, u.k, $37::smallint, u.o, u.n
+    FROM unnest($31::text[], $32::bigint[], $33::bigint[], $34::text[], $35::text[], $36::bigint[]) AS u (w, g, s, k, o, n)
+    ON CONFLICT (webhook_id, grain, start, k, shard) DO UPDATE SET n = health.n + excluded.n
   ), d AS (
     UPDATE deliveries SET
       state = CASE WHEN next_trigger = 'manual' AND NOT u.manual THEN 'pending' ELSE u.state END,
@@ -563,11 +574,28 @@ struct RecordBatch {
     w_failed: Vec<i64>,
     w_reset: Vec<bool>,
     now: i64,
+    a_duration_us: Vec<i64>,
+    a_event_types: Vec<String>,
+    h_webhook: Vec<String>,
+    h_grain: Vec<i64>,
+    h_start: Vec<i64>,
+    h_key: Vec<String>,
+    h_org: Vec<String>,
+    h_n: Vec<i64>,
+    shard: i16,
 }
 
 impl RecordBatch {
-    fn new(records: &[AttemptRecord], now: i64) -> Self {
-        let mut b = RecordBatch { now, ..Default::default() };
+    fn new(records: &[AttemptRecord], now: i64, shard: i16) -> Self {
+        let mut b = RecordBatch { now, shard, ..Default::default() };
+        for h in hookd_core::health::roll_up(records.iter().filter_map(|r| r.attempt.as_ref())) {
+            b.h_webhook.push(h.webhook_id.to_string());
+            b.h_grain.push(h.grain.seconds());
+            b.h_start.push(h.start_ms);
+            b.h_key.push(h.key);
+            b.h_org.push(h.org_id.to_string());
+            b.h_n.push(h.n);
+        }
         for rec in records {
             if let Some(a) = &rec.attempt {
                 b.a_id.push(a.id.to_string());
@@ -578,7 +606,9 @@ impl RecordBatch {
                 b.a_url.push(a.url.clone());
                 b.a_sent.push(ms(&a.sent_at));
                 b.a_status.push(a.response_status.map(i64::from));
-                b.a_duration.push(a.duration_ms as i64);
+                b.a_duration.push((a.duration_us / 1000) as i64);
+                b.a_duration_us.push(a.duration_us as i64);
+                b.a_event_types.push(to_json(&a.event_types));
                 b.a_error_kind.push(a.error.as_ref().map(|e| e.kind.as_str()));
                 b.a_error_message.push(a.error.as_ref().map(|e| e.message.clone()));
                 b.a_trigger.push(a.trigger.as_str());
@@ -614,7 +644,7 @@ impl RecordBatch {
 
     /// The values in [`RECORD`]'s order, each with its type (it goes unprepared: see
     /// [`all_planned`]).
-    fn params(&self) -> [(&(dyn ToSql + Sync), Type); 28] {
+    fn params(&self) -> [(&(dyn ToSql + Sync), Type); 37] {
         [
             (&self.a_id, Type::TEXT_ARRAY),
             (&self.a_org, Type::TEXT_ARRAY),
@@ -644,6 +674,15 @@ impl RecordBatch {
             (&self.w_failed, Type::INT8_ARRAY),
             (&self.w_reset, Type::BOOL_ARRAY),
             (&self.now, Type::INT8),
+            (&self.a_duration_us, Type::INT8_ARRAY),
+            (&self.a_event_types, Type::TEXT_ARRAY),
+            (&self.h_webhook, Type::TEXT_ARRAY),
+            (&self.h_grain, Type::INT8_ARRAY),
+            (&self.h_start, Type::INT8_ARRAY),
+            (&self.h_key, Type::TEXT_ARRAY),
+            (&self.h_org, Type::TEXT_ARRAY),
+            (&self.h_n, Type::INT8_ARRAY),
+            (&self.shard, Type::INT2),
         ]
     }
 }
@@ -672,7 +711,7 @@ mod plan_tests {
             outcome: Outcome::Failed,
             disable_webhook: None,
         };
-        let batch = RecordBatch::new(&[failed(&d1), failed(&d2)], 0);
+        let batch = RecordBatch::new(&[failed(&d1), failed(&d2)], 0, 0);
         let params = batch.params();
         let untyped: Vec<&(dyn ToSql + Sync)> = params.iter().map(|(v, _)| *v).collect();
         let prepared = c.prepare(RECORD).await.expect("prepare");

@@ -205,5 +205,7 @@ pub(crate) async fn prune(x: &impl Exec, before: Timestamp, max: usize) -> Resul
     let mut steps = steps;
     // Sessions and login links carry their own expiry; past it they are no use to anyone.
     steps.extend(super::sessions::prune(chrono::Utc::now()));
+    // Health counts are kept as long as the stats windows read them, whatever `before` is.
+    steps.extend(super::health::prune(ms(&chrono::Utc::now()), max as usize));
     Ok(x.write(steps).await?.iter().sum())
 }

@@ -7,6 +7,7 @@
 
 pub(crate) mod directory;
 mod edit;
+mod health;
 pub(crate) mod history;
 mod listing;
 mod sessions;
@@ -17,6 +18,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use hookd_core::health::{Grain, Stored};
 use hookd_core::model::{
     AccessToken, Attempt, AuditEntry, Delivery, DeliveryState, Event, EventType, LoginLink, Member, Org, Session,
     Webhook,
@@ -445,5 +447,17 @@ impl<B: Backend> Store for B {
     }
     async fn prune(&self, before: Timestamp, max: usize) -> Result<u64, StoreError> {
         history::prune(self, before, max).await
+    }
+    async fn health(
+        &self,
+        org: &OrgId,
+        webhook: Option<&WebhookId>,
+        grain: Grain,
+        since: Timestamp,
+    ) -> Result<Vec<Stored>, StoreError> {
+        health::counts(self, org, webhook, grain, crate::rows::ms(&since)).await
+    }
+    async fn next_retry_at(&self, org: &OrgId, webhook: &WebhookId) -> Result<Option<Timestamp>, StoreError> {
+        health::next_retry_at(self, org, webhook).await
     }
 }

@@ -22,6 +22,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (7, include_str!("../../migrations/sqlite/0007_portal_sessions.sql")),
     (8, include_str!("../../migrations/sqlite/0008_webhooks_feature.sql")),
     (9, include_str!("../../migrations/sqlite/0009_audit.sql")),
+    (10, include_str!("../../migrations/sqlite/0010_health.sql")),
 ];
 
 /// Writes the writer takes from its queue before it looks at whether to commit.

@@ -311,12 +311,15 @@ impl Backend for SqliteStore {
         let now = ms(&now_ts);
         // The records are freed here, not on the writer thread that every write waits for,
         // and their JSON columns are made here too: the writer's time is every write's wait.
-        let records = Arc::new((records.iter().map(|r| r.attempt.as_ref().map(AttemptJson::of)).collect(), records));
+        let json: Vec<Option<AttemptJson>> = records.iter().map(|r| r.attempt.as_ref().map(AttemptJson::of)).collect();
+        let health = hookd_core::health::roll_up(records.iter().filter_map(|r| r.attempt.as_ref()));
+        let records = Arc::new((json, health, records));
         let shared = records.clone();
         let written = self
             .db
             .write(move |c| {
-                let (json, records): &(Vec<Option<AttemptJson>>, Arc<Vec<AttemptRecord>>) = &shared;
+                let (json, health, records) = &*shared;
+                count_health(c, health)?;
                 for e in crate::webhook_effects(records) {
                     let (sent, since) = (ms(&e.last_triggered_at), e.failing_since.as_ref().map(ms));
                     let sql = if e.reset {
@@ -540,9 +543,26 @@ fn publish_in(
     Ok(Published::new(e.id.clone(), deliveries, leased))
 }
 
+/// Adds a batch's health counts to their buckets (one node writes a SQLite file: shard 0).
+fn count_health(c: &rusqlite::Connection, counts: &[hookd_core::health::Count]) -> Result<(), StoreError> {
+    let mut upsert = c
+        .prepare_cached(
+            "INSERT INTO health (webhook_id, grain, start, k, shard, org_id, n) VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6)
+             ON CONFLICT (webhook_id, grain, start, k, shard) DO UPDATE SET n = n + excluded.n",
+        )
+        .map_err(map_err)?;
+    for h in counts {
+        upsert
+            .execute(params![h.webhook_id.as_str(), h.grain.seconds(), h.start_ms, h.key, h.org_id.as_str(), h.n])
+            .map_err(map_err)?;
+    }
+    Ok(())
+}
+
 /// An attempt's columns that hold JSON.
 struct AttemptJson {
     event_ids: String,
+    event_types: String,
     request_headers: String,
     request_recipe: Option<String>,
     response_headers: String,
@@ -552,6 +572,7 @@ impl AttemptJson {
     fn of(a: &Attempt) -> Self {
         Self {
             event_ids: to_json(&a.event_ids),
+            event_types: to_json(&a.event_types),
             request_headers: to_json(&a.request_headers),
             request_recipe: crate::rows::body_recipe(&a.request_body),
             response_headers: to_json(&a.response_headers),
@@ -561,8 +582,8 @@ impl AttemptJson {
 
 const INSERT_ATTEMPT: &str = "INSERT INTO attempts (id, org_id, delivery_id, webhook_id, event_ids, url, sent_at,
        response_status, duration_ms, error_kind, error_message, trigger, request_headers, request_body, request_recipe,
-       response_headers, response_body)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+       response_headers, response_body, duration_us, event_types)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)";
 
 fn insert_attempt(insert: &mut rusqlite::Statement<'_>, a: &Attempt, json: &AttemptJson) -> Result<(), StoreError> {
     insert
@@ -575,7 +596,7 @@ fn insert_attempt(insert: &mut rusqlite::Statement<'_>, a: &Attempt, json: &Atte
             a.url,
             ms(&a.sent_at),
             a.response_status,
-            a.duration_ms as i64,
+            (a.duration_us / 1000) as i64,
             a.error.as_ref().map(|e| e.kind.as_str()),
             a.error.as_ref().map(|e| e.message.as_str()),
             a.trigger.as_str(),
@@ -584,6 +605,8 @@ fn insert_attempt(insert: &mut rusqlite::Statement<'_>, a: &Attempt, json: &Atte
             json.request_recipe,
             json.response_headers,
             a.response_body,
+            a.duration_us as i64,
+            json.event_types,
         ])
         .map_err(map_err)?;
     Ok(())

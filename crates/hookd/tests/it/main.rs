@@ -7,6 +7,7 @@ mod crash;
 mod delivery;
 mod fairness;
 mod fuzz;
+mod health;
 mod hostile;
 mod inprocess;
 mod keys;
