@@ -77,6 +77,11 @@ pub fn when(t: &chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// A time where a list has little room: "Dec 3, 16:05" (UTC, as every time in the portal).
+pub fn short_when(t: &chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%b %-d, %H:%M").to_string()
+}
+
 /// A duration as people read it: "0.4 ms", "12 ms", "1.25 s".
 pub fn millis(ms: f64) -> String {
     match ms {

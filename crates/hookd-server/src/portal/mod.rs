@@ -9,6 +9,7 @@ mod assets;
 mod audit;
 mod auth;
 mod catalog;
+mod charts;
 mod error;
 mod form;
 mod frame;

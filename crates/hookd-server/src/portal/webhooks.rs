@@ -7,19 +7,22 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use hookd_core::health::Window;
 use hookd_core::listing::{AttemptFilter, Cursor, Order, PageRequest, WebhookSort};
 use hookd_core::model::{ActorRef, Circuit, Environment};
 use hookd_core::{MemberId, WebhookId};
 use serde::Deserialize;
 
 use super::auth::{Posted, Signed};
+use super::charts;
 use super::error::{PortalError, PortalResult, page};
 use super::form::Form;
-use super::frame::{Frame, Heading, Sorting, enc, html, when};
+use super::frame::{Frame, Heading, Sorting, enc, html, millis, short_when, when};
 use super::history::{AttemptRow, attempt_rows, plain_headings};
 use super::state::PortalState;
 use super::webhook_form::{FormPage, body_from, form_page, parse};
 use crate::ids::Ids;
+use hookd_service::health::WebhookHealth;
 use hookd_service::webhooks::{WebhookIn, WebhookPatch, WebhookView};
 use hookd_service::{Access, OpsError};
 
@@ -43,6 +46,9 @@ pub struct Row {
     /// While its circuit is open: what that means for the webhook.
     pub circuit: Option<String>,
     pub test: bool,
+    /// The last 24 hours' success rate, and its sparkline (`None`: nothing was sent).
+    pub success: String,
+    pub spark: Option<String>,
 }
 
 /// What a webhook's status says: hookd's own reason as it wrote it, or who changed it, by
@@ -75,8 +81,8 @@ fn row(w: WebhookView, names: &Names) -> Row {
         owner,
         types_shown,
         types_more,
-        created: when(&w.created_at),
-        last_triggered: w.last_triggered_at.as_ref().map(when).unwrap_or_else(|| "Never".into()),
+        created: short_when(&w.created_at),
+        last_triggered: w.last_triggered_at.as_ref().map(short_when).unwrap_or_else(|| "Never".into()),
         reason: reason_text(&w, names),
         circuit: match w.circuit {
             Circuit::Closed => None,
@@ -86,6 +92,8 @@ fn row(w: WebhookView, names: &Names) -> Row {
             )),
         },
         test: w.environment == Environment::Test,
+        success: String::new(),
+        spark: None,
         w,
     }
 }
@@ -144,7 +152,20 @@ pub(crate) async fn list(
         keep: format!("&q={}", enc(&text)),
     };
     let (headings, next) = (sorting.headings(COLUMNS), sorting.next(found.next_cursor));
-    let rows = found.data.into_iter().map(|w| row(w, &names)).collect();
+    let mut day = s.ops.org_stats(&p.actor, &p.member.org_id, Window::Day).await?.data;
+    let rows = found
+        .data
+        .into_iter()
+        .map(|w| {
+            let stats = day.iter().position(|d| d.webhook_id == w.id).map(|i| day.swap_remove(i).stats);
+            let mut r = row(w, &names);
+            if let Some(stats) = stats.filter(|s| s.totals.attempts > 0) {
+                r.success = charts::rate(stats.totals.success_rate);
+                r.spark = Some(charts::sparkline(&stats));
+            }
+            r
+        })
+        .collect();
     let frame = Frame::new(&s, p, "webhooks", "Webhooks", q.done.as_deref()).await?;
     html(&ListPage { frame, rows, headings, q: text, sort: sort_name, order: order_name.into(), next })
 }
@@ -162,11 +183,76 @@ struct DetailPage {
     created_now: bool,
     event_types: Vec<String>,
     example: String,
+    health: Health,
 }
 
 #[derive(Debug, Default, Deserialize)]
 pub struct DetailQuery {
     done: Option<String>,
+    window: Option<String>,
+}
+
+/// The webhook page's health panel: its charts and the same figures as text.
+pub struct Health {
+    pub window: Window,
+    pub windows: [Window; 4],
+    /// What the figures and charts cover, in words.
+    pub span: String,
+    pub rate: String,
+    pub attempts: u64,
+    pub failed: u64,
+    pub p50: String,
+    pub p95: String,
+    pub by_result: Vec<(String, u64, bool)>,
+    pub last_success: String,
+    pub last_failure: String,
+    pub next_retry: String,
+    pub attempts_svg: String,
+    pub latency_svg: String,
+    /// Per bucket: when, attempts, succeeded, failed, p50, p95.
+    pub table: Vec<[String; 6]>,
+}
+
+impl Health {
+    fn of(h: WebhookHealth) -> Self {
+        let s = &h.stats;
+        let ms = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), millis);
+        let at =
+            |t: Option<chrono::DateTime<chrono::Utc>>, none: &str| t.as_ref().map_or_else(|| none.to_owned(), when);
+        let none = format!("none in the last {}", s.window.as_str());
+        Health {
+            window: s.window,
+            windows: Window::ALL,
+            span: format!("Over the last {}, per {}", s.window.as_str(), charts::per(s.window)),
+            rate: charts::rate(s.totals.success_rate),
+            attempts: s.totals.attempts,
+            failed: s.totals.failed,
+            p50: ms(s.totals.p50_ms),
+            p95: ms(s.totals.p95_ms),
+            by_result: s.by_result.iter().map(|(k, n)| (k.clone(), *n, k == "2xx")).collect(),
+            last_success: at(h.last_success_at, &none),
+            last_failure: at(h.last_failure_at, &none),
+            next_retry: at(h.next_retry_at, "none waiting"),
+            attempts_svg: charts::attempts(s),
+            latency_svg: charts::latency(s),
+            table: s
+                .buckets
+                .iter()
+                .filter(|b| b.attempts > 0)
+                .map(|b| {
+                    let n = |v: u64| v.to_string();
+                    [
+                        charts::bucket_label(s.window, b),
+                        n(b.attempts),
+                        n(b.succeeded),
+                        n(b.failed),
+                        ms(b.p50_ms),
+                        ms(b.p95_ms),
+                    ]
+                })
+                .collect(),
+        }
+    }
 }
 
 fn webhook_id(raw: &str) -> PortalResult<WebhookId> {
@@ -180,8 +266,10 @@ async fn detail_page(
     secret: Option<String>,
     created_now: bool,
     done: Option<&str>,
+    window: Window,
 ) -> PortalResult<Response> {
     let p = &signed.0;
+    let health = Health::of(s.ops.webhook_stats(&p.actor, &p.member.org_id, &w.id, window).await?);
     let filter = AttemptFilter { webhook_id: Some(w.id.clone()), succeeded: None, ..Default::default() };
     let req = PageRequest { limit: 25, order: Order::Desc, ..PageRequest::default() };
     let attempts = s.ops.list_attempts(&p.actor, &p.member.org_id, &filter, &req).await?;
@@ -212,6 +300,7 @@ async fn detail_page(
         created_now,
         event_types,
         example,
+        health,
     })
 }
 
@@ -223,7 +312,8 @@ pub(crate) async fn detail(
 ) -> PortalResult<Response> {
     let p = &signed.0;
     let w = s.ops.get_webhook(&p.actor, &p.member.org_id, &id).await?;
-    detail_page(&s, &signed, w, None, false, q.done.as_deref()).await
+    let window = q.window.as_deref().and_then(Window::parse).unwrap_or_default();
+    detail_page(&s, &signed, w, None, false, q.done.as_deref(), window).await
 }
 
 pub(crate) async fn new_form(State(s): State<PortalState>, signed: Signed) -> PortalResult<Response> {
@@ -271,7 +361,7 @@ pub(crate) async fn create(State(s): State<PortalState>, Posted(signed, form): P
     match s.ops.create_webhook(&p.actor, &p.member.org_id, input).await {
         Ok(mut w) => {
             let secret = w.signing.secret.take();
-            detail_page(&s, &signed, w, secret, true, Some("created")).await
+            detail_page(&s, &signed, w, secret, true, Some("created"), Window::default()).await
         }
         Err(e) => refused(&s, &signed, None, &form, e).await,
     }
@@ -368,7 +458,7 @@ pub(crate) async fn rotate(
     let p = &signed.0;
     let mut w = s.ops.rotate_secret(&p.actor, &p.member.org_id, &id).await?;
     let secret = w.signing.secret.take();
-    detail_page(&s, &signed, w, secret, false, Some("rotated")).await
+    detail_page(&s, &signed, w, secret, false, Some("rotated"), Window::default()).await
 }
 
 pub(crate) async fn test(

@@ -12,6 +12,7 @@ mod hostile;
 mod inprocess;
 mod keys;
 mod portal;
+mod portal_health;
 mod races;
 mod security;
 mod service;

@@ -34,7 +34,7 @@ async fn link(app: &TestApp, org: &Org, member: &str) -> String {
 }
 
 /// A browser signed in as a new member of a new org, on the webhooks page.
-async fn signed_in(app: &TestApp, role: &str) -> (Browser, Org, String) {
+pub(crate) async fn signed_in(app: &TestApp, role: &str) -> (Browser, Org, String) {
     let org = app.org().await;
     let id = member(app, &org, "Ada Lovelace", role).await;
     let b = Browser::start().await;
