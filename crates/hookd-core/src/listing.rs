@@ -89,6 +89,16 @@ pub struct AttemptFilter {
     pub until: Option<Timestamp>,
 }
 
+/// Filters of the events listing.
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    pub event_type: Option<String>,
+    /// Published at or after this time.
+    pub since: Option<Timestamp>,
+    /// Published before this time.
+    pub until: Option<Timestamp>,
+}
+
 /// Sort keys of the webhook list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum WebhookSort {

@@ -605,6 +605,26 @@ pub struct Delivery {
     pub updated_at: DateTime<Utc>,
 }
 
+/// What became of an event's deliveries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DeliveryCounts {
+    pub total: u64,
+    pub succeeded: u64,
+    pub failed: u64,
+    pub pending: u64,
+}
+
+impl DeliveryCounts {
+    pub fn add(&mut self, state: DeliveryState, n: u64) {
+        self.total += n;
+        match state {
+            DeliveryState::Succeeded => self.succeeded += n,
+            DeliveryState::Failed => self.failed += n,
+            DeliveryState::Pending => self.pending += n,
+        }
+    }
+}
+
 /// Why an attempt got no 2xx, when it got no response at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

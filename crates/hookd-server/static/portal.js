@@ -235,6 +235,11 @@
       b.addEventListener("click", function (ev) { ev.preventDefault(); b.parentElement.classList.toggle("open"); b.setAttribute("aria-expanded", b.parentElement.classList.contains("open")); });
     });
 
+    // Filter bars apply a changed choice at once (their button stays for browsers without script).
+    $$("form[data-autosubmit] select").forEach(function (s) {
+      s.addEventListener("change", function () { s.form.requestSubmit(); });
+    });
+
     // Toasts fade after a while.
     $$(".toast").forEach(function (t) { setTimeout(function () { t.classList.add("hide"); }, 6000); });
   }

@@ -1,11 +1,12 @@
 //! Publishing: events checked against the catalog and handed to this node's dispatcher.
 
-use hookd_core::model::{DeliveryState, Environment, Event, Webhook};
+use hookd_core::listing::{EventFilter, Page, PageRequest};
+use hookd_core::model::{DeliveryCounts, DeliveryState, Environment, Event, Webhook};
 use hookd_core::schema::SchemaError;
 use hookd_core::visibility::valid_entry;
-use hookd_core::{DeliveryId, EventId, OrgId, validation};
+use hookd_core::{DeliveryId, EventId, OrgId, WebhookId, validation};
 use hookd_delivery::Metrics;
-use hookd_store::{Audience, Published, StoreError};
+use hookd_store::{Audience, EventSummary, Published, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
@@ -57,10 +58,42 @@ pub struct EventView {
     pub deliveries: Vec<DeliveryStateView>,
 }
 
+/// One of an event's deliveries: the webhook it goes to and how far it got.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct DeliveryStateView {
     pub id: DeliveryId,
+    pub webhook_id: WebhookId,
     pub state: DeliveryState,
+    /// Attempts made so far.
+    pub attempts: u32,
+    /// When the next attempt is due, while pending.
+    pub next_attempt_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// An event in a list: no payload; its deliveries counted by state.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct EventSummaryView {
+    pub id: EventId,
+    #[serde(rename = "type")]
+    pub event_type: String,
+    pub environment: Environment,
+    pub occurred_at: chrono::DateTime<chrono::Utc>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub deliveries: DeliveryCounts,
+}
+
+impl From<EventSummary> for EventSummaryView {
+    fn from(s: EventSummary) -> Self {
+        let e = s.event;
+        Self {
+            id: e.id,
+            event_type: e.event_type,
+            environment: e.environment,
+            occurred_at: e.occurred_at,
+            created_at: e.created_at,
+            deliveries: s.deliveries,
+        }
+    }
 }
 
 impl Ops {
@@ -203,7 +236,7 @@ impl Ops {
     pub async fn get_event(&self, by: &Actor, org: &OrgId, id: &EventId) -> OpsResult<EventView> {
         by.authorize(org, Access::Read)?;
         let (e, _) = self.store.get_event(org, id).await.map_err(not_found("event"))?;
-        let deliveries = self.store.delivery_states(org, id).await?;
+        let deliveries = self.store.event_deliveries(org, id).await?;
         Ok(EventView {
             payload: RawValue::from_string(e.payload).map_err(|err| OpsError::Internal(err.into()))?,
             id: e.id,
@@ -214,7 +247,29 @@ impl Ops {
             visible_to: e.visible_to,
             occurred_at: e.occurred_at,
             created_at: e.created_at,
-            deliveries: deliveries.into_iter().map(|(id, state)| DeliveryStateView { id, state }).collect(),
+            deliveries: deliveries
+                .into_iter()
+                .map(|d| DeliveryStateView {
+                    id: d.id,
+                    webhook_id: d.webhook_id,
+                    state: d.state,
+                    attempts: d.attempts,
+                    next_attempt_at: d.next_attempt_at.filter(|_| d.state == DeliveryState::Pending),
+                })
+                .collect(),
         })
+    }
+
+    /// The org's events, newest first unless the page asks otherwise.
+    pub async fn list_events(
+        &self,
+        by: &Actor,
+        org: &OrgId,
+        filter: &EventFilter,
+        page: &PageRequest<()>,
+    ) -> OpsResult<Page<EventSummaryView>> {
+        by.authorize(org, Access::Read)?;
+        let found = self.store.list_events(org, filter, page).await?;
+        Ok(Page { data: found.data.into_iter().map(EventSummaryView::from).collect(), next_cursor: found.next_cursor })
     }
 }

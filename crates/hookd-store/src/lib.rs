@@ -24,7 +24,9 @@ use hookd_core::secret::SealedSecret;
 use hookd_core::{AttemptId, DeliveryId, EventId, MemberId, OrgId, TokenId, WebhookId};
 
 pub use error::{Cause, StoreError};
-pub use hookd_core::listing::{AttemptFilter, AttemptSort, Backlog, Cursor, Order, Page, PageRequest, WebhookSort};
+pub use hookd_core::listing::{
+    AttemptFilter, AttemptSort, Backlog, Cursor, EventFilter, Order, Page, PageRequest, WebhookSort,
+};
 pub use sql::{AuthEdit, WebhookEdit};
 
 pub type Timestamp = chrono::DateTime<chrono::Utc>;
@@ -63,6 +65,13 @@ impl LeaseTerms {
             })
             .collect()
     }
+}
+
+/// An event in a list: without its payload, with what became of its deliveries.
+#[derive(Debug, Clone)]
+pub struct EventSummary {
+    pub event: Event,
+    pub deliveries: hookd_core::model::DeliveryCounts,
 }
 
 /// What an attempt changed about its delivery.
@@ -385,11 +394,15 @@ pub trait Store: Send + Sync + 'static {
         page: &PageRequest<AttemptSort>,
     ) -> Result<Page<Attempt>, StoreError>;
     async fn get_attempt(&self, org: &OrgId, id: &AttemptId) -> Result<Attempt, StoreError>;
-    async fn delivery_states(
+    /// An event's deliveries, in the order they were made.
+    async fn event_deliveries(&self, org: &OrgId, event: &EventId) -> Result<Vec<Delivery>, StoreError>;
+    /// An org's events (payloads left out), each with its deliveries counted by state.
+    async fn list_events(
         &self,
         org: &OrgId,
-        event: &EventId,
-    ) -> Result<Vec<(DeliveryId, DeliveryState)>, StoreError>;
+        filter: &EventFilter,
+        page: &PageRequest<()>,
+    ) -> Result<Page<EventSummary>, StoreError>;
 
     // Retention.
     /// Deletes up to `max` of each of: attempts, finished deliveries, and events left with no

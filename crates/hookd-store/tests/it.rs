@@ -63,6 +63,7 @@ macro_rules! store_suite {
             case!(rendered_request_bodies_are_made_again_from_their_events);
             case!(retention_prunes_old_finished_work_only);
             case!(health_counts_what_was_recorded_per_webhook_and_org);
+            case!(events_are_listed_newest_first_with_their_deliveries_counted);
             case!(health_counts_are_pruned_when_their_grain_is_no_longer_read);
         }
     };
@@ -100,7 +101,7 @@ async fn orgs_keep_webhooks(s: &dyn Store, orgs: &[hookd_core::OrgId]) {
 }
 
 /// Undoes the migrations after 8 (each backend then forgets 8 and later).
-const BEFORE_MIGRATION_8: &str = "DROP TABLE audit; DROP TABLE health;
+const BEFORE_MIGRATION_8: &str = "DROP TABLE audit; DROP TABLE health; DROP INDEX events_org;
     ALTER TABLE attempts DROP COLUMN duration_us; ALTER TABLE attempts DROP COLUMN event_types;";
 
 async fn old_orgs(s: &dyn Store) -> Vec<hookd_core::OrgId> {

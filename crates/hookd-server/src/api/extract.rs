@@ -107,6 +107,8 @@ pub struct ListParams {
     pub delivery_id: Option<String>,
     pub since: Option<String>,
     pub until: Option<String>,
+    #[serde(rename = "type")]
+    pub event_type: Option<String>,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for ListParams {
@@ -119,6 +121,17 @@ impl<S: Send + Sync> FromRequestParts<S> for ListParams {
 }
 
 impl ListParams {
+    /// An RFC 3339 time parameter, named `field` in the error.
+    pub fn time(field: &str, v: &Option<String>) -> Result<Option<chrono::DateTime<chrono::Utc>>, ApiError> {
+        v.as_deref()
+            .map(|t| {
+                chrono::DateTime::parse_from_rfc3339(t)
+                    .map(|t| t.to_utc())
+                    .map_err(|_| ApiError::invalid(field, "must be an RFC 3339 time, e.g. 2026-12-01T09:00:00Z"))
+            })
+            .transpose()
+    }
+
     /// The page request, with `sort` parsed by `parse_sort` (whose names the error lists).
     pub fn page<S: Default>(
         &self,

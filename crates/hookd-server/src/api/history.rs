@@ -33,20 +33,11 @@ async fn list(
         Some("failed") => Some(false),
         Some(s) => return Err(ApiError::invalid("status", format!("`{s}` must be `succeeded` or `failed`"))),
     };
-    let time = |field: &str, v: &Option<String>| -> ApiResult<Option<chrono::DateTime<chrono::Utc>>> {
-        v.as_deref()
-            .map(|t| {
-                chrono::DateTime::parse_from_rfc3339(t)
-                    .map(|t| t.to_utc())
-                    .map_err(|_| ApiError::invalid(field, "must be an RFC 3339 time, e.g. 2026-12-01T09:00:00Z"))
-            })
-            .transpose()
-    };
     let delivery_id = match &params.delivery_id {
         None => None,
         Some(d) => Some(DeliveryId::parse(d).map_err(|e| ApiError::invalid("delivery_id", e.to_string()))?),
     };
-    let (since, until) = (time("since", &params.since)?, time("until", &params.until)?);
+    let (since, until) = (ListParams::time("since", &params.since)?, ListParams::time("until", &params.until)?);
     let filter = AttemptFilter { webhook_id, succeeded, delivery_id, since, until };
     Ok(Json(List::from_page(s.ops.list_attempts(&by, &org, &filter, &page).await?, |a| a)))
 }

@@ -33,7 +33,7 @@ pub struct AttemptRow {
     pub events: String,
 }
 
-fn result_text(a: &AttemptSummary) -> String {
+pub(crate) fn result_text(a: &AttemptSummary) -> String {
     match (&a.error, a.response_status) {
         (Some(e), _) => match e.kind {
             AttemptErrorKind::Timeout => "Timeout".into(),
@@ -191,7 +191,7 @@ struct AttemptPage {
 }
 
 /// The body as a person reads it: JSON pretty-printed, anything else as it is.
-fn pretty(body: &str) -> String {
+pub(crate) fn pretty(body: &str) -> String {
     serde_json::from_str::<serde_json::Value>(body)
         .ok()
         .and_then(|v| serde_json::to_string_pretty(&v).ok())

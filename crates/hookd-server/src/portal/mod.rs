@@ -11,6 +11,7 @@ mod auth;
 mod catalog;
 mod charts;
 mod error;
+mod events;
 mod form;
 mod frame;
 mod history;
@@ -143,6 +144,8 @@ pub fn router(state: PortalState) -> Router<PortalState> {
         .route("/portal/webhooks/{id}/rotate", post(webhooks::rotate))
         .route("/portal/webhooks/{id}/test", post(webhooks::test))
         .route("/portal/webhooks/{id}/recover", post(webhooks::recover))
+        .route("/portal/events", get(events::list))
+        .route("/portal/events/{id}", get(events::detail))
         .route("/portal/history", get(history::org_history))
         .route("/portal/attempts/{id}", get(history::attempt))
         .route("/portal/deliveries/{id}/resend", post(history::resend))

@@ -1,7 +1,7 @@
 //! Events, deliveries and attempts as callers read them back, re-sending, recovery, the
 //! backlog and retention.
 
-use hookd_core::model::{Attempt, AuditEntry, Delivery, DeliveryState, Event, RequestBody};
+use hookd_core::model::{Attempt, AuditEntry, Delivery, Event, RequestBody};
 use hookd_core::{AttemptId, DeliveryId, EventId, OrgId, WebhookId};
 
 use super::directory::audit_step;
@@ -31,16 +31,6 @@ pub(crate) async fn get_event(
 pub(crate) async fn get_delivery(x: &impl Exec, org: &OrgId, id: &DeliveryId) -> Result<Delivery, StoreError> {
     let sql = format!("SELECT {} FROM deliveries d WHERE d.id = $1 AND d.org_id = $2", r::DELIVERY_COLS);
     one(x, Query::new(sql, vals![id.as_str(), org.as_str()]), |row| r::delivery(row)).await
-}
-
-pub(crate) async fn delivery_states(
-    x: &impl Exec,
-    org: &OrgId,
-    event: &EventId,
-) -> Result<Vec<(DeliveryId, DeliveryState)>, StoreError> {
-    let sql =
-        format!("SELECT {} FROM deliveries d WHERE d.event_id = $1 AND d.org_id = $2 ORDER BY d.id", r::DELIVERY_COLS);
-    x.rows(Query::new(sql, vals![event.as_str(), org.as_str()]), |row| r::delivery(row).map(|d| (d.id, d.state))).await
 }
 
 /// Makes a delivery due now again, for a manual re-send. A delivery in flight keeps its

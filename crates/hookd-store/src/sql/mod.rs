@@ -7,6 +7,7 @@
 
 pub(crate) mod directory;
 mod edit;
+mod events;
 mod health;
 pub(crate) mod history;
 mod listing;
@@ -20,8 +21,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use hookd_core::health::{Grain, Stored};
 use hookd_core::model::{
-    AccessToken, Attempt, AuditEntry, Delivery, DeliveryState, Event, EventType, LoginLink, Member, Org, Session,
-    Webhook,
+    AccessToken, Attempt, AuditEntry, Delivery, Event, EventType, LoginLink, Member, Org, Session, Webhook,
 };
 use hookd_core::secret::SealedSecret;
 use hookd_core::{AttemptId, DeliveryId, EventId, MemberId, OrgId, TokenId, WebhookId};
@@ -31,8 +31,8 @@ pub use edit::{AuthEdit, WebhookEdit};
 
 use crate::rows::DbRow;
 use crate::{
-    AttemptFilter, AttemptRecord, AttemptSort, Audience, Backlog, LeaseTerms, LeasedDelivery, Page, PageRequest,
-    Published, Saturated, Store, StoreError, Timestamp, WebhookSort,
+    AttemptFilter, AttemptRecord, AttemptSort, Audience, Backlog, EventFilter, EventSummary, LeaseTerms,
+    LeasedDelivery, Page, PageRequest, Published, Saturated, Store, StoreError, Timestamp, WebhookSort,
 };
 
 /// A bound value, converted by each backend to its own type. Every variant carries its type
@@ -438,12 +438,16 @@ impl<B: Backend> Store for B {
     async fn get_attempt(&self, org: &OrgId, id: &AttemptId) -> Result<Attempt, StoreError> {
         history::get_attempt(self, org, id).await
     }
-    async fn delivery_states(
+    async fn event_deliveries(&self, org: &OrgId, event: &EventId) -> Result<Vec<Delivery>, StoreError> {
+        events::event_deliveries(self, org, event).await
+    }
+    async fn list_events(
         &self,
         org: &OrgId,
-        event: &EventId,
-    ) -> Result<Vec<(DeliveryId, DeliveryState)>, StoreError> {
-        history::delivery_states(self, org, event).await
+        filter: &EventFilter,
+        page: &PageRequest<()>,
+    ) -> Result<Page<EventSummary>, StoreError> {
+        events::list_events(self, org, filter, page).await
     }
     async fn prune(&self, before: Timestamp, max: usize) -> Result<u64, StoreError> {
         history::prune(self, before, max).await

@@ -10,10 +10,12 @@ use hookd_store::*;
 
 pub(crate) mod build;
 mod directory;
+mod events;
 mod health;
 
 use build::{noted, webhook};
 pub use directory::*;
+pub use events::*;
 pub use health::*;
 
 pub(crate) async fn org(s: &dyn Store, parent: Option<&OrgId>) -> Org {
@@ -744,7 +746,7 @@ pub async fn retention_prunes_old_finished_work_only(s: &dyn Store) {
 }
 
 /// Returns the clock's time once it has passed `t`'s millisecond.
-async fn next_millisecond(t: chrono::DateTime<Utc>) -> chrono::DateTime<Utc> {
+pub(crate) async fn next_millisecond(t: chrono::DateTime<Utc>) -> chrono::DateTime<Utc> {
     loop {
         let now = Utc::now();
         if now.timestamp_millis() > t.timestamp_millis() {
