@@ -87,6 +87,45 @@ pub struct AttemptFilter {
     pub since: Option<Timestamp>,
     /// Sent before this time.
     pub until: Option<Timestamp>,
+    /// Attempts that carried an event of this type.
+    pub event_type: Option<String>,
+    pub result: Option<ResultFilter>,
+}
+
+/// Which results a history listing keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResultFilter {
+    /// Answered with a status of this class: `2` is `2xx` (a 2xx with an error is no success).
+    Class(u16),
+    /// Answered with exactly this status.
+    Status(u16),
+    /// No answer, for this reason.
+    Error(crate::model::AttemptErrorKind),
+}
+
+impl ResultFilter {
+    pub const NAMES: &'static str = "`2xx`, `3xx`, `4xx`, `5xx`, a status code such as `404`, or an error kind \
+        (`timeout`, `refused`, `dns`, `tls`, `ssrf`, `connection`, `invalid_url`, `auth`)";
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.as_bytes() {
+            [c @ b'1'..=b'5', b'x', b'x'] => Some(Self::Class(u16::from(c - b'0'))),
+            _ => match s.parse::<u16>() {
+                Ok(code) if (100..=599).contains(&code) => Some(Self::Status(code)),
+                Ok(_) => None,
+                Err(_) => crate::model::AttemptErrorKind::parse(s).map(Self::Error),
+            },
+        }
+    }
+
+    /// As [`ResultFilter::parse`] reads it.
+    pub fn as_string(self) -> String {
+        match self {
+            Self::Class(c) => format!("{c}xx"),
+            Self::Status(code) => code.to_string(),
+            Self::Error(kind) => kind.as_str().to_owned(),
+        }
+    }
 }
 
 /// Filters of the events listing.
@@ -152,6 +191,21 @@ impl AttemptSort {
 pub struct Backlog {
     pub pending: u64,
     pub due: u64,
+}
+
+#[cfg(test)]
+mod result_filter_tests {
+    use super::ResultFilter;
+
+    #[test]
+    fn results_are_read_back_as_written() {
+        for s in ["2xx", "5xx", "404", "timeout", "tls"] {
+            assert_eq!(ResultFilter::parse(s).map(ResultFilter::as_string).as_deref(), Some(s));
+        }
+        for s in ["6xx", "99", "700", "teapot", ""] {
+            assert_eq!(ResultFilter::parse(s), None, "{s}");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -49,7 +49,7 @@ async fn list(
         page.order = Order::Desc;
     }
     let filter = EventFilter {
-        event_type: params.event_type.clone(),
+        event_type: params.type_name.clone(),
         since: ListParams::time("since", &params.since)?,
         until: ListParams::time("until", &params.until)?,
     };

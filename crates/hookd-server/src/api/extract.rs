@@ -107,8 +107,12 @@ pub struct ListParams {
     pub delivery_id: Option<String>,
     pub since: Option<String>,
     pub until: Option<String>,
+    /// The events listing's `type`.
     #[serde(rename = "type")]
+    pub type_name: Option<String>,
+    /// The history's filters.
     pub event_type: Option<String>,
+    pub result: Option<String>,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for ListParams {

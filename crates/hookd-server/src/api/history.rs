@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Json, Router};
-use hookd_core::listing::{AttemptFilter, AttemptSort};
+use hookd_core::listing::{AttemptFilter, AttemptSort, ResultFilter};
 use hookd_core::model::Delivery;
 use hookd_core::{AttemptId, DeliveryId, OrgId, WebhookId};
 
@@ -38,7 +38,14 @@ async fn list(
         Some(d) => Some(DeliveryId::parse(d).map_err(|e| ApiError::invalid("delivery_id", e.to_string()))?),
     };
     let (since, until) = (ListParams::time("since", &params.since)?, ListParams::time("until", &params.until)?);
-    let filter = AttemptFilter { webhook_id, succeeded, delivery_id, since, until };
+    let result = match params.result.as_deref() {
+        None => None,
+        Some(r) => Some(ResultFilter::parse(r).ok_or_else(|| {
+            ApiError::invalid("result", format!("`{r}` is not a result; use {}", ResultFilter::NAMES))
+        })?),
+    };
+    let event_type = params.event_type.clone();
+    let filter = AttemptFilter { webhook_id, succeeded, delivery_id, since, until, event_type, result };
     Ok(Json(List::from_page(s.ops.list_attempts(&by, &org, &filter, &page).await?, |a| a)))
 }
 

@@ -10,6 +10,7 @@ use super::{Dialect, Exec, Query, SqlValue, Step, one, vals};
 use crate::page::page;
 use crate::rows::{self as r, ms};
 use crate::{AttemptFilter, AttemptSort, Backlog, Page, PageRequest, StoreError, Timestamp};
+use hookd_core::listing::ResultFilter;
 
 pub(crate) async fn get_event(
     x: &impl Exec,
@@ -110,6 +111,21 @@ pub(crate) fn attempts_query(d: Dialect, org: &OrgId, filter: &AttemptFilter, re
     if let Some(t) = &filter.until {
         scope.push((until_cond.as_str(), floor(t).into()));
     }
+    // The event types are a JSON array of strings: a type is in it as itself in quotes.
+    let quoted = filter.event_type.as_ref().map(|t| crate::page::like(&format!("\"{t}\"")));
+    let type_cond = d.like("COALESCE(a.event_types, '')", "{}");
+    if let Some(q) = &quoted {
+        scope.push((type_cond.as_str(), q.as_str().into()));
+    }
+    let result_cond;
+    if let Some(r) = filter.result {
+        result_cond = match r {
+            ResultFilter::Class(c) => ("a.error_kind IS NULL AND a.response_status / 100 = {}", i64::from(c).into()),
+            ResultFilter::Status(code) => ("a.error_kind IS NULL AND a.response_status = {}", i64::from(code).into()),
+            ResultFilter::Error(kind) => ("a.error_kind = {}", SqlValue::from(kind.as_str())),
+        };
+        scope.push(result_cond);
+    }
     let extra: &[&str] = match filter.succeeded {
         Some(true) => &["a.response_status BETWEEN 200 AND 299 AND a.error_kind IS NULL"],
         Some(false) => &["(a.response_status IS NULL OR a.response_status NOT BETWEEN 200 AND 299)"],
@@ -118,9 +134,12 @@ pub(crate) fn attempts_query(d: Dialect, org: &OrgId, filter: &AttemptFilter, re
     let search = [
         "a.url",
         "a.event_ids",
+        "COALESCE(a.event_types, '')",
         "a.delivery_id",
         "COALESCE(CAST(a.response_status AS TEXT), '')",
         "COALESCE(a.error_message, '')",
+        // The webhook's name, so people find attempts by what they call the webhook.
+        "(SELECT w.name FROM webhooks w WHERE w.id = a.webhook_id)",
     ];
     let l = Listing {
         from: "attempts a",

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use chrono::Utc;
+use hookd_core::listing::ResultFilter;
 use hookd_core::model::*;
 use hookd_core::secret::SealedSecret;
 use hookd_core::{AttemptId, EventId, MemberId, OrgId, WebhookId};
@@ -591,14 +592,17 @@ pub async fn deleting_webhooks_fails_their_pending_deliveries(s: &dyn Store) {
 
 pub async fn attempt_history_filters_and_searches(s: &dyn Store) {
     let a = org(s, None).await;
-    let w1 = webhook(&a.id, "one", false);
+    let w1 = Webhook { name: "Billing sync".into(), ..webhook(&a.id, "one", false) };
     let w2 = webhook(&a.id, "two", false);
     s.create_webhook(&w1, &noted()).await.unwrap();
     s.create_webhook(&w2, &noted()).await.unwrap();
     let mut records = vec![];
-    for (w, status) in [(&w1, 200), (&w1, 500), (&w2, 404), (&w2, 200)] {
+    for (w, status, event_type) in
+        [(&w1, 200, "user.created"), (&w1, 500, "user_created"), (&w2, 404, "user.created"), (&w2, 200, "order.paid")]
+    {
         let d = publish_one(s, w).await;
-        records.push(record(&d, Some(attempt(&d, status, &w.url)), Outcome::Succeeded));
+        let a = Attempt { event_types: vec![event_type.into()], ..attempt(&d, status, &w.url) };
+        records.push(record(&d, Some(a), Outcome::Succeeded));
     }
     s.claim_due("n", LONG, 10, &Saturated::NONE).await.unwrap();
     s.record_attempts(records.into()).await.unwrap();
@@ -644,6 +648,22 @@ pub async fn attempt_history_filters_and_searches(s: &dyn Store) {
     let past =
         AttemptFilter { until: Some(later), since: Some(later - chrono::TimeDelta::hours(1)), ..Default::default() };
     assert_eq!(all(past, None, AttemptSort::SentAt, Order::Asc).await.len(), 4);
+    // By event type (its `.` and `_` are no wildcards), by result, and searched by type and
+    // by the webhook's name.
+    let statuses = |found: Vec<Attempt>| found.iter().map(|x| x.response_status.unwrap()).collect::<Vec<_>>();
+    let typed = AttemptFilter { event_type: Some("user.created".into()), ..Default::default() };
+    assert_eq!(statuses(all(typed, None, AttemptSort::Result, Order::Asc).await), vec![200, 404]);
+    for (result, want) in [("2xx", vec![200, 200]), ("4xx", vec![404]), ("500", vec![500]), ("timeout", vec![])] {
+        let f = AttemptFilter { result: ResultFilter::parse(result), ..Default::default() };
+        assert_eq!(statuses(all(f, None, AttemptSort::Result, Order::Asc).await), want, "{result}");
+    }
+    assert_eq!(
+        statuses(all(AttemptFilter::default(), Some("order.paid"), AttemptSort::Result, Order::Asc).await),
+        [200]
+    );
+    let by_name = all(AttemptFilter::default(), Some("billing SYNC"), AttemptSort::SentAt, Order::Asc).await;
+    assert_eq!(by_name.iter().map(|x| &x.webhook_id).collect::<Vec<_>>(), [&w1.id, &w1.id]);
+    assert_eq!(one[0].event_types, ["user.created"], "an attempt keeps its events' types");
     let detail = s.get_attempt(&a.id, &one[0].id).await.unwrap();
     assert_eq!(detail.response_body, "ok");
     assert_eq!(detail.request_headers[0].0, "webhook-id");

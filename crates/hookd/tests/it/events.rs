@@ -55,6 +55,24 @@ async fn events_are_listed_with_what_became_of_their_deliveries() {
     assert_eq!((to_a["state"].as_str(), to_a["attempts"].as_u64()), (Some("succeeded"), Some(1)));
     assert!(deliveries.iter().any(|d| d["state"] == "failed"), "{one}");
 
+    // The history filters by event type and result, and finds attempts by webhook name.
+    let (app, org) = (&app, &org);
+    let attempts = |query: &'static str| {
+        let path = format!("/orgs/{}/attempts?{query}", org.id);
+        async move { app.call("GET", &path, &org.token, None).await }
+    };
+    let count = |v: &serde_json::Value| v["data"].as_array().map_or(0, Vec::len);
+    assert_eq!(count(&attempts("result=5xx").await.1), 3);
+    assert_eq!(count(&attempts("result=500").await.1), 3);
+    assert_eq!(count(&attempts("result=2xx&event_type=user.created").await.1), 3);
+    assert_eq!(count(&attempts("event_type=user.updated").await.1), 0);
+    let (_, by_name) = attempts("q=b").await;
+    assert!(count(&by_name) >= 3, "{by_name}");
+    let (_, listed) = attempts("limit=1").await;
+    assert_eq!(listed["data"][0]["event_types"], json!(["user.created"]));
+    let (s, bad) = attempts("result=teapot").await;
+    assert_eq!((s, bad["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("result")));
+
     let stranger = app.org().await;
     let (_, theirs) = app.call("GET", &format!("/orgs/{}/events", stranger.id), &stranger.token, None).await;
     assert_eq!(theirs["data"], json!([]));
