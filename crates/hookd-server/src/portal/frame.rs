@@ -148,4 +148,18 @@ impl Sorting<'_> {
             format!("{}?sort={}&order={}{}&cursor={c}", self.base, self.sort, order_name(self.order), self.keep)
         })
     }
+
+    /// The page before the one that begins with the row whose cursor is `first`.
+    pub fn prev(&self, first: Option<String>) -> Option<String> {
+        first.map(|c| {
+            format!("{}?sort={}&order={}{}&before={c}", self.base, self.sort, order_name(self.order), self.keep)
+        })
+    }
+}
+
+/// Reading a keyset listing backwards: the page before a row is the rows after it in the
+/// opposite order, turned round.
+pub fn flipped(o: hookd_core::listing::Order) -> hookd_core::listing::Order {
+    use hookd_core::listing::Order;
+    if o == Order::Asc { Order::Desc } else { Order::Asc }
 }

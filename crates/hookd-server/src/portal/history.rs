@@ -4,14 +4,14 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use hookd_core::listing::{AttemptFilter, AttemptSort, Cursor, Order, PageRequest};
+use hookd_core::listing::{AttemptFilter, AttemptSort, Cursor, Order, PageRequest, ResultFilter};
 use hookd_core::model::AttemptErrorKind;
 use hookd_core::{AttemptId, DeliveryId, WebhookId};
 use serde::Deserialize;
 
 use super::auth::{Posted, Signed};
 use super::error::PortalResult;
-use super::frame::{Frame, Heading, Sorting, enc, html};
+use super::frame::{Frame, Heading, Sorting, enc, flipped, html};
 use super::frame::{millis, when};
 use super::state::PortalState;
 use crate::ids::Ids;
@@ -77,11 +77,17 @@ pub fn attempt_rows(
 #[derive(Debug, Default, Deserialize)]
 pub struct HistoryQuery {
     webhook_id: Option<String>,
-    status: Option<String>,
+    event_type: Option<String>,
+    /// `succeeded`, `failed`, or what [`ResultFilter::parse`] reads.
+    result: Option<String>,
+    /// A quick range (`1h`, `24h`, `7d`) or `custom` (then `since` and `until`).
+    range: Option<String>,
     sort: Option<String>,
     order: Option<String>,
     q: Option<String>,
     cursor: Option<String>,
+    /// Read the page before the row with this cursor.
+    before: Option<String>,
     done: Option<String>,
     /// `datetime-local` values, UTC.
     since: Option<String>,
@@ -93,6 +99,44 @@ fn local_time(text: Option<&str>) -> Option<chrono::DateTime<chrono::Utc>> {
     chrono::NaiveDateTime::parse_from_str(text?.trim(), "%Y-%m-%dT%H:%M").ok().map(|t| t.and_utc())
 }
 
+/// The choices of the history's filters, with the chosen ones.
+pub struct Filters {
+    pub webhooks: Vec<(String, String)>,
+    pub webhook_id: String,
+    pub types: Vec<String>,
+    pub event_type: String,
+    pub results: &'static [(&'static str, &'static str)],
+    pub result: String,
+    pub ranges: &'static [(&'static str, &'static str)],
+    pub range: String,
+    pub since: String,
+    pub until: String,
+}
+
+const RESULTS: &[(&str, &str)] = &[
+    ("", "All results"),
+    ("succeeded", "Succeeded"),
+    ("failed", "Failed"),
+    ("2xx", "2xx"),
+    ("3xx", "3xx"),
+    ("4xx", "4xx"),
+    ("5xx", "5xx"),
+    ("timeout", "Timeout"),
+    ("refused", "Refused"),
+    ("tls", "TLS error"),
+    ("dns", "DNS error"),
+    ("connection", "Connection error"),
+    ("ssrf", "Blocked (SSRF)"),
+];
+
+const RANGES: &[(&str, &str)] = &[
+    ("", "Any time"),
+    ("1h", "Last hour"),
+    ("24h", "Last 24 hours"),
+    ("7d", "Last 7 days"),
+    ("custom", "From … until …"),
+];
+
 #[derive(Template)]
 #[template(path = "history.html")]
 struct HistoryPage {
@@ -101,13 +145,48 @@ struct HistoryPage {
     with_webhook: bool,
     headings: Vec<Heading>,
     q: String,
-    status: String,
-    since: String,
-    until: String,
+    filters: Filters,
+    prev: Option<String>,
     next: Option<String>,
+    filtered: bool,
 }
 
 const COLUMNS: &[(&str, &str)] = &[("Sent at", "sent_at"), ("URL", "url"), ("Result", "result")];
+
+/// The cursor that resumes a listing sorted by `sort` after `a`.
+fn cursor_of(a: &AttemptSummary, sort: AttemptSort) -> String {
+    let key = match sort {
+        AttemptSort::SentAt => a.id.to_string(),
+        AttemptSort::Url => a.url.clone(),
+        AttemptSort::Result => a.response_status.unwrap_or(0).to_string(),
+    };
+    Cursor { key, id: a.id.to_string() }.encode()
+}
+
+/// What the filters ask of the history, and the time range they chose.
+fn filter_of(q: &HistoryQuery, now: chrono::DateTime<chrono::Utc>) -> AttemptFilter {
+    let (succeeded, result) = match q.result.as_deref().unwrap_or("") {
+        "succeeded" => (Some(true), None),
+        "failed" => (Some(false), None),
+        other => (None, ResultFilter::parse(other)),
+    };
+    let (since, until) = match q.range.as_deref().unwrap_or("") {
+        "1h" => (Some(now - chrono::Duration::hours(1)), None),
+        "24h" => (Some(now - chrono::Duration::hours(24)), None),
+        "7d" => (Some(now - chrono::Duration::days(7)), None),
+        "custom" => (local_time(q.since.as_deref()), local_time(q.until.as_deref())),
+        _ => (None, None),
+    };
+    AttemptFilter {
+        webhook_id: q.webhook_id.as_deref().and_then(|w| WebhookId::parse(w).ok()),
+        event_type: q.event_type.clone().filter(|t| !t.is_empty()),
+        succeeded,
+        result,
+        since,
+        until,
+        ..Default::default()
+    }
+}
 
 pub(crate) async fn org_history(
     State(s): State<PortalState>,
@@ -116,52 +195,70 @@ pub(crate) async fn org_history(
 ) -> PortalResult<Response> {
     let p = &signed.0;
     let sort_name = q.sort.clone().filter(|x| AttemptSort::parse(x).is_some()).unwrap_or_else(|| "sent_at".into());
+    let sort = AttemptSort::parse(&sort_name).unwrap_or_default();
     let order = if q.order.as_deref() == Some("asc") { Order::Asc } else { Order::Desc };
-    let webhook_id = q.webhook_id.as_deref().and_then(|w| WebhookId::parse(w).ok());
-    let succeeded = match q.status.as_deref() {
-        Some("succeeded") => Some(true),
-        Some("failed") => Some(false),
-        _ => None,
-    };
+    let before = q.before.as_deref().and_then(Cursor::decode);
+    let backwards = before.is_some();
     let req = PageRequest {
         limit: 50,
-        cursor: q.cursor.as_deref().and_then(Cursor::decode),
-        sort: AttemptSort::parse(&sort_name).unwrap_or_default(),
-        order,
+        cursor: before.or_else(|| q.cursor.as_deref().and_then(Cursor::decode)),
+        sort,
+        order: if backwards { flipped(order) } else { order },
         q: hookd_core::listing::search("q", q.q.as_deref()).map_err(OpsError::from)?,
     };
-    let (since, until) = (local_time(q.since.as_deref()), local_time(q.until.as_deref()));
-    let filter = AttemptFilter { webhook_id, succeeded, since, until, ..Default::default() };
+    let filter = filter_of(&q, chrono::Utc::now());
     let found = s.ops.list_attempts(&p.actor, &p.member.org_id, &filter, &req).await?;
+    let mut data = found.data;
+    // Backwards, more rows beyond means an earlier page; forwards, a cursor means one.
+    let (earlier, later) = if backwards {
+        data.reverse();
+        (found.next_cursor.is_some(), true)
+    } else {
+        (q.cursor.is_some(), found.next_cursor.is_some())
+    };
+    let first = data.first().filter(|_| earlier).map(|a| cursor_of(a, sort));
+    let last = data.last().filter(|_| later).map(|a| cursor_of(a, sort));
     let hooks =
         s.ops.list_webhooks(&p.actor, &p.member.org_id, &PageRequest { limit: 500, ..PageRequest::default() }).await?;
-    let names = hooks.data.into_iter().map(|w| (w.id.to_string(), w.name)).collect();
-    let text = q.q.clone().unwrap_or_default();
-    let status = q.status.clone().unwrap_or_default();
-    let range = format!(
-        "&since={}&until={}",
-        since.map(|t| t.format("%Y-%m-%dT%H:%M").to_string()).unwrap_or_default(),
-        until.map(|t| t.format("%Y-%m-%dT%H:%M").to_string()).unwrap_or_default()
-    );
-    let keep = format!("&q={}&status={}{range}", enc(&text), enc(&status));
-    let sorting = Sorting { base: "/portal/history", sort: &sort_name, order, first: Order::Desc, keep };
-    let (headings, next) = (sorting.headings(COLUMNS), sorting.next(found.next_cursor));
-    let attempts = attempt_rows(found.data, Some(&names));
-    let frame = Frame::new(&s, p, "history", "History", q.done.as_deref()).await?;
-    let shown = |t: Option<chrono::DateTime<chrono::Utc>>| {
-        t.map(|t| t.format("%Y-%m-%dT%H:%M").to_string()).unwrap_or_default()
+    let names: std::collections::HashMap<String, String> =
+        hooks.data.into_iter().map(|w| (w.id.to_string(), w.name)).collect();
+    let mut webhooks: Vec<(String, String)> = names.iter().map(|(id, n)| (id.clone(), n.clone())).collect();
+    webhooks.sort_by(|a, b| a.1.cmp(&b.1));
+    let shown = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t.format("%Y-%m-%dT%H:%M").to_string());
+    let custom = q.range.as_deref() == Some("custom");
+    let filters = Filters {
+        webhooks,
+        webhook_id: filter.webhook_id.as_ref().map(|w| w.to_string()).unwrap_or_default(),
+        types: s.ops.list_event_types(&p.actor).await?.into_iter().map(|t| t.name).collect(),
+        event_type: filter.event_type.clone().unwrap_or_default(),
+        results: RESULTS,
+        result: q.result.clone().filter(|r| RESULTS.iter().any(|(k, _)| k == r)).unwrap_or_default(),
+        ranges: RANGES,
+        range: q.range.clone().filter(|r| RANGES.iter().any(|(k, _)| k == r)).unwrap_or_default(),
+        since: if custom { shown(filter.since).unwrap_or_default() } else { String::new() },
+        until: if custom { shown(filter.until).unwrap_or_default() } else { String::new() },
     };
-    html(&HistoryPage {
-        frame,
-        attempts,
-        with_webhook: true,
-        headings,
-        q: text,
-        status,
-        since: shown(since),
-        until: shown(until),
-        next,
-    })
+    let text = q.q.clone().unwrap_or_default();
+    let keep = format!(
+        "&q={}&webhook_id={}&event_type={}&result={}&range={}&since={}&until={}",
+        enc(&text),
+        enc(&filters.webhook_id),
+        enc(&filters.event_type),
+        enc(&filters.result),
+        enc(&filters.range),
+        enc(&filters.since),
+        enc(&filters.until)
+    );
+    let sorting = Sorting { base: "/portal/history", sort: &sort_name, order, first: Order::Desc, keep };
+    let (headings, next, prev) = (sorting.headings(COLUMNS), sorting.next(last), sorting.prev(first));
+    let attempts = attempt_rows(data, Some(&names));
+    let frame = Frame::new(&s, p, "history", "History", q.done.as_deref()).await?;
+    let filtered = !(text.is_empty()
+        && filters.webhook_id.is_empty()
+        && filters.event_type.is_empty()
+        && filters.result.is_empty()
+        && filters.range.is_empty());
+    html(&HistoryPage { frame, attempts, with_webhook: true, headings, q: text, filters, prev, next, filtered })
 }
 
 pub struct Step {

@@ -184,6 +184,8 @@ struct DetailPage {
     event_types: Vec<String>,
     example: String,
     health: Health,
+    /// The history below is never filtered here.
+    filtered: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -301,6 +303,7 @@ async fn detail_page(
         event_types,
         example,
         health,
+        filtered: false,
     })
 }
 

@@ -15,6 +15,7 @@ mod keys;
 mod portal;
 mod portal_events;
 mod portal_health;
+mod portal_history;
 mod races;
 mod security;
 mod service;
