@@ -60,6 +60,8 @@ pub struct OpsConfig {
     /// (`HOOKD_PORTAL_MEMBERS_EDITABLE`). Off by default: the operator's product owns its
     /// people and mirrors them here.
     pub members_editable: bool,
+    /// Attempts a delivery gets before it fails: the first and one a retry.
+    pub attempts_allowed: u32,
 }
 
 impl Default for OpsConfig {
@@ -74,6 +76,7 @@ impl Default for OpsConfig {
             session_ttl: Duration::from_secs(12 * 3600),
             wire: Default::default(),
             members_editable: false,
+            attempts_allowed: hookd_core::retry::RetryPolicy::default().schedule.len() as u32 + 1,
         }
     }
 }

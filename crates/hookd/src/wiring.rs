@@ -84,6 +84,7 @@ fn ops_config(config: &Config, operator_token_sha256: [u8; 32], public_url: Stri
         session_ttl: config.session_ttl,
         wire: config.wire.clone(),
         members_editable: config.members_editable,
+        attempts_allowed: config.retry.schedule.len() as u32 + 1,
     }
 }
 

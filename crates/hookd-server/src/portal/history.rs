@@ -346,7 +346,12 @@ pub(crate) async fn attempt(
         (hookd_core::model::DeliveryState::Failed, _) => {
             "Failed: no attempts left. Re-send it to try again.".to_owned()
         }
-        (_, Some(t)) => format!("Next attempt at {} (attempt {} so far).", when(&t), delivery.attempts),
+        (_, Some(t)) => {
+            let (number, of) = (delivery.attempts + 1, s.ops.config.attempts_allowed);
+            // A manual re-send adds attempts beyond the schedule's.
+            let count = if number <= of { format!("attempt {number} of {of}") } else { format!("attempt {number}") };
+            format!("Next attempt at {}, {count}.", when(&t))
+        }
         (_, None) => "Waiting to be sent.".to_owned(),
     };
     let frame = Frame::new(&s, p, "history", "Attempt", q.done.as_deref()).await?;

@@ -33,19 +33,35 @@ fn binary(name: &str) -> String {
 }
 
 impl Browser {
-    pub async fn start() -> Self {
-        let port = free_port();
-        let driver = Command::new(binary("chromedriver"))
-            .args([format!("--port={port}"), "--allowed-ips=127.0.0.1".into()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "chromedriver did not start");
-            tokio::time::sleep(Duration::from_millis(50)).await;
+    /// A running chromedriver and its port. The free port it is given can be taken by another
+    /// process before it binds (the tests start many servers at once): then it exits, and
+    /// another port is tried.
+    async fn driver() -> (std::process::Child, u16) {
+        for _ in 0..5 {
+            let port = free_port();
+            let mut driver = Command::new(binary("chromedriver"))
+                .args([format!("--port={port}"), "--allowed-ips=127.0.0.1".into()])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start chromedriver");
+            let deadline = Instant::now() + Duration::from_secs(20);
+            loop {
+                if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                    return (driver, port);
+                }
+                if driver.try_wait().expect("chromedriver status").is_some() {
+                    break;
+                }
+                assert!(Instant::now() < deadline, "chromedriver did not start");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
         }
+        panic!("chromedriver exited at once five times: every port it was given was taken");
+    }
+
+    pub async fn start() -> Self {
+        let (driver, port) = Self::driver().await;
         let profile = tempfile::tempdir().expect("profile dir").keep();
         let mut caps = serde_json::Map::new();
         caps.insert(

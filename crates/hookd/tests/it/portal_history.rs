@@ -73,3 +73,21 @@ async fn the_history_filters_and_pages_both_ways() {
     assert!(wide.as_u64().unwrap() <= 375, "the page is {wide} px wide at 375 px");
     b.close().await;
 }
+
+/// An attempt's page says which attempt comes next, of how many, and when.
+#[tokio::test]
+async fn an_attempt_says_which_attempt_comes_next_and_when() {
+    let app = TestApp::spawn_with(Options { retry_schedule: "1h", ..Default::default() }).await;
+    let (b, org, _) = signed_in(&app, "admin").await;
+    let mut rx = Receiver::start().await;
+    rx.plan(&[503]);
+    let w = app.create_webhook(&org, json!({"name": "Later", "url": rx.url(), "event_types": ["user.created"]})).await;
+    app.publish(&org, json!({"type": "user.created", "payload": {"n": 1}})).await;
+    rx.next().await;
+    let attempts = app.attempts_until(&org, w["id"].as_str().unwrap(), |a| !a.is_empty()).await;
+    b.goto(&format!("{}/portal/attempts/{}", app.url, attempts[0]["id"].as_str().unwrap())).await;
+    // Due in an hour, give or take the retry's jitter.
+    b.wait_text("attempt 2 of 2.").await;
+    assert!(b.text().await.contains("Next attempt at "));
+    b.close().await;
+}
