@@ -40,7 +40,8 @@
 
     // Confirmations: a form with data-confirm asks in a dialog first.
     var dialog = $("#confirm");
-    $$("form[data-confirm]").forEach(function (f) {
+    function bindConfirms(root) {
+    $$("form[data-confirm]", root).forEach(function (f) {
       f.addEventListener("submit", function (ev) {
         if (f.dataset.confirmed === "yes" || !dialog) return;
         ev.preventDefault();
@@ -58,6 +59,7 @@
         };
       });
     });
+    }
 
     // Row checkboxes enable the bulk delete button and fill its form.
     var bulk = $("#bulk-delete");
@@ -108,14 +110,18 @@
       var first = m.querySelector("button, a, select, input");
       if (first) first.focus();
     }
-    $$("[data-menu-button]").forEach(function (btn) {
+    // What rows carry (menus, copy buttons, confirmations), bound again when a live page
+    // swaps its rows.
+    function bindRows(root) {
+    bindConfirms(root);
+    $$("[data-menu-button]", root).forEach(function (btn) {
       btn.addEventListener("click", function (ev) {
         ev.stopPropagation();
         var m = document.getElementById(btn.getAttribute("aria-controls"));
         if (m.hidden) openMenu(btn); else closeMenus();
       });
     });
-    $$("tr[data-menu]").forEach(function (row) {
+    $$("tr[data-menu]", root).forEach(function (row) {
       row.addEventListener("contextmenu", function (ev) {
         var btn = row.querySelector("[data-menu-button]");
         if (!btn) return;
@@ -123,7 +129,7 @@
         openMenu(btn);
       });
     });
-    $$(".menu").forEach(function (m) {
+    $$(".menu", root).forEach(function (m) {
       // A click inside a menu (on its fields) leaves it open; one anywhere else closes it.
       m.addEventListener("click", function (ev) { ev.stopPropagation(); });
       m.addEventListener("keydown", function (ev) {
@@ -138,16 +144,19 @@
         }
       });
     });
-    document.addEventListener("click", function () { closeMenus(); });
-
-    // Copy buttons.
-    $$("[data-copy]").forEach(function (b) {
+    bindCopy(root);
+    }
+    function bindCopy(root) {
+    $$("[data-copy]", root).forEach(function (b) {
       b.addEventListener("click", function () {
         var text = b.dataset.copy;
         var done = function () { var old = b.getAttribute("aria-label"); b.setAttribute("aria-label", "Copied"); b.classList.add("copied"); setTimeout(function () { b.setAttribute("aria-label", old); }, 1500); toast("Copied to the clipboard"); };
         if (navigator.clipboard) navigator.clipboard.writeText(text).then(done, function () { toast("Copy failed: select the text and copy it"); });
       });
     });
+    }
+    bindRows(document);
+    document.addEventListener("click", function () { closeMenus(); });
 
     // Search: the magnifying glass opens the field; typing filters after a pause.
     $$("form.search").forEach(function (f) {
@@ -239,6 +248,31 @@
     $$("form[data-autosubmit] select").forEach(function (s) {
       s.addEventListener("change", function () { s.form.requestSubmit(); });
     });
+
+    // Live pages: while the page is shown, ask every few seconds whether the org's history
+    // or events changed (a token the server reads from the database at most once every 2 s
+    // per org, however many pages ask), and only then load the page again and swap its rows.
+    var live = $("[data-live]");
+    if (live && window.fetch && window.DOMParser) {
+      var busy = false;
+      setInterval(function () {
+        if (busy || document.visibilityState !== "visible" || (opened && !opened.menu.hidden)) return;
+        busy = true;
+        var same = { credentials: "same-origin", cache: "no-store" };
+        fetch("/portal/live", same).then(function (r) { return r.ok ? r.text() : null; }).then(function (token) {
+          if (!token || token === live.getAttribute("data-live")) return null;
+          return fetch(location.href, same).then(function (r) { return r.ok ? r.text() : null; }).then(function (html) {
+            var fresh = html && new DOMParser().parseFromString(html, "text/html").querySelector("[data-live]");
+            if (!fresh) return;
+            live.innerHTML = fresh.innerHTML;
+            live.setAttribute("data-live", fresh.getAttribute("data-live"));
+            bindRows(live);
+            var said = $("#live-status");
+            if (said) said.textContent = "Updated at " + new Date().toLocaleTimeString();
+          });
+        }).catch(function () { /* the next poll tries again */ }).then(function () { busy = false; });
+      }, 3000);
+    }
 
     // Toasts fade after a while.
     $$(".toast").forEach(function (t) { setTimeout(function () { t.classList.add("hide"); }, 6000); });

@@ -12,6 +12,9 @@ use serde_json::value::RawValue;
 
 use super::{Access, Actor, Ops, OpsError, OpsResult, not_found};
 
+/// How stale the activity token may be: what open pages wait at most, beyond their own poll.
+pub const ACTIVITY_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// An event as the operator publishes it.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -258,6 +261,18 @@ impl Ops {
                 })
                 .collect(),
         })
+    }
+
+    /// A token that changes when the org's history or events do. Read from the database at
+    /// most once per [`ACTIVITY_EVERY`] per org on this node, however many pages poll it.
+    pub async fn activity(&self, by: &Actor, org: &OrgId) -> OpsResult<String> {
+        by.authorize(org, Access::Read)?;
+        if let Some(token) = self.activity.get(org) {
+            return Ok(token);
+        }
+        let token = self.store.activity(org).await?;
+        self.activity.put(org.clone(), token.clone());
+        Ok(token)
     }
 
     /// The org's events, newest first unless the page asks otherwise.

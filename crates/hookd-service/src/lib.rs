@@ -27,6 +27,7 @@ mod tests;
 use std::sync::Arc;
 use std::time::Duration;
 
+use hookd_core::OrgId;
 use hookd_core::model::{AccessToken, EventType};
 use hookd_core::schema::PayloadSchema;
 use hookd_core::secret::MasterKey;
@@ -106,6 +107,8 @@ pub struct Ops {
     /// When each token's `last_used_at` was last written by this node.
     token_use: Arc<Ttl<hookd_core::TokenId, ()>>,
     grant_failures: Arc<oauth::GrantFailures>,
+    /// Each org's activity token (see [`Ops::activity`]).
+    activity: Arc<Ttl<OrgId, String>>,
 }
 
 impl Ops {
@@ -126,6 +129,7 @@ impl Ops {
             tokens: Arc::new(Ttl::new(CACHE_TTL)),
             token_use: Arc::new(Ttl::new(tokens::LAST_USED_EVERY)),
             grant_failures: Arc::default(),
+            activity: Arc::new(Ttl::new(events::ACTIVITY_EVERY)),
         }
     }
 

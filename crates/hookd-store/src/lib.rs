@@ -403,6 +403,9 @@ pub trait Store: Send + Sync + 'static {
         filter: &EventFilter,
         page: &PageRequest<()>,
     ) -> Result<Page<EventSummary>, StoreError>;
+    /// A token that changes whenever one of the org's attempts is recorded or one of its
+    /// events published (what open pages poll to know they are out of date).
+    async fn activity(&self, org: &OrgId) -> Result<String, StoreError>;
 
     // Retention.
     /// Deletes up to `max` of each of: attempts, finished deliveries, and events left with no

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, Utc};
 use hookd_core::EventId;
 use hookd_core::listing::{AttemptFilter, Cursor, EventFilter, Order, PageRequest};
@@ -59,6 +59,8 @@ struct EventsPage {
     q: String,
     next: Option<String>,
     filtered: bool,
+    /// On the first page: the activity token it was made at (it updates itself when that changes).
+    live: Option<String>,
 }
 
 pub(crate) async fn list(
@@ -77,6 +79,11 @@ pub(crate) async fn list(
         order: Order::Desc,
         q: hookd_core::listing::search("q", q.q.as_deref()).map_err(OpsError::from)?,
     };
+    // Read before the page, so that a change made while it is made shows at the next poll.
+    let live = match req.cursor {
+        Some(_) => None,
+        None => Some(s.ops.activity(&p.actor, &p.member.org_id).await?),
+    };
     let found = s.ops.list_events(&p.actor, &p.member.org_id, &filter, &req).await?;
     let types = s.ops.list_event_types(&p.actor).await?.into_iter().map(|t| t.name).collect();
     let (text, event_type) = (q.q.clone().unwrap_or_default(), event_type.unwrap_or_default());
@@ -94,7 +101,7 @@ pub(crate) async fn list(
         .collect();
     let frame = Frame::new(&s, p, "events", "Events", None).await?;
     let filtered = !(event_type.is_empty() && range.is_empty() && text.is_empty());
-    html(&EventsPage { frame, rows, types, ranges: RANGES, event_type, range, q: text, next, filtered })
+    html(&EventsPage { frame, rows, types, ranges: RANGES, event_type, range, q: text, next, filtered, live })
 }
 
 /// One attempt of a delivery, as the event page lists it.
@@ -182,6 +189,13 @@ pub(crate) async fn detail(
         frame,
         e,
     })
+}
+
+/// The org's activity token, which live pages poll (see `portal.js`).
+pub(crate) async fn live(State(s): State<PortalState>, signed: Signed) -> PortalResult<Response> {
+    let p = &signed.0;
+    let token = s.ops.activity(&p.actor, &p.member.org_id).await?;
+    Ok(([(axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8")], token).into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]

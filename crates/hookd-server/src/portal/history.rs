@@ -149,6 +149,8 @@ struct HistoryPage {
     prev: Option<String>,
     next: Option<String>,
     filtered: bool,
+    /// On the first page: the activity token it was made at (it updates itself when that changes).
+    live: Option<String>,
 }
 
 const COLUMNS: &[(&str, &str)] = &[("Sent at", "sent_at"), ("URL", "url"), ("Result", "result")];
@@ -207,6 +209,11 @@ pub(crate) async fn org_history(
         q: hookd_core::listing::search("q", q.q.as_deref()).map_err(OpsError::from)?,
     };
     let filter = filter_of(&q, chrono::Utc::now());
+    // On the first page, read before the rows: a change made meanwhile shows at the next poll.
+    let live = match req.cursor {
+        Some(_) => None,
+        None => Some(s.ops.activity(&p.actor, &p.member.org_id).await?),
+    };
     let found = s.ops.list_attempts(&p.actor, &p.member.org_id, &filter, &req).await?;
     let mut data = found.data;
     // Backwards, more rows beyond means an earlier page; forwards, a cursor means one.
@@ -258,7 +265,7 @@ pub(crate) async fn org_history(
         && filters.event_type.is_empty()
         && filters.result.is_empty()
         && filters.range.is_empty());
-    html(&HistoryPage { frame, attempts, with_webhook: true, headings, q: text, filters, prev, next, filtered })
+    html(&HistoryPage { frame, attempts, with_webhook: true, headings, q: text, filters, prev, next, filtered, live })
 }
 
 pub struct Step {

@@ -145,6 +145,7 @@ pub fn router(state: PortalState) -> Router<PortalState> {
         .route("/portal/webhooks/{id}/test", post(webhooks::test))
         .route("/portal/webhooks/{id}/recover", post(webhooks::recover))
         .route("/portal/events", get(events::list))
+        .route("/portal/live", get(events::live))
         .route("/portal/events/{id}", get(events::detail))
         .route("/portal/history", get(history::org_history))
         .route("/portal/attempts/{id}", get(history::attempt))

@@ -1,6 +1,7 @@
 //! In-process tests of the service layer's rules, over a real SQLite store in a temp dir.
 
 mod access;
+mod activity;
 mod sign_in;
 
 use std::sync::Arc;

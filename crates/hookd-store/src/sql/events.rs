@@ -85,3 +85,14 @@ pub(crate) async fn event_deliveries(x: &impl Exec, org: &OrgId, event: &EventId
         format!("SELECT {} FROM deliveries d WHERE d.event_id = $1 AND d.org_id = $2 ORDER BY d.id", r::DELIVERY_COLS);
     x.rows(Query::new(sql, vals![event.as_str(), org.as_str()]), |row| r::delivery(row)).await
 }
+
+/// The newest attempt and the newest event of an org, as one token: it changes whenever an
+/// attempt is recorded or an event published. Two index look-ups (`attempts_org`, `events_org`).
+pub(crate) async fn activity(x: &impl Exec, org: &OrgId) -> Result<String, StoreError> {
+    let sql = "SELECT (SELECT max(a.id) FROM attempts a WHERE a.org_id = $1) AS attempt,
+                      (SELECT max(e.id) FROM events e WHERE e.org_id = $1) AS event";
+    super::one(x, Query::new(sql, vals![org.as_str()]), |row| {
+        Ok(format!("{}.{}", row.opt_text("attempt")?.unwrap_or_default(), row.opt_text("event")?.unwrap_or_default()))
+    })
+    .await
+}

@@ -449,6 +449,9 @@ impl<B: Backend> Store for B {
     ) -> Result<Page<EventSummary>, StoreError> {
         events::list_events(self, org, filter, page).await
     }
+    async fn activity(&self, org: &OrgId) -> Result<String, StoreError> {
+        events::activity(self, org).await
+    }
     async fn prune(&self, before: Timestamp, max: usize) -> Result<u64, StoreError> {
         history::prune(self, before, max).await
     }

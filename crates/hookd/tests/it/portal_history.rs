@@ -91,3 +91,29 @@ async fn an_attempt_says_which_attempt_comes_next_and_when() {
     assert!(b.text().await.contains("Next attempt at "));
     b.close().await;
 }
+
+/// The history and events pages show new attempts and events by themselves, without a reload.
+#[tokio::test]
+async fn history_and_events_update_themselves_while_open() {
+    let app = TestApp::spawn().await;
+    let (b, org, _) = signed_in(&app, "admin").await;
+    let rx = Receiver::start().await;
+    app.create_webhook(&org, json!({"name": "Live", "url": rx.url(), "event_types": ["user.created"]})).await;
+    for page in ["history", "events"] {
+        b.goto(&format!("{}/portal/{page}", app.url)).await;
+        b.find("#live-status").await;
+        let before = b.all("tbody tr").await.len();
+        // A reload would forget this.
+        b.js("window.stayed = true; return true").await;
+        app.publish(&org, json!({"type": "user.created", "payload": {"page": page}})).await;
+        let deadline = std::time::Instant::now() + crate::support::WAIT;
+        while b.all("tbody tr").await.len() <= before {
+            assert!(std::time::Instant::now() < deadline, "the {page} page never showed the new row");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(b.js("return window.stayed === true").await, json!(true), "{page} reloaded instead of updating");
+        let said = b.find("#live-status").await.text().await.unwrap();
+        assert!(said.starts_with("Updated at"), "{said}");
+    }
+    b.close().await;
+}
