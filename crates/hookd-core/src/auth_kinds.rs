@@ -91,6 +91,11 @@ impl AuthMethod {
     pub fn kind(kind: &str) -> Option<&'static AuthKind> {
         Self::KINDS.iter().find(|k| k.kind == kind)
     }
+
+    /// How a form labels this method.
+    pub fn label(&self) -> &'static str {
+        Self::kind(self.type_name()).map_or("", |k| k.label)
+    }
 }
 
 #[cfg(test)]
@@ -98,6 +103,25 @@ mod tests {
     use serde_json::{Map, Value, json};
 
     use super::*;
+
+    #[test]
+    fn every_method_has_its_kind_and_label() {
+        let all = [
+            json!({"type": "none"}),
+            json!({"type": "headers", "headers": {}}),
+            json!({"type": "basic", "username": "u", "password": "p"}),
+            json!({"type": "token", "value": "v"}),
+            json!({"type": "hmac_sha256", "client_id": "c", "client_secret": "s"}),
+            json!({"type": "aws4", "access_key": "a", "secret_key": "s", "region": "r", "service": "s"}),
+            json!({"type": "oauth2", "token_url": "https://t", "client_id": "c", "client_secret": "s"}),
+            json!({"type": "mtls", "cert_pem": "c", "key_pem": "k"}),
+        ];
+        for v in all {
+            let m: AuthMethod = serde_json::from_value(v.clone()).unwrap();
+            assert_eq!(m.type_name(), v["type"]);
+            assert!(!m.label().is_empty());
+        }
+    }
 
     fn read(kind: &AuthKind, fields: impl Iterator<Item = &'static AuthField>) -> Result<AuthMethod, String> {
         let mut obj = Map::new();

@@ -333,6 +333,20 @@ pub enum AuthMethod {
 }
 
 impl AuthMethod {
+    /// Its `type`, as the API names it.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            AuthMethod::None {} => "none",
+            AuthMethod::Headers { .. } => "headers",
+            AuthMethod::Basic { .. } => "basic",
+            AuthMethod::Token { .. } => "token",
+            AuthMethod::HmacSha256 { .. } => "hmac_sha256",
+            AuthMethod::Aws4 { .. } => "aws4",
+            AuthMethod::Oauth2 { .. } => "oauth2",
+            AuthMethod::Mtls { .. } => "mtls",
+        }
+    }
+
     /// The same method with every secret replaced by `****` and its last four characters.
     pub fn masked(&self) -> AuthMethod {
         use crate::secret::mask;

@@ -239,9 +239,48 @@
       });
     });
 
-    // The ? of an event type opens on click too (hover and focus open it by CSS).
-    $$(".help > button").forEach(function (b) {
-      b.addEventListener("click", function (ev) { ev.preventDefault(); b.parentElement.classList.toggle("open"); b.setAttribute("aria-expanded", b.parentElement.classList.contains("open")); });
+    // Popovers (an event type's ?, a disabled webhook's red dot) open on hover and focus (by
+    // CSS) and on click; one at a time; Escape or a click elsewhere closes them; each is moved
+    // left as far as it must be to stay in the window.
+    // Placed in the window (fixed), not in the table: inside a table that scrolls it was
+    // clipped, and its overflow gave the table a scroll bar that moved the row under the pointer.
+    function fit(h) {
+      var pop = h.querySelector(".pop"), b = h.querySelector("button");
+      if (!pop || !b) return;
+      var r = b.getBoundingClientRect(), room = document.documentElement.clientWidth;
+      var below = r.bottom + 4, h0 = pop.offsetHeight;
+      pop.style.top = (below + h0 > window.innerHeight - 4 && r.top - h0 - 4 > 4 ? r.top - h0 - 4 : below) + "px";
+      pop.style.left = Math.max(4, Math.min(r.left, room - pop.offsetWidth - 8)) + "px";
+    }
+    function closeHelps(except) {
+      $$(".help.open").forEach(function (h) {
+        if (h === except) return;
+        h.classList.remove("open");
+        var b = h.querySelector("button");
+        if (b) b.setAttribute("aria-expanded", "false");
+      });
+    }
+    $$(".help").forEach(function (h) {
+      var show = function () { h.classList.remove("shut"); fit(h); };
+      h.addEventListener("mouseenter", show);
+      h.addEventListener("focusin", show);
+      var b = h.querySelector("button");
+      if (b) b.addEventListener("click", function (ev) {
+        ev.preventDefault();
+        ev.stopPropagation();
+        closeHelps(h);
+        h.classList.toggle("open");
+        h.classList.remove("shut");
+        b.setAttribute("aria-expanded", h.classList.contains("open"));
+        fit(h);
+      });
+    });
+    document.addEventListener("click", function () { closeHelps(); });
+    window.addEventListener("scroll", function () { $$(".help.open").forEach(fit); }, true);
+    document.addEventListener("keydown", function (ev) {
+      if (ev.key !== "Escape") return;
+      closeHelps();
+      $$(".help").forEach(function (h) { h.classList.add("shut"); });
     });
 
     // Filter bars apply a changed choice at once (their button stays for browsers without script).
@@ -273,6 +312,18 @@
         }).catch(function () { /* the next poll tries again */ }).then(function () { busy = false; });
       }, 3000);
     }
+
+    // A test event's payload follows its type: the chosen type's example replaces the last
+    // one shown, unless it was edited.
+    $$("select[data-example-for]").forEach(function (sel) {
+      var area = document.getElementById(sel.dataset.exampleFor);
+      var shown = sel.selectedOptions[0] ? sel.selectedOptions[0].dataset.example : "";
+      sel.addEventListener("change", function () {
+        var next = sel.selectedOptions[0].dataset.example;
+        if (area.value.trim() === shown.trim() || area.value.trim() === "") area.value = next;
+        shown = next;
+      });
+    });
 
     // Toasts fade after a while.
     $$(".toast").forEach(function (t) { setTimeout(function () { t.classList.add("hide"); }, 6000); });

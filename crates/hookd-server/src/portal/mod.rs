@@ -17,6 +17,7 @@ mod frame;
 mod history;
 mod people;
 mod state;
+mod summary;
 mod webhook_form;
 mod webhooks;
 

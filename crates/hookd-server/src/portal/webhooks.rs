@@ -181,9 +181,11 @@ struct DetailPage {
     /// Shown once, right after create or rotate.
     secret: Option<String>,
     created_now: bool,
-    event_types: Vec<String>,
+    /// The types a test event may have, each with its example payload.
+    event_types: Vec<(String, String)>,
     example: String,
     health: Health,
+    settings: Vec<super::summary::Setting>,
     /// The history below is never filtered here.
     filtered: bool,
 }
@@ -276,19 +278,17 @@ async fn detail_page(
     let req = PageRequest { limit: 25, order: Order::Desc, ..PageRequest::default() };
     let attempts = s.ops.list_attempts(&p.actor, &p.member.org_id, &filter, &req).await?;
     let names = names(s, signed).await?;
-    let event_types = w.event_types.clone();
-    let example = match event_types.first() {
-        Some(t) => s
-            .ops
-            .get_event_type(&p.actor, t)
-            .await
-            .ok()
-            .and_then(|e| e.example)
-            .map(|e| serde_json::to_string_pretty(&e).unwrap_or_default()),
-        None => None,
+    // Each type with its example, so the test form's payload follows the chosen type.
+    let mut event_types = Vec::with_capacity(w.event_types.len());
+    for t in &w.event_types {
+        let example = s.ops.get_event_type(&p.actor, t).await.ok().and_then(|e| e.example);
+        let example = example
+            .map_or_else(|| "{\"test\": true}".to_owned(), |e| serde_json::to_string_pretty(&e).unwrap_or_default());
+        event_types.push((t.clone(), example));
     }
-    .unwrap_or_else(|| "{\"test\": true}".into());
+    let example = event_types.first().map_or_else(|| "{\"test\": true}".to_owned(), |(_, e)| e.clone());
     let title = w.name.clone();
+    let settings = super::summary::settings(&w);
     let frame = Frame::new(s, p, "webhooks", title, done).await?;
     let attempts = attempt_rows(attempts.data, None);
     let headings = plain_headings();
@@ -303,6 +303,7 @@ async fn detail_page(
         event_types,
         example,
         health,
+        settings,
         filtered: false,
     })
 }

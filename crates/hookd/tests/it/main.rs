@@ -13,6 +13,7 @@ mod hostile;
 mod inprocess;
 mod keys;
 mod portal;
+mod portal_edges;
 mod portal_events;
 mod portal_health;
 mod portal_history;
