@@ -48,7 +48,15 @@ pub fn http_url(field: &str, text: &str) -> Result<Url, FieldError> {
             "the URL contains whitespace or a control character; percent-encode it (a space is %20)",
         ));
     }
-    let url = Url::parse(text).map_err(|e| FieldError::new(field, format!("`{text}` is not a URL: {e}")))?;
+    if text.is_empty() {
+        return Err(FieldError::new(field, "enter a URL, such as https://example.com/webhooks"));
+    }
+    let url = Url::parse(text).map_err(|e| match e {
+        url::ParseError::RelativeUrlWithoutBase => {
+            FieldError::new(field, format!("`{text}` is not a full URL: start it with https://"))
+        }
+        e => FieldError::new(field, format!("`{text}` is not a URL: {e}")),
+    })?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(FieldError::new(field, format!("scheme `{}` is not supported; use https", url.scheme())));
     }

@@ -247,6 +247,42 @@ impl Ops {
         Ok(e)
     }
 
+    /// Every rule `p` breaks, each once with its field, for a form that shows them all at once
+    /// (the operations themselves stop at the first). Empty when `p` would be accepted, but
+    /// for conflicts with other writers.
+    pub async fn webhook_problems(&self, org: &OrgId, p: &WebhookPatch) -> Vec<(String, String)> {
+        let insecure = self.config.allow_private_targets;
+        let mut found: Vec<OpsError> = vec![];
+        let mut note = |r: Result<(), OpsError>| {
+            if let Err(e) = r {
+                found.push(e);
+            }
+        };
+        if let Some(n) = &p.name {
+            note(validation::name("name", n, 200).map(drop).map_err(Into::into));
+        }
+        if let Some(u) = &p.url {
+            note(validation::webhook_url("url", u, insecure).map(drop).map_err(Into::into));
+        }
+        if let Some(Some(d)) = &p.description {
+            note(validation::text("description", d, 2000).map_err(Into::into));
+        }
+        if let Some(o) = &p.options {
+            note(validation::webhook_options(o, &self.config.wire).map_err(Into::into));
+        }
+        if let Some(a) = &p.auth {
+            note(validation::webhook_auth(a, insecure, &self.config.wire).map_err(Into::into));
+        }
+        note(self.check_references(org, p).await);
+        found
+            .into_iter()
+            .filter_map(|e| match e {
+                OpsError::Invalid { field, detail } => Some((field, detail)),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Checks and seals a webhook's whole authentication.
     fn seal_auth(&self, auth: &WebhookAuth) -> OpsResult<SealedSecret> {
         validation::webhook_auth(auth, self.config.allow_private_targets, &self.config.wire)?;

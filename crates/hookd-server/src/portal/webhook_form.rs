@@ -68,6 +68,12 @@ impl AuthValues {
     pub fn is_masked(&self, kind: &str, name: &str) -> bool {
         self.field(kind, name).starts_with("****")
     }
+
+    /// A secret as the person typed it, to put back after a refusal (a stored one is never
+    /// here: it comes as its masked form).
+    pub fn typed(&self, kind: &str, name: &str) -> &str {
+        if self.is_masked(kind, name) { "" } else { self.field(kind, name) }
+    }
 }
 
 /// Key/value rows submitted as two repeated names, empty rows dropped.
@@ -237,6 +243,33 @@ fn org_rows(form: &Form) -> Vec<OrgRow> {
         .collect()
 }
 
+/// The form's fields in the order it shows them, with their labels.
+const FIELDS: &[(&str, &str)] = &[
+    ("name", "Name"),
+    ("url", "URL"),
+    ("description", "Description"),
+    ("event_types", "Event types"),
+    ("owner_id", "Owner"),
+    ("include_child_orgs", "Child organizations"),
+    ("options", "Options"),
+    ("auth", "Authentication"),
+];
+
+const OPTIONS: &[(&str, &str)] = &[
+    ("timeout_ms", "Timeout"),
+    ("max_events_per_request", "Max events per request"),
+    ("batch_window_ms", "Batch window"),
+    ("rate_limit_per_s", "Rate limit"),
+    ("max_in_flight", "Requests at once"),
+    ("headers", "Custom headers"),
+];
+
+/// Where a field comes on the form, to list what to fix in the order a person meets it.
+pub fn field_rank(field: &str) -> usize {
+    let top = field.split(['.', '[']).next().unwrap_or(field);
+    FIELDS.iter().position(|(f, _)| *f == top).unwrap_or(FIELDS.len())
+}
+
 /// One catalog group of checkboxes.
 pub struct TypeGroup {
     pub name: String,
@@ -258,16 +291,31 @@ pub struct FormPage {
     pub v: Values,
     pub groups: Vec<TypeGroup>,
     pub child_orgs: Vec<(String, String)>,
-    pub error: Option<(String, String)>,
+    /// Every field to fix, with what to do: all at once, not one per submission.
+    pub errors: Vec<(String, String)>,
     pub auth_types: &'static [AuthKind],
 }
 
 impl FormPage {
     /// The error of a field (or of anything under it), to show beside it.
     pub fn err(&self, key: &str) -> Option<&str> {
-        let (field, detail) = self.error.as_ref()?;
-        let under = field == key || field.starts_with(&format!("{key}.")) || field.starts_with(&format!("{key}["));
-        under.then_some(detail.as_str())
+        let under = |field: &String| {
+            field == key || field.starts_with(&format!("{key}.")) || field.starts_with(&format!("{key}["))
+        };
+        self.errors.iter().find(|(field, _)| under(field)).map(|(_, detail)| detail.as_str())
+    }
+
+    /// What a field is called on the form, for the list of what to fix.
+    pub fn label(&self, field: &str) -> String {
+        let mut parts = field.split(['.', '[']);
+        let (top, sub) = (parts.next().unwrap_or(field), parts.next().unwrap_or(""));
+        let named = FIELDS.iter().find(|(f, _)| *f == top).map_or("The form", |(_, label)| *label);
+        match (top, sub) {
+            ("options", o) => OPTIONS.iter().find(|(f, _)| *f == o).map_or(named, |(_, l)| *l).to_owned(),
+            ("auth", "") => named.to_owned(),
+            ("auth", f) => format!("{named} ({})", f.replace('_', " ")),
+            _ => named.to_owned(),
+        }
     }
 
     pub fn invalid(&self, key: &str) -> &'static str {
@@ -291,13 +339,13 @@ pub async fn form_page(
     signed: &Signed,
     editing: Option<WebhookView>,
     submitted: &Form,
-    error: Option<(String, String)>,
+    errors: Vec<(String, String)>,
 ) -> PortalResult<FormPage> {
     let p = &signed.0;
-    let v = match (&error, &editing) {
-        (Some(_), _) => Values::from_form(submitted),
-        (None, Some(w)) => Values::of(w),
-        (None, None) => Values::new_webhook(),
+    let v = match (errors.is_empty(), &editing) {
+        (false, _) => Values::from_form(submitted),
+        (true, Some(w)) => Values::of(w),
+        (true, None) => Values::new_webhook(),
     };
     let mut groups: Vec<TypeGroup> = Vec::new();
     for et in s.ops.list_event_types(&p.actor).await? {
@@ -313,7 +361,7 @@ pub async fn form_page(
         s.ops.child_orgs(&p.actor, &p.member.org_id).await?.into_iter().map(|o| (o.id.to_string(), o.name)).collect();
     let title = if editing.is_some() { "Modify webhook" } else { "Create webhook" };
     let frame = Frame::new(s, p, "webhooks", title, None).await?;
-    Ok(FormPage { frame, editing, v, groups, child_orgs, error, auth_types: AuthMethod::KINDS })
+    Ok(FormPage { frame, editing, v, groups, child_orgs, errors, auth_types: AuthMethod::KINDS })
 }
 
 /// One method as the API's JSON: the submitted fields of its type; a secret left empty when

@@ -323,7 +323,7 @@ pub(crate) async fn detail(
 pub(crate) async fn new_form(State(s): State<PortalState>, signed: Signed) -> PortalResult<Response> {
     let p = &signed.0;
     p.actor.authorize(&p.member.org_id, Access::Write)?;
-    html(&form_page(&s, &signed, None, &Form::default(), None).await?)
+    html(&form_page(&s, &signed, None, &Form::default(), vec![]).await?)
 }
 
 pub(crate) async fn edit_form(
@@ -334,7 +334,7 @@ pub(crate) async fn edit_form(
     let p = &signed.0;
     p.actor.authorize(&p.member.org_id, Access::Write)?;
     let w = s.ops.get_webhook(&p.actor, &p.member.org_id, &id).await?;
-    html(&form_page(&s, &signed, Some(w), &Form::default(), None).await?)
+    html(&form_page(&s, &signed, Some(w), &Form::default(), vec![]).await?)
 }
 
 /// A form refused with a field error: the same form again, the error beside its field.
@@ -347,7 +347,17 @@ async fn refused(
 ) -> PortalResult<Response> {
     match e {
         OpsError::Invalid { field, detail } => {
-            let page: FormPage = form_page(s, signed, editing, form, Some((field, detail))).await?;
+            // The operation stopped at its first problem; the form shows every one.
+            let mut errors = vec![(field, detail)];
+            if let Ok(patch) = parse::<WebhookPatch>(body_from(form, editing.as_ref())) {
+                for problem in s.ops.webhook_problems(&signed.0.member.org_id, &patch).await {
+                    if !errors.iter().any(|(f, _)| *f == problem.0) {
+                        errors.push(problem);
+                    }
+                }
+            }
+            errors.sort_by_key(|(field, _)| super::webhook_form::field_rank(field));
+            let page: FormPage = form_page(s, signed, editing, form, errors).await?;
             let mut resp = html(&page)?;
             *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(resp)

@@ -77,16 +77,31 @@ async fn a_member_creates_sorts_searches_toggles_and_deletes_webhooks() {
     assert_eq!(made[0]["auth"]["type"], "basic");
     assert!(made[0]["auth"]["password"].as_str().unwrap().starts_with("****"), "never echoed back");
 
-    // A form with a mistake says what to fix beside the field.
+    // A form with mistakes says everything to fix at once, in plain words beside each field,
+    // and keeps what was typed, the secrets too.
     b.goto(&format!("{}/portal/webhooks/new", app.url)).await;
-    b.type_into("#name", "Broken").await;
-    b.type_into("#url", "not a url").await;
-    b.click("input[name=event_types][value='user.created']").await;
+    b.type_into("#url", "example.com/hook").await;
+    b.type_into("#timeout", "5").await;
+    b.find("#a-type").await.select_by_value("basic").await.expect("select basic");
+    b.type_into("#a-basic-password", "typed-secret").await;
     b.click("form[action='/portal/webhooks'] button.btn.primary[type=submit]").await;
-    b.wait_text("Please fix this").await;
-    let err = b.find("#url-error").await.text().await.unwrap();
-    assert!(!err.is_empty(), "the URL's error is beside it");
-    assert_eq!(b.find("#name").await.prop("value").await.unwrap().as_deref(), Some("Broken"), "what was typed stays");
+    b.wait_text("things to fix").await;
+    let url_error = b.find("#url-error").await.text().await.unwrap();
+    assert!(url_error.contains("start it with https://"), "{url_error}");
+    for beside in ["#name-error", "#types-error"] {
+        assert!(!b.find(beside).await.text().await.unwrap().is_empty(), "{beside}");
+    }
+    let summary = b.find("#form-error").await.text().await.unwrap();
+    for said in
+        ["Name:", "URL:", "Event types:", "Timeout:", "Authentication (username):", "secrets you typed are kept"]
+    {
+        assert!(summary.contains(said), "the summary lacks {said:?}: {summary}");
+    }
+    for (css, typed) in [("#url", "example.com/hook"), ("#a-basic-password", "typed-secret")] {
+        let value = b.find(css).await.prop("value").await.unwrap().unwrap_or_default();
+        assert_eq!(value, typed, "what was typed in {css} stays");
+    }
+    b.check_page("webhook-form-errors").await;
 
     // Two more through the API, then sort and search in the list.
     for name in ["Analytics", "Billing"] {
