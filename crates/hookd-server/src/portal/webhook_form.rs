@@ -95,6 +95,9 @@ pub struct OrgRow {
 
 /// Everything the form shows.
 pub struct Values {
+    /// A member's ID, or empty for none.
+    pub owner_id: String,
+    pub include_child_orgs: bool,
     pub name: String,
     pub url: String,
     pub description: String,
@@ -153,6 +156,8 @@ impl Values {
         orgs: Vec<OrgRow>,
     ) -> Self {
         Self {
+            owner_id: String::new(),
+            include_child_orgs: false,
             name,
             url,
             description,
@@ -185,7 +190,7 @@ impl Values {
             .enumerate()
             .map(|(n, (org, m))| OrgRow { n, org_id: org.to_string(), auth: AuthValues::of(m) })
             .collect();
-        Self::with_options(
+        let mut v = Self::with_options(
             w.name.clone(),
             w.url.clone(),
             w.description.clone().unwrap_or_default(),
@@ -196,12 +201,17 @@ impl Values {
             &w.options,
             AuthValues::of(&auth.method),
             orgs,
-        )
+        );
+        v.owner_id = w.owner_id.as_ref().map(|o| o.to_string()).unwrap_or_default();
+        v.include_child_orgs = w.include_child_orgs;
+        v
     }
 
     fn from_form(form: &Form) -> Self {
         let orgs = org_rows(form);
         Self {
+            owner_id: form.text("owner_id").into(),
+            include_child_orgs: form.checked("include_child_orgs"),
             name: form.text("name").into(),
             url: form.text("url").into(),
             description: form.text("description").into(),
@@ -291,6 +301,8 @@ pub struct FormPage {
     pub v: Values,
     pub groups: Vec<TypeGroup>,
     pub child_orgs: Vec<(String, String)>,
+    /// The org's members by ID, by name, for the owner.
+    pub members: Vec<(String, String)>,
     /// Every field to fix, with what to do: all at once, not one per submission.
     pub errors: Vec<(String, String)>,
     pub auth_types: &'static [AuthKind],
@@ -359,9 +371,17 @@ pub async fn form_page(
     }
     let child_orgs =
         s.ops.child_orgs(&p.actor, &p.member.org_id).await?.into_iter().map(|o| (o.id.to_string(), o.name)).collect();
+    let mut members: Vec<(String, String)> = s
+        .ops
+        .member_names(&p.actor, &p.member.org_id)
+        .await?
+        .into_iter()
+        .map(|(id, name)| (id.to_string(), name))
+        .collect();
+    members.sort_by(|a, b| a.1.cmp(&b.1));
     let title = if editing.is_some() { "Modify webhook" } else { "Create webhook" };
     let frame = Frame::new(s, p, "webhooks", title, None).await?;
-    Ok(FormPage { frame, editing, v, groups, child_orgs, errors, auth_types: AuthMethod::KINDS })
+    Ok(FormPage { frame, editing, v, groups, child_orgs, members, errors, auth_types: AuthMethod::KINDS })
 }
 
 /// One method as the API's JSON: the submitted fields of its type; a secret left empty when
@@ -436,6 +456,8 @@ pub fn body_from(form: &Form, current: Option<&WebhookView>) -> Value {
         "description": if description.is_empty() { Value::Null } else { json!(description) },
         "event_types": form.all("event_types").collect::<Vec<_>>(),
         "environment": if form.checked("test_env") { "test" } else { "live" },
+        "owner_id": match form.text("owner_id") { "" => Value::Null, id => json!(id) },
+        "include_child_orgs": form.checked("include_child_orgs"),
         "enabled": form.checked("enabled"),
         "signing": {"enabled": form.checked("signing")},
         "options": {
@@ -468,6 +490,8 @@ fn changed_only(body: Value, w: &WebhookView) -> Value {
         "description": w.description,
         "event_types": w.event_types,
         "environment": w.environment,
+        "owner_id": w.owner_id,
+        "include_child_orgs": w.include_child_orgs,
         "enabled": w.enabled,
         "signing": {"enabled": w.signing.enabled},
         "options": w.options,

@@ -113,3 +113,34 @@ async fn the_webhook_page_says_how_requests_go_out_and_its_test_payload_follows_
     b.check_page("webhook-summary").await;
     b.close().await;
 }
+
+/// The form sets a webhook's owner and whether child organizations' events come to it, and
+/// a modify form shows both as they are.
+#[tokio::test]
+async fn the_form_sets_an_owner_and_child_organizations() {
+    let app = TestApp::spawn().await;
+    let (b, org, member) = signed_in(&app, "admin").await;
+    let rx = Receiver::start().await;
+    b.goto(&format!("{}/portal/webhooks/new", app.url)).await;
+    b.type_into("#name", "Owned").await;
+    b.type_into("#url", &rx.url()).await;
+    b.click("input[name=event_types][value='user.created']").await;
+    b.find("#owner_id").await.select_by_value(&member).await.unwrap();
+    b.click("input[name=include_child_orgs]").await;
+    b.click("form[action='/portal/webhooks'] button.btn.primary[type=submit]").await;
+    b.wait_text("Webhook created successfully").await;
+    let (_, list) = app.call("GET", &format!("/orgs/{}/webhooks", org.id), &org.token, None).await;
+    let w = &list["data"][0];
+    assert_eq!((w["owner_id"].as_str(), w["include_child_orgs"].as_bool()), (Some(member.as_str()), Some(true)), "{w}");
+    b.goto(&format!("{}/portal/webhooks/{}/edit", app.url, w["id"].as_str().unwrap())).await;
+    b.find(&format!("#owner_id option[value='{member}'][selected]")).await;
+    assert_eq!(b.find("input[name=include_child_orgs]").await.prop("checked").await.unwrap().as_deref(), Some("true"));
+    // Taking the owner away and saving leaves no owner.
+    b.find("#owner_id").await.select_by_value("").await.unwrap();
+    b.click("form button.btn.primary[type=submit]").await;
+    b.wait_text("Webhook modified successfully").await;
+    let (_, w) =
+        app.call("GET", &format!("/orgs/{}/webhooks/{}", org.id, w["id"].as_str().unwrap()), &org.token, None).await;
+    assert_eq!(w["owner_id"], serde_json::Value::Null, "{w}");
+    b.close().await;
+}
