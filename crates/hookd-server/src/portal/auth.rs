@@ -13,7 +13,7 @@ use hookd_service::sessions::Portal;
 
 pub const SESSION_COOKIE: &str = "hookd_session";
 
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()

@@ -90,17 +90,57 @@ fn render_bare(state: &PortalState, resp: &mut Response) {
     }
 }
 
+#[derive(askama::Template)]
+#[template(path = "framed.html")]
+struct Framed<'a> {
+    frame: frame::Frame,
+    title: &'a str,
+    paragraphs: &'a [String],
+    link: Option<&'a str>,
+    link_text: &'a str,
+    confirm: Option<&'a error::Confirm>,
+}
+
+/// Renders a refusal or a confirmation (see [`error::BarePage`]) in the portal's frame, for a
+/// member whose session is live: they keep their navigation. Without a session the page stays
+/// bare.
+async fn render_framed(state: &PortalState, session: &str, resp: &mut Response) {
+    use askama::Template as _;
+    let Some(page) = resp.extensions().get::<error::BarePage>().filter(|p| !p.exchange).cloned() else { return };
+    let Ok(Some(p)) = state.ops.session(session).await else { return };
+    let Ok(frame) = frame::Frame::new(state, &p, "", page.title, None).await else { return };
+    let confirm = resp.extensions().get::<error::Confirm>().cloned();
+    let framed = Framed {
+        frame,
+        title: page.title,
+        paragraphs: &page.paragraphs,
+        link: page.link.map(|(href, _)| href),
+        link_text: page.link.map(|(_, text)| text).unwrap_or(""),
+        confirm: confirm.as_ref(),
+    };
+    if let Ok(body) = framed.render() {
+        resp.extensions_mut().remove::<error::BarePage>();
+        *resp.body_mut() = axum::body::Body::from(body);
+        resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+        resp.headers_mut().remove(header::CONTENT_LENGTH);
+    }
+}
+
 /// Headers every portal response carries, and the one check of where a form came from.
 async fn secure(
     axum::extract::State(state): axum::extract::State<PortalState>,
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
+    let session = auth::cookie(req.headers(), SESSION_COOKIE).map(str::to_owned);
     let mut resp = if req.method() != axum::http::Method::GET && !auth::same_origin(req.headers()) {
         PortalError::Csrf.into_response()
     } else {
         next.run(req).await
     };
+    if let Some(session) = session {
+        render_framed(&state, &session, &mut resp).await;
+    }
     finish(&state, &mut resp);
     resp
 }

@@ -144,3 +144,31 @@ async fn the_form_sets_an_owner_and_child_organizations() {
     assert_eq!(w["owner_id"], serde_json::Value::Null, "{w}");
     b.close().await;
 }
+
+/// A refusal and a confirmation come in the portal's frame, with its navigation, for a member
+/// who is signed in.
+#[tokio::test]
+async fn refusals_and_confirmations_keep_the_portal_frame() {
+    let app = TestApp::spawn().await;
+    let (b, org, _) = signed_in(&app, "admin").await;
+    let rx = Receiver::start().await;
+    let w = app.create_webhook(&org, json!({"name": "Framed", "url": rx.url(), "event_types": ["user.created"]})).await;
+    let page = format!("{}/portal/webhooks/{}", app.url, w["id"].as_str().unwrap());
+    b.goto(&page).await;
+    b.find("#test-payload").await.clear().await.unwrap();
+    b.type_into("#test-payload", "{not json").await;
+    b.click("form[action$='/test'] button[type=submit]").await;
+    b.wait_text("is not JSON").await;
+    b.find("nav.main a[href='/portal/events']").await;
+    b.check_page("refusal-framed").await;
+
+    b.goto(&page).await;
+    b.js("document.querySelector('#since').value = '2026-12-01T09:00'; return true").await;
+    b.click("form[action$='/recover'] button[type=submit]").await;
+    b.wait_text("will be sent again").await;
+    b.find("nav.main a[href='/portal/events']").await;
+    b.check_page("confirmation-framed").await;
+    b.click("form[action$='/recover'] button.primary").await;
+    b.wait_text("Framed").await;
+    b.close().await;
+}
