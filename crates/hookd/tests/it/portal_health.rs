@@ -50,6 +50,14 @@ async fn the_portal_shows_how_each_webhook_is_doing() {
         .await;
     assert_eq!(copy_visible, json!(true), "the copy-ID button is clipped");
     b.check_page("webhooks-health").await;
+    // On a phone the success and the state of each webhook are on the screen.
+    b.c.set_window_size(375, 812).await.unwrap();
+    let edge = b.js("return document.querySelector('.table-wrap').getBoundingClientRect().right").await;
+    for css in ["tbody .rate", "tbody .switch"] {
+        let right = b.js(&format!("return document.querySelector('{css}').getBoundingClientRect().right")).await;
+        assert!(right.as_f64() <= edge.as_f64(), "{css} ends at {right} px, past the table's edge at {edge} px");
+    }
+    b.c.set_window_size(1280, 900).await.unwrap();
 
     let id = w["id"].as_str().unwrap();
     b.goto(&format!("{}/portal/webhooks/{id}", app.url)).await;

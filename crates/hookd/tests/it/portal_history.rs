@@ -72,6 +72,10 @@ async fn the_history_filters_and_pages_both_ways() {
     b.c.set_window_size(375, 812).await.unwrap();
     let wide = b.js("return document.documentElement.scrollWidth").await;
     assert!(wide.as_u64().unwrap() <= 375, "the page is {wide} px wide at 375 px");
+    // And the result of each attempt is on the screen, not past the table's edge.
+    let result = b.js("return document.querySelector('tbody .result').getBoundingClientRect().right").await;
+    let edge = b.js("return document.querySelector('.table-wrap').getBoundingClientRect().right").await;
+    assert!(result.as_f64() <= edge.as_f64(), "the Result column ends at {result} px, past the table's edge at {edge}");
     b.close().await;
 }
 
