@@ -288,6 +288,18 @@
       s.addEventListener("change", function () { s.form.requestSubmit(); });
     });
 
+    // Times in lists read relative ("3 min ago"); the exact UTC stays in the title (on hover)
+    // and in datetime. Without script they read exact. Past a day the date stays.
+    function relativeTimes(root) {
+      $$("time[data-relative]", root).forEach(function (t) {
+        var s = Math.round((Date.now() - Date.parse(t.getAttribute("datetime"))) / 1000);
+        if (isNaN(s) || s >= 86400) return;
+        t.textContent = s < 5 ? "just now" : s < 60 ? s + " s ago" : s < 3600 ? Math.floor(s / 60) + " min ago" : Math.floor(s / 3600) + " h ago";
+      });
+    }
+    relativeTimes(document);
+    setInterval(function () { relativeTimes(document); }, 15000);
+
     // Live pages: while the page is shown, ask every few seconds whether the org's history
     // or events changed (a token the server reads from the database at most once every 2 s
     // per org, however many pages ask), and only then load the page again and swap its rows.
@@ -306,6 +318,7 @@
             live.innerHTML = fresh.innerHTML;
             live.setAttribute("data-live", fresh.getAttribute("data-live"));
             bindRows(live);
+            relativeTimes(live);
             var said = $("#live-status");
             if (said) said.textContent = "Updated at " + new Date().toLocaleTimeString();
           });

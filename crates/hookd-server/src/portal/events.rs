@@ -44,6 +44,8 @@ fn since(range: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
 pub struct EventRow {
     pub e: EventSummaryView,
     pub published: String,
+    /// To the second, for the title.
+    pub exact: String,
     pub published_at: String,
 }
 
@@ -95,6 +97,7 @@ pub(crate) async fn list(
         .into_iter()
         .map(|e| EventRow {
             published: short_when(&e.created_at),
+            exact: e.created_at.format("%Y-%m-%d %H:%M:%S").to_string(),
             published_at: e.created_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             e,
         })
