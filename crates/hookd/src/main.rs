@@ -11,11 +11,24 @@ use hookd::cli::Cli;
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
+/// Logs to stderr, filtered by `HOOKD_LOG`, as text or (`HOOKD_LOG_FORMAT=json`) one JSON
+/// object a line for a log pipeline.
+fn init_logging() -> Result<(), String> {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("HOOKD_LOG").unwrap_or_else(|_| "info".into());
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match std::env::var("HOOKD_LOG_FORMAT").as_deref() {
+        Err(_) | Ok("text") => logs.init(),
+        Ok("json") => logs.json().flatten_event(true).init(),
+        Ok(other) => return Err(format!("HOOKD_LOG_FORMAT is `{other}`; set it to `text` (the default) or `json`")),
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("HOOKD_LOG").unwrap_or_else(|_| "info".into()))
-        .with_writer(std::io::stderr)
-        .init();
+    if let Err(e) = init_logging() {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
+    }
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,

@@ -200,3 +200,47 @@ fn an_emptied_database_file_is_refused() {
     assert!(err.contains("exists but is empty") && err.contains("delete the file"), "{err}");
     assert_eq!(std::fs::metadata(&db).unwrap().len(), 0, "left as it was");
 }
+
+/// `HOOKD_LOG_FORMAT=json` writes one JSON object a line; a format it does not know is refused
+/// at start, naming the variable.
+#[test]
+fn logs_are_json_lines_when_asked_and_a_wrong_format_is_named() {
+    use std::io::{BufRead as _, Read as _};
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hookd"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env_clear()
+        .env("HOOKD_DATA_DIR", dir.path())
+        .env("HOOKD_LOG_FORMAT", "json")
+        .env("HOOKD_LOG", "info")
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    while !lines.next().unwrap().unwrap().starts_with("hookd listening on ") {}
+    // A graceful stop logs that it is finishing the requests in flight.
+    let term = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(term.success());
+    assert!(child.wait().unwrap().success(), "a graceful stop exits 0");
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    let logged: Vec<serde_json::Value> =
+        stderr.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}"))).collect();
+    let stop = logged.iter().find(|l| l["message"].as_str().is_some_and(|m| m.starts_with("shutting down")));
+    let stop = stop.unwrap_or_else(|| panic!("no shutdown line in {stderr}"));
+    assert_eq!(stop["level"], "INFO");
+    assert!(stop["timestamp"].is_string() && stop["target"].is_string(), "{stop}");
+
+    let out = Command::new(env!("CARGO_BIN_EXE_hookd"))
+        .args(["migrate"])
+        .env_clear()
+        .env("HOOKD_DATA_DIR", dir.path())
+        .env("HOOKD_LOG_FORMAT", "xml")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("HOOKD_LOG_FORMAT") && said.contains("`json`"), "{said}");
+}
