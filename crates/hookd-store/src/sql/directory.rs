@@ -59,7 +59,7 @@ pub(crate) async fn update_org<X: Exec>(x: &X, o: &Org, audit: &AuditEntry) -> R
 
 /// A listing in creation order (IDs sort by time), searched in `search`.
 fn by_id<'a>(from: &'a str, cols: &'a str, search: &'a [&'a str]) -> Listing<'a> {
-    Listing { from, cols, id_col: "id", sort_expr: "id", sort_is_int: false, search }
+    Listing { from, cols, id_col: "id", sort_expr: "id", sort_is_int: false, search, made: None }
 }
 
 pub(crate) async fn list_orgs<X: Exec>(x: &X, req: &PageRequest<()>) -> Result<Page<Org>, StoreError> {

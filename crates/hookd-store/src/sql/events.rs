@@ -6,11 +6,11 @@ use std::collections::HashMap;
 use hookd_core::model::{Delivery, DeliveryCounts, DeliveryState};
 use hookd_core::{EventId, OrgId};
 
-use super::listing::Listing;
+use super::listing::{Listing, Made};
 use super::{Dialect, Exec, Query, SqlValue, vals};
 use crate::page::page;
-use crate::rows::{self as r, ms};
-use crate::{EventFilter, EventSummary, Page, PageRequest, StoreError, Timestamp};
+use crate::rows as r;
+use crate::{EventFilter, EventSummary, Page, PageRequest, StoreError};
 
 /// An event's columns without its payload (a list never shows it; payloads can be large).
 const SUMMARY_COLS: &str = "e.id, e.org_id, e.event_type, '' AS payload, e.resource_url, e.environment, \
@@ -22,16 +22,6 @@ pub(crate) fn events_query(d: Dialect, org: &OrgId, filter: &EventFilter, req: &
     if let Some(t) = &filter.event_type {
         scope.push(("e.event_type = {}", t.as_str().into()));
     }
-    // Event IDs begin with their time of publishing, so a time range is a range of IDs.
-    let floor = |t: &Timestamp| EventId::floor(ms(t).max(0) as u64);
-    let collate = d.bytewise();
-    let (since_cond, until_cond) = (format!("e.id{collate} >= {{}}"), format!("e.id{collate} < {{}}"));
-    if let Some(t) = &filter.since {
-        scope.push((since_cond.as_str(), floor(t).into()));
-    }
-    if let Some(t) = &filter.until {
-        scope.push((until_cond.as_str(), floor(t).into()));
-    }
     let l = Listing {
         from: "events e",
         cols: SUMMARY_COLS,
@@ -39,6 +29,7 @@ pub(crate) fn events_query(d: Dialect, org: &OrgId, filter: &EventFilter, req: &
         sort_expr: "e.id",
         sort_is_int: false,
         search: &["e.id", "e.event_type"],
+        made: Some(Made { floor: EventId::floor, since: filter.since, until: filter.until }),
     };
     l.query(d, scope, &[], req)
 }

@@ -5,7 +5,7 @@ use hookd_core::model::{Attempt, AuditEntry, Delivery, Event, RequestBody};
 use hookd_core::{AttemptId, DeliveryId, EventId, OrgId, WebhookId};
 
 use super::directory::audit_step;
-use super::listing::Listing;
+use super::listing::{Listing, Made};
 use super::{Dialect, Exec, Query, SqlValue, Step, one, vals};
 use crate::page::page;
 use crate::rows::{self as r, ms};
@@ -101,16 +101,6 @@ pub(crate) fn attempts_query(d: Dialect, org: &OrgId, filter: &AttemptFilter, re
     if let Some(d) = &filter.delivery_id {
         scope.push(("a.delivery_id = {}", d.as_str().into()));
     }
-    // Attempt IDs begin with their time, so a time range is a range of the index's last key.
-    let floor = |t: &Timestamp| AttemptId::floor(ms(t).max(0) as u64);
-    let collate = d.bytewise();
-    let (since_cond, until_cond) = (format!("a.id{collate} >= {{}}"), format!("a.id{collate} < {{}}"));
-    if let Some(t) = &filter.since {
-        scope.push((since_cond.as_str(), floor(t).into()));
-    }
-    if let Some(t) = &filter.until {
-        scope.push((until_cond.as_str(), floor(t).into()));
-    }
     // The event types are a JSON array of strings: a type is in it as itself in quotes.
     let quoted = filter.event_type.as_ref().map(|t| crate::page::like(&format!("\"{t}\"")));
     let type_cond = d.like("COALESCE(a.event_types, '')", "{}");
@@ -148,6 +138,7 @@ pub(crate) fn attempts_query(d: Dialect, org: &OrgId, filter: &AttemptFilter, re
         sort_expr,
         sort_is_int,
         search: &search,
+        made: Some(Made { floor: AttemptId::floor, since: filter.since, until: filter.until }),
     };
     l.query(d, scope, extra, req)
 }

@@ -4,7 +4,19 @@
 
 use super::{Dialect, Query, SqlValue};
 use crate::page::like;
-use crate::{Order, PageRequest};
+use crate::rows::ms;
+use crate::{Order, PageRequest, Timestamp};
+
+/// Rows made in a time range. IDs begin with their time of making, so the range is a range of
+/// the ID column, compared byte-wise as the listing sorts: the index that ends in the ID seeks
+/// to it instead of filtering rows.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Made {
+    /// The smallest ID of a millisecond (`AttemptId::floor`, `EventId::floor`).
+    pub floor: fn(u64) -> String,
+    pub since: Option<Timestamp>,
+    pub until: Option<Timestamp>,
+}
 
 pub(crate) struct Listing<'a> {
     pub from: &'a str,
@@ -13,6 +25,8 @@ pub(crate) struct Listing<'a> {
     pub sort_expr: &'a str,
     pub sort_is_int: bool,
     pub search: &'a [&'a str],
+    /// Only rows made in this range, if any.
+    pub made: Option<Made>,
 }
 
 impl Listing<'_> {
@@ -28,6 +42,16 @@ impl Listing<'_> {
         let mut q = Query::build();
         let mut conds: Vec<String> = scope.into_iter().map(|(c, v)| c.replace("{}", &q.bind(v))).collect();
         conds.extend(extra.iter().map(|s| s.to_string()));
+        if let Some(m) = &self.made {
+            let (id, c) = (self.id_col, d.bytewise());
+            let floor = |t: &Timestamp| (m.floor)(ms(t).max(0) as u64);
+            if let Some(t) = &m.since {
+                conds.push(format!("{id}{c} >= {}", q.bind(floor(t))));
+            }
+            if let Some(t) = &m.until {
+                conds.push(format!("{id}{c} < {}", q.bind(floor(t))));
+            }
+        }
         if let Some(text) = req.q.as_deref().filter(|t| !t.is_empty()) {
             let p = q.bind(like(text));
             let any = self.search.iter().map(|c| d.like(c, &p)).collect::<Vec<_>>().join(" OR ");

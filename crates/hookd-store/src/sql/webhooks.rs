@@ -165,6 +165,7 @@ pub(crate) async fn list<X: Exec>(
         sort_expr,
         sort_is_int,
         search: &["w.name", "w.url", "w.id", "COALESCE(w.description, '')"],
+        made: None,
     };
     let q = l.query(X::DIALECT, vec![("w.org_id = {}", org.as_str().into())], &[], req);
     let rows = x.rows(q, |row| r::webhook(row)).await?;
