@@ -49,7 +49,7 @@ impl Ops {
         self.authorize_webhooks(by, org, Access::Read).await?;
         self.store.get_webhook(org, id).await.map_err(not_found("webhook"))?;
         let now = Utc::now().timestamp_millis();
-        let counts = self.counts(org, Some(id), window, now).await?;
+        let counts = self.counts(org, Some(std::slice::from_ref(id)), window, now).await?;
         let stats = Stats::from_counts(window, now, counts.iter().map(|c| (c.start_ms, c.key.as_str(), c.n)));
         let last = |class: fn(&str) -> bool| {
             counts.iter().filter(|c| c.key.strip_prefix("r:").is_some_and(class)).map(|c| c.start_ms).max()
@@ -60,12 +60,19 @@ impl Ops {
         Ok(WebhookHealth { stats, last_success_at, last_failure_at, next_retry_at })
     }
 
-    pub async fn org_stats(&self, by: &Actor, org: &OrgId, window: Window) -> OpsResult<OrgStats> {
+    /// Each webhook's stats (those of `only`, when given: a page of a list reads its own).
+    pub async fn org_stats(
+        &self,
+        by: &Actor,
+        org: &OrgId,
+        window: Window,
+        only: Option<&[WebhookId]>,
+    ) -> OpsResult<OrgStats> {
         self.authorize_webhooks(by, org, Access::Read).await?;
         self.store.get_org(org).await.map_err(not_found("organization"))?;
         let now = Utc::now().timestamp_millis();
         let mut by_webhook: std::collections::BTreeMap<WebhookId, Vec<Stored>> = Default::default();
-        for c in self.counts(org, None, window, now).await? {
+        for c in self.counts(org, only, window, now).await? {
             by_webhook.entry(c.webhook_id.clone()).or_default().push(c);
         }
         let data = by_webhook
@@ -78,9 +85,9 @@ impl Ops {
         Ok(OrgStats { window, bucket_seconds: window.bucket_seconds(), data })
     }
 
-    async fn counts(&self, org: &OrgId, id: Option<&WebhookId>, window: Window, now: i64) -> OpsResult<Vec<Stored>> {
+    async fn counts(&self, org: &OrgId, ids: Option<&[WebhookId]>, window: Window, now: i64) -> OpsResult<Vec<Stored>> {
         let since = DateTime::from_timestamp_millis(window.start(now)).unwrap_or_default();
-        Ok(self.store.health(org, id, window.grain(), since).await?)
+        Ok(self.store.health(org, ids, window.grain(), since).await?)
     }
 
     /// The newest attempt of one outcome, looked for from the start of the newest bucket that

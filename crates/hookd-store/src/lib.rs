@@ -414,12 +414,12 @@ pub trait Store: Send + Sync + 'static {
     async fn prune(&self, before: Timestamp, max: usize) -> Result<u64, StoreError>;
 
     // Health.
-    /// The health counts of an org's webhooks, or of one, in buckets of `grain` starting at
-    /// `since` or later.
+    /// The health counts of an org's webhooks, or of those named, in buckets of `grain`
+    /// starting at `since` or later.
     async fn health(
         &self,
         org: &OrgId,
-        webhook: Option<&WebhookId>,
+        webhooks: Option<&[WebhookId]>,
         grain: hookd_core::health::Grain,
         since: Timestamp,
     ) -> Result<Vec<hookd_core::health::Stored>, StoreError>;

@@ -46,7 +46,7 @@ async fn of_org(
     Ids(org): Ids<OrgId>,
     RawQuery(query): RawQuery,
 ) -> ApiResult<Json<OrgStats>> {
-    Ok(Json(s.ops.org_stats(&by, &org, window(query)?).await?))
+    Ok(Json(s.ops.org_stats(&by, &org, window(query)?, None).await?))
 }
 
 /// This resource's routes, each with the handler that serves it: what is served is what

@@ -152,7 +152,8 @@ pub(crate) async fn list(
         keep: format!("&q={}", enc(&text)),
     };
     let (headings, next) = (sorting.headings(COLUMNS), sorting.next(found.next_cursor));
-    let mut day = s.ops.org_stats(&p.actor, &p.member.org_id, Window::Day).await?.data;
+    let shown: Vec<WebhookId> = found.data.iter().map(|w| w.id.clone()).collect();
+    let mut day = s.ops.org_stats(&p.actor, &p.member.org_id, Window::Day, Some(&shown)).await?.data;
     let rows = found
         .data
         .into_iter()
@@ -279,14 +280,18 @@ async fn detail_page(
     let attempts = s.ops.list_attempts(&p.actor, &p.member.org_id, &filter, &req).await?;
     let names = names(s, signed).await?;
     // Each type with its example, so the test form's payload follows the chosen type.
-    let mut event_types = Vec::with_capacity(w.event_types.len());
-    for t in &w.event_types {
-        let example = s.ops.get_event_type(&p.actor, t).await.ok().and_then(|e| e.example);
-        let example = example
-            .map_or_else(|| "{\"test\": true}".to_owned(), |e| serde_json::to_string_pretty(&e).unwrap_or_default());
-        event_types.push((t.clone(), example));
-    }
-    let example = event_types.first().map_or_else(|| "{\"test\": true}".to_owned(), |(_, e)| e.clone());
+    // One read of the catalog, however many types the webhook subscribes to.
+    let catalog = s.ops.list_event_types(&p.actor).await?;
+    let placeholder = || "{\"test\": true}".to_owned();
+    let event_types: Vec<(String, String)> = w
+        .event_types
+        .iter()
+        .map(|t| {
+            let example = catalog.iter().find(|e| &e.name == t).and_then(|e| e.example.as_ref());
+            (t.clone(), example.map_or_else(placeholder, |e| serde_json::to_string_pretty(e).unwrap_or_default()))
+        })
+        .collect();
+    let example = event_types.first().map_or_else(placeholder, |(_, e)| e.clone());
     let title = w.name.clone();
     let settings = super::summary::settings(&w);
     let frame = Frame::new(s, p, "webhooks", title, done).await?;

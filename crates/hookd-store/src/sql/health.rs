@@ -4,25 +4,27 @@
 use hookd_core::health::{Grain, Stored};
 use hookd_core::{OrgId, WebhookId};
 
-use super::{Exec, Query, Step, one, vals};
+use super::{Exec, Query, SqlValue, Step, one, vals};
 use crate::rows::ts;
 use crate::{StoreError, Timestamp};
 
-/// The counts of an org's webhooks (or one of them) in buckets of `grain` starting at
-/// `since_ms` or later, added up across the nodes that wrote them. The org's webhooks are
-/// looked up first, so the count rows are read by their key, webhook by webhook.
-pub(crate) async fn counts(
-    x: &impl Exec,
+/// The counts of an org's webhooks (or of those named) in buckets of `grain` starting at
+/// `since_ms` or later, added up across the nodes that wrote them. The webhooks are known
+/// first, so the count rows are read by their key, webhook by webhook.
+pub(crate) async fn counts<X: Exec>(
+    x: &X,
     org: &OrgId,
-    webhook: Option<&WebhookId>,
+    webhooks: Option<&[WebhookId]>,
     grain: Grain,
     since_ms: i64,
 ) -> Result<Vec<Stored>, StoreError> {
     let mut values = vals![org.as_str(), grain.seconds(), since_ms];
-    let which = match webhook {
-        Some(w) => {
-            values.push(w.as_str().into());
-            "h.webhook_id = $4 AND h.org_id = $1"
+    let named;
+    let which = match webhooks {
+        Some(ids) => {
+            values.push(SqlValue::TextList(ids.iter().map(|w| w.to_string()).collect()));
+            named = format!("{} AND h.org_id = $1", X::DIALECT.any("h.webhook_id", "$4"));
+            named.as_str()
         }
         None => "h.webhook_id IN (SELECT id FROM webhooks WHERE org_id = $1) AND h.org_id = $1",
     };

@@ -458,11 +458,11 @@ impl<B: Backend> Store for B {
     async fn health(
         &self,
         org: &OrgId,
-        webhook: Option<&WebhookId>,
+        webhooks: Option<&[WebhookId]>,
         grain: Grain,
         since: Timestamp,
     ) -> Result<Vec<Stored>, StoreError> {
-        health::counts(self, org, webhook, grain, crate::rows::ms(&since)).await
+        health::counts(self, org, webhooks, grain, crate::rows::ms(&since)).await
     }
     async fn next_retry_at(&self, org: &OrgId, webhook: &WebhookId) -> Result<Option<Timestamp>, StoreError> {
         health::next_retry_at(self, org, webhook).await

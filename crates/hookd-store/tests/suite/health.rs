@@ -47,7 +47,7 @@ pub async fn health_counts_what_was_recorded_per_webhook_and_org(s: &dyn Store) 
 
     let since = Utc::now() - chrono::Duration::hours(1);
     for grain in Grain::ALL {
-        let one = s.health(&a.id, Some(&w1.id), grain, since).await.unwrap();
+        let one = s.health(&a.id, Some(std::slice::from_ref(&w1.id)), grain, since).await.unwrap();
         assert!(one.iter().all(|c| c.webhook_id == w1.id));
         let counted = [("r:2xx", 3), ("r:5xx", 1), ("r:timeout", 1), ("r:4xx", 0)];
         for (key, n) in counted {
@@ -59,14 +59,21 @@ pub async fn health_counts_what_was_recorded_per_webhook_and_org(s: &dyn Store) 
         let org_wide = s.health(&a.id, None, grain, since).await.unwrap();
         assert_eq!(sum(&org_wide, "r:4xx"), 1, "the org's other webhook");
         assert!(org_wide.iter().all(|c| c.webhook_id != wb.id), "another org's webhook");
+        // Those named only (a page of a list), and never another org's through this org.
+        let named = s.health(&a.id, Some(&[w2.id.clone(), wb.id.clone()]), grain, since).await.unwrap();
+        assert!(!named.is_empty() && named.iter().all(|c| c.webhook_id == w2.id), "{named:?}");
         // Another org's webhook is not read through this org, nor this org's through another.
-        assert!(s.health(&a.id, Some(&wb.id), grain, since).await.unwrap().is_empty());
-        assert!(s.health(&b.id, Some(&w1.id), grain, since).await.unwrap().is_empty());
+        assert!(s.health(&a.id, Some(std::slice::from_ref(&wb.id)), grain, since).await.unwrap().is_empty());
+        assert!(s.health(&b.id, Some(std::slice::from_ref(&w1.id)), grain, since).await.unwrap().is_empty());
     }
     let now = Utc::now().timestamp_millis();
     let w = Window::Hour;
-    let counts =
-        s.health(&a.id, Some(&w1.id), w.grain(), chrono::DateTime::from_timestamp_millis(w.start(now)).unwrap());
+    let counts = s.health(
+        &a.id,
+        Some(std::slice::from_ref(&w1.id)),
+        w.grain(),
+        chrono::DateTime::from_timestamp_millis(w.start(now)).unwrap(),
+    );
     let counts = counts.await.unwrap();
     let stats = Stats::from_counts(w, now, counts.iter().map(|c| (c.start_ms, c.key.as_str(), c.n)));
     assert_eq!((stats.totals.attempts, stats.totals.succeeded, stats.totals.failed), (5, 3, 2));
@@ -86,7 +93,10 @@ pub async fn health_counts_are_pruned_when_their_grain_is_no_longer_read(s: &dyn
     let old = Attempt { sent_at: then, ..attempt(&d, 200, &w.url) };
     s.record_attempts(vec![record(&d, Some(old), Outcome::Succeeded)].into()).await.unwrap();
     let since = then - chrono::Duration::hours(2);
-    assert_eq!(sum(&s.health(&a.id, Some(&w.id), Grain::FiveMinutes, since).await.unwrap(), "r:2xx"), 1);
+    assert_eq!(
+        sum(&s.health(&a.id, Some(std::slice::from_ref(&w.id)), Grain::FiveMinutes, since).await.unwrap(), "r:2xx"),
+        1
+    );
     // History older than a year goes (none here); health counts go by their own clock.
     let mut removed = 0;
     loop {
@@ -96,6 +106,6 @@ pub async fn health_counts_are_pruned_when_their_grain_is_no_longer_read(s: &dyn
         }
     }
     assert_eq!(removed, 2, "the five-minute bucket's result and latency counts");
-    assert!(s.health(&a.id, Some(&w.id), Grain::FiveMinutes, since).await.unwrap().is_empty());
-    assert_eq!(sum(&s.health(&a.id, Some(&w.id), Grain::Hour, since).await.unwrap(), "r:2xx"), 1);
+    assert!(s.health(&a.id, Some(std::slice::from_ref(&w.id)), Grain::FiveMinutes, since).await.unwrap().is_empty());
+    assert_eq!(sum(&s.health(&a.id, Some(std::slice::from_ref(&w.id)), Grain::Hour, since).await.unwrap(), "r:2xx"), 1);
 }
