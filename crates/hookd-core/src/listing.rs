@@ -186,11 +186,19 @@ impl AttemptSort {
     }
 }
 
-/// Counts for `/metrics`.
+/// How much is waiting to be sent, for `/metrics`. The counts stop at [`Backlog::COUNTED_UP_TO`]
+/// so that reading them costs the same with a backlog of millions.
 #[derive(Debug, Clone, Default)]
 pub struct Backlog {
     pub pending: u64,
+    /// Pending and due now: not leased to a node, not waiting for a retry.
     pub due: u64,
+    /// When the delivery that has waited longest became due.
+    pub oldest_due_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl Backlog {
+    pub const COUNTED_UP_TO: u64 = 100_000;
 }
 
 #[cfg(test)]

@@ -300,12 +300,12 @@ impl Dispatcher {
                 let this = this.clone();
                 let records_tx = records_tx.clone();
                 tokio::spawn(async move {
-                    Metrics::add(&this.metrics.in_flight, 1);
+                    this.metrics.in_flight.inc();
                     let ordered = group[0].webhook.options.ordered;
                     // On the heap: a request's state is large, and a spawned task's future is
                     // copied whole as the task is made and finished (README, Performance).
                     let records = Box::pin(this.deliver(group)).await;
-                    this.metrics.in_flight.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+                    this.metrics.in_flight.dec();
                     drop((share, slot));
                     // This permit goes with the records: it is released once they are written.
                     let _ = records_tx.send(Finished { records, permit: unwritten, ordered });
@@ -427,7 +427,7 @@ impl Dispatcher {
         };
         let manual = group.iter().any(|c| c.delivery.next_trigger == Trigger::Manual);
         if !webhook.status.enabled && !manual {
-            Metrics::add(&self.metrics.deliveries_failed, group.len() as u64);
+            self.metrics.deliveries_failed.inc_by(group.len() as u64);
             return records_for(None, Outcome::Failed, None);
         }
         if let Some(per_s) = webhook.options.rate_limit_per_s
@@ -477,16 +477,16 @@ impl Dispatcher {
         }
         let timed_out = attempt.error.as_ref().is_some_and(|e| e.kind == AttemptErrorKind::Timeout);
         self.metrics.circuits.note(&webhook.id, timed_out);
-        Metrics::add(&self.metrics.attempts_total, 1);
-        Metrics::add(&self.metrics.attempt_ms_total, duration_us / 1000);
+        self.metrics.attempt(hookd_core::health::result_class(&attempt), took);
+        for c in group.iter().filter(|c| c.delivery.attempts == 0 && c.delivery.next_trigger != Trigger::Manual) {
+            self.metrics.first_attempt_lag((sent_at - c.delivery.created_at).to_std().unwrap_or_default());
+        }
         if attempt.succeeded() {
-            Metrics::add(&self.metrics.attempts_succeeded, 1);
             return records_for(Some(attempt), Outcome::Succeeded, None);
         }
-        Metrics::add(&self.metrics.attempts_failed, 1);
         if attempt.response_status == Some(410) {
-            Metrics::add(&self.metrics.webhooks_disabled, 1);
-            Metrics::add(&self.metrics.deliveries_failed, group.len() as u64);
+            self.metrics.webhooks_disabled.inc();
+            self.metrics.deliveries_failed.inc_by(group.len() as u64);
             let reason = "The receiver answered 410 Gone, so this webhook was disabled.".to_owned();
             return records_for(Some(attempt), Outcome::Failed, Some(reason));
         }
@@ -499,12 +499,12 @@ impl Dispatcher {
                 records_for(Some(attempt), Outcome::RetryAt(at), None)
             }
             None => {
-                Metrics::add(&self.metrics.deliveries_failed, group.len() as u64);
+                self.metrics.deliveries_failed.inc_by(group.len() as u64);
                 // The claim's copy of the streak is a moment old; one more failure is this one.
                 let failed = webhook.failed_deliveries + group.len() as u32;
                 let since = webhook.failing_since.or(Some(sent_at));
                 let disable = self.config.disable.should_disable(since, failed, chrono::Utc::now()).then(|| {
-                    Metrics::add(&self.metrics.webhooks_disabled, 1);
+                    self.metrics.webhooks_disabled.inc();
                     self.config.disable.reason(failed)
                 });
                 records_for(Some(attempt), Outcome::Failed, disable)
@@ -644,7 +644,7 @@ async fn write_until_taken(
                 return true;
             }
             Err(e) => {
-                Metrics::add(&this.metrics.recording_failures, 1);
+                this.metrics.recording_failures.inc();
                 let full = matches!(e, StoreError::Full(_));
                 if full {
                     this.metrics.set_full(true);

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod error;
 pub mod ids;
+pub mod observe;
 pub mod portal;
 pub mod serve;
 
@@ -41,8 +42,9 @@ impl axum::response::IntoResponse for ids::UnknownId {
 pub fn app(ops: Ops, portal: PortalConfig) -> Router {
     let limit = ops.config.max_payload_bytes + 64 * 1024;
     let api = ApiState { ops: ops.clone() };
-    let portal = PortalState::new(ops, portal);
+    let portal = PortalState::new(ops.clone(), portal);
     let fallback = portal.clone();
+    let observed = ops.clone();
     Router::new()
         .nest("/api/v1", api::router().with_state(api.clone()))
         .merge(api::service::router().with_state(api))
@@ -52,6 +54,7 @@ pub fn app(ops: Ops, portal: PortalConfig) -> Router {
         .fallback(move |uri: axum::http::Uri| async move { not_found(&fallback, &uri) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::from_fn_with_state(observed, observe::requests))
 }
 
 #[cfg(test)]

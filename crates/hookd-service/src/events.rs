@@ -5,7 +5,6 @@ use hookd_core::model::{DeliveryCounts, DeliveryState, Environment, Event, Webho
 use hookd_core::schema::SchemaError;
 use hookd_core::visibility::valid_entry;
 use hookd_core::{DeliveryId, EventId, OrgId, WebhookId, validation};
-use hookd_delivery::Metrics;
 use hookd_store::{Audience, EventSummary, Published, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -204,8 +203,8 @@ impl Ops {
         }
         let mut published = written?;
         if !published.replayed {
-            Metrics::add(&self.metrics.events_published, 1);
-            Metrics::add(&self.metrics.deliveries_created, published.deliveries.len() as u64);
+            self.metrics.events_published.inc();
+            self.metrics.deliveries_created.inc_by(published.deliveries.len() as u64);
         }
         room.hand(event, &mut published);
         Ok(published)

@@ -37,6 +37,7 @@ use hookd_store::{Store, StoreError};
 pub use actor::{Access, Actor};
 pub use error::{OpsError, OpsResult, not_found};
 pub use hookd_delivery::Metrics;
+pub use hookd_delivery::metrics::CONTENT_TYPE as METRICS_CONTENT_TYPE;
 
 use crate::cache::Ttl;
 

@@ -4,7 +4,6 @@
 
 use std::time::Duration;
 
-use hookd_core::listing::Backlog;
 use hookd_store::{Store, StoreError};
 use tokio::sync::watch;
 
@@ -92,9 +91,18 @@ impl Ops {
         }
     }
 
-    /// How many deliveries are pending, and how many of them are due now.
-    pub async fn backlog(&self) -> OpsResult<Backlog> {
-        Ok(self.store.backlog().await?)
+    /// This node's metrics in the Prometheus text format, with its readiness and the backlog
+    /// read now (a bounded part of one index, however long the backlog is).
+    pub async fn metrics_text(&self) -> String {
+        let ready = self.ready().await.is_ok();
+        let backlog = match self.store.backlog().await {
+            Ok(b) => Some(b),
+            Err(e) => {
+                tracing::warn!(error = %e, "reading the backlog for /metrics failed; its gauges keep their last values");
+                None
+            }
+        };
+        self.metrics.encode(ready, backlog.as_ref())
     }
 
     /// Deletes finished work whose last change is older than `retention`, a batch at a time;

@@ -80,10 +80,24 @@ pub(crate) async fn recover_webhook(
 }
 
 pub(crate) async fn backlog(x: &impl Exec) -> Result<Backlog, StoreError> {
-    let sql = "SELECT count(*) AS pending, count(*) FILTER (WHERE next_attempt_at <= $1) AS due
-         FROM deliveries WHERE state = 'pending'";
-    let q = Query::new(sql, vals![ms(&chrono::Utc::now())]);
-    one(x, q, |row| Ok(Backlog { pending: row.int("pending")? as u64, due: row.int("due")? as u64 })).await
+    // Each part reads the `deliveries_due` index only, and at most COUNTED_UP_TO of its entries.
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let cap = Backlog::COUNTED_UP_TO;
+        format!(
+            "SELECT (SELECT count(*) FROM (SELECT 1 FROM deliveries WHERE state = 'pending' LIMIT {cap}) p) AS pending,
+                    (SELECT count(*) FROM (SELECT 1 FROM deliveries WHERE state = 'pending' AND next_attempt_at <= $1 LIMIT {cap}) d) AS due,
+                    (SELECT min(next_attempt_at) FROM deliveries WHERE state = 'pending' AND next_attempt_at <= $1) AS oldest"
+        )
+    });
+    let q = Query::new(SQL.as_str(), vals![ms(&chrono::Utc::now())]);
+    one(x, q, |row| {
+        Ok(Backlog {
+            pending: row.int("pending")? as u64,
+            due: row.int("due")? as u64,
+            oldest_due_at: row.opt_int("oldest")?.and_then(chrono::DateTime::from_timestamp_millis),
+        })
+    })
+    .await
 }
 
 /// The history listing's query: scoped by org, keyset-paged (`attempts_webhook` and

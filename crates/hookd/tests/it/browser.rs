@@ -18,18 +18,17 @@ pub struct Browser {
     driver: Child,
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
 }
 
-fn binary(name: &str) -> String {
+/// A program from Debian's packages, which `./scripts/test` installs.
+pub fn binary(name: &str) -> String {
     ["/usr/bin", "/usr/local/bin", "/usr/lib/chromium"]
         .iter()
         .map(|d| format!("{d}/{name}"))
         .find(|p| std::path::Path::new(p).exists())
-        .unwrap_or_else(|| {
-            panic!("{name} is missing: run ./scripts/test, which installs Debian's chromium and chromium-driver")
-        })
+        .unwrap_or_else(|| panic!("{name} is missing: run ./scripts/test, which installs it from Debian's packages"))
 }
 
 impl Browser {

@@ -141,7 +141,7 @@ async fn a_receiver_that_keeps_timing_out_gets_one_request_at_a_time() {
     while rx.next().await.path != "/hook" {
         assert!(Instant::now() < deadline, "the answering receiver never got a request");
     }
-    wait_metric_at_least(&app, "hookd_attempts_succeeded_total", 1).await;
+    wait_metric_at_least(&app, "hookd_attempts_total{result=\"2xx\"}", 1).await;
     assert_eq!(app.metric("hookd_circuits_open").await, 0);
     let (_, got) = app.call("GET", &path, &a.token, None).await;
     assert_eq!(got["circuit"], json!({"state": "closed"}), "{got}");

@@ -12,6 +12,7 @@ mod health;
 mod hostile;
 mod inprocess;
 mod keys;
+mod operate;
 mod portal;
 mod portal_edges;
 mod portal_events;

@@ -18,7 +18,8 @@ async fn health_readiness_metrics_and_openapi() {
     loop {
         let text = get("/metrics").await.unwrap().text().await.unwrap();
         assert!(text.contains("# TYPE hookd_events_published_total counter"));
-        let done = ["hookd_events_published_total 1", "hookd_attempts_succeeded_total 1", "hookd_deliveries_pending 0"];
+        let done =
+            ["hookd_events_published_total 1", "hookd_attempts_total{result=\"2xx\"} 1", "hookd_deliveries_pending 0"];
         if done.iter().all(|d| text.contains(d)) {
             break;
         }

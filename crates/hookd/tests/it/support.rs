@@ -239,10 +239,12 @@ impl TestApp {
 
     /// Polls the history until `pred` holds for the attempts of `webhook`.
     /// A gauge or counter of this node's `/metrics`.
+    /// A metric's value, summed over its series: `hookd_attempts_total` counts every result,
+    /// `hookd_attempts_total{result="2xx"}` one.
     pub async fn metric(&self, name: &str) -> u64 {
         let text = self.http.get(format!("{}/metrics", self.url)).send().await.expect("metrics");
         let text = text.text().await.expect("metrics text");
-        text.lines().find_map(|l| l.strip_prefix(&format!("{name} "))).and_then(|v| v.parse().ok()).unwrap_or(0)
+        sum_of(&text, name) as u64
     }
 
     /// Waits until nothing is left to send: no pending delivery in the database and no request
@@ -386,4 +388,14 @@ impl Receiver {
         }
         out
     }
+}
+
+/// The sum of the series of `selector` (a name, or a name with all its labels) in a Prometheus
+/// text exposition.
+pub fn sum_of(text: &str, selector: &str) -> f64 {
+    let labelled = format!("{selector}{{");
+    text.lines()
+        .filter(|l| l.starts_with(&format!("{selector} ")) || (!selector.contains('{') && l.starts_with(&labelled)))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
 }
