@@ -22,6 +22,7 @@ fn event() -> Event {
         occurred_at: chrono::Utc::now(),
         created_at: chrono::Utc::now(),
         idempotency_key: None,
+        traceparent: None,
     }
 }
 

@@ -153,6 +153,7 @@ mod tests {
             occurred_at: chrono::Utc::now(),
             created_at: chrono::Utc::now(),
             idempotency_key: None,
+            traceparent: None,
         }
     }
 

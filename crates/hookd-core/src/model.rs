@@ -250,6 +250,9 @@ pub struct WebhookOptions {
     #[schema(minimum = 1, maximum = 1000)]
     pub max_in_flight: u32,
     pub legacy_signature: bool,
+    /// Sends a W3C `traceparent` header: the attempt's span while hookd exports traces,
+    /// otherwise the one the event was published with, if any.
+    pub traceparent: bool,
 }
 
 /// Requests out at once to one webhook, by default (per node).
@@ -281,6 +284,7 @@ impl Default for WebhookOptions {
             rate_limit_per_s: None,
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             legacy_signature: false,
+            traceparent: false,
         }
     }
 }
@@ -549,6 +553,9 @@ pub struct Event {
     pub occurred_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub idempotency_key: Option<String>,
+    /// The W3C `traceparent` of its publish: the parent of its deliveries' spans, and what
+    /// `options.traceparent` sends receivers.
+    pub traceparent: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

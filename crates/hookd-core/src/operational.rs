@@ -53,6 +53,7 @@ pub fn event(w: &Webhook, event_type: &str) -> Event {
         occurred_at: now,
         created_at: now,
         idempotency_key: None,
+        traceparent: None,
     }
 }
 

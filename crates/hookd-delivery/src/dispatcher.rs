@@ -24,6 +24,7 @@ use crate::handoff::{HandedLease, Handoff};
 use crate::metrics::Metrics;
 use crate::request::{self, Request, Signing};
 use crate::shares::Shares;
+use tracing::Instrument;
 
 #[derive(Debug, Clone)]
 pub struct DispatchConfig {
@@ -304,11 +305,14 @@ impl Dispatcher {
                     let ordered = group[0].webhook.options.ordered;
                     // On the heap: a request's state is large, and a spawned task's future is
                     // copied whole as the task is made and finished (README, Performance).
-                    let records = Box::pin(this.deliver(group)).await;
+                    let span = trace_of(&group);
+                    let records = Box::pin(this.deliver(group)).instrument(span.clone()).await;
                     this.metrics.in_flight.dec();
                     drop((share, slot));
-                    // This permit goes with the records: it is released once they are written.
-                    let _ = records_tx.send(Finished { records, permit: unwritten, ordered });
+                    // This permit goes with the records: it is released once they are written,
+                    // and the span of their write ends then.
+                    let written = hookd_telemetry::record(&span);
+                    let _ = records_tx.send(Finished { records, permit: unwritten, ordered, written });
                 });
             }
             // Over their share: back to the database, where claims pass over their webhook or
@@ -443,7 +447,9 @@ impl Dispatcher {
         let sent_at = chrono::Utc::now();
         let recipe = Recipe::of(webhook);
         let started = Instant::now();
-        let (req_headers, result) = self.send_request(webhook, &recipe, &first.id, &events).await;
+        let span = hookd_telemetry::attempt(&webhook.url, first.attempts + 1);
+        let (req_headers, result) =
+            self.send_request(webhook, &recipe, &first.id, &events).instrument(span.clone()).await;
         // A request without an answer (a timeout, a refused connection) took time too.
         let took = result.as_ref().map_or_else(|_| started.elapsed(), |r| r.duration);
         let duration_us = took.as_micros() as u64;
@@ -475,6 +481,8 @@ impl Dispatcher {
             }
             Err(e) => attempt.error = Some(e),
         }
+        let error = attempt.error.as_ref().map(|e| e.kind.as_str());
+        hookd_telemetry::attempted(&span, attempt.response_status, error, duration_us as f64 / 1000.0);
         let timed_out = attempt.error.as_ref().is_some_and(|e| e.kind == AttemptErrorKind::Timeout);
         self.metrics.circuits.note(&webhook.id, timed_out);
         self.metrics.attempt(hookd_core::health::result_class(&attempt), took);
@@ -531,8 +539,14 @@ impl Dispatcher {
             _ => None,
         };
         let wire = &self.config.wire;
-        let Request { body, content_type, headers } =
+        let Request { body, content_type, mut headers } =
             request::build(wire, webhook, recipe, delivery, events, signing, now.timestamp());
+        if webhook.options.traceparent {
+            // This attempt's span while traces are exported; else the publisher's own context.
+            let parent =
+                hookd_telemetry::traceparent_of(&tracing::Span::current()).or_else(|| events[0].traceparent.clone());
+            headers.extend(parent.map(|p| ("traceparent".to_owned(), p)));
+        }
         let opened = match opened {
             Ok(o) => o,
             Err(e) => return (headers, Err(e)),
@@ -600,6 +614,17 @@ struct Finished {
     permit: OwnedSemaphorePermit,
     /// Of an ordered webhook: once written, its next delivery may be claimed.
     ordered: bool,
+    /// The span of their write, while traces are exported.
+    written: tracing::Span,
+}
+
+/// The span of sending a group, in the trace of its first event's publish.
+fn trace_of(group: &[LeasedDelivery]) -> tracing::Span {
+    if !hookd_telemetry::on() {
+        return tracing::Span::none();
+    }
+    let published: Vec<Option<&str>> = group.iter().map(|c| c.event.traceparent.as_deref()).collect();
+    hookd_telemetry::delivery(group[0].webhook.id.as_str(), group[0].delivery.id.as_str(), &published)
 }
 
 /// Writes finished attempts, as many at a time as have piled up: one transaction (and one
@@ -612,12 +637,16 @@ async fn record(this: Arc<Dispatcher>, mut rx: mpsc::UnboundedReceiver<Finished>
         let mut ordered = first.ordered;
         let mut records = first.records;
         let mut permits = vec![first.permit];
+        let mut spans = vec![first.written];
         while records.len() < MAX_BATCH {
             match rx.try_recv() {
                 Ok(more) => {
                     ordered |= more.ordered;
                     records.extend(more.records);
                     permits.push(more.permit);
+                    if !more.written.is_none() {
+                        spans.push(more.written);
+                    }
                 }
                 Err(_) => break,
             }
@@ -625,7 +654,7 @@ async fn record(this: Arc<Dispatcher>, mut rx: mpsc::UnboundedReceiver<Finished>
         if write_until_taken(&this, Arc::new(records), &shutdown).await && ordered {
             this.handoff.wake();
         }
-        drop(permits);
+        drop((permits, spans));
     }
 }
 

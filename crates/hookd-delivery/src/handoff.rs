@@ -260,6 +260,7 @@ mod tests {
             occurred_at: now,
             created_at: now,
             idempotency_key: None,
+            traceparent: None,
         };
         let delivery = Delivery {
             id: hookd_core::DeliveryId::new(),

@@ -92,6 +92,7 @@ mod tests {
             occurred_at: now,
             created_at: now,
             idempotency_key: None,
+            traceparent: None,
         }
     }
 

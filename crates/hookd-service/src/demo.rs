@@ -259,7 +259,7 @@ impl Ops {
         for (kind, env, payload) in events {
             let input = serde_json::from_value(json!({"type": kind, "payload": payload, "environment": env}))
                 .map_err(|e| OpsError::Internal(format!("demo event {kind}: {e}").into()))?;
-            self.publish(&operator, org, input, None).await.map_err(failed(kind))?;
+            self.publish(&operator, org, input, Default::default()).await.map_err(failed(kind))?;
         }
         Ok(())
     }

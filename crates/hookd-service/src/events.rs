@@ -8,6 +8,7 @@ use hookd_core::{DeliveryId, EventId, OrgId, WebhookId, validation};
 use hookd_store::{Audience, EventSummary, Published, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
+use tracing::Instrument;
 
 use super::{Access, Actor, Ops, OpsError, OpsResult, not_found};
 
@@ -98,17 +99,22 @@ impl From<EventSummary> for EventSummaryView {
     }
 }
 
+/// What a publish request says besides its event.
+#[derive(Debug, Clone, Default)]
+pub struct Sent {
+    /// An `Idempotency-Key` seen before answers what the first publish did.
+    pub idempotency_key: Option<String>,
+    /// The caller's W3C `traceparent`: the parent of the publish's trace, or, while traces are
+    /// not exported, what `options.traceparent` passes on to receivers.
+    pub traceparent: Option<String>,
+}
+
 impl Ops {
     /// Checks an event (catalog, schema, size, visibility) and publishes it to its org's
-    /// subscribers. An `idempotency_key` seen before answers what the first publish did.
-    pub async fn publish(
-        &self,
-        by: &Actor,
-        org: &OrgId,
-        input: EventIn,
-        idempotency_key: Option<String>,
-    ) -> OpsResult<Accepted> {
+    /// subscribers.
+    pub async fn publish(&self, by: &Actor, org: &OrgId, input: EventIn, sent: Sent) -> OpsResult<Accepted> {
         by.authorize(org, Access::Admin)?;
+        let Sent { idempotency_key, traceparent } = sent;
         if let Some(k) = &idempotency_key
             && (k.is_empty() || k.len() > 255 || !k.bytes().all(|b| b.is_ascii_graphic() || b == b' '))
         {
@@ -159,6 +165,11 @@ impl Ops {
             occurred_at: input.occurred_at.unwrap_or(now),
             created_at: now,
             idempotency_key,
+            // Checked, so what is sent on is a trace context and nothing else.
+            traceparent: traceparent
+                .as_deref()
+                .and_then(hookd_telemetry::parse_traceparent)
+                .map(|cx| hookd_telemetry::format_traceparent(&cx)),
         };
         // Kept only where a replay must be compared: a publish without a key copies nothing.
         let keyed = event.idempotency_key.is_some().then(|| event.clone());
@@ -193,9 +204,19 @@ impl Ops {
 
     /// Publishes through the store, leasing what this node's dispatcher has room for and
     /// handing it over: the one way anything is published.
-    async fn publish_event(&self, event: Event, audience: &Audience) -> Result<Published, hookd_store::StoreError> {
+    async fn publish_event(&self, mut event: Event, audience: &Audience) -> Result<Published, hookd_store::StoreError> {
+        let span = hookd_telemetry::publish(&event.event_type);
+        // While traces are exported, the deliveries are the publish's children; otherwise the
+        // caller's trace context, if any, is kept as it came.
+        if let Some(own) = hookd_telemetry::traceparent_of(&span) {
+            event.traceparent = Some(own);
+        }
         let room = self.handoff.reserve();
-        let written = self.store.publish_leased(&event, audience, room.lease().as_ref()).await;
+        let written = self
+            .store
+            .publish_leased(&event, audience, room.lease().as_ref())
+            .instrument(hookd_telemetry::db_write(&span, "insert event and deliveries"))
+            .await;
         // `/readyz` says so while publishes find the disk full, and no longer once one goes through.
         let full = matches!(written, Err(StoreError::Full(_)));
         if full != self.metrics.is_full() {
@@ -229,6 +250,7 @@ impl Ops {
             occurred_at: now,
             created_at: now,
             idempotency_key: None,
+            traceparent: None,
         };
         let published =
             self.publish_event(event, &Audience::Webhook(webhook.id.clone())).await.map_err(not_found("webhook"))?;

@@ -219,7 +219,7 @@ pub(crate) fn visible_to_owner(candidates: Vec<(Target, Option<Member>)>, e: &Ev
 }
 
 pub(crate) const EVENT_COLS: &str = "e.id, e.org_id, e.event_type, e.payload, e.resource_url, e.environment, \
-    e.visible_to, e.occurred_at, e.created_at, e.idempotency_key";
+    e.visible_to, e.occurred_at, e.created_at, e.idempotency_key, e.traceparent";
 
 pub(crate) fn event(row: &(impl DbRow + ?Sized)) -> Result<Event, StoreError> {
     Ok(Event {
@@ -233,6 +233,7 @@ pub(crate) fn event(row: &(impl DbRow + ?Sized)) -> Result<Event, StoreError> {
         occurred_at: ts(row.int("occurred_at")?),
         created_at: ts(row.int("created_at")?),
         idempotency_key: row.opt_text("idempotency_key")?,
+        traceparent: row.opt_text("traceparent")?,
     })
 }
 

@@ -102,7 +102,8 @@ async fn orgs_keep_webhooks(s: &dyn Store, orgs: &[hookd_core::OrgId]) {
 
 /// Undoes the migrations after 8 (each backend then forgets 8 and later).
 const BEFORE_MIGRATION_8: &str = "DROP TABLE audit; DROP TABLE health; DROP INDEX events_org;
-    ALTER TABLE attempts DROP COLUMN duration_us; ALTER TABLE attempts DROP COLUMN event_types;";
+    ALTER TABLE attempts DROP COLUMN duration_us; ALTER TABLE attempts DROP COLUMN event_types;
+    ALTER TABLE events DROP COLUMN traceparent;";
 
 async fn old_orgs(s: &dyn Store) -> Vec<hookd_core::OrgId> {
     let mut ids = vec![];

@@ -12,24 +12,33 @@ use hookd::cli::Cli;
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 /// Logs to stderr, filtered by `HOOKD_LOG`, as text or (`HOOKD_LOG_FORMAT=json`) one JSON
-/// object a line for a log pipeline.
-fn init_logging() -> Result<(), String> {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("HOOKD_LOG").unwrap_or_else(|_| "info".into());
-    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    match std::env::var("HOOKD_LOG_FORMAT").as_deref() {
-        Err(_) | Ok("text") => logs.init(),
-        Ok("json") => logs.json().flatten_event(true).init(),
+/// object a line for a log pipeline; with `HOOKD_OTLP_ENDPOINT`, traces to that collector
+/// (the exporter returned, to send its last spans at the end).
+fn init_logging(runtime: &tokio::runtime::Handle) -> Result<Option<hookd_telemetry::Exporter>, String> {
+    use tracing_subscriber::prelude::*;
+    let mut filter = tracing_subscriber::EnvFilter::try_from_env("HOOKD_LOG").unwrap_or_else(|_| "info".into());
+    let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    let logs = match std::env::var("HOOKD_LOG_FORMAT").as_deref() {
+        Err(_) | Ok("text") => fmt.boxed(),
+        Ok("json") => fmt.json().flatten_event(true).boxed(),
         Ok(other) => return Err(format!("HOOKD_LOG_FORMAT is `{other}`; set it to `text` (the default) or `json`")),
-    }
-    Ok(())
+    };
+    let (traces, exporter) = match std::env::var("HOOKD_OTLP_ENDPOINT") {
+        Ok(endpoint) if !endpoint.is_empty() => {
+            let (layer, exporter) = hookd_telemetry::layer(&endpoint, runtime.clone()).map_err(|e| e.to_string())?;
+            // The log sees the trace spans too, so that a line written inside one names its trace.
+            if let Ok(spans) = format!("{}=info", hookd_telemetry::TARGET).parse() {
+                filter = filter.add_directive(spans);
+            }
+            (Some(layer), Some(exporter))
+        }
+        _ => (None, None),
+    };
+    tracing_subscriber::registry().with(logs.with_filter(filter)).with(traces).init();
+    Ok(exporter)
 }
 
 fn main() -> ExitCode {
-    if let Err(e) = init_logging() {
-        eprintln!("error: {e}");
-        return ExitCode::FAILURE;
-    }
-    let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
@@ -37,7 +46,19 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(hookd::run_command(cli)) {
+    let traces = match init_logging(runtime.handle()) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let cli = Cli::parse();
+    let ran = runtime.block_on(hookd::run_command(cli));
+    if let Some(t) = traces {
+        t.shutdown();
+    }
+    match ran {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");

@@ -51,6 +51,7 @@ pub(crate) async fn page(State(s): State<PortalState>, signed: Signed) -> Portal
             occurred_at: chrono::Utc::now(),
             created_at: chrono::Utc::now(),
             idempotency_key: None,
+            traceparent: None,
         };
         let recipe = Recipe {
             payload: PayloadFormat::Envelope,

@@ -58,6 +58,7 @@ pub fn settings(w: &WebhookView) -> Vec<Setting> {
         line("Rate limit", o.rate_limit_per_s.map_or("None".into(), |n| format!("{n} requests a second"))),
         line("Requests at once", format!("Up to {}", o.max_in_flight)),
         line("Legacy X-Hub-Signature", on_off(o.legacy_signature)),
+        line("W3C traceparent header", on_off(o.traceparent)),
         line("Child organizations' events", if w.include_child_orgs { "Included" } else { "Not included" }),
     ]
 }

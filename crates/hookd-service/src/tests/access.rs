@@ -136,7 +136,7 @@ async fn call(w: &World, op: &str, by: &Actor) -> Outcome {
         }
         "publish" => {
             let input = serde_json::from_value(json!({"type": "user.created", "payload": {"n": 1}})).unwrap();
-            outcome(ops.publish(by, a, input, None).await, op, by)
+            outcome(ops.publish(by, a, input, Default::default()).await, op, by)
         }
         "list_members" => outcome(ops.list_members(by, a, &any).await, op, by),
         "get_member" => outcome(ops.get_member(by, a, &w.plain_member).await, op, by),

@@ -12,7 +12,7 @@ async fn the_activity_token_is_read_once_an_interval_and_follows_publishing() {
     let op = Actor::Operator;
     let first = w.ops.activity(&op, &w.a).await.unwrap();
     let event = serde_json::from_value(json!({"type": "user.created", "payload": {"id": 2}})).unwrap();
-    w.ops.publish(&op, &w.a, event, None).await.unwrap();
+    w.ops.publish(&op, &w.a, event, Default::default()).await.unwrap();
     // Many pages asking at once within the interval get the token read before: no query each.
     for _ in 0..100 {
         assert_eq!(w.ops.activity(&op, &w.a).await.unwrap(), first);

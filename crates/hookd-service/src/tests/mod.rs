@@ -89,7 +89,7 @@ pub async fn world(members_editable: bool) -> World {
     };
     w.webhook = w.new_webhook().await;
     let event = serde_json::from_value(json!({"type": "user.created", "payload": {"id": 1}})).unwrap();
-    w.delivery = w.ops.publish(&OPERATOR, &w.a, event, None).await.unwrap().deliveries[0].clone();
+    w.delivery = w.ops.publish(&OPERATOR, &w.a, event, Default::default()).await.unwrap().deliveries[0].clone();
     w.plain_member = w.new_member().await;
     for role in [Role::Admin, Role::Member, Role::Viewer] {
         let id = w.member(role).await;

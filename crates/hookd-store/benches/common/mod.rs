@@ -60,6 +60,7 @@ pub fn event(org: &OrgId) -> Event {
         occurred_at: Utc::now(),
         created_at: Utc::now(),
         idempotency_key: None,
+        traceparent: None,
     }
 }
 

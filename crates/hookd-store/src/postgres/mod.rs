@@ -43,6 +43,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (9, include_str!("../../migrations/postgres/0009_audit.sql")),
     (10, include_str!("../../migrations/postgres/0010_health.sql")),
     (11, include_str!("../../migrations/postgres/0011_events_by_org.sql")),
+    (12, include_str!("../../migrations/postgres/0012_event_traceparent.sql")),
 ];
 /// Serializes migrations of nodes that start at once.
 const MIGRATION_LOCK: i64 = 0x68_6f6f_6b64; // "hookd" in ASCII

@@ -201,10 +201,10 @@ async fn subscribers<C: GenericClient>(
 /// `Idempotency-Key` is taken is not written either (the earlier event answers for it).
 const WRITE_BATCH: &str = "WITH e AS (
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-      $8::bigint[], $9::bigint[], $10::text[])
-      AS e (id, org_id, event_type, payload, resource_url, environment, visible_to, occurred_at, created_at, idempotency_key)
+      $8::bigint[], $9::bigint[], $10::text[], $21::text[])
+      AS e (id, org_id, event_type, payload, resource_url, environment, visible_to, occurred_at, created_at, idempotency_key, traceparent)
   ), ev AS (
-    INSERT INTO events (id, org_id, event_type, payload, resource_url, environment, visible_to, occurred_at, created_at, idempotency_key)
+    INSERT INTO events (id, org_id, event_type, payload, resource_url, environment, visible_to, occurred_at, created_at, idempotency_key, traceparent)
     SELECT e.* FROM e WHERE EXISTS (SELECT 1 FROM orgs o WHERE o.id = e.org_id)
     ON CONFLICT (org_id, idempotency_key) DO NOTHING
     RETURNING id
@@ -231,6 +231,7 @@ struct Columns<'a> {
     occurred_at: Vec<i64>,
     created_at: Vec<i64>,
     idempotency_key: Vec<Option<&'a str>>,
+    traceparent: Vec<Option<&'a str>>,
     d_id: Vec<String>,
     d_org: Vec<&'a str>,
     d_webhook: Vec<&'a str>,
@@ -261,6 +262,7 @@ async fn write_batch<C: GenericClient>(
         cols.occurred_at.push(ms(&e.occurred_at));
         cols.created_at.push(created);
         cols.idempotency_key.push(e.idempotency_key.as_deref());
+        cols.traceparent.push(e.traceparent.as_deref());
         // Made with its event: retention removes both by the same clock.
         let ids: Vec<DeliveryId> = targets.iter().map(|_| DeliveryId::at(created.max(0) as u64)).collect();
         let mut leased = Vec::new();
@@ -305,6 +307,7 @@ async fn write_batch<C: GenericClient>(
                 &cols.d_leased_by,
                 &CHANNEL,
                 &cols.d_trigger,
+                &cols.traceparent,
             ],
         )
         .await

@@ -14,7 +14,7 @@ use crate::{EventFilter, EventSummary, Page, PageRequest, StoreError};
 
 /// An event's columns without its payload (a list never shows it; payloads can be large).
 const SUMMARY_COLS: &str = "e.id, e.org_id, e.event_type, '' AS payload, e.resource_url, e.environment, \
-    e.visible_to, e.occurred_at, e.created_at, e.idempotency_key";
+    e.visible_to, e.occurred_at, e.created_at, e.idempotency_key, e.traceparent";
 
 /// The listing's query: scoped by org, keyset-paged along `events_org`.
 pub(crate) fn events_query(d: Dialect, org: &OrgId, filter: &EventFilter, req: &PageRequest<()>) -> Query {

@@ -493,8 +493,8 @@ fn publish_in(
         ],
     };
     c.prepare_cached(
-        "INSERT INTO events (id, org_id, event_type, payload, resource_url, environment, visible_to, occurred_at, created_at, idempotency_key)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO events (id, org_id, event_type, payload, resource_url, environment, visible_to, occurred_at, created_at, idempotency_key, traceparent)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )
     .map_err(map_err)?
     .execute(params![
@@ -507,7 +507,8 @@ fn publish_in(
         to_json(&e.visible_to),
         ms(&e.occurred_at),
         ms(&e.created_at),
-        e.idempotency_key
+        e.idempotency_key,
+        e.traceparent
     ])
     .map_err(map_err)?;
     let mut stmt = c

@@ -44,8 +44,12 @@ pub(crate) fn event(org: &OrgId, key: Option<&str>) -> Event {
         occurred_at: now,
         created_at: now,
         idempotency_key: key.map(str::to_owned),
+        traceparent: Some(TRACEPARENT.into()),
     }
 }
+
+/// Every event of the suite is published with this trace context, which claims hand back.
+pub(crate) const TRACEPARENT: &str = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
 /// Publishes one event to exactly `w` and returns its delivery as stored.
 pub(crate) async fn publish_one(s: &dyn Store, w: &Webhook) -> Delivery {
@@ -170,15 +174,20 @@ pub async fn claims_lease_and_expired_leases_come_back(s: &dyn Store) {
     for _ in 0..3 {
         publish_one(s, &w).await;
     }
+    let backlog = s.backlog().await.unwrap();
+    assert_eq!((backlog.pending, backlog.due), (3, 3));
+    let oldest = backlog.oldest_due_at.expect("the oldest due delivery's time");
+    assert!(oldest <= Utc::now() && oldest > Utc::now() - chrono::Duration::minutes(1), "{oldest}");
     let claimed = s.claim_due("node-a", LONG, 10, &Saturated::NONE).await.unwrap();
     assert_eq!(claimed.len(), 3);
     assert_eq!(claimed[0].webhook.id, w.id);
+    assert_eq!(claimed[0].event.traceparent.as_deref(), Some(TRACEPARENT), "the publish's trace context");
     assert!(
         s.claim_due("node-b", LONG, 10, &Saturated::NONE).await.unwrap().is_empty(),
         "leased deliveries are not claimed twice"
     );
     let backlog = s.backlog().await.unwrap();
-    assert_eq!((backlog.pending, backlog.due), (3, 0));
+    assert_eq!((backlog.pending, backlog.due, backlog.oldest_due_at), (3, 0, None), "leased deliveries are not due");
 
     // A zero lease expires at once: another node takes the work over.
     let d = publish_one(s, &w).await;

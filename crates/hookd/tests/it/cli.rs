@@ -34,7 +34,7 @@ fn migrate_and_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
     let out = hookd(dir.path(), &["migrate"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("schema version 11"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("schema version 12"));
     assert!(dir.path().join("hookd.db").exists());
 
     let out = hookd(dir.path(), &["token", "create", "--org", "nope", "--name", "x"]);

@@ -23,4 +23,5 @@ mod security;
 mod service;
 mod support;
 mod tls;
+mod traces;
 mod validation;

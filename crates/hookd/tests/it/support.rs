@@ -36,17 +36,29 @@ pub struct Options {
     pub retry_schedule: &'static str,
     pub lease: &'static str,
     pub extra_env: Vec<(&'static str, String)>,
+    /// Where hookd's log goes (the tests' stderr when `None`).
+    pub log: Option<PathBuf>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { allow_private: true, retry_schedule: "100ms,200ms,300ms", lease: "30s", extra_env: vec![] }
+        Self { allow_private: true, retry_schedule: "100ms,200ms,300ms", lease: "30s", extra_env: vec![], log: None }
     }
 }
 
 /// Starts `hookd serve` with exactly `env` (beside the data dir and a free port); returns the
 /// process, its URL and what it printed up to listening.
 pub fn start(data_dir: &Path, env: &[(String, String)], demo: bool) -> (Child, String, Vec<String>) {
+    start_logging(data_dir, env, demo, None)
+}
+
+/// [`start`], with what hookd logs written to `log` (else to the tests' stderr).
+pub fn start_logging(
+    data_dir: &Path,
+    env: &[(String, String)],
+    demo: bool,
+    log: Option<&Path>,
+) -> (Child, String, Vec<String>) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_hookd"));
     cmd.arg("serve");
     if demo {
@@ -59,7 +71,10 @@ pub fn start(data_dir: &Path, env: &[(String, String)], demo: bool) -> (Child, S
         .env("HOOKD_LOG", "warn")
         .current_dir(data_dir)
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit());
+        .stderr(match log {
+            Some(path) => Stdio::from(std::fs::File::create(path).expect("log file")),
+            None => Stdio::inherit(),
+        });
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -101,7 +116,7 @@ impl TestApp {
             ("HOOKD_LEASE".to_owned(), o.lease.to_owned()),
         ];
         env.extend(o.extra_env.into_iter().map(|(k, v)| (k.to_owned(), v)));
-        let (child, url, _) = start(data_dir, &env, false);
+        let (child, url, _) = start_logging(data_dir, &env, false, o.log.as_deref());
         let app = Self { url, data_dir: data_dir.to_owned(), _tmp: None, child, http: reqwest::Client::new(), env };
         app.wait_ready().await;
         app
