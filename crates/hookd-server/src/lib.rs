@@ -44,7 +44,7 @@ pub fn app(ops: Ops, portal: PortalConfig) -> Router {
     let api = ApiState { ops: ops.clone() };
     let portal = PortalState::new(ops.clone(), portal);
     let fallback = portal.clone();
-    let observed = ops.clone();
+    let observed = observe::ObserveLayer::new(ops.shared_metrics());
     Router::new()
         .nest("/api/v1", api::router().with_state(api.clone()))
         .merge(api::service::router().with_state(api))
@@ -54,7 +54,7 @@ pub fn app(ops: Ops, portal: PortalConfig) -> Router {
         .fallback(move |uri: axum::http::Uri| async move { not_found(&fallback, &uri) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(limit))
-        .layer(axum::middleware::from_fn_with_state(observed, observe::requests))
+        .layer(observed)
 }
 
 #[cfg(test)]

@@ -145,6 +145,11 @@ impl Ops {
         &self.metrics
     }
 
+    /// This node's metrics, to keep (the doors' request layer updates them).
+    pub fn shared_metrics(&self) -> Arc<Metrics> {
+        self.metrics.clone()
+    }
+
     /// An event type with its compiled schema; `None` when it is not in the catalog.
     pub async fn catalog_entry(&self, name: &str) -> OpsResult<Option<Arc<CatalogEntry>>> {
         if let Some(e) = self.catalog.get(name) {

@@ -21,6 +21,23 @@ use prometheus_client::registry::{Registry, Unit};
 /// The `Content-Type` of what [`Metrics::encode`] writes.
 pub const CONTENT_TYPE: &str = prometheus_client::encoding::prometheus_text::CONTENT_TYPE;
 
+/// The result classes of `hookd_core::health::result_class`: status classes, then error kinds.
+const RESULT_CLASSES: [&str; 13] = [
+    "2xx",
+    "3xx",
+    "4xx",
+    "5xx",
+    "other",
+    "timeout",
+    "refused",
+    "dns",
+    "tls",
+    "ssrf",
+    "connection",
+    "invalid_url",
+    "auth",
+];
+
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct ResultLabels {
     /// `2xx`..`5xx`, `other`, or the error kind of an attempt without an answer.
@@ -88,6 +105,11 @@ impl Metrics {
         let deliveries_created = Counter::default();
         hookd.register("deliveries_created", "Deliveries created by published events", deliveries_created.clone());
         let attempts = Family::<ResultLabels, Counter>::default();
+        // Every class from the start, at 0: a series that appears with its first increment
+        // loses that increment to `rate()` and `increase()`.
+        for result in RESULT_CLASSES {
+            let _ = attempts.get_or_create(&ResultLabels { result });
+        }
         hookd.register("attempts", "Attempts made, by result class or error kind", attempts.clone());
         // 5 ms to 41 s: a receiver's answer, up to the longest timeout allowed.
         let attempt_duration = Histogram::new(exponential_buckets(0.005, 2.0, 14));
@@ -287,6 +309,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_error_kind_has_its_series_from_the_start() {
+        use hookd_core::model::AttemptErrorKind as K;
+        // Exhaustive: a new kind does not compile here until it is listed, and then must be a class.
+        let all = [K::Timeout, K::Refused, K::Dns, K::Tls, K::Ssrf, K::Connection, K::InvalidUrl, K::Auth];
+        for k in all {
+            match k {
+                K::Timeout | K::Refused | K::Dns | K::Tls | K::Ssrf | K::Connection | K::InvalidUrl | K::Auth => {
+                    assert!(RESULT_CLASSES.contains(&k.as_str()), "{}", k.as_str())
+                }
+            }
+        }
+    }
+
+    #[test]
     fn the_exposition_names_its_metrics_with_bounded_labels() {
         let m = Metrics::new();
         m.attempt("2xx", Duration::from_millis(12));
@@ -298,6 +334,7 @@ mod tests {
         for line in [
             "hookd_attempts_total{result=\"2xx\"} 1",
             "hookd_attempts_total{result=\"timeout\"} 1",
+            "hookd_attempts_total{result=\"dns\"} 0",
             "hookd_attempt_duration_seconds_count 2",
             "hookd_delivery_lag_seconds_bucket{le=\"0.04\"} 1",
             "hookd_http_request_duration_seconds_count{method=\"POST\",route=\"/api/v1/orgs/{org}/events\",status=\"2xx\"} 1",
