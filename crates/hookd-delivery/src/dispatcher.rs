@@ -448,8 +448,9 @@ impl Dispatcher {
         let recipe = Recipe::of(webhook);
         let started = Instant::now();
         let span = hookd_telemetry::attempt(&webhook.url, first.attempts + 1);
-        let (req_headers, result) =
-            self.send_request(webhook, &recipe, &first.id, &events).instrument(span.clone()).await;
+        let sending = self.send_request(webhook, &recipe, &first.id, &events);
+        // Wrapped only while traces are exported: wrapping moves the whole unstarted future.
+        let (req_headers, result) = if span.is_none() { sending.await } else { sending.instrument(span.clone()).await };
         // A request without an answer (a timeout, a refused connection) took time too.
         let took = result.as_ref().map_or_else(|_| started.elapsed(), |r| r.duration);
         let duration_us = took.as_micros() as u64;
@@ -545,7 +546,7 @@ impl Dispatcher {
             // This attempt's span while traces are exported; else the publisher's own context.
             let parent =
                 hookd_telemetry::traceparent_of(&tracing::Span::current()).or_else(|| events[0].traceparent.clone());
-            headers.extend(parent.map(|p| ("traceparent".to_owned(), p)));
+            headers.extend(parent.map(|p| (hookd_telemetry::TRACEPARENT.as_str().to_owned(), p)));
         }
         let opened = match opened {
             Ok(o) => o,

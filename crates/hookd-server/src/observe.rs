@@ -57,12 +57,16 @@ where
         // A request no route matched counts as `unmatched`: the paths people try are not a
         // bounded set.
         let route = request.extensions().get::<MatchedPath>().cloned();
-        let parent = request.headers().get("traceparent").and_then(|v| v.to_str().ok());
-        let span = hookd_telemetry::request(
-            request.method().as_str(),
-            route.as_ref().map_or("unmatched", |r| r.as_str()),
-            parent,
-        );
+        let span = if hookd_telemetry::on() {
+            let parent = request.headers().get(hookd_telemetry::TRACEPARENT).and_then(|v| v.to_str().ok());
+            hookd_telemetry::request(
+                request.method().as_str(),
+                route.as_ref().map_or("unmatched", |r| r.as_str()),
+                parent,
+            )
+        } else {
+            tracing::Span::none()
+        };
         let method = request.method().clone();
         let inner = span.in_scope(|| self.inner.call(request));
         Observed { inner, started, method, route, span, metrics: self.metrics.clone() }

@@ -212,11 +212,14 @@ impl Ops {
             event.traceparent = Some(own);
         }
         let room = self.handoff.reserve();
-        let written = self
-            .store
-            .publish_leased(&event, audience, room.lease().as_ref())
-            .instrument(hookd_telemetry::db_write(&span, "insert event and deliveries"))
-            .await;
+        let lease = room.lease();
+        let writing = self.store.publish_leased(&event, audience, lease.as_ref());
+        // Wrapped only while traces are exported: wrapping moves the whole unstarted future.
+        let written = if span.is_none() {
+            writing.await
+        } else {
+            writing.instrument(hookd_telemetry::db_write(&span, "insert event and deliveries")).await
+        };
         // `/readyz` says so while publishes find the disk full, and no longer once one goes through.
         let full = matches!(written, Err(StoreError::Full(_)));
         if full != self.metrics.is_full() {

@@ -19,6 +19,9 @@ use tracing_opentelemetry::OpenTelemetrySpanExt;
 
 pub use export::{Exporter, TelemetryError, layer};
 
+/// The W3C trace context header, named once (a name parsed from a string costs a lookup).
+pub const TRACEPARENT: http::HeaderName = http::HeaderName::from_static("traceparent");
+
 /// The target of hookd's trace spans: the exporter's layer sees these and no other.
 pub const TARGET: &str = "hookd::trace";
 

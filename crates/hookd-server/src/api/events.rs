@@ -34,7 +34,7 @@ async fn publish(
     // The service layer says which keys are acceptable; bytes that are not text reach it as
     // replacement characters, which it refuses.
     let idempotency_key = headers.get("idempotency-key").map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-    let traceparent = headers.get("traceparent").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let traceparent = headers.get(hookd_telemetry::TRACEPARENT).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let sent = hookd_service::events::Sent { idempotency_key, traceparent };
     Ok((StatusCode::ACCEPTED, Json(s.ops.publish(&by, &org, input, sent).await?)))
 }
