@@ -23,6 +23,10 @@ pub enum TelemetryError {
         "HOOKD_OTLP_ENDPOINT is `{0}`: set it to the collector's http:// or https:// URL, such as http://127.0.0.1:4318"
     )]
     Endpoint(String),
+    #[error(
+        "HOOKD_OTLP_SAMPLE_RATIO is {0}: set it from 0 (only what callers ask to trace) to 1 (every request, the default)"
+    )]
+    Ratio(f64),
     #[error("cannot make the OTLP exporter")]
     Build(#[source] opentelemetry_otlp::ExporterBuildError),
 }
@@ -45,12 +49,20 @@ impl Exporter {
 
 /// The layer that turns hookd's trace spans ([`super::TARGET`]) into OpenTelemetry spans sent
 /// to `endpoint` (a collector's base URL: traces go to `/v1/traces` under it), and the
-/// exporter to shut down at the end. Spans are made from then on ([`super::on`]).
-pub fn layer<S>(endpoint: &str, runtime: tokio::runtime::Handle) -> Result<(impl Layer<S>, Exporter), TelemetryError>
+/// exporter to shut down at the end. Spans are made from then on ([`super::on`]), for the
+/// share `sample_ratio` of requests whose caller did not decide.
+pub fn layer<S>(
+    endpoint: &str,
+    sample_ratio: f64,
+    runtime: tokio::runtime::Handle,
+) -> Result<(impl Layer<S>, Exporter), TelemetryError>
 where
     S: tracing::Subscriber + for<'a> LookupSpan<'a>,
 {
     let url = traces_url(endpoint)?;
+    if !(0.0..=1.0).contains(&sample_ratio) {
+        return Err(TelemetryError::Ratio(sample_ratio));
+    }
     let exporter = opentelemetry_otlp::SpanExporter::builder()
         .with_http()
         .with_protocol(Protocol::HttpBinary)
@@ -63,7 +75,15 @@ where
         .with_service_name("hookd")
         .with_attribute(opentelemetry::KeyValue::new("service.version", env!("CARGO_PKG_VERSION")))
         .build();
-    let provider = SdkTracerProvider::builder().with_batch_exporter(exporter).with_resource(resource).build();
+    // Sampling is decided once, where a trace starts (`super::request`): what reaches the SDK
+    // is to be exported.
+    let provider = SdkTracerProvider::builder()
+        .with_batch_exporter(exporter)
+        .with_resource(resource)
+        .with_sampler(opentelemetry_sdk::trace::Sampler::ParentBased(Box::new(
+            opentelemetry_sdk::trace::Sampler::AlwaysOn,
+        )))
+        .build();
     let tracer = provider.tracer("hookd");
     // Only what a span means: not where in hookd's code it was made, on which thread, or how
     // long it waited between polls.
@@ -74,6 +94,7 @@ where
         .with_target(false)
         .with_tracked_inactivity(false)
         .with_filter(tracing_subscriber::filter::filter_fn(|m| m.is_span() && m.target() == super::TARGET));
+    super::RATIO.store(sample_ratio.to_bits(), Ordering::Relaxed);
     super::ON.store(true, Ordering::Relaxed);
     Ok((layer, Exporter { provider }))
 }

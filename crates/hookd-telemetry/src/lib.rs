@@ -3,7 +3,9 @@
 //! spans of one trace, exported over OTLP/HTTP; the caller's `traceparent` is their parent.
 //!
 //! Off by default, and then free: every span function answers [`Span::none`] without building
-//! anything, and [`traceparent_of`] answers `None`.
+//! anything, and [`traceparent_of`] answers `None`. On, a trace is sampled where it starts (a
+//! request): a caller's `traceparent` decides, else the configured ratio; an unsampled
+//! request makes no span at all, and neither does anything it causes.
 //!
 //! The trace of a delivery crosses the database (another node may send what this one
 //! published): the event keeps the W3C `traceparent` of its publish, and the delivery's span is
@@ -26,6 +28,8 @@ pub const TRACEPARENT: http::HeaderName = http::HeaderName::from_static("tracepa
 pub const TARGET: &str = "hookd::trace";
 
 static ON: AtomicBool = AtomicBool::new(false);
+/// The share of requests without a caller's decision that are traced, as `f64` bits.
+static RATIO: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// Whether spans are exported: set once, as the exporter is installed.
 pub fn on() -> bool {
@@ -82,6 +86,13 @@ pub fn request(method: &str, route: &str, traceparent: Option<&str>) -> Span {
     if !on() {
         return Span::none();
     }
+    let sampled = match traceparent.and_then(parse_traceparent) {
+        Some(caller) => caller.is_sampled(),
+        None => rand::random::<f64>() < f64::from_bits(RATIO.load(Ordering::Relaxed)),
+    };
+    if !sampled {
+        return Span::none();
+    }
     let span = tracing::info_span!(
         target: TARGET,
         "request",
@@ -102,9 +113,9 @@ pub fn answered(span: &Span, status: u16) {
     span.record("http.response.status_code", i64::from(status));
 }
 
-/// Publishing an event (in the span current when it is called).
+/// Publishing an event, in the span current when it is called: none outside a traced request.
 pub fn publish(event_type: &str) -> Span {
-    if !on() {
+    if !on() || Span::current().is_none() {
         return Span::none();
     }
     tracing::info_span!(target: TARGET, "publish", otel.name = %format_args!("publish {event_type}"), hookd.event_type = %event_type)
@@ -121,7 +132,9 @@ pub fn db_write(parent: &Span, what: &'static str) -> Span {
 /// Sending a group of deliveries to one webhook, the child of the publish of its first event
 /// (the others' publishes are linked).
 pub fn delivery(webhook_id: &str, delivery_id: &str, published: &[Option<&str>]) -> Span {
-    if !on() {
+    // Traced only when its publish was, and sampled.
+    let first = published.first().copied().flatten().and_then(parse_traceparent);
+    if !on() || !first.is_some_and(|p| p.is_sampled()) {
         return Span::none();
     }
     let span = tracing::info_span!(
@@ -139,9 +152,10 @@ pub fn delivery(webhook_id: &str, delivery_id: &str, published: &[Option<&str>])
     span
 }
 
-/// One request to a receiver (a client span); its answer is noted by [`attempted`].
+/// One request to a receiver (a client span) in the current delivery's span; its answer is
+/// noted by [`attempted`]. None outside a traced delivery.
 pub fn attempt(url: &str, number: u32) -> Span {
-    if !on() {
+    if !on() || Span::current().is_none() {
         return Span::none();
     }
     let host = url::Url::parse(url).ok().and_then(|u| u.host_str().map(str::to_owned)).unwrap_or_default();
@@ -211,7 +225,7 @@ mod tests {
     #[test]
     fn spans_are_not_made_while_off() {
         assert!(request("GET", "/x", None).is_none());
-        assert!(delivery("wh", "dl", &[None]).is_none());
+        assert!(delivery("wh", "dl", &[Some("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")]).is_none());
         assert_eq!(traceparent_of(&Span::current()), None);
     }
 }

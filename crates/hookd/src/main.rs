@@ -25,7 +25,14 @@ fn init_logging(runtime: &tokio::runtime::Handle) -> Result<Option<hookd_telemet
     };
     let (traces, exporter) = match std::env::var("HOOKD_OTLP_ENDPOINT") {
         Ok(endpoint) if !endpoint.is_empty() => {
-            let (layer, exporter) = hookd_telemetry::layer(&endpoint, runtime.clone()).map_err(|e| e.to_string())?;
+            let ratio = match std::env::var("HOOKD_OTLP_SAMPLE_RATIO") {
+                Ok(r) => r.trim().parse::<f64>().map_err(|_| {
+                    format!("HOOKD_OTLP_SAMPLE_RATIO is `{r}`: set it to a number from 0 to 1, such as 0.1")
+                })?,
+                Err(_) => 1.0,
+            };
+            let (layer, exporter) =
+                hookd_telemetry::layer(&endpoint, ratio, runtime.clone()).map_err(|e| e.to_string())?;
             // The log sees the trace spans too, so that a line written inside one names its trace.
             if let Ok(spans) = format!("{}=info", hookd_telemetry::TARGET).parse() {
                 filter = filter.add_directive(spans);

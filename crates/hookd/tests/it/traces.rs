@@ -61,6 +61,9 @@ async fn a_publish_its_deliveries_and_their_attempts_are_one_trace_under_the_cal
             ("OTEL_BSP_SCHEDULE_DELAY", "100".into()),
             ("HOOKD_LOG_FORMAT", "json".into()),
             ("HOOKD_LOG", "warn,hookd::access=debug".into()),
+            // Only what callers ask to trace: the setup's requests and an event published
+            // without a `traceparent` make no span.
+            ("HOOKD_OTLP_SAMPLE_RATIO", "0".into()),
         ],
         log: Some(log.clone()),
         ..Options::default()
@@ -75,6 +78,10 @@ async fn a_publish_its_deliveries_and_their_attempts_are_one_trace_under_the_cal
         )
         .await;
     assert_eq!(w["options"]["traceparent"], true);
+    app.publish(&org, json!({"type": "user.created", "payload": {"id": 0}})).await;
+    let untraced = rx.next().await;
+    assert_eq!(untraced.headers.get("traceparent"), None, "nothing to pass on from an untraced publish");
+    app.attempts_until(&org, w["id"].as_str().unwrap(), |a| !a.is_empty()).await;
     let answer = app
         .http
         .post(format!("{}/api/v1/orgs/{}/events", app.url, org.id))
@@ -117,6 +124,9 @@ async fn a_publish_its_deliveries_and_their_attempts_are_one_trace_under_the_cal
         assert!(Instant::now() < deadline, "spans of the trace so far: {seen:?}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
+    let others: Vec<String> =
+        spans.lock().unwrap().iter().filter(|s| hex(&s.trace_id) != TRACE).map(|s| s.name.clone()).collect();
+    assert!(others.is_empty(), "spans of requests no one asked to trace: {others:?}");
     let id = |n: &str| hex(&by_name[n].span_id);
     let parent = |n: &str| hex(&by_name[n].parent_span_id);
     assert_eq!(parent("request"), CALLER, "the caller's traceparent is the request's parent");
@@ -147,14 +157,26 @@ async fn a_publish_its_deliveries_and_their_attempts_are_one_trace_under_the_cal
         let text = std::fs::read_to_string(&log).unwrap();
         let lines: Vec<Value> = text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
         assert_eq!(lines.len(), text.lines().count(), "every log line is JSON: {text}");
-        let publish = lines.iter().find(|l| l["message"] == "answered" && l["route"] == "/api/v1/orgs/{org}/events");
-        if let Some(line) = publish {
-            assert_eq!(line["span"]["trace_id"], TRACE, "{line}");
-            assert_eq!(line["status"], 202);
+        let publishes: Vec<&Value> =
+            lines.iter().filter(|l| l["message"] == "answered" && l["route"] == "/api/v1/orgs/{org}/events").collect();
+        if publishes.len() == 2 {
+            // The untraced publish's line has no span; the traced one's names its trace.
+            assert!(publishes[0].get("span").is_none(), "{}", publishes[0]);
+            assert_eq!(publishes[1]["span"]["trace_id"], TRACE, "{}", publishes[1]);
+            assert_eq!(publishes[1]["status"], 202);
             break;
         }
         assert!(Instant::now() < deadline, "no access log line for the publish: {text}");
         tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    for (bad, named) in [
+        ("HOOKD_OTLP_SAMPLE_RATIO", "2"),
+        ("HOOKD_OTLP_SAMPLE_RATIO", "half"),
+        ("HOOKD_OTLP_ENDPOINT", "collector:4318"),
+    ] {
+        let said = app.start_refused(&[(bad, Some(named))]);
+        assert!(said.contains(bad), "{said}");
     }
 }
 
