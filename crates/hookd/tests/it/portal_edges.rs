@@ -94,7 +94,7 @@ async fn the_webhook_page_says_how_requests_go_out_and_its_test_payload_follows_
             &org,
             json!({
                 "name": "Loose", "url": rx.url(), "event_types": ["user.created", "order.paid"],
-                "options": {"verify_tls": false, "max_events_per_request": 10, "headers": {"X-Team": "billing"}},
+                "options": {"verify_tls": false, "max_events_per_request": 10, "headers": {"X-Team": "billing"}, "traceparent": true},
                 "auth": {"type": "basic", "username": "ada", "password": "s3cret-pass"},
             }),
         )
@@ -102,7 +102,13 @@ async fn the_webhook_page_says_how_requests_go_out_and_its_test_payload_follows_
     b.goto(&format!("{}/portal/webhooks/{}", app.url, w["id"].as_str().unwrap())).await;
     b.wait_text("TLS verification").await;
     let page = b.text().await;
-    for said in ["⚠ Off: the receiver's certificate is not checked", "Basic", "Up to 10 events a request", "X-Team"] {
+    for said in [
+        "⚠ Off: the receiver's certificate is not checked",
+        "Basic",
+        "Up to 10 events a request",
+        "X-Team",
+        "W3C traceparent header",
+    ] {
         assert!(page.contains(said), "the page does not say {said:?}");
     }
     assert!(!page.contains("s3cret-pass"), "a secret on the page");
@@ -127,14 +133,17 @@ async fn the_form_sets_an_owner_and_child_organizations() {
     b.click("input[name=event_types][value='user.created']").await;
     b.find("#owner_id").await.select_by_value(&member).await.unwrap();
     b.click("input[name=include_child_orgs]").await;
+    b.click("input[name=traceparent]").await;
     b.click("form[action='/portal/webhooks'] button.btn.primary[type=submit]").await;
     b.wait_text("Webhook created successfully").await;
     let (_, list) = app.call("GET", &format!("/orgs/{}/webhooks", org.id), &org.token, None).await;
     let w = &list["data"][0];
     assert_eq!((w["owner_id"].as_str(), w["include_child_orgs"].as_bool()), (Some(member.as_str()), Some(true)), "{w}");
+    assert_eq!(w["options"]["traceparent"], true, "the traceparent box sets the option: {w}");
     b.goto(&format!("{}/portal/webhooks/{}/edit", app.url, w["id"].as_str().unwrap())).await;
     b.find(&format!("#owner_id option[value='{member}'][selected]")).await;
     assert_eq!(b.find("input[name=include_child_orgs]").await.prop("checked").await.unwrap().as_deref(), Some("true"));
+    assert_eq!(b.find("input[name=traceparent]").await.prop("checked").await.unwrap().as_deref(), Some("true"));
     // Taking the owner away and saving leaves no owner.
     b.find("#owner_id").await.select_by_value("").await.unwrap();
     b.click("form button.btn.primary[type=submit]").await;
