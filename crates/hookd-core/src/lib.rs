@@ -5,6 +5,7 @@
 
 pub mod auth_kinds;
 pub mod envelope;
+pub mod filter;
 pub mod health;
 pub mod id;
 pub mod listing;
