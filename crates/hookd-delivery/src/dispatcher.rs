@@ -638,7 +638,11 @@ async fn record(this: Arc<Dispatcher>, mut rx: mpsc::UnboundedReceiver<Finished>
         let mut ordered = first.ordered;
         let mut records = first.records;
         let mut permits = vec![first.permit];
-        let mut spans = vec![first.written];
+        // Spans are kept only while traces are exported: no allocation per batch otherwise.
+        let mut spans = Vec::new();
+        if !first.written.is_none() {
+            spans.push(first.written);
+        }
         while records.len() < MAX_BATCH {
             match rx.try_recv() {
                 Ok(more) => {
