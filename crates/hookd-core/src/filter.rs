@@ -17,9 +17,12 @@ pub struct FilterError {
     pub message: String,
 }
 
-/// A checked filter.
+/// A checked filter, with the document it was parsed from (what is stored and shown).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Filter(Node);
+pub struct Filter {
+    source: Value,
+    root: Node,
+}
 
 #[derive(Debug, Clone, PartialEq)]
 enum Node {
@@ -51,12 +54,87 @@ fn error(path: &str, message: impl Into<String>) -> FilterError {
 impl Filter {
     /// Checks a filter as saved; the error names the bad part.
     pub fn parse(filter: &Value) -> Result<Self, FilterError> {
-        node(filter, "filter", 0).map(Filter)
+        Ok(Filter { root: node(filter, "filter", 0)?, source: filter.clone() })
     }
 
-    /// Whether the event (as the document described above) passes.
+    /// The filter as it was written.
+    pub fn source(&self) -> &Value {
+        &self.source
+    }
+
+    /// Whether the event (as [`subject`] describes it) passes.
     pub fn matches(&self, event: &Value) -> bool {
-        eval(&self.0, event)
+        eval(&self.root, event)
+    }
+
+    /// The filter in words, for people reading a webhook's settings.
+    pub fn describe(&self) -> String {
+        match &self.root {
+            Node::And(all) if all.is_empty() => "every event".to_owned(),
+            root => words(root),
+        }
+    }
+}
+
+impl serde::Serialize for Filter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.source.serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Filter {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = Value::deserialize(d)?;
+        Filter::parse(&v).map_err(serde::de::Error::custom)
+    }
+}
+
+/// What a filter is matched against: the event's type, payload, resource URL, environment and
+/// time (RFC 3339, so times compare as strings).
+pub fn subject(e: &crate::model::Event) -> Value {
+    let payload = serde_json::from_str(&e.payload).unwrap_or(Value::Null);
+    let mut doc = serde_json::Map::with_capacity(5);
+    doc.insert("type".into(), Value::String(e.event_type.clone()));
+    doc.insert("payload".into(), payload);
+    doc.insert("resource_url".into(), e.resource_url.clone().map_or(Value::Null, Value::String));
+    doc.insert("environment".into(), Value::String(e.environment.as_str().to_owned()));
+    let at = e.occurred_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+    doc.insert("occurred_at".into(), Value::String(at));
+    Value::Object(doc)
+}
+
+fn words(n: &Node) -> String {
+    match n {
+        Node::And(all) => all.iter().map(grouped).collect::<Vec<_>>().join(" and "),
+        Node::Or(any) => any.iter().map(grouped).collect::<Vec<_>>().join(" or "),
+        Node::Not(n) => format!("not ({})", words(n)),
+        Node::Field { path, test } => format!("{} {}", path.join("."), test_words(test)),
+    }
+}
+
+/// A part of an `and` or `or` in brackets when it is itself one of the other.
+fn grouped(n: &Node) -> String {
+    match n {
+        Node::And(_) | Node::Or(_) => format!("({})", words(n)),
+        _ => words(n),
+    }
+}
+
+fn test_words(t: &Test) -> String {
+    let list = |items: &[Value]| items.iter().map(Value::to_string).collect::<Vec<_>>().join(", ");
+    match t {
+        Test::Eq(v) => format!("is {v}"),
+        Test::Ne(v) => format!("is not {v}"),
+        Test::Gt(v) => format!("is greater than {v}"),
+        Test::Gte(v) => format!("is at least {v}"),
+        Test::Lt(v) => format!("is less than {v}"),
+        Test::Lte(v) => format!("is at most {v}"),
+        Test::In(items) => format!("is one of {}", list(items)),
+        Test::Nin(items) => format!("is none of {}", list(items)),
+        Test::Exists(true) => "is present".to_owned(),
+        Test::Exists(false) => "is absent".to_owned(),
+        Test::Not(t) => format!("does not satisfy: {}", test_words(t)),
+        Test::All(all) => all.iter().map(test_words).collect::<Vec<_>>().join(" and "),
     }
 }
 
@@ -251,6 +329,42 @@ mod tests {
         ] {
             assert_eq!(passes(f.clone()), want, "{f}");
         }
+    }
+
+    #[test]
+    fn a_filter_reads_in_words_and_is_stored_as_written() {
+        let f =
+            json!({"payload.amount": {"$gt": 100}, "$or": [{"payload.tier": "vip"}, {"type": {"$in": ["a", "b"]}}]});
+        let parsed = Filter::parse(&f).unwrap();
+        assert_eq!(
+            parsed.describe(),
+            r#"(payload.tier is "vip" or type is one of "a", "b") and payload.amount is greater than 100"#
+        );
+        assert_eq!(Filter::parse(&json!({})).unwrap().describe(), "every event");
+        assert_eq!(serde_json::to_value(&parsed).unwrap(), f);
+        let bad: Result<Filter, _> = serde_json::from_value(json!({"a": {"$gt": []}}));
+        assert!(bad.unwrap_err().to_string().contains("filter.a.$gt"));
+    }
+
+    #[test]
+    fn an_event_is_matched_by_its_subject() {
+        let e = crate::model::Event {
+            id: crate::EventId::new(),
+            org_id: crate::OrgId::new(),
+            event_type: "order.paid".into(),
+            payload: r#"{"amount": 120}"#.into(),
+            resource_url: None,
+            environment: crate::model::Environment::Live,
+            visible_to: vec![],
+            occurred_at: "2026-12-03T10:00:00Z".parse().unwrap(),
+            created_at: chrono::Utc::now(),
+            idempotency_key: None,
+            traceparent: None,
+        };
+        let f = |v: Value| Filter::parse(&v).unwrap().matches(&subject(&e));
+        assert!(f(json!({"type": "order.paid", "payload.amount": {"$gte": 120}, "environment": "live"})));
+        assert!(f(json!({"occurred_at": {"$lt": "2026-12-04"}, "resource_url": null})));
+        assert!(!f(json!({"payload.amount": {"$lt": 100}})));
     }
 
     #[test]

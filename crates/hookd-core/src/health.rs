@@ -1,8 +1,9 @@
 //! How a webhook's attempts went: counts rolled up per time bucket as attempts are recorded,
 //! never by scanning the history.
 //!
-//! A bucket holds one count per key: an attempt's result class (`r:2xx`, `r:timeout`, ...)
-//! and its latency bin (`l:37`). Latency bins are a fixed log-scale histogram, four bins to
+//! A bucket holds one count per key: an attempt's result class (`r:2xx`, `r:timeout`, ...),
+//! its latency bin (`l:37`), and the events the webhook's filter refused (`f`, counted when
+//! they are published). Latency bins are a fixed log-scale histogram, four bins to
 //! a doubling of microseconds, so they merge by adding counts (across buckets, nodes and
 //! webhooks) and a quantile read from them is within 9% of the true one (a bin's middle is at
 //! most 2^(1/8) from its edges). The store keeps buckets of two grains: five minutes, for the
@@ -155,6 +156,7 @@ impl LatencyBin {
 pub enum Key {
     Result(&'static str),
     Latency(LatencyBin),
+    Filtered,
 }
 
 impl Key {
@@ -163,6 +165,7 @@ impl Key {
         match self {
             Key::Result(class) => format!("r:{class}"),
             Key::Latency(bin) => format!("l:{}", bin.0),
+            Key::Filtered => "f".to_owned(),
         }
     }
 }
@@ -212,11 +215,33 @@ pub fn roll_up<'a>(attempts: impl IntoIterator<Item = &'a Attempt>) -> Vec<Count
         .collect()
 }
 
-/// Counts added up: attempts by result class and by latency bin.
+/// What refusals of events by webhooks' filters at `now_ms` add to the stored buckets, in
+/// the same order as [`roll_up`]'s.
+pub fn filtered<'a>(refusals: impl IntoIterator<Item = (&'a WebhookId, &'a crate::OrgId)>, now_ms: i64) -> Vec<Count> {
+    let mut sums: BTreeMap<(&WebhookId, Grain), (&crate::OrgId, i64)> = BTreeMap::new();
+    for (webhook, org) in refusals {
+        for grain in Grain::ALL {
+            sums.entry((webhook, grain)).or_insert((org, 0)).1 += 1;
+        }
+    }
+    sums.into_iter()
+        .map(|((webhook, grain), (org, n))| Count {
+            webhook_id: webhook.clone(),
+            org_id: org.clone(),
+            grain,
+            start_ms: grain.bucket_of(now_ms),
+            key: Key::Filtered.encode(),
+            n,
+        })
+        .collect()
+}
+
+/// Counts added up: attempts by result class and by latency bin, and events filtered out.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tally {
     by_result: BTreeMap<String, u64>,
     latency: BTreeMap<u8, u64>,
+    filtered: u64,
 }
 
 impl Tally {
@@ -226,6 +251,8 @@ impl Tally {
             *self.by_result.entry(class.to_owned()).or_default() += n;
         } else if let Some(bin) = key.strip_prefix("l:").and_then(|b| b.parse().ok()) {
             *self.latency.entry(bin).or_default() += n;
+        } else if key == "f" {
+            self.filtered += n;
         }
     }
 
@@ -236,6 +263,7 @@ impl Tally {
         for (bin, n) in &other.latency {
             *self.latency.entry(*bin).or_default() += n;
         }
+        self.filtered += other.filtered;
     }
 
     pub fn attempts(&self) -> u64 {
@@ -273,6 +301,7 @@ impl Tally {
             success_rate: (attempts > 0).then(|| succeeded as f64 / attempts as f64),
             p50_ms: self.quantile_ms(0.5),
             p95_ms: self.quantile_ms(0.95),
+            filtered: self.filtered,
         }
     }
 }
@@ -297,6 +326,8 @@ pub struct Totals {
     /// Within 9% of the true value (a log-scale histogram, four bins to a doubling).
     pub p50_ms: Option<f64>,
     pub p95_ms: Option<f64>,
+    /// Events of its types that the webhook's filter refused: no delivery, no attempt.
+    pub filtered: u64,
 }
 
 /// One bucket of a window.
@@ -308,6 +339,7 @@ pub struct Bucket {
     pub failed: u64,
     pub p50_ms: Option<f64>,
     pub p95_ms: Option<f64>,
+    pub filtered: u64,
 }
 
 /// A webhook's health over a window, as the stats API answers it.
@@ -348,6 +380,7 @@ impl Stats {
                     failed: totals.failed,
                     p50_ms: totals.p50_ms,
                     p95_ms: totals.p95_ms,
+                    filtered: totals.filtered,
                 }
             })
             .collect();

@@ -279,6 +279,7 @@ mod tests {
             deliveries: vec![delivery.id.clone()],
             replayed: false,
             leased: vec![hookd_store::PublishedLease { delivery: delivery.clone(), webhook_revision: 0 }],
+            filtered: 0,
         };
         room.hand(event, &mut published);
         delivery

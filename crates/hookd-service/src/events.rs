@@ -229,6 +229,7 @@ impl Ops {
         if !published.replayed {
             self.metrics.events_published.inc();
             self.metrics.deliveries_created.inc_by(published.deliveries.len() as u64);
+            self.metrics.deliveries_filtered.inc_by(published.filtered as u64);
         }
         room.hand(event, &mut published);
         Ok(published)

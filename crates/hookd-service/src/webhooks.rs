@@ -1,6 +1,7 @@
 //! Webhooks: create, read, edit (never undoing another writer's change), enable and
 //! disable with the operational event, delete, rotate the signing secret, test, recover.
 
+use hookd_core::filter::Filter;
 use hookd_core::model::{Circuit, Environment, Webhook, WebhookAuth, WebhookOptions, WebhookStatus};
 use hookd_core::rotation::RotatedOut;
 use hookd_core::secret::SealedSecret;
@@ -40,6 +41,11 @@ pub struct WebhookIn {
     pub include_child_orgs: Option<bool>,
     #[serde(default)]
     pub options: Option<WebhookOptions>,
+    /// Which of its events it receives (MongoDB-style operators over `type`, `payload`,
+    /// `resource_url`, `environment` and `occurred_at`); absent or `null` for all.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>, example = json!({"payload.amount": {"$gt": 100}}))]
+    pub filter: Option<serde_json::Value>,
     #[serde(default)]
     pub signing: Option<SigningIn>,
     #[serde(default)]
@@ -61,6 +67,10 @@ pub struct WebhookPatch {
     pub owner_id: Option<Option<MemberId>>,
     pub include_child_orgs: Option<bool>,
     pub options: Option<WebhookOptions>,
+    /// `null` removes the filter.
+    #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<Object>)]
+    pub filter: Option<Option<serde_json::Value>>,
     pub signing: Option<SigningIn>,
     pub auth: Option<WebhookAuth>,
 }
@@ -77,6 +87,7 @@ impl From<WebhookIn> for WebhookPatch {
             owner_id: i.owner_id.map(Some),
             include_child_orgs: i.include_child_orgs,
             options: i.options,
+            filter: Some(i.filter.filter(|f| !f.is_null())),
             signing: i.signing,
             auth: i.auth,
         }
@@ -106,6 +117,9 @@ pub struct WebhookView {
     pub owner_id: Option<MemberId>,
     pub include_child_orgs: bool,
     pub options: WebhookOptions,
+    /// `null` when every event of its types reaches it.
+    #[schema(value_type = Option<Object>)]
+    pub filter: Option<Filter>,
     pub signing: SigningView,
     /// `null` when the stored credentials cannot be opened (see `unreadable`).
     pub auth: Option<WebhookAuth>,
@@ -137,6 +151,7 @@ fn patch_summary(p: &WebhookPatch) -> (&'static str, String) {
         ("owner_id", p.owner_id.is_some()),
         ("include_child_orgs", p.include_child_orgs.is_some()),
         ("options", p.options.is_some()),
+        ("filter", p.filter.is_some()),
         ("signing", p.signing.is_some()),
         ("auth", p.auth.is_some()),
     ]);
@@ -147,6 +162,11 @@ fn patch_summary(p: &WebhookPatch) -> (&'static str, String) {
         (Some(on), _) => ("webhook.updated", format!("changed {others}; {}", state(on))),
         (None, _) => ("webhook.updated", format!("changed {others}")),
     }
+}
+
+/// A filter as sent, checked: a 422 naming the bad part (`filter.payload.amount.$gt`).
+fn filter(f: &serde_json::Value) -> OpsResult<Filter> {
+    Filter::parse(f).map_err(|e| OpsError::invalid(e.path, e.message))
 }
 
 /// How often an edit of the credentials is tried again when another edit changed them.
@@ -181,6 +201,7 @@ impl Ops {
             owner_id: w.owner_id,
             include_child_orgs: w.include_child_orgs,
             options: w.options,
+            filter: w.filter,
             signing: SigningView { enabled: w.signing_enabled, secret },
             auth,
             unreadable,
@@ -242,6 +263,7 @@ impl Ops {
             validation::webhook_options(o, &self.config.wire)?;
             e.options = Some(o.clone());
         }
+        e.filter = p.filter.as_ref().map(|f| f.as_ref().map(filter).transpose()).transpose()?;
         e.signing_enabled = p.signing.as_ref().and_then(|s| s.enabled);
         e.status = p.enabled.map(|enabled| WebhookStatus::by(enabled, by.actor_ref(), e.updated_at));
         Ok(e)
@@ -272,6 +294,9 @@ impl Ops {
         }
         if let Some(a) = &p.auth {
             note(validation::webhook_auth(a, insecure, &self.config.wire).map_err(Into::into));
+        }
+        if let Some(Some(f)) = &p.filter {
+            note(filter(f).map(drop));
         }
         note(self.check_references(org, p).await);
         found
@@ -322,6 +347,7 @@ impl Ops {
             owner_id: None,
             include_child_orgs: false,
             options: WebhookOptions::default(),
+            filter: None,
             signing_enabled: true,
             signing_secret: self.key.seal_str(&secret),
             rotated_out: None,

@@ -191,6 +191,8 @@ pub struct Published {
     pub replayed: bool,
     /// The deliveries leased to the publishing node (see [`LeaseTerms`]); theirs to send.
     pub leased: Vec<PublishedLease>,
+    /// Subscribers whose filter refused the event (none for a replay).
+    pub filtered: usize,
 }
 
 /// A delivery leased at publish, with the revision of its webhook that the publish read: a
@@ -227,12 +229,17 @@ impl PublishedLease {
 }
 
 impl Published {
-    pub(crate) fn new(event_id: EventId, deliveries: Vec<DeliveryId>, leased: Vec<PublishedLease>) -> Self {
-        Self { event_id, deliveries, replayed: false, leased }
+    pub(crate) fn new(
+        event_id: EventId,
+        deliveries: Vec<DeliveryId>,
+        leased: Vec<PublishedLease>,
+        filtered: usize,
+    ) -> Self {
+        Self { event_id, deliveries, replayed: false, leased, filtered }
     }
 
     pub(crate) fn replayed(event_id: EventId, deliveries: Vec<DeliveryId>) -> Self {
-        Self { event_id, deliveries, replayed: true, leased: vec![] }
+        Self { event_id, deliveries, replayed: true, leased: vec![], filtered: 0 }
     }
 }
 

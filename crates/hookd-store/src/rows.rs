@@ -1,6 +1,7 @@
 //! Row → record mapping, written once for both backends over [`DbRow`].
 
 use chrono::{DateTime, Utc};
+use hookd_core::filter::Filter;
 use hookd_core::model::{
     AccessToken, Attempt, AttemptError, AttemptErrorKind, AuditEntry, Delivery, DeliveryState, Environment, Event,
     EventType, Member, MemberStatus, Org, RequestBody, Role, Trigger, Webhook, WebhookStatus, history_text,
@@ -152,7 +153,7 @@ pub(crate) fn event_type(row: &(impl DbRow + ?Sized)) -> Result<EventType, Store
 }
 
 pub(crate) const WEBHOOK_COLS: &str = "w.id, w.org_id, w.name, w.url, w.description, w.event_types, w.environment, \
-    w.owner_id, w.include_child_orgs, w.options, w.signing_enabled, w.signing_secret, w.previous_secret, \
+    w.owner_id, w.include_child_orgs, w.options, w.filter, w.signing_enabled, w.signing_secret, w.previous_secret, \
     w.previous_until, w.auth, w.enabled, w.status_reason, w.status_changed_at, w.status_changed_by, w.created_at, \
     w.updated_at, w.last_triggered_at, w.failing_since, w.failed_deliveries, w.revision";
 
@@ -168,6 +169,7 @@ pub(crate) fn webhook(row: &(impl DbRow + ?Sized)) -> Result<Webhook, StoreError
         owner_id: opt_id(row, "owner_id", MemberId::parse)?,
         include_child_orgs: row.flag("include_child_orgs")?,
         options: json(row.text("options")?),
+        filter: filter(row)?,
         signing_enabled: row.flag("signing_enabled")?,
         signing_secret: SealedSecret(row.blob("signing_secret")?),
         rotated_out: {
@@ -190,32 +192,75 @@ pub(crate) fn webhook(row: &(impl DbRow + ?Sized)) -> Result<Webhook, StoreError
     })
 }
 
+/// A stored filter: hookd wrote it after checking it, so one that no longer parses is an error
+/// rather than a filter quietly dropped (which would deliver what it refused).
+fn filter(row: &(impl DbRow + ?Sized)) -> Result<Option<Filter>, StoreError> {
+    let Some(text) = row.opt_text("filter")? else { return Ok(None) };
+    serde_json::from_str(&text).map(Some).map_err(|e| bad("filter", &format!("{text} ({e})")))
+}
+
 /// A webhook an event goes to: what publishing needs of it and no more (publishing reads
 /// every subscriber of the event's type, so full rows would cost on every publish).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Target {
     pub id: WebhookId,
+    pub org_id: OrgId,
     pub ordered: bool,
     pub revision: i64,
+    pub filter: Option<Filter>,
 }
 
 /// Maps a row of each backend's `TARGET_COLS` (`sqlite/rows.rs`, `postgres/publish.rs`): both
 /// read `ordered` out of the options in SQL, so the row carries it as a flag.
 pub(crate) fn target(row: &(impl DbRow + ?Sized)) -> Result<Target, StoreError> {
-    Ok(Target { id: id(row, "id", WebhookId::parse)?, ordered: row.flag("ordered")?, revision: row.int("revision")? })
+    Ok(Target {
+        id: id(row, "id", WebhookId::parse)?,
+        org_id: id(row, "org_id", OrgId::parse)?,
+        ordered: row.flag("ordered")?,
+        revision: row.int("revision")?,
+        filter: filter(row)?,
+    })
 }
 
-/// The subscribers that may see the event: an owner must be allowed to view it; a webhook
-/// without an owner sees only what is visible to everyone.
-pub(crate) fn visible_to_owner(candidates: Vec<(Target, Option<Member>)>, e: &Event) -> Vec<Target> {
-    candidates
-        .into_iter()
-        .filter(|(_, owner)| match owner {
-            Some(m) => hookd_core::visibility::may_view(m, &e.visible_to),
+/// The subscribers an event goes to, and those whose filter refused it. A webhook's owner
+/// must be allowed to view the event (a webhook without an owner sees only what is visible to
+/// everyone); then its filter must pass it, matched against the event's [`subject`], which is
+/// made only if some webhook has a filter.
+///
+/// [`subject`]: hookd_core::filter::subject
+pub(crate) fn audience_of(candidates: Vec<(Target, Option<Member>)>, e: &Event) -> Chosen {
+    let mut subject = None;
+    let mut chosen = Chosen::default();
+    for (t, owner) in candidates {
+        let visible = match owner {
+            Some(m) => hookd_core::visibility::may_view(&m, &e.visible_to),
             None => e.visible_to.is_empty(),
-        })
-        .map(|(t, _)| t)
-        .collect()
+        };
+        if !visible {
+            continue;
+        }
+        match &t.filter {
+            Some(f) if !f.matches(subject.get_or_insert_with(|| hookd_core::filter::subject(e))) => {
+                chosen.refused.push(t)
+            }
+            _ => chosen.targets.push(t),
+        }
+    }
+    chosen
+}
+
+/// An event's subscribers, split by their filters.
+#[derive(Debug, Default)]
+pub(crate) struct Chosen {
+    pub targets: Vec<Target>,
+    pub refused: Vec<Target>,
+}
+
+impl Chosen {
+    /// What the refusals add to their webhooks' health buckets (as `filtered`), at `now_ms`.
+    pub(crate) fn filtered_counts(&self, now_ms: i64) -> Vec<hookd_core::health::Count> {
+        hookd_core::health::filtered(self.refused.iter().map(|t| (&t.id, &t.org_id)), now_ms)
+    }
 }
 
 pub(crate) const EVENT_COLS: &str = "e.id, e.org_id, e.event_type, e.payload, e.resource_url, e.environment, \

@@ -322,6 +322,8 @@ pub struct Webhook {
     pub owner_id: Option<MemberId>,
     pub include_child_orgs: bool,
     pub options: WebhookOptions,
+    /// Which events it receives, of those it subscribes to; `None` for all.
+    pub filter: Option<crate::filter::Filter>,
     pub signing_enabled: bool,
     pub signing_secret: SealedSecret,
     /// The secrets rotated out that still sign, sealed together (a

@@ -63,6 +63,8 @@ pub struct Metrics {
     registry: Registry,
     pub events_published: Counter,
     pub deliveries_created: Counter,
+    /// Deliveries not made because a webhook's filter refused the event.
+    pub deliveries_filtered: Counter,
     attempts: Family<ResultLabels, Counter>,
     attempt_duration: Histogram,
     delivery_lag: Histogram,
@@ -104,6 +106,12 @@ impl Metrics {
         hookd.register("events_published", "Events accepted", events_published.clone());
         let deliveries_created = Counter::default();
         hookd.register("deliveries_created", "Deliveries created by published events", deliveries_created.clone());
+        let deliveries_filtered = Counter::default();
+        hookd.register(
+            "deliveries_filtered",
+            "Deliveries not made because a webhook's filter refused the event",
+            deliveries_filtered.clone(),
+        );
         let attempts = Family::<ResultLabels, Counter>::default();
         // Every class from the start, at 0: a series that appears with its first increment
         // loses that increment to `rate()` and `increase()`.
@@ -189,6 +197,7 @@ impl Metrics {
             registry,
             events_published,
             deliveries_created,
+            deliveries_filtered,
             attempts,
             attempt_duration,
             delivery_lag,

@@ -44,6 +44,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (10, include_str!("../../migrations/postgres/0010_health.sql")),
     (11, include_str!("../../migrations/postgres/0011_events_by_org.sql")),
     (12, include_str!("../../migrations/postgres/0012_event_traceparent.sql")),
+    (13, include_str!("../../migrations/postgres/0013_webhook_filter.sql")),
 ];
 /// Serializes migrations of nodes that start at once.
 const MIGRATION_LOCK: i64 = 0x68_6f6f_6b64; // "hookd" in ASCII
@@ -228,7 +229,8 @@ async fn set_status_in<C: GenericClient>(
 ) -> Result<(), StoreError> {
     if execute(c, sql::set_status(org, id, status)).await? > 0 {
         let w = get_webhook_in(c, org.as_str(), id.as_str()).await?;
-        publish::publish_in(c, &operational::announcement(&w), &Audience::Subscribers).await?;
+        // Any shard will do for the odd filtered count of an announcement.
+        publish::publish_in(c, &operational::announcement(&w), &Audience::Subscribers, 0).await?;
     }
     Ok(())
 }
@@ -262,8 +264,8 @@ impl PostgresStore {
         let pool = cfg
             .create_pool(Some(Runtime::Tokio1), NoTls)
             .map_err(|e| StoreError::Unavailable(Cause::with(format!("{}: {e}", redact(url)), e)))?;
-        let store =
-            Self { ingest: publish::Ingestor::start(pool.clone()), pool, url: url.to_owned(), shard: rand::random() };
+        let shard = rand::random();
+        let store = Self { ingest: publish::Ingestor::start(pool.clone(), shard), pool, url: url.to_owned(), shard };
         store.migrate().await.map_err(|e| match e {
             StoreError::Unavailable(m) => StoreError::Unavailable(format!("cannot reach it: {m}").into()),
             other => other,

@@ -12,12 +12,13 @@ use hookd_core::{DeliveryId, EventId};
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
 use super::{CHANNEL, all, deliveries_of_event, map_err, one, pool_err};
-use crate::rows::{self as r, Target, ms, to_json};
+use crate::rows::{self as r, Chosen, Target, ms, to_json};
 use crate::{Audience, LeaseTerms, Published, StoreError};
 
 /// A [`Target`]'s columns; PostgreSQL reads `ordered` out of the options, as SQLite does.
 /// Options are always JSON that hookd wrote (no operation takes them as text).
-const TARGET_COLS: &str = "w.id, coalesce((w.options::json ->> 'ordered')::boolean, false) AS ordered, w.revision";
+const TARGET_COLS: &str =
+    "w.id, w.org_id, coalesce((w.options::json ->> 'ordered')::boolean, false) AS ordered, w.revision, w.filter";
 
 /// Events written by one statement, at most.
 const MAX_BATCH: usize = 256;
@@ -41,10 +42,11 @@ pub(super) struct Ingestor {
 }
 
 impl Ingestor {
-    /// Starts the batching task; it ends when the last `Ingestor` is dropped.
-    pub(super) fn start(pool: Pool) -> Self {
+    /// Starts the batching task, counting filtered events in health rows of `shard`; it ends
+    /// when the last `Ingestor` is dropped.
+    pub(super) fn start(pool: Pool, shard: i16) -> Self {
         let (queue, rx) = mpsc::unbounded_channel();
-        tokio::spawn(group_commit(pool, rx));
+        tokio::spawn(group_commit(pool, rx, shard));
         Self { queue }
     }
 
@@ -70,7 +72,7 @@ impl Ingestor {
     }
 }
 
-async fn group_commit(pool: Pool, mut rx: mpsc::UnboundedReceiver<Ingest>) {
+async fn group_commit(pool: Pool, mut rx: mpsc::UnboundedReceiver<Ingest>, shard: i16) {
     let streams = Arc::new(Semaphore::new(STREAMS));
     while let Some(first) = rx.recv().await {
         // Waiting for a free stream first lets the queue fill while all are busy.
@@ -87,7 +89,7 @@ async fn group_commit(pool: Pool, mut rx: mpsc::UnboundedReceiver<Ingest>) {
             let _permit = permit;
             let items: Vec<Item> = batch.iter().map(|i| (&i.event, i.only.as_ref(), i.lease.as_ref())).collect();
             let results = match pool.get().await {
-                Ok(c) => publish_batch(&c, &items).await,
+                Ok(c) => publish_batch(&c, &items, shard).await,
                 Err(e) => Err(pool_err(e)),
             };
             match results {
@@ -106,17 +108,19 @@ async fn group_commit(pool: Pool, mut rx: mpsc::UnboundedReceiver<Ingest>) {
     }
 }
 
-/// Publishes one event on `c` (a transaction, say): the same statements as a batch.
+/// Publishes one event on `c` (a transaction, say): the same statements as a batch. Counts
+/// of filtered events go to health rows of `shard`.
 pub(super) async fn publish_in<C: GenericClient>(
     c: &C,
     e: &Event,
     audience: &Audience,
+    shard: i16,
 ) -> Result<Published, StoreError> {
     let only = match audience {
         Audience::Subscribers => None,
         Audience::Webhook(id) => Some(named(c, e, id).await?),
     };
-    let mut results = publish_batch(c, &[(e, only.as_ref(), None)]).await?;
+    let mut results = publish_batch(c, &[(e, only.as_ref(), None)], shard).await?;
     results.pop().unwrap_or(Err(StoreError::NotFound))
 }
 
@@ -130,34 +134,36 @@ async fn named<C: GenericClient>(c: &C, e: &Event, id: &hookd_core::WebhookId) -
 /// deliveries may take.
 type Item<'a> = (&'a Event, Option<&'a Target>, Option<&'a LeaseTerms>);
 
-/// An event to write, with its webhooks and what their deliveries' first attempts count as.
-type Write<'a> = (&'a Event, &'a [Target], Option<&'a LeaseTerms>, Trigger);
+/// An event to write, with its webhooks (those it goes to, those whose filter refused it) and
+/// what their deliveries' first attempts count as.
+type Write<'a> = (&'a Event, &'a Chosen, Option<&'a LeaseTerms>, Trigger);
 
 /// Picks the webhooks of a batch's events (one query for all that go to their subscribers),
 /// then writes the batch.
 async fn publish_batch<C: GenericClient>(
     c: &C,
     items: &[Item<'_>],
+    shard: i16,
 ) -> Result<Vec<Result<Published, StoreError>>, StoreError> {
     let asking: Vec<&Event> = items.iter().filter(|(_, only, _)| only.is_none()).map(|(e, _, _)| *e).collect();
     let mut found = subscribers(c, &asking).await?.into_iter();
-    let targets: Vec<Vec<Target>> = items
+    let chosen: Vec<Chosen> = items
         .iter()
         .map(|(e, only, _)| match only {
-            Some(t) => vec![(*t).clone()],
-            None => r::visible_to_owner(found.next().unwrap_or_default(), e),
+            Some(t) => Chosen { targets: vec![(*t).clone()], refused: vec![] },
+            None => r::audience_of(found.next().unwrap_or_default(), e),
         })
         .collect();
     let items: Vec<Write> = items
         .iter()
-        .zip(&targets)
+        .zip(&chosen)
         .map(|((e, only, lease), t)| {
             // An event addressed to one webhook is a test send.
             let trigger = if only.is_some() { Trigger::Manual } else { Trigger::Auto };
-            (*e, t.as_slice(), *lease, trigger)
+            (*e, t, *lease, trigger)
         })
         .collect();
-    write_batch(c, &items).await
+    write_batch(c, &items, shard).await
 }
 
 /// The candidate webhooks of each event, with their owners, in the events' order.
@@ -215,6 +221,15 @@ const WRITE_BATCH: &str = "WITH e AS (
       AS d (id, org_id, webhook_id, event_id, ordered, created_at, next_attempt_at, leased_by, next_trigger)
     WHERE d.event_id IN (SELECT id FROM ev)
     RETURNING leased_by IS NULL AS free
+  ), h AS (
+    INSERT INTO health (webhook_id, grain, start, k, shard, org_id, n)
+    SELECT f.webhook_id, f.grain, f.start, 'f', $27::smallint, f.org_id, count(*)
+    FROM unnest($22::text[], $23::bigint[], $24::bigint[], $25::text[], $26::text[])
+      AS f (webhook_id, grain, start, org_id, event_id)
+    WHERE f.event_id IN (SELECT id FROM ev)
+    GROUP BY f.webhook_id, f.grain, f.start, f.org_id
+    ORDER BY f.webhook_id, f.grain, f.start
+    ON CONFLICT (webhook_id, grain, start, k, shard) DO UPDATE SET n = health.n + excluded.n
   )
   SELECT ev.id, (SELECT count(*) FROM (SELECT pg_notify($19, '') FROM dl WHERE free LIMIT 1) n) FROM ev";
 
@@ -241,17 +256,23 @@ struct Columns<'a> {
     d_next: Vec<i64>,
     d_leased_by: Vec<Option<&'a str>>,
     d_trigger: Vec<&'static str>,
+    f_webhook: Vec<String>,
+    f_grain: Vec<i64>,
+    f_start: Vec<i64>,
+    f_org: Vec<String>,
+    f_event: Vec<&'a str>,
 }
 
 /// Writes the events of a batch; says for each what became of it.
 async fn write_batch<C: GenericClient>(
     c: &C,
     items: &[Write<'_>],
+    shard: i16,
 ) -> Result<Vec<Result<Published, StoreError>>, StoreError> {
     let mut cols = Columns::default();
     let mut deliveries: Vec<(Vec<DeliveryId>, Vec<crate::PublishedLease>)> = Vec::with_capacity(items.len());
-    for (e, targets, lease, trigger) in items {
-        let created = ms(&e.created_at);
+    for (e, chosen, lease, trigger) in items {
+        let (targets, created) = (&chosen.targets, ms(&e.created_at));
         cols.id.push(e.id.as_str());
         cols.org.push(e.org_id.as_str());
         cols.event_type.push(&e.event_type);
@@ -281,6 +302,13 @@ async fn write_batch<C: GenericClient>(
             }
         }
         deliveries.push((ids, leased));
+        for count in chosen.filtered_counts(created) {
+            cols.f_webhook.push(count.webhook_id.to_string());
+            cols.f_grain.push(count.grain.seconds());
+            cols.f_start.push(count.start_ms);
+            cols.f_org.push(count.org_id.to_string());
+            cols.f_event.push(e.id.as_str());
+        }
     }
     let stmt = c.prepare_cached(WRITE_BATCH).await.map_err(map_err)?;
     let written: HashSet<String> = c
@@ -308,6 +336,12 @@ async fn write_batch<C: GenericClient>(
                 &CHANNEL,
                 &cols.d_trigger,
                 &cols.traceparent,
+                &cols.f_webhook,
+                &cols.f_grain,
+                &cols.f_start,
+                &cols.f_org,
+                &cols.f_event,
+                &shard,
             ],
         )
         .await
@@ -316,9 +350,9 @@ async fn write_batch<C: GenericClient>(
         .map(|row| row.try_get::<_, String>(0).map_err(map_err))
         .collect::<Result<_, _>>()?;
     let mut results = Vec::with_capacity(items.len());
-    for ((e, _, _, _), (deliveries, leased)) in items.iter().zip(deliveries) {
+    for ((e, chosen, _, _), (deliveries, leased)) in items.iter().zip(deliveries) {
         let result = if written.contains(e.id.as_str()) {
-            Ok(Published::new(e.id.clone(), deliveries, leased))
+            Ok(Published::new(e.id.clone(), deliveries, leased, chosen.refused.len()))
         } else {
             replay(c, e).await
         };

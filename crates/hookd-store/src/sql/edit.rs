@@ -1,6 +1,7 @@
 //! Edits of a webhook: only what they name is written, and enabling or disabling is one
 //! statement for edits and the engine alike.
 
+use hookd_core::filter::Filter;
 use hookd_core::model::{AuditEntry, Environment, Webhook, WebhookOptions, WebhookStatus};
 use hookd_core::secret::SealedSecret;
 use hookd_core::{MemberId, OrgId, WebhookId};
@@ -34,6 +35,7 @@ pub struct WebhookEdit {
     pub owner_id: Option<Option<MemberId>>,
     pub include_child_orgs: Option<bool>,
     pub options: Option<WebhookOptions>,
+    pub filter: Option<Option<Filter>>,
     pub signing_enabled: Option<bool>,
     pub auth: Option<AuthEdit>,
     /// A new status, written only if `enabled` differs from the stored one; then the
@@ -58,6 +60,7 @@ impl WebhookEdit {
             owner_id: None,
             include_child_orgs: None,
             options: None,
+            filter: None,
             signing_enabled: None,
             auth: None,
             status: None,
@@ -78,6 +81,7 @@ impl WebhookEdit {
         w.owner_id = e.owner_id.unwrap_or(w.owner_id.take());
         w.include_child_orgs = e.include_child_orgs.unwrap_or(w.include_child_orgs);
         w.options = e.options.unwrap_or(std::mem::take(&mut w.options));
+        w.filter = e.filter.unwrap_or(w.filter.take());
         w.signing_enabled = e.signing_enabled.unwrap_or(w.signing_enabled);
         if let Some(a) = e.auth {
             w.auth = a.new;
@@ -117,6 +121,9 @@ impl WebhookEdit {
         }
         if let Some(v) = &self.options {
             col(&mut s, "options", to_json(v).into());
+        }
+        if let Some(v) = &self.filter {
+            col(&mut s, "filter", v.as_ref().map(to_json).into());
         }
         if let Some(v) = self.signing_enabled {
             col(&mut s, "signing_enabled", SqlValue::Bool(v));

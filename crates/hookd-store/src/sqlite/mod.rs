@@ -16,7 +16,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
 use self::conn::{Db, map_err};
-use self::rows::{Target, ms, to_json};
+use self::rows::{Chosen, Target, ms, to_json};
 use crate::sql::{self, Backend, Dialect, Exec, Map, Query, SqlValue, Step, webhooks};
 use crate::{
     AttemptRecord, Audience, LeaseTerms, LeasedDelivery, Outcome, Published, Saturated, StoreError, Timestamp,
@@ -480,18 +480,22 @@ fn publish_in(
         .map_err(map_err)?
         .query_row([e.org_id.as_str()], |r| r.get(0))
         .map_err(map_err)?;
-    let targets: Vec<Target> = match audience {
-        Audience::Subscribers => rows::visible_to_owner(subscribers(c, e, parent.as_deref())?, e),
-        Audience::Webhook(id) => vec![
-            c.prepare_cached(&format!(
-                "SELECT {} FROM webhooks w WHERE w.id = ?1 AND w.org_id = ?2",
-                rows::TARGET_COLS
-            ))
-            .map_err(map_err)?
-            .query_row([id.as_str(), e.org_id.as_str()], rows::target)
-            .map_err(map_err)?,
-        ],
+    let chosen = match audience {
+        Audience::Subscribers => rows::audience_of(subscribers(c, e, parent.as_deref())?, e),
+        Audience::Webhook(id) => Chosen {
+            targets: vec![
+                c.prepare_cached(&format!(
+                    "SELECT {} FROM webhooks w WHERE w.id = ?1 AND w.org_id = ?2",
+                    rows::TARGET_COLS
+                ))
+                .map_err(map_err)?
+                .query_row([id.as_str(), e.org_id.as_str()], rows::target)
+                .map_err(map_err)?,
+            ],
+            refused: vec![],
+        },
     };
+    let targets = &chosen.targets;
     c.prepare_cached(
         "INSERT INTO events (id, org_id, event_type, payload, resource_url, environment, visible_to, occurred_at, created_at, idempotency_key, traceparent)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -521,7 +525,7 @@ fn publish_in(
     let node = lease.map(|l| l.node.as_str());
     let mut deliveries = Vec::with_capacity(targets.len());
     let mut leased = Vec::new();
-    for (w, until) in targets.iter().zip(LeaseTerms::plan(lease, &targets, now)) {
+    for (w, until) in targets.iter().zip(LeaseTerms::plan(lease, targets, now)) {
         // Made with its event: retention removes both by the same clock.
         let id = DeliveryId::at(now.max(0) as u64);
         stmt.execute(params![
@@ -541,7 +545,10 @@ fn publish_in(
         }
         deliveries.push(id);
     }
-    Ok(Published::new(e.id.clone(), deliveries, leased))
+    if !chosen.refused.is_empty() {
+        count_health(c, &chosen.filtered_counts(now))?;
+    }
+    Ok(Published::new(e.id.clone(), deliveries, leased, chosen.refused.len()))
 }
 
 /// Adds a batch's health counts to their buckets (one node writes a SQLite file: shard 0).

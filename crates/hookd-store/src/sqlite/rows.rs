@@ -7,14 +7,14 @@ use hookd_core::model::{Delivery, Event, Member, Webhook};
 use crate::StoreError;
 use crate::rows::{self as shared, DbRow};
 pub(crate) use crate::rows::{
-    DELIVERY_COLS, EVENT_COLS, OWNER_COLS, Target, WEBHOOK_COLS, ms, to_json, ts, visible_to_owner,
+    Chosen, DELIVERY_COLS, EVENT_COLS, OWNER_COLS, Target, WEBHOOK_COLS, audience_of, ms, to_json, ts,
 };
 
 /// A [`Target`]'s columns. The database reads `ordered` out of the options (a publish reads
 /// every subscriber, and parsing each one's options here cost a fortieth of the writer's
 /// work); options that are not JSON read as not ordered, as they would decode as defaults.
-pub(crate) const TARGET_COLS: &str =
-    "w.id, coalesce(iif(json_valid(w.options), w.options ->> '$.ordered', 0), 0) AS ordered, w.revision";
+pub(crate) const TARGET_COLS: &str = "w.id, w.org_id, coalesce(iif(json_valid(w.options), w.options ->> '$.ordered', 0), 0) AS ordered, w.revision, \
+     w.filter";
 
 /// A SQLite row read by column name. The mappers ask for columns in the order their `*_COLS`
 /// list names them, so the column after the last one read is tried first; rusqlite's own

@@ -19,6 +19,7 @@ pub fn webhook(org: &OrgId, name: &str, ordered: bool) -> Webhook {
         environment: Environment::Live,
         owner_id: None,
         include_child_orgs: false,
+        filter: None,
         options: WebhookOptions { ordered, ..Default::default() },
         signing_enabled: true,
         signing_secret: SealedSecret(vec![1, 2, 3]),

@@ -109,3 +109,56 @@ pub async fn health_counts_are_pruned_when_their_grain_is_no_longer_read(s: &dyn
     assert!(s.health(&a.id, Some(std::slice::from_ref(&w.id)), Grain::FiveMinutes, since).await.unwrap().is_empty());
     assert_eq!(sum(&s.health(&a.id, Some(std::slice::from_ref(&w.id)), Grain::Hour, since).await.unwrap(), "r:2xx"), 1);
 }
+
+pub async fn filters_choose_subscribers_and_count_what_they_refused(s: &dyn Store) {
+    use hookd_core::filter::Filter;
+    let a = org(s, None).await;
+    let big = Filter::parse(&serde_json::json!({"payload.amount": {"$gt": 100}})).unwrap();
+    let all = webhook(&a.id, "all", false);
+    let filtered = Webhook { filter: Some(big.clone()), ..webhook(&a.id, "big", false) };
+    for w in [&all, &filtered] {
+        s.create_webhook(w, &noted()).await.unwrap();
+    }
+    assert_eq!(s.get_webhook(&a.id, &filtered.id).await.unwrap().filter, Some(big));
+    let publish = |amount: u32, key: Option<&'static str>| {
+        let e = Event { payload: format!(r#"{{"amount": {amount}}}"#), ..super::event(&a.id, key) };
+        async move { s.publish(&e, &Audience::Subscribers).await.unwrap() }
+    };
+    let mut reached = vec![];
+    for (amount, key) in [(50, Some("small")), (150, None), (20, None), (50, Some("small"))] {
+        let p = publish(amount, key).await;
+        for d in p.deliveries.iter().filter(|_| !p.replayed) {
+            reached.push((amount, s.get_delivery(&a.id, d).await.unwrap().webhook_id == filtered.id));
+        }
+        // The replay of a refused event refuses nothing again.
+        assert_eq!(p.filtered, usize::from(amount <= 100 && !p.replayed), "{amount}");
+    }
+    reached.sort();
+    assert_eq!(reached, vec![(20, false), (50, false), (150, false), (150, true)]);
+
+    let since = Utc::now() - chrono::Duration::hours(1);
+    for grain in Grain::ALL {
+        let counts = s.health(&a.id, Some(std::slice::from_ref(&filtered.id)), grain, since).await.unwrap();
+        assert_eq!(sum(&counts, "f"), 2, "{grain:?}");
+        let others = s.health(&a.id, Some(std::slice::from_ref(&all.id)), grain, since).await.unwrap();
+        assert_eq!(sum(&others, "f"), 0);
+    }
+    let stats = Stats::from_counts(
+        Window::Hour,
+        Utc::now().timestamp_millis(),
+        s.health(&a.id, None, Window::Hour.grain(), since)
+            .await
+            .unwrap()
+            .iter()
+            .map(|c| (c.start_ms, c.key.as_str(), c.n)),
+    );
+    assert_eq!((stats.totals.filtered, stats.totals.attempts), (2, 0));
+
+    // A test send goes to its webhook whatever the filter says; a filter removed lets all through.
+    assert_eq!(publish_one(s, &filtered).await.webhook_id, filtered.id);
+    let edit = WebhookEdit { filter: Some(None), ..WebhookEdit::new(a.id.clone(), filtered.id.clone()) };
+    s.edit_webhook(&edit).await.unwrap();
+    assert_eq!(s.get_webhook(&a.id, &filtered.id).await.unwrap().filter, None);
+    let p = publish(5, None).await;
+    assert_eq!((p.deliveries.len(), p.filtered), (2, 0));
+}

@@ -7,6 +7,7 @@ mod crash;
 mod delivery;
 mod events;
 mod fairness;
+mod filters;
 mod fuzz;
 mod health;
 mod hostile;
