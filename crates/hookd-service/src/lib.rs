@@ -19,6 +19,7 @@ pub mod oauth;
 pub mod orgs;
 pub mod sessions;
 pub mod tokens;
+pub mod trying;
 pub mod webhooks;
 
 #[cfg(test)]

@@ -165,7 +165,7 @@ fn patch_summary(p: &WebhookPatch) -> (&'static str, String) {
 }
 
 /// A filter as sent, checked: a 422 naming the bad part (`filter.payload.amount.$gt`).
-fn filter(f: &serde_json::Value) -> OpsResult<Filter> {
+pub(crate) fn filter(f: &serde_json::Value) -> OpsResult<Filter> {
     Filter::parse(f).map_err(|e| OpsError::invalid(e.path, e.message))
 }
 

@@ -17,6 +17,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::ids::Ids;
 use hookd_service::Actor;
 use hookd_service::events::Accepted;
+use hookd_service::trying::{FilterTrial, FilterVerdict};
 use hookd_service::webhooks::{WebhookIn, WebhookPatch, WebhookView};
 
 /// A webhook with its revision as the `ETag`, for clients that edit with `If-Match`.
@@ -140,6 +141,15 @@ async fn test(
     Ok((StatusCode::ACCEPTED, Json(accepted)))
 }
 
+async fn try_filter(
+    State(s): State<ApiState>,
+    by: Actor,
+    Ids(org): Ids<OrgId>,
+    ApiJson(input): ApiJson<FilterTrial>,
+) -> ApiResult<Json<FilterVerdict>> {
+    Ok(Json(s.ops.try_filter(&by, &org, input).await?))
+}
+
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RecoverInput {
@@ -198,6 +208,19 @@ pub fn endpoints() -> Vec<Endpoint> {
                 request: Some(one::<BulkDelete>),
                 response: Some(one::<BulkDeleted>),
                 ..route("post", "/orgs/{org}/webhooks:bulk-delete", "webhooks", "Delete several webhooks")
+            },
+        ),
+        endpoint(
+            try_filter,
+            Route {
+                request: Some(one::<FilterTrial>),
+                response: Some(one::<FilterVerdict>),
+                ..route(
+                    "post",
+                    "/orgs/{org}/webhooks:try-filter",
+                    "webhooks",
+                    "Try a filter on an event (the type's example by default): would it reach the webhook?",
+                )
             },
         ),
         endpoint(

@@ -43,7 +43,9 @@ pub fn settings(w: &WebhookView) -> Vec<Setting> {
             line("Authentication", value)
         }
     };
+    let filter = w.filter.as_ref().map_or_else(|| "None: every event of its types".to_owned(), |f| f.describe());
     vec![
+        line("Filter", filter),
         Setting {
             label: "TLS verification",
             value: if o.verify_tls { "On".into() } else { "Off: the receiver's certificate is not checked".into() },

@@ -120,6 +120,11 @@ pub struct Values {
     pub auth: AuthValues,
     pub per_org: bool,
     pub orgs: Vec<OrgRow>,
+    /// The filter as JSON text, empty for none.
+    pub filter: String,
+    /// The event type whose payload the filter is tried on, and that payload.
+    pub filter_type: String,
+    pub filter_payload: String,
 }
 
 fn lower(v: impl serde::Serialize) -> String {
@@ -181,6 +186,9 @@ impl Values {
             auth,
             per_org: !orgs.is_empty(),
             orgs,
+            filter: String::new(),
+            filter_type: String::new(),
+            filter_payload: String::new(),
         }
     }
 
@@ -206,6 +214,7 @@ impl Values {
         );
         v.owner_id = w.owner_id.as_ref().map(|o| o.to_string()).unwrap_or_default();
         v.include_child_orgs = w.include_child_orgs;
+        v.filter = w.filter.as_ref().map(|f| pretty(f.source())).unwrap_or_default();
         v
     }
 
@@ -236,8 +245,45 @@ impl Values {
             auth: AuthValues::from_form(form, "auth."),
             per_org: form.checked("per_org"),
             orgs,
+            filter: form.text("filter").into(),
+            filter_type: form.text("filter_type").into(),
+            filter_payload: form.text("filter_payload").into(),
         }
     }
+}
+
+fn pretty(v: &Value) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_default()
+}
+
+/// The filter box's JSON: empty for none; text that is not JSON is refused naming the box.
+pub fn filter_json(form: &Form) -> Result<Value, OpsError> {
+    let text = form.text("filter").trim();
+    if text.is_empty() {
+        return Ok(Value::Null);
+    }
+    serde_json::from_str(text).map_err(|e| OpsError::invalid("filter", format!("is not JSON: {e}")))
+}
+
+/// What trying the filter asks: the filter, the event type and the payload typed beside it.
+pub fn filter_trial(form: &Form) -> Result<hookd_service::trying::FilterTrial, OpsError> {
+    let filter = match filter_json(form)? {
+        Value::Null => json!({}),
+        f => f,
+    };
+    let payload = match form.text("filter_payload").trim() {
+        "" => None,
+        text => Some(
+            serde_json::from_str(text).map_err(|e| OpsError::invalid("filter_payload", format!("is not JSON: {e}")))?,
+        ),
+    };
+    Ok(hookd_service::trying::FilterTrial { filter, event_type: form.text("filter_type").to_owned(), payload })
+}
+
+/// The answer of "Test against the example", shown under the button.
+pub struct Verdict {
+    pub matches: bool,
+    pub words: String,
 }
 
 fn org_rows(form: &Form) -> Vec<OrgRow> {
@@ -262,6 +308,9 @@ const FIELDS: &[(&str, &str)] = &[
     ("url", "URL"),
     ("description", "Description"),
     ("event_types", "Event types"),
+    ("filter", "Filter"),
+    ("filter_payload", "Example payload"),
+    ("filter_type", "Example event type"),
     ("owner_id", "Owner"),
     ("include_child_orgs", "Child organizations"),
     ("options", "Options"),
@@ -308,7 +357,17 @@ pub struct FormPage {
     pub members: Vec<(String, String)>,
     /// Every field to fix, with what to do: all at once, not one per submission.
     pub errors: Vec<(String, String)>,
+    /// What trying the filter on the example said.
+    pub verdict: Option<Verdict>,
     pub auth_types: &'static [AuthKind],
+}
+
+/// What the form shows: the stored webhook (or a new one's defaults), a submission refused
+/// for its errors, or a submission whose filter was tried.
+pub enum Shown<'a> {
+    Stored,
+    Refused(&'a Form, Vec<(String, String)>),
+    Tried(&'a Form, Verdict),
 }
 
 impl FormPage {
@@ -320,6 +379,16 @@ impl FormPage {
         self.errors.iter().find(|(field, _)| under(field)).map(|(_, detail)| detail.as_str())
     }
 
+    /// The error of the filter, with where in it when that is deeper than the filter itself
+    /// (`at payload.amount.$gt: compares numbers or strings only`).
+    pub fn filter_err(&self) -> Option<String> {
+        let (field, detail) = self.errors.iter().find(|(f, _)| f == "filter" || f.starts_with("filter."))?;
+        Some(match field.strip_prefix("filter.") {
+            Some(at) => format!("At {at}: {detail}"),
+            None => detail.clone(),
+        })
+    }
+
     /// What a field is called on the form, for the list of what to fix.
     pub fn label(&self, field: &str) -> String {
         let mut parts = field.split(['.', '[']);
@@ -329,6 +398,7 @@ impl FormPage {
             ("options", o) => OPTIONS.iter().find(|(f, _)| *f == o).map_or(named, |(_, l)| *l).to_owned(),
             ("auth", "") => named.to_owned(),
             ("auth", f) => format!("{named} ({})", f.replace('_', " ")),
+            ("filter", _) if field.len() > "filter.".len() => format!("{named} ({})", &field["filter.".len()..]),
             _ => named.to_owned(),
         }
     }
@@ -353,14 +423,14 @@ pub async fn form_page(
     s: &PortalState,
     signed: &Signed,
     editing: Option<WebhookView>,
-    submitted: &Form,
-    errors: Vec<(String, String)>,
+    shown: Shown<'_>,
 ) -> PortalResult<FormPage> {
     let p = &signed.0;
-    let v = match (errors.is_empty(), &editing) {
-        (false, _) => Values::from_form(submitted),
-        (true, Some(w)) => Values::of(w),
-        (true, None) => Values::new_webhook(),
+    let (mut v, errors, verdict) = match (shown, &editing) {
+        (Shown::Refused(form, errors), _) => (Values::from_form(form), errors, None),
+        (Shown::Tried(form, verdict), _) => (Values::from_form(form), vec![], Some(verdict)),
+        (Shown::Stored, Some(w)) => (Values::of(w), vec![], None),
+        (Shown::Stored, None) => (Values::new_webhook(), vec![], None),
     };
     let mut groups: Vec<TypeGroup> = Vec::new();
     for et in s.ops.list_event_types(&p.actor).await? {
@@ -382,9 +452,18 @@ pub async fn form_page(
         .map(|(id, name)| (id.to_string(), name))
         .collect();
     members.sort_by(|a, b| a.1.cmp(&b.1));
+    if v.filter_type.is_empty() {
+        // The first type it subscribes to, with its example, until the person picks another.
+        let types = || groups.iter().flat_map(|g| &g.types);
+        let first = types().find(|t| v.event_types.contains(&t.name)).or_else(|| types().next());
+        if let Some(t) = first {
+            v.filter_type = t.name.clone();
+            v.filter_payload = t.example.clone();
+        }
+    }
     let title = if editing.is_some() { "Modify webhook" } else { "Create webhook" };
     let frame = Frame::new(s, p, "webhooks", title, None).await?;
-    Ok(FormPage { frame, editing, v, groups, child_orgs, members, errors, auth_types: AuthMethod::KINDS })
+    Ok(FormPage { frame, editing, v, groups, child_orgs, members, errors, verdict, auth_types: AuthMethod::KINDS })
 }
 
 /// One method as the API's JSON: the submitted fields of its type; a secret left empty when
@@ -453,11 +532,15 @@ pub fn body_from(form: &Form, current: Option<&WebhookView>) -> Value {
         _ => PayloadFormat::Envelope,
     };
     let description = form.text("description");
+    // Text that is not JSON goes as a string, which the service layer refuses naming the
+    // field; the portal says first that it is not JSON (`filter_json`).
+    let filter = filter_json(form).unwrap_or_else(|_| json!(form.text("filter")));
     let body = json!({
         "name": form.text("name"),
         "url": form.text("url"),
         "description": if description.is_empty() { Value::Null } else { json!(description) },
         "event_types": form.all("event_types").collect::<Vec<_>>(),
+        "filter": filter,
         "environment": if form.checked("test_env") { "test" } else { "live" },
         "owner_id": match form.text("owner_id") { "" => Value::Null, id => json!(id) },
         "include_child_orgs": form.checked("include_child_orgs"),
@@ -493,6 +576,7 @@ fn changed_only(body: Value, w: &WebhookView) -> Value {
         "url": w.url,
         "description": w.description,
         "event_types": w.event_types,
+        "filter": w.filter,
         "environment": w.environment,
         "owner_id": w.owner_id,
         "include_child_orgs": w.include_child_orgs,

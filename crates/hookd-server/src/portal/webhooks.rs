@@ -20,7 +20,7 @@ use super::form::Form;
 use super::frame::{Frame, Heading, Sorting, enc, html, millis, short_when, when};
 use super::history::{AttemptRow, attempt_rows, plain_headings};
 use super::state::PortalState;
-use super::webhook_form::{FormPage, body_from, form_page, parse};
+use super::webhook_form::{FormPage, Shown, Verdict, body_from, filter_json, filter_trial, form_page, parse};
 use crate::ids::Ids;
 use hookd_service::health::WebhookHealth;
 use hookd_service::webhooks::{WebhookIn, WebhookPatch, WebhookView};
@@ -206,6 +206,8 @@ pub struct Health {
     pub rate: String,
     pub attempts: u64,
     pub failed: u64,
+    /// Events its filter refused.
+    pub filtered: u64,
     pub p50: String,
     pub p95: String,
     pub by_result: Vec<(String, u64, bool)>,
@@ -232,6 +234,7 @@ impl Health {
             rate: charts::rate(s.totals.success_rate),
             attempts: s.totals.attempts,
             failed: s.totals.failed,
+            filtered: s.totals.filtered,
             p50: ms(s.totals.p50_ms),
             p95: ms(s.totals.p95_ms),
             by_result: s.by_result.iter().map(|(k, n)| (k.clone(), *n, k == "2xx")).collect(),
@@ -328,7 +331,7 @@ pub(crate) async fn detail(
 pub(crate) async fn new_form(State(s): State<PortalState>, signed: Signed) -> PortalResult<Response> {
     let p = &signed.0;
     p.actor.authorize(&p.member.org_id, Access::Write)?;
-    html(&form_page(&s, &signed, None, &Form::default(), vec![]).await?)
+    html(&form_page(&s, &signed, None, Shown::Stored).await?)
 }
 
 pub(crate) async fn edit_form(
@@ -339,7 +342,7 @@ pub(crate) async fn edit_form(
     let p = &signed.0;
     p.actor.authorize(&p.member.org_id, Access::Write)?;
     let w = s.ops.get_webhook(&p.actor, &p.member.org_id, &id).await?;
-    html(&form_page(&s, &signed, Some(w), &Form::default(), vec![]).await?)
+    html(&form_page(&s, &signed, Some(w), Shown::Stored).await?)
 }
 
 /// A form refused with a field error: the same form again, the error beside its field.
@@ -362,7 +365,7 @@ async fn refused(
                 }
             }
             errors.sort_by_key(|(field, _)| super::webhook_form::field_rank(field));
-            let page: FormPage = form_page(s, signed, editing, form, errors).await?;
+            let page: FormPage = form_page(s, signed, editing, Shown::Refused(form, errors)).await?;
             let mut resp = html(&page)?;
             *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(resp)
@@ -371,8 +374,36 @@ async fn refused(
     }
 }
 
+/// "Test against the example": the form again as it was typed, with what the filter says of
+/// the example; nothing is saved.
+async fn tried(s: &PortalState, signed: &Signed, editing: Option<WebhookView>, form: &Form) -> PortalResult<Response> {
+    let p = &signed.0;
+    let trial = match filter_trial(form) {
+        Ok(t) => t,
+        Err(e) => return refused(s, signed, editing, form, e).await,
+    };
+    match s.ops.try_filter(&p.actor, &p.member.org_id, trial).await {
+        Ok(v) => {
+            let verdict = Verdict { matches: v.matches, words: v.description };
+            html(&form_page(s, signed, editing, Shown::Tried(form, verdict)).await?)
+        }
+        Err(e) => refused(s, signed, editing, form, e).await,
+    }
+}
+
+/// Whether a submission asks to try its filter rather than to save.
+fn trying(form: &Form) -> bool {
+    form.get("_try") == Some("filter")
+}
+
 pub(crate) async fn create(State(s): State<PortalState>, Posted(signed, form): Posted) -> PortalResult<Response> {
     let p = &signed.0;
+    if trying(&form) {
+        return tried(&s, &signed, None, &form).await;
+    }
+    if let Err(e) = filter_json(&form) {
+        return refused(&s, &signed, None, &form, e).await;
+    }
     let input: WebhookIn = match parse(body_from(&form, None)) {
         Ok(i) => i,
         Err(e) => return refused(&s, &signed, None, &form, e).await,
@@ -393,6 +424,12 @@ pub(crate) async fn update(
 ) -> PortalResult<Response> {
     let p = &signed.0;
     let current = s.ops.get_webhook(&p.actor, &p.member.org_id, &id).await?;
+    if trying(&form) {
+        return tried(&s, &signed, Some(current), &form).await;
+    }
+    if let Err(e) = filter_json(&form) {
+        return refused(&s, &signed, Some(current), &form, e).await;
+    }
     let patch: WebhookPatch = match parse(body_from(&form, Some(&current))) {
         Ok(patch) => patch,
         Err(e) => return refused(&s, &signed, Some(current), &form, e).await,

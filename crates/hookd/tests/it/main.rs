@@ -17,6 +17,7 @@ mod operate;
 mod portal;
 mod portal_edges;
 mod portal_events;
+mod portal_filters;
 mod portal_health;
 mod portal_history;
 mod races;
