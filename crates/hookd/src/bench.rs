@@ -49,6 +49,15 @@ pub struct BenchArgs {
     /// flight (`HOOKD_CONCURRENCY`), not the CPU.
     #[arg(long, default_value_t = 0)]
     pub receiver_delay_ms: u64,
+    /// A filter (JSON) on every webhook, to measure what matching costs. The bench counts
+    /// deliveries of every event, so it should pass them all: the events' payloads are
+    /// `{"i": N, "data": "xxx..."}` of type `bench.event`.
+    #[arg(long, value_parser = parse_json)]
+    pub filter: Option<serde_json::Value>,
+}
+
+fn parse_json(s: &str) -> Result<serde_json::Value, String> {
+    serde_json::from_str(s).map_err(|e| format!("is not JSON: {e}"))
 }
 
 /// First receipt time of each delivery, and how many requests came in all.
@@ -299,7 +308,8 @@ async fn run_once(args: &BenchArgs) -> Result<serde_json::Value> {
         api.post(&format!("{base}/orgs").parse()?, json!({"name": "bench"}).to_string()).await?;
     let org_id = org["id"].as_str().context("org id")?.to_owned();
     for i in 0..args.webhooks {
-        let webhook = json!({"name": format!("bench {i}"), "url": format!("http://{rx_addr}/hook/{i}"), "event_types": ["bench.event"]});
+        let webhook = json!({"name": format!("bench {i}"), "url": format!("http://{rx_addr}/hook/{i}"),
+            "event_types": ["bench.event"], "filter": args.filter});
         let _: serde_json::Value =
             api.post(&format!("{base}/orgs/{org_id}/webhooks").parse()?, webhook.to_string()).await?;
     }
@@ -372,6 +382,7 @@ async fn run_once(args: &BenchArgs) -> Result<serde_json::Value> {
         "payload_bytes": args.payload_bytes,
         "publishers": args.publishers,
         "receiver_delay_ms": args.receiver_delay_ms,
+        "filter": args.filter,
         "ingest_per_s": (args.events as f64 / ingest_elapsed.as_secs_f64()).round(),
         "deliveries_per_s": (first.len() as f64 / delivered_elapsed.as_secs_f64()).round(),
         "latency_ms": { "p50": ms_at(&latencies, 0.50), "p99": ms_at(&latencies, 0.99), "max": ms_at(&latencies, 1.0) },
