@@ -1,6 +1,6 @@
 //! Signing and rendering: the CPU work every delivery does. `cargo bench -p hookd-core`.
 
-use hookd_core::envelope::{WebhookRef, render};
+use hookd_core::envelope::Recipe;
 use hookd_core::model::{ContentType, Environment, Event, PayloadFormat};
 use hookd_core::signing::SigningSecret;
 use hookd_core::{EventId, OrgId, WebhookId};
@@ -44,8 +44,8 @@ fn sign_hub_sha256_1kib(b: divan::Bencher) {
 fn render_one_1kib(b: divan::Bencher, format: PayloadFormat) {
     let e = event();
     let wh = WebhookId::new();
-    let r = WebhookRef { id: &wh, organization: &e.org_id, name: "CRM sync" };
-    b.bench(|| render(format, ContentType::Json, r, &[divan::black_box(&e)]));
+    let recipe = Recipe { payload: format, content_type: ContentType::Json, webhook_name: "CRM sync".into() };
+    b.bench(|| recipe.render(&wh, &e.org_id, &[divan::black_box(&e)]));
 }
 
 #[divan::bench]
@@ -53,6 +53,7 @@ fn render_batch_of_10(b: divan::Bencher) {
     let events: Vec<Event> = (0..10).map(|_| event()).collect();
     let refs: Vec<&Event> = events.iter().collect();
     let wh = WebhookId::new();
-    let r = WebhookRef { id: &wh, organization: &events[0].org_id, name: "CRM sync" };
-    b.bench(|| render(PayloadFormat::Envelope, ContentType::Json, r, divan::black_box(&refs)));
+    let recipe =
+        Recipe { payload: PayloadFormat::Envelope, content_type: ContentType::Json, webhook_name: "CRM sync".into() };
+    b.bench(|| recipe.render(&wh, &events[0].org_id, divan::black_box(&refs)));
 }

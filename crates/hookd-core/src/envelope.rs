@@ -104,18 +104,31 @@ impl Recipe {
     }
 
     pub fn render(&self, webhook: &WebhookId, org: &OrgId, events: &[&Event]) -> Rendered {
+        self.encode(self.render_json(webhook, org, events))
+    }
+
+    /// The body as JSON, before it is encoded for its content type: what a transformation
+    /// is given as `payload`.
+    pub fn render_json(&self, webhook: &WebhookId, org: &OrgId, events: &[&Event]) -> Vec<u8> {
         let webhook = WebhookRef { id: webhook, organization: org, name: &self.webhook_name };
-        render(self.payload, self.content_type, webhook, events)
+        render_json(self.payload, webhook, events)
+    }
+
+    /// JSON as the body of the recipe's content type.
+    pub fn encode(&self, json: Vec<u8>) -> Rendered {
+        match self.content_type {
+            ContentType::Json => Rendered { body: json, content_type: "application/json" },
+            ContentType::Form => {
+                let text = String::from_utf8_lossy(&json);
+                let body = url::form_urlencoded::Serializer::new(String::new()).append_pair("payload", &text).finish();
+                Rendered { body: body.into_bytes(), content_type: "application/x-www-form-urlencoded" }
+            }
+        }
     }
 }
 
-/// Renders one event, or a batch when there are several.
-pub fn render(
-    format: PayloadFormat,
-    content_type: ContentType,
-    webhook: WebhookRef<'_>,
-    events: &[&Event],
-) -> Rendered {
+/// One event, or a batch when there are several, as JSON.
+fn render_json(format: PayloadFormat, webhook: WebhookRef<'_>, events: &[&Event]) -> Vec<u8> {
     // Sized for the payloads and their envelopes, so the body is not grown and copied as it is written.
     let mut json = Vec::with_capacity(events.iter().map(|e| e.payload.len() + 256).sum::<usize>() + 128);
     // Serializing plain structs and pre-validated raw JSON into memory does not fail.
@@ -126,20 +139,18 @@ pub fn render(
             &Batch { webhook, events: many.iter().map(|e| item(format, webhook, e)).collect() },
         ),
     };
-    match content_type {
-        ContentType::Json => Rendered { body: json, content_type: "application/json" },
-        ContentType::Form => {
-            let text = String::from_utf8_lossy(&json);
-            let body = url::form_urlencoded::Serializer::new(String::new()).append_pair("payload", &text).finish();
-            Rendered { body: body.into_bytes(), content_type: "application/x-www-form-urlencoded" }
-        }
-    }
+    json
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::Environment;
+
+    fn render(format: PayloadFormat, content_type: ContentType, r: WebhookRef<'_>, events: &[&Event]) -> Rendered {
+        let recipe = Recipe { payload: format, content_type, webhook_name: r.name.to_owned() };
+        recipe.render(r.id, r.organization, events)
+    }
 
     fn event() -> Event {
         Event {

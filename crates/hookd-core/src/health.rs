@@ -294,10 +294,12 @@ impl Tally {
 
     pub fn totals(&self) -> Totals {
         let (attempts, succeeded) = (self.attempts(), self.succeeded());
+        // A cancelled attempt sent nothing: it neither failed nor succeeded.
+        let cancelled = self.by_result.get("cancelled").copied().unwrap_or(0);
         Totals {
             attempts,
             succeeded,
-            failed: attempts - succeeded,
+            failed: attempts - succeeded - cancelled,
             success_rate: (attempts > 0).then(|| succeeded as f64 / attempts as f64),
             p50_ms: self.quantile_ms(0.5),
             p95_ms: self.quantile_ms(0.95),

@@ -22,7 +22,8 @@ use crate::batching::Batches;
 use crate::client::{HttpClients, Target};
 use crate::handoff::{HandedLease, Handoff};
 use crate::metrics::Metrics;
-use crate::request::{self, Request, Signing};
+use crate::request::{self, Content, Request, Signing};
+use crate::shaping;
 use crate::shares::Shares;
 use tracing::Instrument;
 
@@ -450,7 +451,14 @@ impl Dispatcher {
         let span = hookd_telemetry::attempt(&webhook.url, first.attempts + 1);
         let sending = self.send_request(webhook, &recipe, &first.id, &events);
         // Wrapped only while traces are exported: wrapping moves the whole unstarted future.
-        let (req_headers, result) = if span.is_none() { sending.await } else { sending.instrument(span.clone()).await };
+        let Sent { headers: req_headers, shaped, result } =
+            if span.is_none() { sending.await } else { sending.instrument(span.clone()).await };
+        // What a transformation sent is kept as sent; otherwise the body is made again from
+        // the events when the attempt is read.
+        let (url, request_body) = match shaped {
+            Some((url, body)) => (url, RequestBody::Text(hookd_core::model::history_text(body))),
+            None => (webhook.url.clone(), RequestBody::Rendered(recipe)),
+        };
         // A request without an answer (a timeout, a refused connection) took time too.
         let took = result.as_ref().map_or_else(|_| started.elapsed(), |r| r.duration);
         let duration_us = took.as_micros() as u64;
@@ -461,14 +469,14 @@ impl Dispatcher {
             webhook_id: webhook.id.clone(),
             event_ids: events.iter().map(|e| e.id.clone()).collect(),
             event_types: events.iter().map(|e| e.event_type.clone()).collect(),
-            url: webhook.url.clone(),
+            url,
             sent_at,
             response_status: None,
             duration_us,
             error: None,
             trigger,
             request_headers: req_headers,
-            request_body: RequestBody::Rendered(recipe),
+            request_body,
             response_headers: vec![],
             response_body: String::new(),
         };
@@ -489,6 +497,9 @@ impl Dispatcher {
         self.metrics.attempt(hookd_core::health::result_class(&attempt), took);
         for c in group.iter().filter(|c| c.delivery.attempts == 0 && c.delivery.next_trigger != Trigger::Manual) {
             self.metrics.first_attempt_lag((sent_at - c.delivery.created_at).to_std().unwrap_or_default());
+        }
+        if attempt.error.as_ref().is_some_and(|e| e.kind == AttemptErrorKind::Cancelled) {
+            return records_for(Some(attempt), Outcome::Cancelled, None);
         }
         if attempt.succeeded() {
             return records_for(Some(attempt), Outcome::Succeeded, None);
@@ -521,16 +532,29 @@ impl Dispatcher {
         }
     }
 
-    /// Renders, signs, authenticates and sends; returns the headers as sent (secrets masked),
-    /// and the response or why there was none.
+    /// Renders, transforms, signs, authenticates and sends.
     async fn send_request(
         &self,
         webhook: &Webhook,
         recipe: &Recipe,
         delivery: &DeliveryId,
         events: &[&hookd_core::model::Event],
-    ) -> (Vec<(String, String)>, Result<crate::client::Response, AttemptError>) {
+    ) -> Sent {
         let fail = |kind, message: String| AttemptError { kind, message };
+        let unsent = |result| Sent { headers: vec![], shaped: None, result };
+        let shaped = match &webhook.transformation {
+            Some(t) if t.enabled => {
+                match shaping::shape(&self.config.wire, &t.code, given(webhook, recipe, events)).await {
+                    Ok(Some(s)) => Some(s),
+                    Ok(None) => {
+                        let why = "the webhook's transformation cancelled it: nothing was sent".to_owned();
+                        return unsent(Err(fail(AttemptErrorKind::Cancelled, why)));
+                    }
+                    Err(e) => return unsent(Err(e)),
+                }
+            }
+            _ => None,
+        };
         let opened = self.opened.get(&self.key, webhook);
         let now = chrono::Utc::now();
         let signing = match &opened {
@@ -540,8 +564,14 @@ impl Dispatcher {
             _ => None,
         };
         let wire = &self.config.wire;
+        let content = match &shaped {
+            Some(s) => Content { rendered: recipe.encode(s.payload.clone().into_bytes()), headers: &s.headers },
+            None => Content::rendered(webhook, recipe, events),
+        };
         let Request { body, content_type, mut headers } =
-            request::build(wire, webhook, recipe, delivery, events, signing, now.timestamp());
+            request::build(wire, webhook, content, delivery, events, signing, now.timestamp());
+        // Kept for the history as sent (the body as text, a form as its encoding).
+        let shaped = shaped.map(|s| (s.url, body.to_vec()));
         if webhook.options.traceparent {
             // This attempt's span while traces are exported; else the publisher's own context.
             let parent =
@@ -550,11 +580,20 @@ impl Dispatcher {
         }
         let opened = match opened {
             Ok(o) => o,
-            Err(e) => return (headers, Err(e)),
+            Err(e) => return Sent { headers, shaped, result: Err(e) },
         };
-        let target = match &opened.target {
-            Ok(t) => t,
-            Err(e) => return (vec![], Err(e.clone())),
+        // A URL the transformation changed is parsed here, and guarded as every URL is.
+        let moved;
+        let target = match (&shaped, &opened.target) {
+            (Some((url, _)), _) if *url != webhook.url => match Target::parse(url) {
+                Ok(t) => {
+                    moved = t;
+                    &moved
+                }
+                Err(e) => return Sent { headers: vec![], shaped, result: Err(e) },
+            },
+            (_, Ok(t)) => t,
+            (_, Err(e)) => return Sent { headers: vec![], shaped, result: Err(e.clone()) },
         };
         let method = opened.auth.for_org(&events[0].org_id).clone();
         let identity = match &method {
@@ -563,7 +602,7 @@ impl Dispatcher {
         };
         let client = match self.clients.client(webhook.options.verify_tls, identity) {
             Ok(c) => c,
-            Err(e) => return (headers, Err(e)),
+            Err(e) => return Sent { headers, shaped, result: Err(e) },
         };
         let mut secret_headers = static_headers(&method, &Outgoing { url: target.url(), content_type, body: &body });
         let oauth = matches!(method, AuthMethod::Oauth2 { .. });
@@ -572,7 +611,7 @@ impl Dispatcher {
             match self.tokens.bearer(self.clients.default_client(), &method, None).await {
                 Ok(Some(t)) => bearer = Some(t),
                 Ok(None) => {}
-                Err(e) => return (headers, Err(fail(AttemptErrorKind::Auth, e.to_string()))),
+                Err(e) => return Sent { headers, shaped, result: Err(fail(AttemptErrorKind::Auth, e.to_string())) },
             }
             if let Some(t) = &bearer {
                 secret_headers.push(("authorization".into(), format!("Bearer {t}")));
@@ -591,8 +630,26 @@ impl Dispatcher {
         let mut recorded = headers;
         recorded.push(("user-agent".into(), self.config.wire.user_agent().into()));
         recorded.extend(secret_headers.into_iter().map(|(k, v)| (k, hookd_core::secret::mask(&v))));
-        (recorded, result)
+        Sent { headers: recorded, shaped, result }
     }
+}
+
+/// What a webhook's transformation is given for `events`.
+fn given(webhook: &Webhook, recipe: &Recipe, events: &[&hookd_core::model::Event]) -> shaping::Given {
+    shaping::Given {
+        url: webhook.url.clone(),
+        headers: webhook.options.headers.clone(),
+        event_type: events.first().map(|e| e.event_type.clone()).unwrap_or_default(),
+        json: recipe.render_json(&webhook.id, &webhook.org_id, events),
+    }
+}
+
+/// What [`Dispatcher::send_request`] did: the headers as sent (secrets masked), where and what
+/// it sent when a transformation changed them, and the response or why there was none.
+struct Sent {
+    headers: Vec<(String, String)>,
+    shaped: Option<(String, Vec<u8>)>,
+    result: Result<crate::client::Response, AttemptError>,
 }
 
 /// How often a stalled node looks whether its attempts are recorded again, and the first

@@ -10,6 +10,7 @@ pub mod handoff;
 pub mod metrics;
 mod pool;
 mod request;
+pub mod shaping;
 pub mod shares;
 pub mod ssrf;
 mod waiting;

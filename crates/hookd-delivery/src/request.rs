@@ -5,7 +5,9 @@
 
 use bytes::Bytes;
 use hookd_core::DeliveryId;
-use hookd_core::envelope::Recipe;
+use std::collections::BTreeMap;
+
+use hookd_core::envelope::{Recipe, Rendered};
 use hookd_core::model::{Event, Webhook};
 use hookd_core::signing::SigningSecret;
 use hookd_core::wire::Wire;
@@ -25,18 +27,32 @@ pub(crate) struct Request {
     pub headers: Vec<(String, String)>,
 }
 
+/// What a request carries besides hookd's own headers: the body and the webhook's headers,
+/// as rendered from the events or as a transformation left them.
+pub(crate) struct Content<'a> {
+    pub rendered: Rendered,
+    pub headers: &'a BTreeMap<String, String>,
+}
+
+impl<'a> Content<'a> {
+    /// The events' body as the recipe renders it, with the webhook's headers.
+    pub(crate) fn rendered(webhook: &'a Webhook, recipe: &Recipe, events: &[&Event]) -> Self {
+        Self { rendered: recipe.render(&webhook.id, &webhook.org_id, events), headers: &webhook.options.headers }
+    }
+}
+
 /// The request for `events` (one, or a batch) owed to `webhook` under `delivery`, signed at
 /// `timestamp` (seconds) when `signing` is given.
 pub(crate) fn build(
     wire: &Wire,
     webhook: &Webhook,
-    recipe: &Recipe,
+    content: Content<'_>,
     delivery: &DeliveryId,
     events: &[&Event],
     signing: Option<Signing<'_>>,
     timestamp: i64,
 ) -> Request {
-    let rendered = recipe.render(&webhook.id, &webhook.org_id, events);
+    let rendered = content.rendered;
     let body = Bytes::from(rendered.body);
     let types: Vec<&str> = events.iter().map(|e| e.event_type.as_str()).collect();
     let mut headers: Vec<(String, String)> = vec![
@@ -44,7 +60,7 @@ pub(crate) fn build(
         (wire.event_header().into(), types.join(",")),
         (wire.delivery_header().into(), delivery.to_string()),
     ];
-    for (k, v) in &webhook.options.headers {
+    for (k, v) in content.headers {
         headers.push((k.to_ascii_lowercase(), v.clone()));
     }
     if let Some(s) = signing {
@@ -111,7 +127,8 @@ mod tests {
         let delivery = DeliveryId::new();
         let wire = Wire::new("X-Acme", "acme/1").unwrap();
         let signing = Signing { current: &current, rotated_out: vec![&old] };
-        let r = build(&wire, &webhook, &Recipe::of(&webhook), &delivery, &[&e], Some(signing), 1_700_000_000);
+        let content = Content::rendered(&webhook, &Recipe::of(&webhook), &[&e]);
+        let r = build(&wire, &webhook, content, &delivery, &[&e], Some(signing), 1_700_000_000);
 
         assert_eq!(header(&r, "content-type"), Some(r.content_type));
         assert_eq!(header(&r, "x-acme-event"), Some("user.created"));
@@ -143,7 +160,8 @@ mod tests {
         webhook.options.content_type = ContentType::Json;
         webhook.options.payload = PayloadFormat::Envelope;
         let (a, b) = (event(&org, "user.created"), event(&org, "user.updated"));
-        let r = build(&Wire::default(), &webhook, &Recipe::of(&webhook), &DeliveryId::new(), &[&a, &b], None, 0);
+        let content = Content::rendered(&webhook, &Recipe::of(&webhook), &[&a, &b]);
+        let r = build(&Wire::default(), &webhook, content, &DeliveryId::new(), &[&a, &b], None, 0);
         assert_eq!(header(&r, "x-hookd-event"), Some("user.created,user.updated"));
         assert!(
             r.headers.iter().all(|(k, _)| !k.starts_with("webhook-") && !k.starts_with("x-hub")),

@@ -2,12 +2,13 @@
 //! disable with the operational event, delete, rotate the signing secret, test, recover.
 
 use hookd_core::filter::Filter;
-use hookd_core::model::{Circuit, Environment, Webhook, WebhookAuth, WebhookOptions, WebhookStatus};
+use hookd_core::model::{Circuit, Environment, Transformation, Webhook, WebhookAuth, WebhookOptions, WebhookStatus};
 use hookd_core::rotation::RotatedOut;
 use hookd_core::secret::SealedSecret;
 use hookd_core::signing::SigningSecret;
 use hookd_core::{MemberId, OrgId, WebhookId, validation};
 use hookd_store::{AuthEdit, Page, PageRequest, StoreError, WebhookEdit, WebhookSort};
+use hookd_transform::Limits;
 use serde::{Deserialize, Serialize};
 
 use super::events::Accepted;
@@ -46,6 +47,9 @@ pub struct WebhookIn {
     #[serde(default)]
     #[schema(value_type = Option<Object>, example = json!({"payload.amount": {"$gt": 100}}))]
     pub filter: Option<serde_json::Value>,
+    /// JavaScript that reshapes each request before it is signed; absent or `null` for none.
+    #[serde(default)]
+    pub transformation: Option<Transformation>,
     #[serde(default)]
     pub signing: Option<SigningIn>,
     #[serde(default)]
@@ -71,6 +75,9 @@ pub struct WebhookPatch {
     #[serde(default, with = "double_option")]
     #[schema(value_type = Option<Object>)]
     pub filter: Option<Option<serde_json::Value>>,
+    /// `null` removes the transformation.
+    #[serde(default, with = "double_option")]
+    pub transformation: Option<Option<Transformation>>,
     pub signing: Option<SigningIn>,
     pub auth: Option<WebhookAuth>,
 }
@@ -88,6 +95,7 @@ impl From<WebhookIn> for WebhookPatch {
             include_child_orgs: i.include_child_orgs,
             options: i.options,
             filter: Some(i.filter.filter(|f| !f.is_null())),
+            transformation: Some(i.transformation),
             signing: i.signing,
             auth: i.auth,
         }
@@ -120,6 +128,8 @@ pub struct WebhookView {
     /// `null` when every event of its types reaches it.
     #[schema(value_type = Option<Object>)]
     pub filter: Option<Filter>,
+    /// `null` when requests go as hookd renders them.
+    pub transformation: Option<Transformation>,
     pub signing: SigningView,
     /// `null` when the stored credentials cannot be opened (see `unreadable`).
     pub auth: Option<WebhookAuth>,
@@ -152,6 +162,7 @@ fn patch_summary(p: &WebhookPatch) -> (&'static str, String) {
         ("include_child_orgs", p.include_child_orgs.is_some()),
         ("options", p.options.is_some()),
         ("filter", p.filter.is_some()),
+        ("transformation", p.transformation.is_some()),
         ("signing", p.signing.is_some()),
         ("auth", p.auth.is_some()),
     ]);
@@ -167,6 +178,22 @@ fn patch_summary(p: &WebhookPatch) -> (&'static str, String) {
 /// A filter as sent, checked: a 422 naming the bad part (`filter.payload.amount.$gt`).
 pub(crate) fn filter(f: &serde_json::Value) -> OpsResult<Filter> {
     Filter::parse(f).map_err(|e| OpsError::invalid(e.path, e.message))
+}
+
+/// The longest transformation: a reshaping of one request, not a program.
+const MAX_CODE_BYTES: usize = 64 << 10;
+
+/// Checks a transformation's code: it compiles, defines `handler` and its top level runs
+/// within the limits (on a blocking thread: a hostile top level may take the whole time limit).
+pub(crate) async fn transformation(t: &Transformation) -> OpsResult<()> {
+    if t.code.len() > MAX_CODE_BYTES {
+        return Err(OpsError::invalid("transformation.code", "is longer than 64 KiB"));
+    }
+    let code = t.code.clone();
+    let checked = tokio::task::spawn_blocking(move || hookd_transform::check(&code, &Limits::DEFAULT))
+        .await
+        .map_err(|e| OpsError::Internal(e.into()))?;
+    checked.map_err(|e| OpsError::invalid("transformation.code", e.to_string()))
 }
 
 /// How often an edit of the credentials is tried again when another edit changed them.
@@ -202,6 +229,7 @@ impl Ops {
             include_child_orgs: w.include_child_orgs,
             options: w.options,
             filter: w.filter,
+            transformation: w.transformation,
             signing: SigningView { enabled: w.signing_enabled, secret },
             auth,
             unreadable,
@@ -213,9 +241,13 @@ impl Ops {
         }
     }
 
-    /// The rules of an edit that read other records: the event types are in the catalog,
-    /// the owner is a member of the org. Checked once, before the edit is applied.
+    /// The rules of an edit that take more than a look at it: the event types are in the
+    /// catalog, the owner is a member of the org, the transformation's code compiles. Checked
+    /// once, before the edit is applied.
     async fn check_references(&self, org: &OrgId, p: &WebhookPatch) -> OpsResult<()> {
+        if let Some(Some(t)) = &p.transformation {
+            transformation(t).await?;
+        }
         if let Some(types) = &p.event_types {
             if types.is_empty() {
                 return Err(OpsError::invalid("event_types", "subscribe to at least one event type"));
@@ -264,6 +296,8 @@ impl Ops {
             e.options = Some(o.clone());
         }
         e.filter = p.filter.as_ref().map(|f| f.as_ref().map(filter).transpose()).transpose()?;
+        // Its code was compiled by `check_references`.
+        e.transformation = p.transformation.clone();
         e.signing_enabled = p.signing.as_ref().and_then(|s| s.enabled);
         e.status = p.enabled.map(|enabled| WebhookStatus::by(enabled, by.actor_ref(), e.updated_at));
         Ok(e)
@@ -348,6 +382,7 @@ impl Ops {
             include_child_orgs: false,
             options: WebhookOptions::default(),
             filter: None,
+            transformation: None,
             signing_enabled: true,
             signing_secret: self.key.seal_str(&secret),
             rotated_out: None,

@@ -81,6 +81,8 @@ pub enum Outcome {
     RetryAt(Timestamp),
     /// No attempts are left (or the webhook is gone or disabled).
     Failed,
+    /// The webhook's transformation cancelled it.
+    Cancelled,
 }
 
 /// One attempt and its consequences, written together.
@@ -147,6 +149,10 @@ pub(crate) fn webhook_effects(records: &[AttemptRecord]) -> Vec<WebhookEffect> {
             }
         });
         e.last_triggered_at = e.last_triggered_at.max(a.sent_at);
+        if r.outcome == Outcome::Cancelled {
+            // Nothing was sent: the receiver is neither healthier nor worse for it.
+            continue;
+        }
         if a.succeeded() {
             e.reset = true;
             e.failing_since = None;

@@ -153,7 +153,7 @@ pub(crate) fn event_type(row: &(impl DbRow + ?Sized)) -> Result<EventType, Store
 }
 
 pub(crate) const WEBHOOK_COLS: &str = "w.id, w.org_id, w.name, w.url, w.description, w.event_types, w.environment, \
-    w.owner_id, w.include_child_orgs, w.options, w.filter, w.signing_enabled, w.signing_secret, w.previous_secret, \
+    w.owner_id, w.include_child_orgs, w.options, w.filter, w.transformation, w.signing_enabled, w.signing_secret, w.previous_secret, \
     w.previous_until, w.auth, w.enabled, w.status_reason, w.status_changed_at, w.status_changed_by, w.created_at, \
     w.updated_at, w.last_triggered_at, w.failing_since, w.failed_deliveries, w.revision";
 
@@ -170,6 +170,10 @@ pub(crate) fn webhook(row: &(impl DbRow + ?Sized)) -> Result<Webhook, StoreError
         include_child_orgs: row.flag("include_child_orgs")?,
         options: json(row.text("options")?),
         filter: filter(row)?,
+        transformation: row
+            .opt_text("transformation")?
+            .map(|t| serde_json::from_str(&t).map_err(|e| bad("transformation", &e.to_string())))
+            .transpose()?,
         signing_enabled: row.flag("signing_enabled")?,
         signing_secret: SealedSecret(row.blob("signing_secret")?),
         rotated_out: {

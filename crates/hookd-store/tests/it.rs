@@ -66,6 +66,7 @@ macro_rules! store_suite {
             case!(events_are_listed_newest_first_with_their_deliveries_counted);
             case!(health_counts_are_pruned_when_their_grain_is_no_longer_read);
             case!(filters_choose_subscribers_and_count_what_they_refused);
+            case!(transformations_are_stored_edited_and_removed);
         }
     };
 }
@@ -104,7 +105,8 @@ async fn orgs_keep_webhooks(s: &dyn Store, orgs: &[hookd_core::OrgId]) {
 /// Undoes the migrations after 8 (each backend then forgets 8 and later).
 const BEFORE_MIGRATION_8: &str = "DROP TABLE audit; DROP TABLE health; DROP INDEX events_org;
     ALTER TABLE attempts DROP COLUMN duration_us; ALTER TABLE attempts DROP COLUMN event_types;
-    ALTER TABLE events DROP COLUMN traceparent; ALTER TABLE webhooks DROP COLUMN filter;";
+    ALTER TABLE events DROP COLUMN traceparent; ALTER TABLE webhooks DROP COLUMN filter;
+    ALTER TABLE webhooks DROP COLUMN transformation;";
 
 async fn old_orgs(s: &dyn Store) -> Vec<hookd_core::OrgId> {
     let mut ids = vec![];

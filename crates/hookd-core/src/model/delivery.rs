@@ -34,6 +34,8 @@ pub enum DeliveryState {
     Succeeded,
     /// Every scheduled attempt failed, or the webhook was disabled.
     Failed,
+    /// The webhook's transformation cancelled it: nothing was sent.
+    Cancelled,
 }
 
 impl DeliveryState {
@@ -42,6 +44,7 @@ impl DeliveryState {
             Self::Pending => "pending",
             Self::Succeeded => "succeeded",
             Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
@@ -49,6 +52,7 @@ impl DeliveryState {
             "pending" => Some(Self::Pending),
             "succeeded" => Some(Self::Succeeded),
             "failed" => Some(Self::Failed),
+            "cancelled" => Some(Self::Cancelled),
             _ => None,
         }
     }
@@ -101,6 +105,8 @@ pub struct DeliveryCounts {
     pub succeeded: u64,
     pub failed: u64,
     pub pending: u64,
+    /// Cancelled by the webhook's transformation.
+    pub cancelled: u64,
 }
 
 impl DeliveryCounts {
@@ -110,6 +116,7 @@ impl DeliveryCounts {
             DeliveryState::Succeeded => self.succeeded += n,
             DeliveryState::Failed => self.failed += n,
             DeliveryState::Pending => self.pending += n,
+            DeliveryState::Cancelled => self.cancelled += n,
         }
     }
 }
@@ -126,6 +133,11 @@ pub enum AttemptErrorKind {
     Connection,
     InvalidUrl,
     Auth,
+    /// The webhook's transformation threw, ran out of time or memory, or returned something
+    /// that cannot be sent.
+    Transformation,
+    /// The webhook's transformation set `cancel`: nothing was sent, and nothing will be.
+    Cancelled,
 }
 
 impl AttemptErrorKind {
@@ -139,6 +151,8 @@ impl AttemptErrorKind {
             Self::Connection => "connection",
             Self::InvalidUrl => "invalid_url",
             Self::Auth => "auth",
+            Self::Transformation => "transformation",
+            Self::Cancelled => "cancelled",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
@@ -151,6 +165,8 @@ impl AttemptErrorKind {
             "connection" => Self::Connection,
             "invalid_url" => Self::InvalidUrl,
             "auth" => Self::Auth,
+            "transformation" => Self::Transformation,
+            "cancelled" => Self::Cancelled,
             _ => return None,
         })
     }

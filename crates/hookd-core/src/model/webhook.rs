@@ -309,6 +309,22 @@ impl WebhookStatus {
     }
 }
 
+/// JavaScript run on each request before it is signed and sent (Svix's contract: a
+/// `handler(webhook)` that returns the webhook, changed, or sets `cancel`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"code": "function handler(webhook) {\n  webhook.payload = {text: `New ${webhook.eventType}`};\n  return webhook;\n}", "enabled": true}))]
+pub struct Transformation {
+    pub code: String,
+    /// Off keeps the code but sends requests as they are.
+    #[serde(default = "enabled")]
+    pub enabled: bool,
+}
+
+fn enabled() -> bool {
+    true
+}
+
 /// A webhook as stored: secrets are sealed with the master key.
 #[derive(Debug, Clone)]
 pub struct Webhook {
@@ -324,6 +340,7 @@ pub struct Webhook {
     pub options: WebhookOptions,
     /// Which events it receives, of those it subscribes to; `None` for all.
     pub filter: Option<crate::filter::Filter>,
+    pub transformation: Option<Transformation>,
     pub signing_enabled: bool,
     pub signing_secret: SealedSecret,
     /// The secrets rotated out that still sign, sealed together (a

@@ -22,7 +22,7 @@ use prometheus_client::registry::{Registry, Unit};
 pub const CONTENT_TYPE: &str = prometheus_client::encoding::prometheus_text::CONTENT_TYPE;
 
 /// The result classes of `hookd_core::health::result_class`: status classes, then error kinds.
-const RESULT_CLASSES: [&str; 13] = [
+const RESULT_CLASSES: [&str; 15] = [
     "2xx",
     "3xx",
     "4xx",
@@ -36,6 +36,8 @@ const RESULT_CLASSES: [&str; 13] = [
     "connection",
     "invalid_url",
     "auth",
+    "transformation",
+    "cancelled",
 ];
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -321,10 +323,30 @@ mod tests {
     fn every_error_kind_has_its_series_from_the_start() {
         use hookd_core::model::AttemptErrorKind as K;
         // Exhaustive: a new kind does not compile here until it is listed, and then must be a class.
-        let all = [K::Timeout, K::Refused, K::Dns, K::Tls, K::Ssrf, K::Connection, K::InvalidUrl, K::Auth];
+        let all = [
+            K::Timeout,
+            K::Refused,
+            K::Dns,
+            K::Tls,
+            K::Ssrf,
+            K::Connection,
+            K::InvalidUrl,
+            K::Auth,
+            K::Transformation,
+            K::Cancelled,
+        ];
         for k in all {
             match k {
-                K::Timeout | K::Refused | K::Dns | K::Tls | K::Ssrf | K::Connection | K::InvalidUrl | K::Auth => {
+                K::Timeout
+                | K::Refused
+                | K::Dns
+                | K::Tls
+                | K::Ssrf
+                | K::Connection
+                | K::InvalidUrl
+                | K::Auth
+                | K::Transformation
+                | K::Cancelled => {
                     assert!(RESULT_CLASSES.contains(&k.as_str()), "{}", k.as_str())
                 }
             }

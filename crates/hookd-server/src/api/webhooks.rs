@@ -17,7 +17,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::ids::Ids;
 use hookd_service::Actor;
 use hookd_service::events::Accepted;
-use hookd_service::trying::{FilterTrial, FilterVerdict};
+use hookd_service::trying::{FilterTrial, FilterVerdict, TransformationOutcome, TransformationTrial};
 use hookd_service::webhooks::{WebhookIn, WebhookPatch, WebhookView};
 
 /// A webhook with its revision as the `ETag`, for clients that edit with `If-Match`.
@@ -150,6 +150,15 @@ async fn try_filter(
     Ok(Json(s.ops.try_filter(&by, &org, input).await?))
 }
 
+async fn try_transformation(
+    State(s): State<ApiState>,
+    by: Actor,
+    Ids(org): Ids<OrgId>,
+    ApiJson(input): ApiJson<TransformationTrial>,
+) -> ApiResult<Json<TransformationOutcome>> {
+    Ok(Json(s.ops.try_transformation(&by, &org, input).await?))
+}
+
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RecoverInput {
@@ -220,6 +229,19 @@ pub fn endpoints() -> Vec<Endpoint> {
                     "/orgs/{org}/webhooks:try-filter",
                     "webhooks",
                     "Try a filter on an event (the type's example by default): would it reach the webhook?",
+                )
+            },
+        ),
+        endpoint(
+            try_transformation,
+            Route {
+                request: Some(one::<TransformationTrial>),
+                response: Some(one::<TransformationOutcome>),
+                ..route(
+                    "post",
+                    "/orgs/{org}/webhooks:try-transformation",
+                    "webhooks",
+                    "Run transformation code on an event (the type's example by default): the request it would send, a cancel, or why it failed",
                 )
             },
         ),

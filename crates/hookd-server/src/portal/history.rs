@@ -353,6 +353,9 @@ pub(crate) async fn attempt(
         (hookd_core::model::DeliveryState::Failed, _) => {
             "Failed: no attempts left. Re-send it to try again.".to_owned()
         }
+        (hookd_core::model::DeliveryState::Cancelled, _) => {
+            "Cancelled by the webhook's transformation: nothing was sent.".to_owned()
+        }
         (_, Some(t)) => {
             let (number, of) = (delivery.attempts + 1, s.ops.config.attempts_allowed);
             // A manual re-send adds attempts beyond the schedule's.

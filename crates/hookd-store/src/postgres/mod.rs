@@ -45,6 +45,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (11, include_str!("../../migrations/postgres/0011_events_by_org.sql")),
     (12, include_str!("../../migrations/postgres/0012_event_traceparent.sql")),
     (13, include_str!("../../migrations/postgres/0013_webhook_filter.sql")),
+    (14, include_str!("../../migrations/postgres/0014_webhook_transformation.sql")),
 ];
 /// Serializes migrations of nodes that start at once.
 const MIGRATION_LOCK: i64 = 0x68_6f6f_6b64; // "hookd" in ASCII

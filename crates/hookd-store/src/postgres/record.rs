@@ -123,6 +123,7 @@ impl RecordBatch {
                 Outcome::Succeeded => (DeliveryState::Succeeded, None),
                 Outcome::RetryAt(t) => (DeliveryState::Pending, Some(ms(t))),
                 Outcome::Failed => (DeliveryState::Failed, None),
+                Outcome::Cancelled => (DeliveryState::Cancelled, None),
             };
             b.d_id.push(rec.delivery_id.to_string());
             b.d_state.push(state.as_str());

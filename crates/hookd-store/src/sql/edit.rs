@@ -2,7 +2,7 @@
 //! statement for edits and the engine alike.
 
 use hookd_core::filter::Filter;
-use hookd_core::model::{AuditEntry, Environment, Webhook, WebhookOptions, WebhookStatus};
+use hookd_core::model::{AuditEntry, Environment, Transformation, Webhook, WebhookOptions, WebhookStatus};
 use hookd_core::secret::SealedSecret;
 use hookd_core::{MemberId, OrgId, WebhookId};
 
@@ -36,6 +36,7 @@ pub struct WebhookEdit {
     pub include_child_orgs: Option<bool>,
     pub options: Option<WebhookOptions>,
     pub filter: Option<Option<Filter>>,
+    pub transformation: Option<Option<Transformation>>,
     pub signing_enabled: Option<bool>,
     pub auth: Option<AuthEdit>,
     /// A new status, written only if `enabled` differs from the stored one; then the
@@ -61,6 +62,7 @@ impl WebhookEdit {
             include_child_orgs: None,
             options: None,
             filter: None,
+            transformation: None,
             signing_enabled: None,
             auth: None,
             status: None,
@@ -82,6 +84,7 @@ impl WebhookEdit {
         w.include_child_orgs = e.include_child_orgs.unwrap_or(w.include_child_orgs);
         w.options = e.options.unwrap_or(std::mem::take(&mut w.options));
         w.filter = e.filter.unwrap_or(w.filter.take());
+        w.transformation = e.transformation.unwrap_or(w.transformation.take());
         w.signing_enabled = e.signing_enabled.unwrap_or(w.signing_enabled);
         if let Some(a) = e.auth {
             w.auth = a.new;
@@ -124,6 +127,9 @@ impl WebhookEdit {
         }
         if let Some(v) = &self.filter {
             col(&mut s, "filter", v.as_ref().map(to_json).into());
+        }
+        if let Some(v) = &self.transformation {
+            col(&mut s, "transformation", v.as_ref().map(to_json).into());
         }
         if let Some(v) = self.signing_enabled {
             col(&mut s, "signing_enabled", SqlValue::Bool(v));

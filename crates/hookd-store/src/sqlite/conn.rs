@@ -26,6 +26,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (11, include_str!("../../migrations/sqlite/0011_events_by_org.sql")),
     (12, include_str!("../../migrations/sqlite/0012_event_traceparent.sql")),
     (13, include_str!("../../migrations/sqlite/0013_webhook_filter.sql")),
+    (14, include_str!("../../migrations/sqlite/0014_webhook_transformation.sql")),
 ];
 
 /// Writes the writer takes from its queue before it looks at whether to commit.

@@ -358,6 +358,7 @@ impl Backend for SqliteStore {
                         Outcome::Succeeded => (DeliveryState::Succeeded, None),
                         Outcome::RetryAt(t) => (DeliveryState::Pending, Some(ms(t))),
                         Outcome::Failed => (DeliveryState::Failed, None),
+                Outcome::Cancelled => (DeliveryState::Cancelled, None),
                     };
                     let counted = r.attempt.is_some() as i64;
                     let manual = r.attempt.as_ref().map(|a| (a.trigger == hookd_core::model::Trigger::Manual) as i64);

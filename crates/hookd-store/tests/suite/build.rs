@@ -20,6 +20,7 @@ pub fn webhook(org: &OrgId, name: &str, ordered: bool) -> Webhook {
         owner_id: None,
         include_child_orgs: false,
         filter: None,
+        transformation: None,
         options: WebhookOptions { ordered, ..Default::default() },
         signing_enabled: true,
         signing_secret: SealedSecret(vec![1, 2, 3]),

@@ -37,13 +37,19 @@ pub async fn events_are_listed_newest_first_with_their_deliveries_counted(s: &dy
     let none = EventFilter::default();
     let page1 = s.list_events(&a.id, &none, &newest).await.unwrap();
     assert_eq!(ids(&page1), [last.id.to_string(), quiet.id.to_string()]);
-    assert_eq!(page1.data[0].deliveries, DeliveryCounts { total: 2, succeeded: 0, failed: 0, pending: 2 });
+    assert_eq!(
+        page1.data[0].deliveries,
+        DeliveryCounts { total: 2, succeeded: 0, failed: 0, pending: 2, cancelled: 0 }
+    );
     assert_eq!(page1.data[1].deliveries, DeliveryCounts::default(), "no webhook wants user.updated");
     assert_eq!(page1.data[0].event.payload, "", "a list leaves payloads out");
     let cursor = page1.next_cursor.as_deref().and_then(Cursor::decode);
     let page2 = s.list_events(&a.id, &none, &PageRequest { cursor, ..newest.clone() }).await.unwrap();
     assert_eq!(ids(&page2), [first.id.to_string()]);
-    assert_eq!(page2.data[0].deliveries, DeliveryCounts { total: 2, succeeded: 1, failed: 1, pending: 0 });
+    assert_eq!(
+        page2.data[0].deliveries,
+        DeliveryCounts { total: 2, succeeded: 1, failed: 1, pending: 0, cancelled: 0 }
+    );
     assert!(page2.next_cursor.is_none());
 
     let by_type = EventFilter { event_type: Some("user.updated".into()), ..Default::default() };

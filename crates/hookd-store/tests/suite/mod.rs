@@ -784,3 +784,18 @@ pub(crate) async fn next_millisecond(t: chrono::DateTime<Utc>) -> chrono::DateTi
         tokio::task::yield_now().await;
     }
 }
+
+pub async fn transformations_are_stored_edited_and_removed(s: &dyn Store) {
+    let a = org(s, None).await;
+    let t = Transformation { code: "function handler(w) { return w; }".into(), enabled: true };
+    let w = Webhook { transformation: Some(t.clone()), ..webhook(&a.id, "shaped", false) };
+    s.create_webhook(&w, &noted()).await.unwrap();
+    assert_eq!(s.get_webhook(&a.id, &w.id).await.unwrap().transformation, Some(t.clone()));
+    let off = Transformation { enabled: false, ..t };
+    let edit = WebhookEdit { transformation: Some(Some(off.clone())), ..WebhookEdit::new(a.id.clone(), w.id.clone()) };
+    s.edit_webhook(&edit).await.unwrap();
+    assert_eq!(s.get_webhook(&a.id, &w.id).await.unwrap().transformation, Some(off));
+    let gone = WebhookEdit { transformation: Some(None), ..WebhookEdit::new(a.id.clone(), w.id.clone()) };
+    s.edit_webhook(&gone).await.unwrap();
+    assert_eq!(s.get_webhook(&a.id, &w.id).await.unwrap().transformation, None);
+}

@@ -26,4 +26,5 @@ mod service;
 mod support;
 mod tls;
 mod traces;
+mod transformations;
 mod validation;
