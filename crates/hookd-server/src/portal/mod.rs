@@ -18,6 +18,7 @@ mod history;
 mod people;
 mod state;
 mod summary;
+mod trying;
 mod webhook_form;
 mod webhooks;
 

@@ -44,8 +44,14 @@ pub fn settings(w: &WebhookView) -> Vec<Setting> {
         }
     };
     let filter = w.filter.as_ref().map_or_else(|| "None: every event of its types".to_owned(), |f| f.describe());
+    let transformation = match &w.transformation {
+        None => "None: requests go as hookd renders them".to_owned(),
+        Some(t) if t.enabled => format!("On: JavaScript, {} line(s), run before signing", t.code.lines().count()),
+        Some(_) => "Off (the code is kept)".to_owned(),
+    };
     vec![
         line("Filter", filter),
+        line("Transformation", transformation),
         Setting {
             label: "TLS verification",
             value: if o.verify_tls { "On".into() } else { "Off: the receiver's certificate is not checked".into() },

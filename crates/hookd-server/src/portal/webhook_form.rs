@@ -14,6 +14,7 @@ use super::error::PortalResult;
 use super::form::Form;
 use super::frame::Frame;
 use super::state::PortalState;
+use super::trying::Tried;
 use hookd_service::OpsError;
 use hookd_service::webhooks::WebhookView;
 
@@ -122,9 +123,13 @@ pub struct Values {
     pub orgs: Vec<OrgRow>,
     /// The filter as JSON text, empty for none.
     pub filter: String,
-    /// The event type whose payload the filter is tried on, and that payload.
-    pub filter_type: String,
-    pub filter_payload: String,
+    /// The transformation's code, empty for none, and whether it is on.
+    pub transformation_code: String,
+    pub transformation_enabled: bool,
+    /// The event type whose payload the filter and the transformation are tried on, and
+    /// that payload.
+    pub example_type: String,
+    pub example_payload: String,
 }
 
 fn lower(v: impl serde::Serialize) -> String {
@@ -187,8 +192,10 @@ impl Values {
             per_org: !orgs.is_empty(),
             orgs,
             filter: String::new(),
-            filter_type: String::new(),
-            filter_payload: String::new(),
+            transformation_code: String::new(),
+            transformation_enabled: true,
+            example_type: String::new(),
+            example_payload: String::new(),
         }
     }
 
@@ -215,6 +222,10 @@ impl Values {
         v.owner_id = w.owner_id.as_ref().map(|o| o.to_string()).unwrap_or_default();
         v.include_child_orgs = w.include_child_orgs;
         v.filter = w.filter.as_ref().map(|f| pretty(f.source())).unwrap_or_default();
+        if let Some(t) = &w.transformation {
+            v.transformation_code = t.code.clone();
+            v.transformation_enabled = t.enabled;
+        }
         v
     }
 
@@ -246,8 +257,10 @@ impl Values {
             per_org: form.checked("per_org"),
             orgs,
             filter: form.text("filter").into(),
-            filter_type: form.text("filter_type").into(),
-            filter_payload: form.text("filter_payload").into(),
+            transformation_code: form.text("transformation_code").into(),
+            transformation_enabled: form.checked("transformation_enabled"),
+            example_type: form.text("example_type").into(),
+            example_payload: form.text("example_payload").into(),
         }
     }
 }
@@ -265,25 +278,12 @@ pub fn filter_json(form: &Form) -> Result<Value, OpsError> {
     serde_json::from_str(text).map_err(|e| OpsError::invalid("filter", format!("is not JSON: {e}")))
 }
 
-/// What trying the filter asks: the filter, the event type and the payload typed beside it.
-pub fn filter_trial(form: &Form) -> Result<hookd_service::trying::FilterTrial, OpsError> {
-    let filter = match filter_json(form)? {
-        Value::Null => json!({}),
-        f => f,
-    };
-    let payload = match form.text("filter_payload").trim() {
-        "" => None,
-        text => Some(
-            serde_json::from_str(text).map_err(|e| OpsError::invalid("filter_payload", format!("is not JSON: {e}")))?,
-        ),
-    };
-    Ok(hookd_service::trying::FilterTrial { filter, event_type: form.text("filter_type").to_owned(), payload })
-}
-
-/// The answer of "Test against the example", shown under the button.
-pub struct Verdict {
-    pub matches: bool,
-    pub words: String,
+/// The transformation box: empty for none; otherwise the code and whether it is on.
+fn transformation_json(form: &Form) -> Value {
+    match form.text("transformation_code") {
+        code if code.trim().is_empty() => Value::Null,
+        code => json!({"code": code, "enabled": form.checked("transformation_enabled")}),
+    }
 }
 
 fn org_rows(form: &Form) -> Vec<OrgRow> {
@@ -309,8 +309,9 @@ const FIELDS: &[(&str, &str)] = &[
     ("description", "Description"),
     ("event_types", "Event types"),
     ("filter", "Filter"),
-    ("filter_payload", "Example payload"),
-    ("filter_type", "Example event type"),
+    ("transformation", "Transformation"),
+    ("example_payload", "Example payload"),
+    ("example_type", "Example event type"),
     ("owner_id", "Owner"),
     ("include_child_orgs", "Child organizations"),
     ("options", "Options"),
@@ -357,8 +358,8 @@ pub struct FormPage {
     pub members: Vec<(String, String)>,
     /// Every field to fix, with what to do: all at once, not one per submission.
     pub errors: Vec<(String, String)>,
-    /// What trying the filter on the example said.
-    pub verdict: Option<Verdict>,
+    /// What trying the filter or the transformation on the example said.
+    pub tried: Option<Tried>,
     pub auth_types: &'static [AuthKind],
 }
 
@@ -367,7 +368,7 @@ pub struct FormPage {
 pub enum Shown<'a> {
     Stored,
     Refused(&'a Form, Vec<(String, String)>),
-    Tried(&'a Form, Verdict),
+    Tried(&'a Form, Tried),
 }
 
 impl FormPage {
@@ -426,9 +427,9 @@ pub async fn form_page(
     shown: Shown<'_>,
 ) -> PortalResult<FormPage> {
     let p = &signed.0;
-    let (mut v, errors, verdict) = match (shown, &editing) {
+    let (mut v, errors, tried) = match (shown, &editing) {
         (Shown::Refused(form, errors), _) => (Values::from_form(form), errors, None),
-        (Shown::Tried(form, verdict), _) => (Values::from_form(form), vec![], Some(verdict)),
+        (Shown::Tried(form, tried), _) => (Values::from_form(form), vec![], Some(tried)),
         (Shown::Stored, Some(w)) => (Values::of(w), vec![], None),
         (Shown::Stored, None) => (Values::new_webhook(), vec![], None),
     };
@@ -452,18 +453,18 @@ pub async fn form_page(
         .map(|(id, name)| (id.to_string(), name))
         .collect();
     members.sort_by(|a, b| a.1.cmp(&b.1));
-    if v.filter_type.is_empty() {
+    if v.example_type.is_empty() {
         // The first type it subscribes to, with its example, until the person picks another.
         let types = || groups.iter().flat_map(|g| &g.types);
         let first = types().find(|t| v.event_types.contains(&t.name)).or_else(|| types().next());
         if let Some(t) = first {
-            v.filter_type = t.name.clone();
-            v.filter_payload = t.example.clone();
+            v.example_type = t.name.clone();
+            v.example_payload = t.example.clone();
         }
     }
     let title = if editing.is_some() { "Modify webhook" } else { "Create webhook" };
     let frame = Frame::new(s, p, "webhooks", title, None).await?;
-    Ok(FormPage { frame, editing, v, groups, child_orgs, members, errors, verdict, auth_types: AuthMethod::KINDS })
+    Ok(FormPage { frame, editing, v, groups, child_orgs, members, errors, tried, auth_types: AuthMethod::KINDS })
 }
 
 /// One method as the API's JSON: the submitted fields of its type; a secret left empty when
@@ -541,6 +542,7 @@ pub fn body_from(form: &Form, current: Option<&WebhookView>) -> Value {
         "description": if description.is_empty() { Value::Null } else { json!(description) },
         "event_types": form.all("event_types").collect::<Vec<_>>(),
         "filter": filter,
+        "transformation": transformation_json(form),
         "environment": if form.checked("test_env") { "test" } else { "live" },
         "owner_id": match form.text("owner_id") { "" => Value::Null, id => json!(id) },
         "include_child_orgs": form.checked("include_child_orgs"),
@@ -577,6 +579,7 @@ fn changed_only(body: Value, w: &WebhookView) -> Value {
         "description": w.description,
         "event_types": w.event_types,
         "filter": w.filter,
+        "transformation": w.transformation,
         "environment": w.environment,
         "owner_id": w.owner_id,
         "include_child_orgs": w.include_child_orgs,

@@ -20,7 +20,8 @@ use super::form::Form;
 use super::frame::{Frame, Heading, Sorting, enc, html, millis, short_when, when};
 use super::history::{AttemptRow, attempt_rows, plain_headings};
 use super::state::PortalState;
-use super::webhook_form::{FormPage, Shown, Verdict, body_from, filter_json, filter_trial, form_page, parse};
+use super::trying::{self, Trial, Tried};
+use super::webhook_form::{FormPage, Shown, body_from, filter_json, form_page, parse};
 use crate::ids::Ids;
 use hookd_service::health::WebhookHealth;
 use hookd_service::webhooks::{WebhookIn, WebhookPatch, WebhookView};
@@ -374,32 +375,47 @@ async fn refused(
     }
 }
 
-/// "Test against the example": the form again as it was typed, with what the filter says of
-/// the example; nothing is saved.
-async fn tried(s: &PortalState, signed: &Signed, editing: Option<WebhookView>, form: &Form) -> PortalResult<Response> {
+/// "Test the filter" or "Run the transformation": the form again as it was typed, with what
+/// the trial said of the example; nothing is saved.
+async fn tried(
+    s: &PortalState,
+    signed: &Signed,
+    editing: Option<WebhookView>,
+    form: &Form,
+    trial: Trial,
+) -> PortalResult<Response> {
     let p = &signed.0;
-    let trial = match filter_trial(form) {
-        Ok(t) => t,
-        Err(e) => return refused(s, signed, editing, form, e).await,
+    let (actor, org) = (&p.actor, &p.member.org_id);
+    let answer = match trial {
+        Trial::Filter => match trying::filter_trial(form) {
+            Ok(t) => s
+                .ops
+                .try_filter(actor, org, t)
+                .await
+                .map(|v| Tried::Filter { matches: v.matches, words: v.description }),
+            Err(e) => Err(e),
+        },
+        Trial::Transformation => match trying::transformation_trial(form) {
+            // The service names the code `code`; on the form it is the transformation's.
+            Ok(t) => s.ops.try_transformation(actor, org, t).await.map(Tried::Transformation).map_err(|e| match e {
+                OpsError::Invalid { field, detail } if field == "code" => {
+                    OpsError::invalid("transformation.code", detail)
+                }
+                other => other,
+            }),
+            Err(e) => Err(e),
+        },
     };
-    match s.ops.try_filter(&p.actor, &p.member.org_id, trial).await {
-        Ok(v) => {
-            let verdict = Verdict { matches: v.matches, words: v.description };
-            html(&form_page(s, signed, editing, Shown::Tried(form, verdict)).await?)
-        }
+    match answer {
+        Ok(tried) => html(&form_page(s, signed, editing, Shown::Tried(form, tried)).await?),
         Err(e) => refused(s, signed, editing, form, e).await,
     }
 }
 
-/// Whether a submission asks to try its filter rather than to save.
-fn trying(form: &Form) -> bool {
-    form.get("_try") == Some("filter")
-}
-
 pub(crate) async fn create(State(s): State<PortalState>, Posted(signed, form): Posted) -> PortalResult<Response> {
     let p = &signed.0;
-    if trying(&form) {
-        return tried(&s, &signed, None, &form).await;
+    if let Some(trial) = Trial::asked(&form) {
+        return tried(&s, &signed, None, &form, trial).await;
     }
     if let Err(e) = filter_json(&form) {
         return refused(&s, &signed, None, &form, e).await;
@@ -424,8 +440,8 @@ pub(crate) async fn update(
 ) -> PortalResult<Response> {
     let p = &signed.0;
     let current = s.ops.get_webhook(&p.actor, &p.member.org_id, &id).await?;
-    if trying(&form) {
-        return tried(&s, &signed, Some(current), &form).await;
+    if let Some(trial) = Trial::asked(&form) {
+        return tried(&s, &signed, Some(current), &form, trial).await;
     }
     if let Err(e) = filter_json(&form) {
         return refused(&s, &signed, Some(current), &form, e).await;

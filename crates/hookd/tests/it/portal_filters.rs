@@ -32,16 +32,16 @@ async fn a_filter_is_tried_on_the_example_refused_when_wrong_and_shown_in_words(
     b.type_into("#url", &rx.url()).await;
     b.click("input[name=event_types][value='order.paid']").await;
     b.type_into("#filter", r#"{"payload.amount": {"$gt": 100}}"#).await;
-    b.find("#filter_type").await.select_by_value("order.paid").await.unwrap();
-    assert!(value(&b, "#filter_payload").await.contains("\"amount\": 150"), "the payload is the type's example");
-    b.click("button[name=_try]").await;
+    b.find("#example_type").await.select_by_value("order.paid").await.unwrap();
+    assert!(value(&b, "#example_payload").await.contains("\"amount\": 150"), "the payload is the type's example");
+    b.click("button[name=_try][value=filter]").await;
     b.wait_text("An event like this reaches the webhook").await;
-    assert!(b.find("#filter-verdict").await.text().await.unwrap().contains("payload.amount is greater than 100"));
+    assert!(b.find("#try-result").await.text().await.unwrap().contains("payload.amount is greater than 100"));
     assert_eq!(value(&b, "#name").await, "Big orders", "trying keeps what was typed");
     b.check_page("filter-match").await;
 
-    b.type_into("#filter_payload", r#"{"amount": 50, "currency": "EUR"}"#).await;
-    b.click("button[name=_try]").await;
+    b.type_into("#example_payload", r#"{"amount": 50, "currency": "EUR"}"#).await;
+    b.click("button[name=_try][value=filter]").await;
     b.wait_text("An event like this does not reach the webhook").await;
     assert!(b.text().await.contains("No match"));
 
@@ -93,5 +93,64 @@ async fn a_filter_is_tried_on_the_example_refused_when_wrong_and_shown_in_words(
     b.wait_text("None: every event of its types").await;
     let (s, w) = app.call("GET", &format!("/orgs/{}/webhooks/{id}", org.id), &org.token, None).await;
     assert_eq!((s, &w["filter"]), (StatusCode::OK, &serde_json::Value::Null));
+    b.close().await;
+}
+
+#[tokio::test]
+async fn a_transformation_is_run_on_the_example_before_it_is_saved() {
+    let app = TestApp::spawn().await;
+    let (b, org, _) = signed_in(&app, "admin").await;
+    let mut rx = Receiver::start().await;
+    let (s, e) = app
+        .op(
+            "POST",
+            "/event-types",
+            Some(json!({"name": "order.paid", "group": "Orders", "example": {"amount": 150, "currency": "EUR"}})),
+        )
+        .await;
+    assert!(s.is_success(), "{e}");
+    b.goto(&format!("{}/portal/webhooks/new", app.url)).await;
+    b.type_into("#name", "To Slack").await;
+    b.type_into("#url", &rx.url()).await;
+    b.click("input[name=event_types][value='order.paid']").await;
+    b.find("#example_type").await.select_by_value("order.paid").await.unwrap();
+    let code = "function handler(webhook) {
+  const p = webhook.payload.payload;
+  if (p.amount < 10) webhook.cancel = true;
+  webhook.payload = {text: `Paid ${p.amount} ${p.currency}`};
+  webhook.headers['x-shaped'] = 'yes';
+  return webhook;
+}";
+    b.type_into("#transformation_code", code).await;
+    b.click("button[name=_try][value=transformation]").await;
+    b.wait_text("Would send").await;
+    let result = b.find("#try-result").await.text().await.unwrap();
+    assert!(result.contains(&format!("POST {}", rx.url())) && result.contains("x-shaped"), "{result}");
+    assert!(result.contains(r#""text": "Paid 150 EUR""#), "{result}");
+    assert_eq!(value(&b, "#transformation_code").await, code, "running keeps the code as typed");
+    b.check_page("transformation-run").await;
+
+    b.type_into("#example_payload", r#"{"amount": 5, "currency": "EUR"}"#).await;
+    b.click("button[name=_try][value=transformation]").await;
+    b.wait_text("nothing would be sent").await;
+    b.type_into("#transformation_code", "function handler(w) { throw new Error('no VAT number'); }").await;
+    b.click("button[name=_try][value=transformation]").await;
+    b.wait_text("no VAT number").await;
+    assert!(b.text().await.contains("Failed"));
+
+    // Code that does not compile is refused beside the box, on trying and on saving.
+    b.type_into("#transformation_code", "function handler(w) { return w; ").await;
+    b.click("form button.btn.primary[type=submit]").await;
+    b.wait_text("the code does not compile").await;
+    assert_eq!(b.find("#transformation_code").await.attr("aria-invalid").await.unwrap().as_deref(), Some("true"));
+    b.check_page("transformation-refused").await;
+
+    b.type_into("#transformation_code", code).await;
+    b.click("form button.btn.primary[type=submit]").await;
+    b.wait_text("Webhook created successfully").await;
+    b.wait_text("On: JavaScript, 7 line(s), run before signing").await;
+    app.publish(&org, json!({"type": "order.paid", "payload": {"amount": 42, "currency": "EUR"}})).await;
+    let got = rx.next().await;
+    assert_eq!((got.json(), got.header("x-shaped")), (json!({"text": "Paid 42 EUR"}), "yes"));
     b.close().await;
 }
