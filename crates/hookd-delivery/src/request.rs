@@ -84,8 +84,8 @@ mod tests {
     use super::build;
     use std::sync::Arc;
 
-    use hookd_core::model::{ContentType, Environment, PayloadFormat};
-    use hookd_core::{EventId, OrgId};
+    use hookd_core::OrgId;
+    use hookd_core::model::{ContentType, PayloadFormat};
 
     use super::*;
 
@@ -96,20 +96,7 @@ mod tests {
     }
 
     fn event(org: &OrgId, kind: &str) -> Event {
-        let now = chrono::Utc::now();
-        Event {
-            id: EventId::new(),
-            org_id: org.clone(),
-            event_type: kind.into(),
-            payload: r#"{"n":1}"#.into(),
-            resource_url: None,
-            environment: Environment::Live,
-            visible_to: vec![],
-            occurred_at: now,
-            created_at: now,
-            idempotency_key: None,
-            traceparent: None,
-        }
+        Event::example(org.clone(), kind, r#"{"n":1}"#.into())
     }
 
     fn header<'a>(r: &'a Request, name: &str) -> Option<&'a str> {

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use hookd_core::envelope::Recipe;
-use hookd_core::model::{ContentType, Environment, Event, PayloadFormat, Transformation};
-use hookd_core::{EventId, OrgId, WebhookId};
+use hookd_core::model::{ContentType, Event, PayloadFormat, Transformation};
+use hookd_core::{OrgId, WebhookId};
 use hookd_delivery::shaping::{self, Given};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -134,19 +134,6 @@ impl Ops {
             return Err(OpsError::invalid("event_type", format!("`{event_type}` is not in the event-type catalog")));
         };
         let payload = payload.or_else(|| entry.event_type.example.clone()).unwrap_or(Value::Null);
-        let now = chrono::Utc::now();
-        Ok(Event {
-            id: EventId::new(),
-            org_id: org.clone(),
-            event_type: event_type.to_owned(),
-            payload: payload.to_string(),
-            resource_url: None,
-            environment: Environment::Live,
-            visible_to: vec![],
-            occurred_at: now,
-            created_at: now,
-            idempotency_key: None,
-            traceparent: None,
-        })
+        Ok(Event::example(org.clone(), event_type, payload.to_string()))
     }
 }

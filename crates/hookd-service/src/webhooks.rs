@@ -8,7 +8,6 @@ use hookd_core::secret::SealedSecret;
 use hookd_core::signing::SigningSecret;
 use hookd_core::{MemberId, OrgId, WebhookId, validation};
 use hookd_store::{AuthEdit, Page, PageRequest, StoreError, WebhookEdit, WebhookSort};
-use hookd_transform::Limits;
 use serde::{Deserialize, Serialize};
 
 use super::events::Accepted;
@@ -189,10 +188,7 @@ pub(crate) async fn transformation(t: &Transformation) -> OpsResult<()> {
     if t.code.len() > MAX_CODE_BYTES {
         return Err(OpsError::invalid("transformation.code", "is longer than 64 KiB"));
     }
-    let code = t.code.clone();
-    let checked = tokio::task::spawn_blocking(move || hookd_transform::check(&code, &Limits::DEFAULT))
-        .await
-        .map_err(|e| OpsError::Internal(e.into()))?;
+    let checked = hookd_delivery::shaping::check(t.code.clone()).await.map_err(OpsError::Internal)?;
     checked.map_err(|e| OpsError::invalid("transformation.code", e.to_string()))
 }
 

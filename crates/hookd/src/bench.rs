@@ -54,6 +54,10 @@ pub struct BenchArgs {
     /// `{"i": N, "data": "xxx..."}` of type `bench.event`.
     #[arg(long, value_parser = parse_json)]
     pub filter: Option<serde_json::Value>,
+    /// JavaScript on every webhook (a `handler(webhook)`), to measure what transformations
+    /// cost. It must not cancel: the bench counts deliveries by the `webhook-id` header.
+    #[arg(long)]
+    pub transformation: Option<String>,
 }
 
 fn parse_json(s: &str) -> Result<serde_json::Value, String> {
@@ -309,7 +313,8 @@ async fn run_once(args: &BenchArgs) -> Result<serde_json::Value> {
     let org_id = org["id"].as_str().context("org id")?.to_owned();
     for i in 0..args.webhooks {
         let webhook = json!({"name": format!("bench {i}"), "url": format!("http://{rx_addr}/hook/{i}"),
-            "event_types": ["bench.event"], "filter": args.filter});
+            "event_types": ["bench.event"], "filter": args.filter,
+            "transformation": args.transformation.as_ref().map(|code| json!({"code": code}))});
         let _: serde_json::Value =
             api.post(&format!("{base}/orgs/{org_id}/webhooks").parse()?, webhook.to_string()).await?;
     }
@@ -383,6 +388,7 @@ async fn run_once(args: &BenchArgs) -> Result<serde_json::Value> {
         "publishers": args.publishers,
         "receiver_delay_ms": args.receiver_delay_ms,
         "filter": args.filter,
+        "transformation": args.transformation.is_some(),
         "ingest_per_s": (args.events as f64 / ingest_elapsed.as_secs_f64()).round(),
         "deliveries_per_s": (first.len() as f64 / delivered_elapsed.as_secs_f64()).round(),
         "latency_ms": { "p50": ms_at(&latencies, 0.50), "p99": ms_at(&latencies, 0.99), "max": ms_at(&latencies, 1.0) },

@@ -26,6 +26,27 @@ pub struct Event {
     pub traceparent: Option<String>,
 }
 
+impl Event {
+    /// An event of `event_type` as published now in the live environment, with nothing else
+    /// set: what a try on an example is given.
+    pub fn example(org_id: OrgId, event_type: &str, payload: String) -> Event {
+        let now = Utc::now();
+        Event {
+            id: EventId::new(),
+            org_id,
+            event_type: event_type.to_owned(),
+            payload,
+            resource_url: None,
+            environment: Environment::Live,
+            visible_to: vec![],
+            occurred_at: now,
+            created_at: now,
+            idempotency_key: None,
+            traceparent: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DeliveryState {

@@ -18,14 +18,7 @@ async fn a_filter_is_tried_on_the_example_refused_when_wrong_and_shown_in_words(
     let app = TestApp::spawn().await;
     let (b, org, _) = signed_in(&app, "admin").await;
     let mut rx = Receiver::start().await;
-    let (s, e) = app
-        .op(
-            "POST",
-            "/event-types",
-            Some(json!({"name": "order.paid", "group": "Orders", "example": {"amount": 150, "currency": "EUR"}})),
-        )
-        .await;
-    assert!(s.is_success(), "{e}");
+    app.order_paid_type().await;
 
     b.goto(&format!("{}/portal/webhooks/new", app.url)).await;
     b.type_into("#name", "Big orders").await;
@@ -101,14 +94,7 @@ async fn a_transformation_is_run_on_the_example_before_it_is_saved() {
     let app = TestApp::spawn().await;
     let (b, org, _) = signed_in(&app, "admin").await;
     let mut rx = Receiver::start().await;
-    let (s, e) = app
-        .op(
-            "POST",
-            "/event-types",
-            Some(json!({"name": "order.paid", "group": "Orders", "example": {"amount": 150, "currency": "EUR"}})),
-        )
-        .await;
-    assert!(s.is_success(), "{e}");
+    app.order_paid_type().await;
     b.goto(&format!("{}/portal/webhooks/new", app.url)).await;
     b.type_into("#name", "To Slack").await;
     b.type_into("#url", &rx.url()).await;

@@ -206,6 +206,15 @@ impl TestApp {
         self.call(method, path, OPERATOR, body).await
     }
 
+    /// The catalog's `order.paid`, whose example is `{"amount": 150, "currency": "EUR"}`: what
+    /// filters and transformations are tried on.
+    pub async fn order_paid_type(&self) {
+        let example = json!({"amount": 150, "currency": "EUR"});
+        let body = json!({"name": "order.paid", "group": "Orders", "example": example});
+        let (s, e) = self.op("POST", "/event-types", Some(body)).await;
+        assert!(s.is_success(), "{e}");
+    }
+
     /// A fresh org with an admin token, and the event types the tests use.
     pub async fn org(&self) -> Org {
         let (s, org) = self.op("POST", "/orgs", Some(json!({"name": "Acme"}))).await;
