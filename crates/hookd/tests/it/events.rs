@@ -28,10 +28,10 @@ async fn events_are_listed_with_what_became_of_their_deliveries() {
     assert_eq!(s, StatusCode::OK, "{page}");
     let data = page["data"].as_array().unwrap();
     assert_eq!(data[0]["id"], quiet["id"], "newest first");
-    assert_eq!(data[0]["deliveries"], json!({"total": 0, "succeeded": 0, "failed": 0, "pending": 0}));
+    assert_eq!(data[0]["deliveries"], json!({"total": 0, "succeeded": 0, "failed": 0, "pending": 0, "cancelled": 0}));
     assert_eq!(data[1]["id"], published[2]["id"]);
     assert_eq!(data[1]["type"], "user.created");
-    assert_eq!(data[1]["deliveries"], json!({"total": 2, "succeeded": 1, "failed": 1, "pending": 0}));
+    assert_eq!(data[1]["deliveries"], json!({"total": 2, "succeeded": 1, "failed": 1, "pending": 0, "cancelled": 0}));
     assert!(data[1].get("payload").is_none(), "a list leaves payloads out");
     let cursor = page["next_cursor"].as_str().unwrap();
     let (_, rest) = app.call("GET", &format!("{events}?limit=2&cursor={cursor}"), &org.token, None).await;
