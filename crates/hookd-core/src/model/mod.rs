@@ -8,9 +8,11 @@ use utoipa::ToSchema;
 use crate::id::{MemberId, OrgId, TokenId};
 
 mod delivery;
+mod destination;
 mod webhook;
 
 pub use delivery::*;
+pub use destination::*;
 pub use webhook::*;
 
 pub type Timestamp = DateTime<Utc>;
