@@ -121,7 +121,8 @@ pub fn result_class(a: &Attempt) -> &'static str {
         return e.kind.as_str();
     }
     match a.response_status {
-        Some(200..=299) => "2xx",
+        // Without an answer's status or an error: taken by a queue or broker, or pulled.
+        None | Some(200..=299) => "2xx",
         Some(300..=399) => "3xx",
         Some(400..=499) => "4xx",
         Some(500..=599) => "5xx",

@@ -2,7 +2,9 @@
 //! disable with the operational event, delete, rotate the signing secret, test, recover.
 
 use hookd_core::filter::Filter;
-use hookd_core::model::{Circuit, Environment, Transformation, Webhook, WebhookAuth, WebhookOptions, WebhookStatus};
+use hookd_core::model::{
+    Circuit, DestinationKind, Environment, Transformation, Webhook, WebhookAuth, WebhookOptions, WebhookStatus,
+};
 use hookd_core::rotation::RotatedOut;
 use hookd_core::secret::SealedSecret;
 use hookd_core::signing::SigningSecret;
@@ -383,6 +385,8 @@ impl Ops {
             signing_secret: self.key.seal_str(&secret),
             rotated_out: None,
             auth: SealedSecret(vec![]),
+            destination_kind: DestinationKind::Http,
+            destination: None,
             status: WebhookStatus { enabled: true, reason: None, changed_at: now, changed_by: Some(by.actor_ref()) },
             created_at: now,
             updated_at: now,

@@ -52,18 +52,51 @@ pub struct LeaseTerms {
 }
 
 impl LeaseTerms {
-    /// Until when each target's new delivery is leased (`None`: not leased, due now).
-    pub(crate) fn plan(lease: Option<&LeaseTerms>, targets: &[rows::Target], now: i64) -> Vec<Option<i64>> {
+    /// How each target's new delivery starts.
+    pub(crate) fn plan(lease: Option<&LeaseTerms>, targets: &[rows::Target], now: i64) -> Vec<Start> {
         let mut left = lease.map_or(0, |l| l.max);
         let until = lease.map_or(now, |l| now + l.duration.as_millis() as i64);
         targets
             .iter()
             .map(|t| {
+                if t.pulled {
+                    return Start::Pulled;
+                }
                 let take = !t.ordered && left > 0;
                 left -= take as usize;
-                take.then_some(until)
+                if take { Start::Leased(until) } else { Start::Due(now) }
             })
             .collect()
+    }
+}
+
+/// How a new delivery starts: leased to the publishing node until a time, due for any node's
+/// claim, or waiting for a consumer to pull it (never due: no claim reaches it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Start {
+    Leased(i64),
+    Due(i64),
+    Pulled,
+}
+
+/// The `next_attempt_at` of a delivery that waits to be pulled: 9999-12-31, later than any
+/// claim looks.
+pub const PULLED_AT_MS: i64 = 253_402_300_799_000;
+
+impl Start {
+    /// Its `next_attempt_at` in milliseconds.
+    pub(crate) fn next_attempt_at(self) -> i64 {
+        match self {
+            Start::Leased(at) | Start::Due(at) => at,
+            Start::Pulled => PULLED_AT_MS,
+        }
+    }
+
+    pub(crate) fn leased_until(self) -> Option<i64> {
+        match self {
+            Start::Leased(until) => Some(until),
+            _ => None,
+        }
     }
 }
 
@@ -389,6 +422,24 @@ pub trait Store: Send + Sync + 'static {
     /// The webhooks of deliveries leased at publishing, to make claims of them. Not scoped
     /// to an org: the IDs come from the store, not from a caller.
     async fn webhooks_by_id(&self, ids: &[WebhookId]) -> Result<Vec<Webhook>, StoreError>;
+    /// A `poll` webhook's deliveries waiting to be pulled after `iterator` (from the oldest
+    /// without one), at most `limit`, with their events; marked as handed out, so a later
+    /// iterator acknowledges them. One never handed out comes whatever its place.
+    async fn pull_next(
+        &self,
+        org: &OrgId,
+        webhook: &WebhookId,
+        iterator: Option<&DeliveryId>,
+        limit: usize,
+    ) -> Result<Vec<(Delivery, Event)>, StoreError>;
+    /// The deliveries `iterator` acknowledges: handed out by a pull, still pending, at or
+    /// before it (the caller records them as delivered).
+    async fn pull_acknowledged(
+        &self,
+        org: &OrgId,
+        webhook: &WebhookId,
+        iterator: &DeliveryId,
+    ) -> Result<Vec<Delivery>, StoreError>;
     /// Writes a batch of attempts and their consequences in one transaction. Shared, so that a
     /// caller can write the same batch again after a failure without copying it.
     async fn record_attempts(&self, records: Arc<Vec<AttemptRecord>>) -> Result<(), StoreError>;

@@ -3,8 +3,9 @@
 use chrono::{DateTime, Utc};
 use hookd_core::filter::Filter;
 use hookd_core::model::{
-    AccessToken, Attempt, AttemptError, AttemptErrorKind, AuditEntry, Delivery, DeliveryState, Environment, Event,
-    EventType, Member, MemberStatus, Org, RequestBody, Role, Trigger, Webhook, WebhookStatus, history_text,
+    AccessToken, Attempt, AttemptError, AttemptErrorKind, AuditEntry, Delivery, DeliveryState, DestinationKind,
+    Environment, Event, EventType, Member, MemberStatus, Org, RequestBody, Role, Trigger, Webhook, WebhookStatus,
+    history_text,
 };
 use hookd_core::secret::SealedSecret;
 use hookd_core::{AttemptId, AuditId, DeliveryId, EventId, IdParseError, MemberId, OrgId, TokenId, WebhookId};
@@ -154,7 +155,7 @@ pub(crate) fn event_type(row: &(impl DbRow + ?Sized)) -> Result<EventType, Store
 
 pub(crate) const WEBHOOK_COLS: &str = "w.id, w.org_id, w.name, w.url, w.description, w.event_types, w.environment, \
     w.owner_id, w.include_child_orgs, w.options, w.filter, w.transformation, w.signing_enabled, w.signing_secret, w.previous_secret, \
-    w.previous_until, w.auth, w.enabled, w.status_reason, w.status_changed_at, w.status_changed_by, w.created_at, \
+    w.previous_until, w.auth, w.destination_type, w.destination, w.enabled, w.status_reason, w.status_changed_at, w.status_changed_by, w.created_at, \
     w.updated_at, w.last_triggered_at, w.failing_since, w.failed_deliveries, w.revision";
 
 pub(crate) fn webhook(row: &(impl DbRow + ?Sized)) -> Result<Webhook, StoreError> {
@@ -181,6 +182,8 @@ pub(crate) fn webhook(row: &(impl DbRow + ?Sized)) -> Result<Webhook, StoreError
             row.opt_int("previous_until")?.zip(previous).map(|(u, p)| (SealedSecret(p), ts(u)))
         },
         auth: SealedSecret(row.blob("auth")?),
+        destination_kind: enum_col(row, "destination_type", DestinationKind::parse)?,
+        destination: row.opt_blob("destination")?.map(SealedSecret),
         status: WebhookStatus {
             enabled: row.flag("enabled")?,
             reason: row.opt_text("status_reason")?,
@@ -212,6 +215,8 @@ pub(crate) struct Target {
     pub ordered: bool,
     pub revision: i64,
     pub filter: Option<Filter>,
+    /// A `poll` webhook's: its deliveries wait for a consumer to pull them.
+    pub pulled: bool,
 }
 
 /// Maps a row of each backend's `TARGET_COLS` (`sqlite/rows.rs`, `postgres/publish.rs`): both
@@ -223,6 +228,7 @@ pub(crate) fn target(row: &(impl DbRow + ?Sized)) -> Result<Target, StoreError> 
         ordered: row.flag("ordered")?,
         revision: row.int("revision")?,
         filter: filter(row)?,
+        pulled: row.flag("pulled")?,
     })
 }
 

@@ -67,6 +67,7 @@ macro_rules! store_suite {
             case!(health_counts_are_pruned_when_their_grain_is_no_longer_read);
             case!(filters_choose_subscribers_and_count_what_they_refused);
             case!(transformations_are_stored_edited_and_removed);
+            case!(pulled_deliveries_wait_for_their_consumer);
         }
     };
 }
@@ -106,7 +107,8 @@ async fn orgs_keep_webhooks(s: &dyn Store, orgs: &[hookd_core::OrgId]) {
 const BEFORE_MIGRATION_8: &str = "DROP TABLE audit; DROP TABLE health; DROP INDEX events_org;
     ALTER TABLE attempts DROP COLUMN duration_us; ALTER TABLE attempts DROP COLUMN event_types;
     ALTER TABLE events DROP COLUMN traceparent; ALTER TABLE webhooks DROP COLUMN filter;
-    ALTER TABLE webhooks DROP COLUMN transformation;";
+    ALTER TABLE webhooks DROP COLUMN transformation; ALTER TABLE webhooks DROP COLUMN destination_type;
+    ALTER TABLE webhooks DROP COLUMN destination;";
 
 async fn old_orgs(s: &dyn Store) -> Vec<hookd_core::OrgId> {
     let mut ids = vec![];

@@ -159,6 +159,9 @@ pub enum AttemptErrorKind {
     Transformation,
     /// The webhook's transformation set `cancel`: nothing was sent, and nothing will be.
     Cancelled,
+    /// A queue, bus or broker answered with an error (no such stream, access denied, the
+    /// message refused).
+    Rejected,
 }
 
 impl AttemptErrorKind {
@@ -174,6 +177,7 @@ impl AttemptErrorKind {
             Self::Auth => "auth",
             Self::Transformation => "transformation",
             Self::Cancelled => "cancelled",
+            Self::Rejected => "rejected",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
@@ -188,6 +192,7 @@ impl AttemptErrorKind {
             "auth" => Self::Auth,
             "transformation" => Self::Transformation,
             "cancelled" => Self::Cancelled,
+            "rejected" => Self::Rejected,
             _ => return None,
         })
     }
@@ -253,6 +258,7 @@ impl Attempt {
     }
 
     pub fn succeeded(&self) -> bool {
-        self.error.is_none() && self.response_status.is_some_and(|s| (200..300).contains(&s))
+        // No status and no error: a queue or broker took the message, or a consumer pulled it.
+        self.error.is_none() && self.response_status.is_none_or(|s| (200..300).contains(&s))
     }
 }

@@ -95,6 +95,62 @@ pub struct AwsAccess<'a> {
     pub endpoint: Option<&'a str>,
 }
 
+/// A destination's kind, without its settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum DestinationKind {
+    #[default]
+    Http,
+    Sqs,
+    Sns,
+    Eventbridge,
+    Kinesis,
+    S3,
+    Rabbitmq,
+    Nats,
+    Redis,
+    Poll,
+}
+
+impl DestinationKind {
+    pub const ALL: [DestinationKind; 10] = [
+        DestinationKind::Http,
+        DestinationKind::Sqs,
+        DestinationKind::Sns,
+        DestinationKind::Eventbridge,
+        DestinationKind::Kinesis,
+        DestinationKind::S3,
+        DestinationKind::Rabbitmq,
+        DestinationKind::Nats,
+        DestinationKind::Redis,
+        DestinationKind::Poll,
+    ];
+
+    /// Its `type`, as the API names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DestinationKind::Http => "http",
+            DestinationKind::Sqs => "sqs",
+            DestinationKind::Sns => "sns",
+            DestinationKind::Eventbridge => "eventbridge",
+            DestinationKind::Kinesis => "kinesis",
+            DestinationKind::S3 => "s3",
+            DestinationKind::Rabbitmq => "rabbitmq",
+            DestinationKind::Nats => "nats",
+            DestinationKind::Redis => "redis",
+            DestinationKind::Poll => "poll",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Whether it has settings to keep (sealed): all but `http` and `poll`.
+    pub fn has_settings(self) -> bool {
+        !matches!(self, DestinationKind::Http | DestinationKind::Poll)
+    }
+}
+
 impl Default for Destination {
     fn default() -> Self {
         Destination::Http {}
@@ -102,19 +158,39 @@ impl Default for Destination {
 }
 
 impl Destination {
-    /// Its `type`, as the API names it.
-    pub fn type_name(&self) -> &'static str {
+    /// Its kind, which the store keeps in plain text beside the sealed settings.
+    pub fn kind(&self) -> DestinationKind {
         match self {
-            Destination::Http {} => "http",
-            Destination::Sqs { .. } => "sqs",
-            Destination::Sns { .. } => "sns",
-            Destination::Eventbridge { .. } => "eventbridge",
-            Destination::Kinesis { .. } => "kinesis",
-            Destination::S3 { .. } => "s3",
-            Destination::Rabbitmq { .. } => "rabbitmq",
-            Destination::Nats { .. } => "nats",
-            Destination::Redis { .. } => "redis",
-            Destination::Poll {} => "poll",
+            Destination::Http {} => DestinationKind::Http,
+            Destination::Sqs { .. } => DestinationKind::Sqs,
+            Destination::Sns { .. } => DestinationKind::Sns,
+            Destination::Eventbridge { .. } => DestinationKind::Eventbridge,
+            Destination::Kinesis { .. } => DestinationKind::Kinesis,
+            Destination::S3 { .. } => DestinationKind::S3,
+            Destination::Rabbitmq { .. } => DestinationKind::Rabbitmq,
+            Destination::Nats { .. } => DestinationKind::Nats,
+            Destination::Redis { .. } => DestinationKind::Redis,
+            Destination::Poll {} => DestinationKind::Poll,
+        }
+    }
+
+    /// Where it writes, as the webhook's `url` and each attempt's: the queue's URL, the
+    /// topic's ARN, `redis://host:6379#stream` (passwords masked). An HTTP destination has
+    /// the webhook's own URL instead.
+    pub fn locator(&self) -> String {
+        match self {
+            Destination::Http {} => String::new(),
+            Destination::Sqs { queue_url, .. } => queue_url.clone(),
+            Destination::Sns { topic_arn, .. } => topic_arn.clone(),
+            Destination::Eventbridge { event_bus, .. } => format!("eventbridge:{event_bus}"),
+            Destination::Kinesis { stream, .. } => format!("kinesis:{stream}"),
+            Destination::S3 { bucket, prefix, .. } => format!("s3://{bucket}/{}", prefix.as_deref().unwrap_or("")),
+            Destination::Rabbitmq { url, exchange, routing_key } => {
+                format!("{}#{exchange}/{routing_key}", url_masked(url))
+            }
+            Destination::Nats { url, subject } => format!("{}#{subject}", url_masked(url)),
+            Destination::Redis { url, stream } => format!("{}#{stream}", url_masked(url)),
+            Destination::Poll {} => "poll".into(),
         }
     }
 
@@ -376,7 +452,8 @@ mod tests {
         ];
         for v in good {
             let d = parse(v.clone());
-            assert_eq!(d.type_name(), v["type"], "{v}");
+            assert_eq!(d.kind().as_str(), v["type"], "{v}");
+            assert_eq!(DestinationKind::parse(d.kind().as_str()), Some(d.kind()));
             assert_eq!(d.check(false), Ok(()), "{v}");
             assert_eq!(serde_json::to_value(&d).unwrap(), v, "reads back as written");
         }

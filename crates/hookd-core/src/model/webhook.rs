@@ -347,6 +347,11 @@ pub struct Webhook {
     /// [`crate::rotation::RotatedOut`]), and when the last of them stops.
     pub rotated_out: Option<(SealedSecret, Timestamp)>,
     pub auth: SealedSecret,
+    /// Where its deliveries go; `url` says where in words.
+    pub destination_kind: super::DestinationKind,
+    /// The [`super::Destination`]'s settings, sealed (they hold credentials): `None` for the
+    /// kinds without any (`http`, `poll`).
+    pub destination: Option<SealedSecret>,
     pub status: WebhookStatus,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

@@ -22,7 +22,7 @@ use prometheus_client::registry::{Registry, Unit};
 pub const CONTENT_TYPE: &str = prometheus_client::encoding::prometheus_text::CONTENT_TYPE;
 
 /// The result classes of `hookd_core::health::result_class`: status classes, then error kinds.
-const RESULT_CLASSES: [&str; 15] = [
+const RESULT_CLASSES: [&str; 16] = [
     "2xx",
     "3xx",
     "4xx",
@@ -38,6 +38,7 @@ const RESULT_CLASSES: [&str; 15] = [
     "auth",
     "transformation",
     "cancelled",
+    "rejected",
 ];
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -334,6 +335,7 @@ mod tests {
             K::Auth,
             K::Transformation,
             K::Cancelled,
+            K::Rejected,
         ];
         for k in all {
             match k {
@@ -346,7 +348,8 @@ mod tests {
                 | K::InvalidUrl
                 | K::Auth
                 | K::Transformation
-                | K::Cancelled => {
+                | K::Cancelled
+                | K::Rejected => {
                     assert!(RESULT_CLASSES.contains(&k.as_str()), "{}", k.as_str())
                 }
             }

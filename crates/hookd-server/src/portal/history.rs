@@ -40,10 +40,12 @@ pub(crate) fn result_text(a: &AttemptSummary) -> String {
             AttemptErrorKind::Refused => "Refused".into(),
             AttemptErrorKind::Tls => "TLS error".into(),
             AttemptErrorKind::Ssrf => "Blocked (SSRF)".into(),
+            AttemptErrorKind::Rejected => "Rejected".into(),
             other => other.as_str().to_owned(),
         },
         (None, Some(s)) => s.to_string(),
-        (None, None) => "—".into(),
+        // Taken by a queue or broker, or pulled by a consumer.
+        (None, None) => "Accepted".into(),
     }
 }
 

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use deadpool_postgres::{GenericClient, Pool, PoolConfig, Runtime, Timeouts};
-use hookd_core::model::{Event, Webhook, WebhookStatus};
+use hookd_core::model::{DestinationKind, Event, Webhook, WebhookStatus};
 use hookd_core::operational;
 use hookd_core::{DeliveryId, EventId, OrgId, WebhookId};
 use tokio::sync::Notify;
@@ -46,6 +46,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (12, include_str!("../../migrations/postgres/0012_event_traceparent.sql")),
     (13, include_str!("../../migrations/postgres/0013_webhook_filter.sql")),
     (14, include_str!("../../migrations/postgres/0014_webhook_transformation.sql")),
+    (15, include_str!("../../migrations/postgres/0015_webhook_destination.sql")),
 ];
 /// Serializes migrations of nodes that start at once.
 const MIGRATION_LOCK: i64 = 0x68_6f6f_6b64; // "hookd" in ASCII
@@ -361,8 +362,11 @@ impl Backend for PostgresStore {
         }
         let index = edit.event_types.as_deref().map(|t| webhooks::index_types(org, id, t));
         let order = edit.options.as_ref().map(|o| webhooks::order_pending(id, o.ordered));
+        // Deliveries that waited to be pulled go out now that the webhook pushes.
+        let unpull =
+            edit.destination.as_ref().filter(|(kind, _)| *kind != DestinationKind::Poll).map(|_| sql::pull::unpull(id));
         let audit = edit.audit.as_ref().map(sql::directory::audit_step);
-        for step in index.into_iter().flatten().chain(order).chain(audit) {
+        for step in index.into_iter().flatten().chain(order).chain(unpull).chain(audit) {
             execute(&tx, step.query).await?;
         }
         if let Some(status) = &edit.status {

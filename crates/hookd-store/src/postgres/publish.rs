@@ -18,7 +18,8 @@ use crate::{Audience, LeaseTerms, Published, StoreError};
 /// A [`Target`]'s columns; PostgreSQL reads `ordered` out of the options, as SQLite does.
 /// Options are always JSON that hookd wrote (no operation takes them as text).
 const TARGET_COLS: &str =
-    "w.id, w.org_id, coalesce((w.options::json ->> 'ordered')::boolean, false) AS ordered, w.revision, w.filter";
+    "w.id, w.org_id, coalesce((w.options::json ->> 'ordered')::boolean, false) AS ordered, w.revision, w.filter,
+     w.destination_type = 'poll' AS pulled";
 
 /// Events written by one statement, at most.
 const MAX_BATCH: usize = 256;
@@ -287,14 +288,15 @@ async fn write_batch<C: GenericClient>(
         // Made with its event: retention removes both by the same clock.
         let ids: Vec<DeliveryId> = targets.iter().map(|_| DeliveryId::at(created.max(0) as u64)).collect();
         let mut leased = Vec::new();
-        for ((t, id), until) in targets.iter().zip(&ids).zip(LeaseTerms::plan(*lease, targets, created)) {
+        for ((t, id), start) in targets.iter().zip(&ids).zip(LeaseTerms::plan(*lease, targets, created)) {
+            let until = start.leased_until();
             cols.d_id.push(id.to_string());
             cols.d_org.push(e.org_id.as_str());
             cols.d_webhook.push(t.id.as_str());
             cols.d_event.push(e.id.as_str());
             cols.d_ordered.push(t.ordered);
             cols.d_created.push(created);
-            cols.d_next.push(until.unwrap_or(created));
+            cols.d_next.push(start.next_attempt_at());
             cols.d_leased_by.push(until.and(lease.map(|l| l.node.as_str())));
             cols.d_trigger.push(trigger.as_str());
             if let Some(until) = until {

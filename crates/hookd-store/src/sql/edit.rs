@@ -2,7 +2,9 @@
 //! statement for edits and the engine alike.
 
 use hookd_core::filter::Filter;
-use hookd_core::model::{AuditEntry, Environment, Transformation, Webhook, WebhookOptions, WebhookStatus};
+use hookd_core::model::{
+    AuditEntry, DestinationKind, Environment, Transformation, Webhook, WebhookOptions, WebhookStatus,
+};
 use hookd_core::secret::SealedSecret;
 use hookd_core::{MemberId, OrgId, WebhookId};
 
@@ -39,6 +41,8 @@ pub struct WebhookEdit {
     pub transformation: Option<Option<Transformation>>,
     pub signing_enabled: Option<bool>,
     pub auth: Option<AuthEdit>,
+    /// A new destination: its kind and its sealed settings (`None` for kinds without any).
+    pub destination: Option<(DestinationKind, Option<SealedSecret>)>,
     /// A new status, written only if `enabled` differs from the stored one; then the
     /// operational event (`webhook.enabled` / `webhook.disabled`) is published with it.
     pub status: Option<WebhookStatus>,
@@ -65,6 +69,7 @@ impl WebhookEdit {
             transformation: None,
             signing_enabled: None,
             auth: None,
+            destination: None,
             status: None,
             updated_at: chrono::Utc::now(),
             audit: None,
@@ -88,6 +93,10 @@ impl WebhookEdit {
         w.signing_enabled = e.signing_enabled.unwrap_or(w.signing_enabled);
         if let Some(a) = e.auth {
             w.auth = a.new;
+        }
+        if let Some((kind, sealed)) = e.destination {
+            w.destination_kind = kind;
+            w.destination = sealed;
         }
         if let Some(s) = e.status.filter(|s| s.enabled != w.status.enabled) {
             w.status = s;
@@ -136,6 +145,10 @@ impl WebhookEdit {
         }
         if let Some(a) = &self.auth {
             col(&mut s, "auth", a.new.0.clone().into());
+        }
+        if let Some((kind, sealed)) = &self.destination {
+            col(&mut s, "destination_type", kind.as_str().into());
+            col(&mut s, "destination", sealed.as_ref().map(|d| d.0.clone()).into());
         }
         col(&mut s, "updated_at", ms(&self.updated_at).into());
         let mut sql = format!("UPDATE webhooks SET {}, revision = revision + 1", set.join(", "));

@@ -124,15 +124,18 @@ pub(crate) fn attempts_query(d: Dialect, org: &OrgId, filter: &AttemptFilter, re
     let result_cond;
     if let Some(r) = filter.result {
         result_cond = match r {
-            ResultFilter::Class(c) => ("a.error_kind IS NULL AND a.response_status / 100 = {}", i64::from(c).into()),
+            ResultFilter::Class(c) => {
+                ("a.error_kind IS NULL AND COALESCE(a.response_status, 200) / 100 = {}", i64::from(c).into())
+            }
             ResultFilter::Status(code) => ("a.error_kind IS NULL AND a.response_status = {}", i64::from(code).into()),
             ResultFilter::Error(kind) => ("a.error_kind = {}", SqlValue::from(kind.as_str())),
         };
         scope.push(result_cond);
     }
     let extra: &[&str] = match filter.succeeded {
-        Some(true) => &["a.response_status BETWEEN 200 AND 299 AND a.error_kind IS NULL"],
-        Some(false) => &["(a.response_status IS NULL OR a.response_status NOT BETWEEN 200 AND 299)"],
+        // An attempt without a status or an error was taken by a queue or pulled.
+        Some(true) => &["COALESCE(a.response_status, 200) BETWEEN 200 AND 299 AND a.error_kind IS NULL"],
+        Some(false) => &["(a.error_kind IS NOT NULL OR a.response_status NOT BETWEEN 200 AND 299)"],
         None => &[],
     };
     let search = [

@@ -11,6 +11,7 @@ mod events;
 mod health;
 pub(crate) mod history;
 mod listing;
+pub(crate) mod pull;
 mod sessions;
 pub(crate) mod webhooks;
 
@@ -414,6 +415,23 @@ impl<B: Backend> Store for B {
     }
     async fn webhooks_by_id(&self, ids: &[WebhookId]) -> Result<Vec<Webhook>, StoreError> {
         webhooks::by_id(self, ids).await
+    }
+    async fn pull_next(
+        &self,
+        org: &OrgId,
+        webhook: &WebhookId,
+        iterator: Option<&DeliveryId>,
+        limit: usize,
+    ) -> Result<Vec<(Delivery, Event)>, StoreError> {
+        pull::next(self, org, webhook, iterator, limit).await
+    }
+    async fn pull_acknowledged(
+        &self,
+        org: &OrgId,
+        webhook: &WebhookId,
+        iterator: &DeliveryId,
+    ) -> Result<Vec<Delivery>, StoreError> {
+        pull::acknowledged(self, org, webhook, iterator).await
     }
     async fn record_attempts(&self, records: Arc<Vec<AttemptRecord>>) -> Result<(), StoreError> {
         Backend::record_attempts(self, records).await

@@ -43,8 +43,9 @@ pub(crate) async fn create(x: &impl Exec, w: &Webhook, audit: &AuditEntry) -> Re
     let sql = "INSERT INTO webhooks (id, org_id, name, url, description, event_types, environment, owner_id,
          include_child_orgs, options, signing_enabled, signing_secret, previous_secret, previous_until, auth, enabled,
          status_reason, status_changed_at, status_changed_by, created_at, updated_at, last_triggered_at, filter,
-         transformation)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)";
+         transformation, destination_type, destination)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,
+           $25, $26)";
     let p = vals![
         w.id.as_str(),
         w.org_id.as_str(),
@@ -69,7 +70,9 @@ pub(crate) async fn create(x: &impl Exec, w: &Webhook, audit: &AuditEntry) -> Re
         ms(&w.updated_at),
         w.last_triggered_at.as_ref().map(ms),
         w.filter.as_ref().map(to_json),
-        w.transformation.as_ref().map(to_json)
+        w.transformation.as_ref().map(to_json),
+        w.destination_kind.as_str(),
+        w.destination.as_ref().map(|d| d.0.clone())
     ];
     let mut steps = vec![Step::new(sql, p)];
     steps.extend(index_types(&w.org_id, &w.id, &w.event_types));

@@ -27,6 +27,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (12, include_str!("../../migrations/sqlite/0012_event_traceparent.sql")),
     (13, include_str!("../../migrations/sqlite/0013_webhook_filter.sql")),
     (14, include_str!("../../migrations/sqlite/0014_webhook_transformation.sql")),
+    (15, include_str!("../../migrations/sqlite/0015_webhook_destination.sql")),
 ];
 
 /// Writes the writer takes from its queue before it looks at whether to commit.

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use hookd_core::model::{Attempt, Delivery, DeliveryState, Event, Member, Webhook, WebhookStatus};
+use hookd_core::model::{Attempt, Delivery, DeliveryState, DestinationKind, Event, Member, Webhook, WebhookStatus};
 use hookd_core::operational;
 use hookd_core::{DeliveryId, EventId, OrgId, WebhookId};
 use rusqlite::types::Value;
@@ -46,7 +46,7 @@ impl SqliteStore {
             .write(move |c| {
                 c.execute(
                     "UPDATE deliveries SET next_attempt_at = ?1, leased_by = NULL
-                     WHERE state = 'pending' AND leased_by IS NOT NULL",
+                     WHERE state = 'pending' AND leased_by IS NOT NULL AND leased_by <> 'poll'",
                     [now],
                 )
                 .map_err(map_err)
@@ -186,8 +186,14 @@ impl Backend for SqliteStore {
                 }
                 let index = shared.event_types.as_deref().map(|t| webhooks::index_types(org, id, t));
                 let order = shared.options.as_ref().map(|o| webhooks::order_pending(id, o.ordered));
+                // Deliveries that waited to be pulled go out now that the webhook pushes.
+                let unpull = shared
+                    .destination
+                    .as_ref()
+                    .filter(|(kind, _)| *kind != DestinationKind::Poll)
+                    .map(|_| sql::pull::unpull(id));
                 let audit = shared.audit.as_ref().map(sql::directory::audit_step);
-                for step in index.into_iter().flatten().chain(order).chain(audit) {
+                for step in index.into_iter().flatten().chain(order).chain(unpull).chain(audit) {
                     execute(c, &step.query)?;
                 }
                 if let Some(status) = &shared.status {
@@ -526,7 +532,8 @@ fn publish_in(
     let node = lease.map(|l| l.node.as_str());
     let mut deliveries = Vec::with_capacity(targets.len());
     let mut leased = Vec::new();
-    for (w, until) in targets.iter().zip(LeaseTerms::plan(lease, targets, now)) {
+    for (w, start) in targets.iter().zip(LeaseTerms::plan(lease, targets, now)) {
+        let until = start.leased_until();
         // Made with its event: retention removes both by the same clock.
         let id = DeliveryId::at(now.max(0) as u64);
         stmt.execute(params![
@@ -534,7 +541,7 @@ fn publish_in(
             e.org_id.as_str(),
             w.id.as_str(),
             e.id.as_str(),
-            until.unwrap_or(now),
+            start.next_attempt_at(),
             w.ordered,
             until.and(node),
             now,

@@ -14,7 +14,7 @@ pub(crate) use crate::rows::{
 /// every subscriber, and parsing each one's options here cost a fortieth of the writer's
 /// work); options that are not JSON read as not ordered, as they would decode as defaults.
 pub(crate) const TARGET_COLS: &str = "w.id, w.org_id, coalesce(iif(json_valid(w.options), w.options ->> '$.ordered', 0), 0) AS ordered, w.revision, \
-     w.filter";
+     w.filter, w.destination_type = 'poll' AS pulled";
 
 /// A SQLite row read by column name. The mappers ask for columns in the order their `*_COLS`
 /// list names them, so the column after the last one read is tried first; rusqlite's own

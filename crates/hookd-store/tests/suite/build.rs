@@ -26,6 +26,8 @@ pub fn webhook(org: &OrgId, name: &str, ordered: bool) -> Webhook {
         signing_secret: SealedSecret(vec![1, 2, 3]),
         rotated_out: None,
         auth: SealedSecret(vec![4, 5, 6]),
+        destination_kind: DestinationKind::Http,
+        destination: None,
         status: WebhookStatus { enabled: true, reason: None, changed_at: now, changed_by: None },
         created_at: now,
         updated_at: now,

@@ -14,12 +14,14 @@ mod directory;
 mod edits;
 mod events;
 mod health;
+mod pull;
 
 use build::{noted, webhook};
 pub use directory::*;
 pub use edits::*;
 pub use events::*;
 pub use health::*;
+pub use pull::*;
 
 pub(crate) async fn org(s: &dyn Store, parent: Option<&OrgId>) -> Org {
     let o = Org {
