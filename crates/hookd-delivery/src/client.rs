@@ -104,7 +104,7 @@ impl ServerCertVerifier for AcceptAnyCert {
 
 type Identity = (Vec<CertificateDer<'static>>, PrivateKeyDer<'static>);
 
-fn tls_config(verify: bool, identity: Option<Identity>) -> Result<ClientConfig, rustls::Error> {
+pub(crate) fn tls_config(verify: bool, identity: Option<Identity>) -> Result<ClientConfig, rustls::Error> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = ClientConfig::builder_with_provider(provider.clone()).with_safe_default_protocol_versions()?;
     let builder = if verify {
@@ -248,6 +248,11 @@ impl HttpClients {
             m.insert(cache_key, client.clone());
         }
         Ok(client)
+    }
+
+    /// Whether private and loopback addresses may be connected to.
+    pub fn allow_private(&self) -> bool {
+        self.allow_private
     }
 
     /// The shared client, for token endpoints.

@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 
 use hookd_core::envelope::Recipe;
 use hookd_core::model::{
-    Attempt, AttemptError, AttemptErrorKind, AuthMethod, RequestBody, Trigger, Webhook, WebhookAuth,
+    Attempt, AttemptError, AttemptErrorKind, AuthMethod, Destination, DestinationKind, RequestBody, Trigger, Webhook,
+    WebhookAuth,
 };
 use hookd_core::operational::DisablePolicy;
 use hookd_core::retry::RetryPolicy;
@@ -20,6 +21,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
 use crate::auth::{Outgoing, TokenCache, static_headers};
 use crate::batching::Batches;
 use crate::client::{HttpClients, Target};
+use crate::destinations::{Destinations, Message};
 use crate::handoff::{HandedLease, Handoff};
 use crate::metrics::Metrics;
 use crate::request::{self, Content, Request, Signing};
@@ -56,6 +58,7 @@ pub struct Dispatcher {
     shares: Arc<Shares>,
     opened: OpenedSecrets,
     known: KnownWebhooks,
+    destinations: Destinations,
 }
 
 /// A webhook's signing secrets and outbound credentials, opened, and its URL, parsed.
@@ -67,6 +70,8 @@ struct Opened {
     auth: WebhookAuth,
     /// The webhook's URL, parsed (or why it does not parse).
     target: Result<Target, AttemptError>,
+    /// Where it delivers, with its secrets (or why they cannot be read).
+    destination: Result<Destination, AttemptError>,
 }
 
 /// Opened secrets and parsed URLs by webhook, so a delivery does not decrypt and parse them
@@ -88,19 +93,16 @@ impl OpenedSecrets {
         }
         let unreadable =
             |what: &str| AttemptError { kind: AttemptErrorKind::Auth, message: format!("the {what} cannot be read") };
-        let open_signing = |s| key.open_string(s).ok().and_then(|t| SigningSecret::parse(&t).ok());
-        let current = open_signing(&webhook.signing_secret).ok_or_else(|| unreadable("signing secret"))?;
-        let rotated_out = match &webhook.rotated_out {
-            Some((s, until)) => RotatedOut::open(key, s, *until).map_err(|_| unreadable("signing secret"))?,
-            None => RotatedOut::default(),
-        };
+        let (current, rotated_out) = request::open_signing(key, webhook)?;
         let auth: WebhookAuth = key
             .open(&webhook.auth)
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())
             .ok_or_else(|| unreadable("stored credentials"))?;
         let target = Target::parse(&webhook.url);
-        let opened = Arc::new(Opened { revision: webhook.revision, current, rotated_out, auth, target });
+        let destination = Destination::open(key, webhook.destination_kind, webhook.destination.as_ref())
+            .ok_or_else(|| unreadable("destination's settings"));
+        let opened = Arc::new(Opened { revision: webhook.revision, current, rotated_out, auth, target, destination });
         if let Ok(mut m) = self.by_webhook.lock() {
             if m.len() >= Self::MAX {
                 m.clear();
@@ -180,6 +182,7 @@ impl Dispatcher {
         handoff: Arc<Handoff>,
         metrics: Arc<Metrics>,
     ) -> Self {
+        let destinations = Destinations::new(clients.allow_private());
         Self {
             shares: Arc::new(Shares::new(config.concurrency)),
             store,
@@ -192,6 +195,7 @@ impl Dispatcher {
             limits: RateLimits::default(),
             opened: OpenedSecrets::default(),
             known: KnownWebhooks::default(),
+            destinations,
         }
     }
 
@@ -442,6 +446,12 @@ impl Dispatcher {
             let at = chrono::Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default();
             return records_for(None, Outcome::RetryAt(at), None);
         }
+        if webhook.destination_kind == DestinationKind::Poll {
+            // Claimed after all (a re-send, or made before the webhook became `poll`): back
+            // to waiting for its consumer, no attempt made.
+            let waiting = chrono::DateTime::from_timestamp_millis(hookd_store::PULLED_AT_MS).unwrap_or_default();
+            return records_for(None, Outcome::RetryAt(waiting), None);
+        }
         let events: Vec<&hookd_core::model::Event> = group.iter().map(|c| &*c.event).collect();
         let first = &group[0].delivery;
         let trigger = if manual { Trigger::Manual } else { first.next_trigger };
@@ -460,7 +470,11 @@ impl Dispatcher {
             None => (webhook.url.clone(), RequestBody::Rendered(recipe)),
         };
         // A request without an answer (a timeout, a refused connection) took time too.
-        let took = result.as_ref().map_or_else(|_| started.elapsed(), |r| r.duration);
+        let took = match &result {
+            Ok(Answer::Http(r)) => r.duration,
+            Ok(Answer::Accepted(_, took)) => *took,
+            Err(_) => started.elapsed(),
+        };
         let duration_us = took.as_micros() as u64;
         let mut attempt = Attempt {
             id: AttemptId::new(),
@@ -482,12 +496,13 @@ impl Dispatcher {
         };
         let mut retry_after = None;
         match result {
-            Ok(resp) => {
+            Ok(Answer::Http(resp)) => {
                 attempt.response_status = Some(resp.status);
                 attempt.response_headers = resp.headers;
                 attempt.response_body = resp.body;
                 retry_after = resp.retry_after.filter(|_| matches!(resp.status, 429 | 503));
             }
+            Ok(Answer::Accepted(accepted, _)) => attempt.response_body = accepted.text(),
             Err(e) => attempt.error = Some(e),
         }
         let error = attempt.error.as_ref().map(|e| e.kind.as_str());
@@ -582,6 +597,18 @@ impl Dispatcher {
             Ok(o) => o,
             Err(e) => return Sent { headers, shaped, result: Err(e) },
         };
+        if webhook.destination_kind != DestinationKind::Http {
+            let timeout = Duration::from_millis(webhook.options.timeout_ms.into());
+            let result = match &opened.destination {
+                Ok(d) => {
+                    let (result, took) =
+                        self.destinations.send(d, &Message { headers: &headers, body: &body }, timeout).await;
+                    result.map(|a| Answer::Accepted(a, took))
+                }
+                Err(e) => Err(e.clone()),
+            };
+            return Sent { headers, shaped, result };
+        }
         // A URL the transformation changed is parsed here, and guarded as every URL is.
         let moved;
         let target = match (&shaped, &opened.target) {
@@ -630,7 +657,7 @@ impl Dispatcher {
         let mut recorded = headers;
         recorded.push(("user-agent".into(), self.config.wire.user_agent().into()));
         recorded.extend(secret_headers.into_iter().map(|(k, v)| (k, hookd_core::secret::mask(&v))));
-        Sent { headers: recorded, shaped, result }
+        Sent { headers: recorded, shaped, result: result.map(Answer::Http) }
     }
 }
 
@@ -649,7 +676,14 @@ fn given(webhook: &Webhook, recipe: &Recipe, events: &[&hookd_core::model::Event
 struct Sent {
     headers: Vec<(String, String)>,
     shaped: Option<(String, Vec<u8>)>,
-    result: Result<crate::client::Response, AttemptError>,
+    result: Result<Answer, AttemptError>,
+}
+
+/// What a destination answered: an HTTP receiver's response, or what a queue or broker took
+/// and how long it took to.
+enum Answer {
+    Http(crate::client::Response),
+    Accepted(crate::destinations::Accepted, Duration),
 }
 
 /// How often a stalled node looks whether its attempts are recorded again, and the first

@@ -5,6 +5,7 @@
 pub mod auth;
 mod batching;
 pub mod client;
+pub mod destinations;
 pub mod dispatcher;
 pub mod handoff;
 pub mod metrics;
@@ -25,3 +26,4 @@ pub use client::HttpClients;
 pub use dispatcher::{DispatchConfig, Dispatcher};
 pub use handoff::Handoff;
 pub use metrics::Metrics;
+pub use request::{Request, pulled};

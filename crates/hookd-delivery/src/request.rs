@@ -8,9 +8,46 @@ use hookd_core::DeliveryId;
 use std::collections::BTreeMap;
 
 use hookd_core::envelope::{Recipe, Rendered};
+use hookd_core::model::{AttemptError, AttemptErrorKind};
 use hookd_core::model::{Event, Webhook};
+use hookd_core::rotation::RotatedOut;
+use hookd_core::secret::MasterKey;
 use hookd_core::signing::SigningSecret;
 use hookd_core::wire::Wire;
+
+/// A webhook's signing secrets, opened: the current one and those rotated out.
+pub(crate) fn open_signing(key: &MasterKey, webhook: &Webhook) -> Result<(SigningSecret, RotatedOut), AttemptError> {
+    let unreadable =
+        || AttemptError { kind: AttemptErrorKind::Auth, message: "the signing secret cannot be read".into() };
+    let current = key
+        .open_string(&webhook.signing_secret)
+        .ok()
+        .and_then(|t| SigningSecret::parse(&t).ok())
+        .ok_or_else(unreadable)?;
+    let rotated_out = match &webhook.rotated_out {
+        Some((s, until)) => RotatedOut::open(key, s, *until).map_err(|_| unreadable())?,
+        None => RotatedOut::default(),
+    };
+    Ok((current, rotated_out))
+}
+
+/// The message of one delivery of a `poll` webhook as its consumer pulls it: the body and
+/// headers an HTTP delivery would carry, signed now, so it is verified the same way.
+pub fn pulled(
+    wire: &Wire,
+    key: &MasterKey,
+    webhook: &Webhook,
+    delivery: &DeliveryId,
+    event: &Event,
+) -> Result<Request, AttemptError> {
+    let (current, rotated_out) = open_signing(key, webhook)?;
+    let now = chrono::Utc::now();
+    let signing = webhook
+        .signing_enabled
+        .then(|| Signing { current: &current, rotated_out: rotated_out.honoured(now).collect() });
+    let content = Content::rendered(webhook, &Recipe::of(webhook), &[event]);
+    Ok(build(wire, webhook, content, delivery, &[event], signing, now.timestamp()))
+}
 
 /// The secrets that sign a request: the current one, then those it replaced that are still
 /// honoured (a receiver that has not switched yet checks one of them).
@@ -21,7 +58,7 @@ pub(crate) struct Signing<'a> {
 
 /// A request's body and the headers hookd adds, in the order they are sent.
 #[derive(Debug)]
-pub(crate) struct Request {
+pub struct Request {
     pub body: Bytes,
     pub content_type: &'static str,
     pub headers: Vec<(String, String)>,

@@ -17,6 +17,7 @@ pub mod members;
 pub mod node;
 pub mod oauth;
 pub mod orgs;
+pub mod pulling;
 pub mod sessions;
 pub mod tokens;
 pub mod trying;

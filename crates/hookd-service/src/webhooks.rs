@@ -3,7 +3,8 @@
 
 use hookd_core::filter::Filter;
 use hookd_core::model::{
-    Circuit, DestinationKind, Environment, Transformation, Webhook, WebhookAuth, WebhookOptions, WebhookStatus,
+    Circuit, Destination, DestinationKind, Environment, Transformation, Webhook, WebhookAuth, WebhookOptions,
+    WebhookStatus,
 };
 use hookd_core::rotation::RotatedOut;
 use hookd_core::secret::SealedSecret;
@@ -29,7 +30,10 @@ pub struct SigningIn {
     "auth": {"type": "basic", "username": "hookd", "password": "s3cret"}}))]
 pub struct WebhookIn {
     pub name: String,
-    pub url: String,
+    /// Where an HTTP destination posts; left out for the other kinds (their `destination`
+    /// says where messages go).
+    #[serde(default)]
+    pub url: Option<String>,
     #[serde(default)]
     pub description: Option<String>,
     pub event_types: Vec<String>,
@@ -55,6 +59,10 @@ pub struct WebhookIn {
     pub signing: Option<SigningIn>,
     #[serde(default)]
     pub auth: Option<WebhookAuth>,
+    /// Where deliveries go: absent for HTTP to `url`; a queue, topic, bus, stream, bucket or
+    /// broker of yours; or `poll`, for a consumer that pulls them.
+    #[serde(default)]
+    pub destination: Option<Destination>,
 }
 
 /// An edit: an absent field stays as it is; `null` clears the optional ones.
@@ -81,13 +89,15 @@ pub struct WebhookPatch {
     pub transformation: Option<Option<Transformation>>,
     pub signing: Option<SigningIn>,
     pub auth: Option<WebhookAuth>,
+    /// Secrets sent back masked, as they were shown, keep the stored ones.
+    pub destination: Option<Destination>,
 }
 
 impl From<WebhookIn> for WebhookPatch {
     fn from(i: WebhookIn) -> Self {
         Self {
             name: Some(i.name),
-            url: Some(i.url),
+            url: i.url,
             description: Some(i.description),
             event_types: Some(i.event_types),
             enabled: i.enabled,
@@ -99,6 +109,7 @@ impl From<WebhookIn> for WebhookPatch {
             transformation: Some(i.transformation),
             signing: i.signing,
             auth: i.auth,
+            destination: i.destination,
         }
     }
 }
@@ -134,6 +145,8 @@ pub struct WebhookView {
     pub signing: SigningView,
     /// `null` when the stored credentials cannot be opened (see `unreadable`).
     pub auth: Option<WebhookAuth>,
+    /// Its secrets masked; `null` when the stored settings cannot be opened (see `unreadable`).
+    pub destination: Option<Destination>,
     /// Sealed values the master key could not open (`signing.secret`, `auth`): rotating the
     /// secret or sending the credentials again replaces them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -166,6 +179,7 @@ fn patch_summary(p: &WebhookPatch) -> (&'static str, String) {
         ("transformation", p.transformation.is_some()),
         ("signing", p.signing.is_some()),
         ("auth", p.auth.is_some()),
+        ("destination", p.destination.is_some()),
     ]);
     let state = |on: bool| if on { "enabled" } else { "disabled" };
     match (p.enabled, others.as_str()) {
@@ -194,6 +208,19 @@ pub(crate) async fn transformation(t: &Transformation) -> OpsResult<()> {
     checked.map_err(|e| OpsError::invalid("transformation.code", e.to_string()))
 }
 
+/// Refuses a kind of destination this build does not deliver to.
+fn delivered(kind: DestinationKind) -> OpsResult<()> {
+    use hookd_delivery::destinations::DELIVERED;
+    if DELIVERED.contains(&kind) {
+        return Ok(());
+    }
+    let kinds: Vec<&str> = DELIVERED.iter().map(|k| k.as_str()).collect();
+    Err(OpsError::invalid(
+        "destination.type",
+        format!("`{}` is not delivered to by this version of hookd; use one of {}", kind.as_str(), kinds.join(", ")),
+    ))
+}
+
 /// How often an edit of the credentials is tried again when another edit changed them.
 const EDIT_TRIES: usize = 8;
 
@@ -201,6 +228,48 @@ impl Ops {
     fn open_auth(&self, w: &Webhook) -> Option<WebhookAuth> {
         let bytes = self.key.open(&w.auth).ok()?;
         serde_json::from_slice(&bytes).ok()
+    }
+
+    /// The webhook's destination with its secrets, if its sealed settings can be opened.
+    pub(crate) fn open_destination(&self, w: &Webhook) -> Option<Destination> {
+        Destination::open(&self.key, w.destination_kind, w.destination.as_ref())
+    }
+
+    /// Sets the edit's destination and, for the kinds other than HTTP, its `url` (where it
+    /// writes, in words). `stored` is the webhook edited (none when creating): secrets sent
+    /// back masked keep its own, and a switch to HTTP needs a URL unless it had one.
+    fn set_destination(&self, stored: Option<&Webhook>, p: &WebhookPatch, edit: &mut WebhookEdit) -> OpsResult<()> {
+        let stored_kind = stored.map_or(DestinationKind::Http, |w| w.destination_kind);
+        let kind = p.destination.as_ref().map_or(stored_kind, Destination::kind);
+        if p.url.is_some() && kind != DestinationKind::Http {
+            let why = format!("leave it out: a {} destination says where messages go", kind.as_str());
+            return Err(OpsError::invalid("url", why));
+        }
+        let Some(new) = &p.destination else {
+            if stored.is_none() && p.url.is_none() {
+                return Err(OpsError::invalid("url", "is required for an HTTP destination"));
+            }
+            return Ok(());
+        };
+        delivered(kind)?;
+        let merged = match stored.and_then(|w| self.open_destination(w)) {
+            Some(old) => new.clone().keep_secrets_of(&old),
+            None => new.clone(),
+        };
+        merged.check(self.config.allow_private_targets)?;
+        if kind == DestinationKind::Http && p.url.is_none() && stored_kind != DestinationKind::Http {
+            return Err(OpsError::invalid("url", "is required for an HTTP destination"));
+        }
+        if kind != DestinationKind::Http {
+            edit.url = Some(merged.locator());
+        }
+        let sealed = kind
+            .has_settings()
+            .then(|| serde_json::to_vec(&merged).map(|b| self.key.seal(&b)))
+            .transpose()
+            .map_err(|e| OpsError::Internal(e.into()))?;
+        edit.destination = Some((kind, sealed));
+        Ok(())
     }
 
     pub fn webhook_view(&self, w: Webhook, secret: Option<String>) -> WebhookView {
@@ -211,6 +280,10 @@ impl Ops {
         }
         if auth.is_none() {
             unreadable.push("auth");
+        }
+        let destination = self.open_destination(&w).map(|d| d.masked());
+        if destination.is_none() {
+            unreadable.push("destination");
         }
         let circuit = self.metrics.circuits.of(&w.id);
         WebhookView {
@@ -230,6 +303,7 @@ impl Ops {
             transformation: w.transformation,
             signing: SigningView { enabled: w.signing_enabled, secret },
             auth,
+            destination,
             unreadable,
             revision: w.revision,
             circuit,
@@ -330,6 +404,10 @@ impl Ops {
         if let Some(Some(f)) = &p.filter {
             note(filter(f).map(drop));
         }
+        if let Some(d) = &p.destination {
+            note(delivered(d.kind()));
+            note(d.check(insecure).map_err(Into::into));
+        }
         note(self.check_references(org, p).await);
         found
             .into_iter()
@@ -364,6 +442,7 @@ impl Ops {
         self.check_references(org, &patch).await?;
         let id = WebhookId::new();
         let mut edit = self.edit_of(by, org, &id, &patch)?;
+        self.set_destination(None, &patch, &mut edit)?;
         let auth = patch.auth.clone().unwrap_or_default();
         edit.auth = Some(AuthEdit { new: self.seal_auth(&auth)?, replaces: SealedSecret(vec![]) });
         let secret = SigningSecret::generate().to_text();
@@ -442,10 +521,13 @@ impl Ops {
         let (action, summary) = patch_summary(&p);
         edit.audit = Some(Self::audit(by, org, action, id, summary));
         for _ in 0..EDIT_TRIES {
-            if let Some(auth) = &p.auth {
+            if p.auth.is_some() || p.destination.is_some() || p.url.is_some() {
                 let stored = self.store.get_webhook(org, id).await.map_err(not_found("webhook"))?;
-                let merged = self.merge_auth(&stored, auth);
-                edit.auth = Some(AuthEdit { new: self.seal_auth(&merged)?, replaces: stored.auth });
+                self.set_destination(Some(&stored), &p, &mut edit)?;
+                if let Some(auth) = &p.auth {
+                    let merged = self.merge_auth(&stored, auth);
+                    edit.auth = Some(AuthEdit { new: self.seal_auth(&merged)?, replaces: stored.auth });
+                }
             }
             match self.store.edit_webhook(&edit).await {
                 Ok(w) => {

@@ -10,6 +10,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+mod redis;
+pub use redis::TempRedis;
+
 /// One cluster per test process; each test gets a database of its own.
 pub struct TempPostgres {
     pub port: u16,
@@ -33,7 +36,7 @@ fn pg_bin() -> PathBuf {
         .expect("PostgreSQL server binaries not found: install Debian's `postgresql` package or set HOOKD_PG_BIN")
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
 }
 

@@ -49,6 +49,8 @@ pub enum Command {
         #[arg(long)]
         expires: Option<String>,
     },
+    /// Pull a poll webhook and post each event, signed, to a local URL.
+    Listen(crate::listen::ListenArgs),
     /// The built-in load test: a receiver, a server, N events to E webhooks.
     Bench(crate::bench::BenchArgs),
 }

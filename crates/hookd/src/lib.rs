@@ -5,6 +5,7 @@ pub mod bench;
 pub mod cli;
 pub mod config;
 mod demo;
+pub mod listen;
 mod wiring;
 
 use anyhow::{Context, Result};
@@ -69,6 +70,7 @@ pub async fn run_command(cli: Cli) -> Result<()> {
             eprintln!("works once, until {}", link.expires_at.to_rfc3339());
             Ok(())
         }
+        Command::Listen(args) => listen::run(args, shutdown_signal()).await,
         Command::Bench(args) => bench::run(args).await,
     }
 }

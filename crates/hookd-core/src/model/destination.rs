@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::secret::mask;
+use crate::secret::{SealedSecret, mask};
 use crate::validation::{FieldError, webhook_url};
 
 /// A webhook's destination. The AWS kinds sign with SigV4 for `region`; `endpoint` sends to a
@@ -158,6 +158,21 @@ impl Default for Destination {
 }
 
 impl Destination {
+    /// A webhook's destination from its kind and sealed settings: HTTP and `poll` have no
+    /// settings; the others' are opened with `key` (`None` when they cannot be).
+    pub fn open(key: &crate::secret::MasterKey, kind: DestinationKind, sealed: Option<&SealedSecret>) -> Option<Self> {
+        match (kind, sealed) {
+            (DestinationKind::Http, _) => Some(Destination::Http {}),
+            (DestinationKind::Poll, _) => Some(Destination::Poll {}),
+            (kind, Some(sealed)) => key
+                .open(sealed)
+                .ok()
+                .and_then(|b| serde_json::from_slice::<Destination>(&b).ok())
+                .filter(|d| d.kind() == kind),
+            (_, None) => None,
+        }
+    }
+
     /// Its kind, which the store keeps in plain text beside the sealed settings.
     pub fn kind(&self) -> DestinationKind {
         match self {

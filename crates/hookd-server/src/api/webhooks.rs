@@ -17,6 +17,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::ids::Ids;
 use hookd_service::Actor;
 use hookd_service::events::Accepted;
+use hookd_service::pulling::{self, Pulled};
 use hookd_service::trying::{FilterTrial, FilterVerdict, TransformationOutcome, TransformationTrial};
 use hookd_service::webhooks::{WebhookIn, WebhookPatch, WebhookView};
 
@@ -180,6 +181,29 @@ async fn recover(
     Ok((StatusCode::ACCEPTED, Json(Recovered { deliveries: n })))
 }
 
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct PollQuery {
+    iterator: Option<String>,
+    limit: Option<String>,
+}
+
+async fn poll(
+    State(s): State<ApiState>,
+    by: Actor,
+    Ids((org, id)): Ids<(OrgId, WebhookId)>,
+    uri: axum::http::Uri,
+) -> ApiResult<Json<Pulled>> {
+    let q: PollQuery =
+        serde_urlencoded::from_str(uri.query().unwrap_or("")).map_err(|e| ApiError::invalid("query", e.to_string()))?;
+    let limit = q
+        .limit
+        .map(|l| l.parse::<usize>())
+        .transpose()
+        .map_err(|_| ApiError::invalid("limit", format!("is a number from 1 to {}", pulling::MAX_LIMIT)))?;
+    Ok(Json(s.ops.pull(&by, &org, &id, q.iterator.as_deref().filter(|i| !i.is_empty()), limit).await?))
+}
+
 /// This resource's routes, each with the handler that serves it: what is served is what
 /// the OpenAPI document says, route for route.
 pub fn endpoints() -> Vec<Endpoint> {
@@ -304,8 +328,29 @@ pub fn endpoints() -> Vec<Endpoint> {
                 ..route("post", "/orgs/{org}/webhooks/{id}/recover", "webhooks", "Re-send what failed since a time")
             },
         ),
+        endpoint(
+            poll,
+            Route {
+                query: POLL,
+                response: Some(one::<Pulled>),
+                ..route(
+                    "get",
+                    "/orgs/{org}/webhooks/{id}/poll",
+                    "webhooks",
+                    "Pull a poll webhook's waiting deliveries, oldest first (at least once: each iterator acknowledges what came before it)",
+                )
+            },
+        ),
     ]
 }
+
+const POLL: &[(&str, &str)] = &[
+    (
+        "iterator",
+        "The `iterator` of the previous pull: acknowledges what it handed out; absent to start from the oldest waiting",
+    ),
+    ("limit", "Deliveries a pull, 1 to 250 (default 50)"),
+];
 
 pub fn router() -> Router<ApiState> {
     super::endpoint::router(endpoints())

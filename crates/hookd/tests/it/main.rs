@@ -5,6 +5,7 @@ mod cli;
 mod cluster;
 mod crash;
 mod delivery;
+mod destinations;
 mod events;
 mod fairness;
 mod filters;

@@ -1,0 +1,70 @@
+//! Connections to brokers, through the SSRF guard: the name is resolved by the guarded
+//! resolver (or the literal address checked), then TLS is spoken with the name, so a
+//! certificate is checked against the host the customer wrote, not the address it resolved to.
+
+use std::net::{IpAddr, SocketAddr};
+use std::pin::Pin;
+use std::sync::Arc;
+
+use hookd_core::model::{AttemptError, AttemptErrorKind};
+use hyper_util::client::legacy::connect::dns::Name;
+use rustls_pki_types::ServerName;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpStream;
+use tower_service::Service as _;
+
+use crate::ssrf::{GuardedResolver, is_allowed};
+
+/// A byte stream to a broker, plain or TLS.
+pub(crate) trait Stream: AsyncRead + AsyncWrite + Send + Unpin {}
+impl<T: AsyncRead + AsyncWrite + Send + Unpin> Stream for T {}
+pub(crate) type BoxedStream = Pin<Box<dyn Stream>>;
+
+pub(crate) fn error(kind: AttemptErrorKind, message: impl Into<String>) -> AttemptError {
+    AttemptError { kind, message: message.into() }
+}
+
+/// Opens a connection to `host:port`, refusing forbidden addresses unless private targets
+/// are allowed; with `tls`, a verified TLS session for `host`.
+pub(crate) async fn open(host: &str, port: u16, tls: bool, allow_private: bool) -> Result<BoxedStream, AttemptError> {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let addrs: Vec<SocketAddr> = match host.parse::<IpAddr>() {
+        Ok(ip) if !allow_private && !is_allowed(ip) => {
+            return Err(error(
+                AttemptErrorKind::Ssrf,
+                format!("refused to connect to {ip}: private, loopback, link-local or metadata address"),
+            ));
+        }
+        Ok(ip) => vec![SocketAddr::new(ip, port)],
+        Err(_) => {
+            let name: Name = host
+                .parse()
+                .map_err(|_| error(AttemptErrorKind::InvalidUrl, format!("`{host}` is not a host name")))?;
+            let resolved = GuardedResolver::new(allow_private).call(name).await.map_err(|e| {
+                let kind =
+                    if e.is::<crate::ssrf::SsrfRefused>() { AttemptErrorKind::Ssrf } else { AttemptErrorKind::Dns };
+                error(kind, e.to_string())
+            })?;
+            resolved.map(|a| SocketAddr::new(a.ip(), port)).collect()
+        }
+    };
+    let tcp = TcpStream::connect(&addrs[..]).await.map_err(|e| {
+        let kind = match e.kind() {
+            std::io::ErrorKind::ConnectionRefused => AttemptErrorKind::Refused,
+            _ => AttemptErrorKind::Connection,
+        };
+        error(kind, format!("connecting to {host}:{port}: {e}"))
+    })?;
+    let _ = tcp.set_nodelay(true);
+    if !tls {
+        return Ok(Box::pin(tcp));
+    }
+    let config = crate::client::tls_config(true, None).map_err(|e| error(AttemptErrorKind::Tls, e.to_string()))?;
+    let name = ServerName::try_from(host.to_owned())
+        .map_err(|e| error(AttemptErrorKind::Tls, format!("`{host}` cannot be checked against a certificate: {e}")))?;
+    let stream = tokio_rustls::TlsConnector::from(Arc::new(config))
+        .connect(name, tcp)
+        .await
+        .map_err(|e| error(AttemptErrorKind::Tls, format!("TLS with {host}: {e}")))?;
+    Ok(Box::pin(stream))
+}

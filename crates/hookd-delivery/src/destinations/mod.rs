@@ -1,0 +1,75 @@
+//! Destinations other than HTTP: queues, streams and brokers. The dispatcher renders, signs
+//! and records as for HTTP; only the last step, handing over the signed message, is done
+//! here, by one module per kind. Every connection goes through the SSRF guard
+//! ([`connect::open`]).
+
+mod connect;
+mod redis;
+
+use std::time::{Duration, Instant};
+
+use hookd_core::model::{AttemptError, AttemptErrorKind, Destination, DestinationKind};
+
+/// The kinds this build of hookd delivers to; webhooks of others are refused when saved.
+pub const DELIVERED: &[DestinationKind] = &[DestinationKind::Http, DestinationKind::Poll, DestinationKind::Redis];
+
+/// A signed message: the headers an HTTP delivery would carry and its body.
+pub(crate) struct Message<'a> {
+    pub headers: &'a [(String, String)],
+    pub body: &'a [u8],
+}
+
+/// What a destination took: the IDs it gave the message (an entry ID, a message ID).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Accepted {
+    pub ids: Vec<String>,
+}
+
+impl Accepted {
+    /// How the history shows it.
+    pub(crate) fn text(&self) -> String {
+        format!("accepted, message ID {}", self.ids.join(", "))
+    }
+}
+
+/// The senders of every kind, with the connections they keep open.
+pub(crate) struct Destinations {
+    allow_private: bool,
+    redis: redis::Redis,
+}
+
+impl Destinations {
+    pub(crate) fn new(allow_private: bool) -> Self {
+        Self { allow_private, redis: redis::Redis::default() }
+    }
+
+    /// Hands `m` to `destination` within `timeout`; says how long it took.
+    pub(crate) async fn send(
+        &self,
+        destination: &Destination,
+        m: &Message<'_>,
+        timeout: Duration,
+    ) -> (Result<Accepted, AttemptError>, Duration) {
+        let started = Instant::now();
+        let sending = async {
+            match destination {
+                Destination::Redis { url, stream } => self.redis.send(url, stream, m, self.allow_private).await,
+                other => Err(AttemptError {
+                    kind: AttemptErrorKind::Rejected,
+                    message: format!(
+                        "{} destinations are not supported by this version of hookd",
+                        other.kind().as_str()
+                    ),
+                }),
+            }
+        };
+        let result = match tokio::time::timeout(timeout, sending).await {
+            Ok(r) => r,
+            Err(_) => Err(AttemptError {
+                kind: AttemptErrorKind::Timeout,
+                message: format!("no answer within {} ms", timeout.as_millis()),
+            }),
+        };
+        (result, started.elapsed())
+    }
+}

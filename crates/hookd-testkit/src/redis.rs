@@ -1,0 +1,77 @@
+//! [`TempRedis`]: a real `redis-server` (Debian's `redis-server`) on a free port of
+//! 127.0.0.1 with a password, in memory only, stopped when dropped; `redis-cli` reads it.
+
+use std::os::unix::process::CommandExt as _;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct TempRedis {
+    pub port: u16,
+    pub password: String,
+    server: Child,
+}
+
+impl TempRedis {
+    pub fn start() -> Self {
+        let port = crate::free_port();
+        let password = "s3cret-redis".to_owned();
+        let mut cmd = Command::new("redis-server");
+        cmd.args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .args(["--requirepass", &password, "--dir", &std::env::temp_dir().to_string_lossy()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        // SAFETY: only an async-signal-safe call between fork and exec.
+        unsafe {
+            cmd.pre_exec(|| {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let server = cmd.spawn().expect("redis-server (install Debian's redis-server)");
+        let redis = Self { port, password, server };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while redis.cli(&["PING"]).trim() != "\"PONG\"" {
+            assert!(Instant::now() < deadline, "redis-server never answered");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        redis
+    }
+
+    /// `redis://:password@127.0.0.1:port`.
+    pub fn url(&self) -> String {
+        format!("redis://:{}@127.0.0.1:{}", self.password, self.port)
+    }
+
+    /// Runs a command with `redis-cli --json`; its output.
+    pub fn cli(&self, args: &[&str]) -> String {
+        let out = Command::new("redis-cli")
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-a",
+                &self.password,
+                "--no-auth-warning",
+                "--json",
+            ])
+            .args(args)
+            .output()
+            .expect("redis-cli");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Stops the server (a destination that refuses connections).
+    pub fn stop(&mut self) {
+        let _ = self.server.kill();
+        let _ = self.server.wait();
+    }
+}
+
+impl Drop for TempRedis {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
