@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use hookd_core::auth_kinds::AuthKind;
-use hookd_core::model::{AuthMethod, ContentType, Environment, PayloadFormat};
+use hookd_core::model::{AuthMethod, ContentType, Destination, Environment, PayloadFormat};
 use serde_json::{Map, Value, json};
 
 use super::auth::Signed;
@@ -130,7 +130,19 @@ pub struct Values {
     /// that payload.
     pub example_type: String,
     pub example_payload: String,
+    /// Where deliveries go (`http`, `redis`, `poll`), and a Redis stream's URL (its password
+    /// masked when stored) and name.
+    pub destination: String,
+    pub redis_url: String,
+    pub redis_stream: String,
 }
+
+/// The kinds of destination the form offers (those this build delivers to), with labels.
+pub const DESTINATIONS: &[(&str, &str)] = &[
+    ("http", "An HTTPS endpoint (the URL)"),
+    ("redis", "A Redis stream"),
+    ("poll", "Nothing: a consumer pulls them (poll)"),
+];
 
 fn lower(v: impl serde::Serialize) -> String {
     serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
@@ -196,6 +208,9 @@ impl Values {
             transformation_enabled: true,
             example_type: String::new(),
             example_payload: String::new(),
+            destination: "http".into(),
+            redis_url: String::new(),
+            redis_stream: String::new(),
         }
     }
 
@@ -225,6 +240,15 @@ impl Values {
         if let Some(t) = &w.transformation {
             v.transformation_code = t.code.clone();
             v.transformation_enabled = t.enabled;
+        }
+        if let Some(d) = &w.destination {
+            v.destination = d.kind().as_str().into();
+            if d.kind() != hookd_core::model::DestinationKind::Http {
+                v.url = String::new();
+            }
+            if let Destination::Redis { url, stream } = d {
+                (v.redis_url, v.redis_stream) = (url.clone(), stream.clone());
+            }
         }
         v
     }
@@ -261,7 +285,24 @@ impl Values {
             transformation_enabled: form.checked("transformation_enabled"),
             example_type: form.text("example_type").into(),
             example_payload: form.text("example_payload").into(),
+            destination: form.get("destination.type").unwrap_or("http").into(),
+            redis_url: form.text("destination.redis.url").into(),
+            redis_stream: form.text("destination.redis.stream").into(),
         }
+    }
+}
+
+/// The destination a submission asks for, and the `url` an HTTP one posts to. A Redis URL
+/// left as shown (masked) keeps the stored password; the service layer swaps it back.
+fn destination_json(form: &Form) -> (Value, Option<String>) {
+    match form.get("destination.type").unwrap_or("http") {
+        "redis" => {
+            let d = json!({"type": "redis", "url": form.text("destination.redis.url"),
+                "stream": form.text("destination.redis.stream")});
+            (d, None)
+        }
+        "poll" => (json!({"type": "poll"}), None),
+        other => (json!({"type": other}), Some(form.text("url").to_owned())),
     }
 }
 
@@ -305,6 +346,7 @@ fn org_rows(form: &Form) -> Vec<OrgRow> {
 /// The form's fields in the order it shows them, with their labels.
 const FIELDS: &[(&str, &str)] = &[
     ("name", "Name"),
+    ("destination", "Destination"),
     ("url", "URL"),
     ("description", "Description"),
     ("event_types", "Event types"),
@@ -397,8 +439,8 @@ impl FormPage {
         let named = FIELDS.iter().find(|(f, _)| *f == top).map_or("The form", |(_, label)| *label);
         match (top, sub) {
             ("options", o) => OPTIONS.iter().find(|(f, _)| *f == o).map_or(named, |(_, l)| *l).to_owned(),
-            ("auth", "") => named.to_owned(),
-            ("auth", f) => format!("{named} ({})", f.replace('_', " ")),
+            ("auth" | "destination", "") => named.to_owned(),
+            ("auth" | "destination", f) => format!("{named} ({})", f.replace('_', " ")),
             ("filter", _) if field.len() > "filter.".len() => format!("{named} ({})", &field["filter.".len()..]),
             _ => named.to_owned(),
         }
@@ -536,9 +578,10 @@ pub fn body_from(form: &Form, current: Option<&WebhookView>) -> Value {
     // Text that is not JSON goes as a string, which the service layer refuses naming the
     // field; the portal says first that it is not JSON (`filter_json`).
     let filter = filter_json(form).unwrap_or_else(|_| json!(form.text("filter")));
-    let body = json!({
+    let (destination, url) = destination_json(form);
+    let mut body = json!({
         "name": form.text("name"),
-        "url": form.text("url"),
+        "destination": destination,
         "description": if description.is_empty() { Value::Null } else { json!(description) },
         "event_types": form.all("event_types").collect::<Vec<_>>(),
         "filter": filter,
@@ -564,6 +607,9 @@ pub fn body_from(form: &Form, current: Option<&WebhookView>) -> Value {
         },
         "auth": auth,
     });
+    if let Some(url) = url {
+        body["url"] = json!(url);
+    }
     match current {
         Some(w) => changed_only(body, w),
         None => body,
@@ -587,6 +633,7 @@ fn changed_only(body: Value, w: &WebhookView) -> Value {
         "signing": {"enabled": w.signing.enabled},
         "options": w.options,
         "auth": w.auth,
+        "destination": w.destination,
     });
     let Value::Object(fields) = body else { return body };
     Value::Object(fields.into_iter().filter(|(k, v)| now.get(k) != Some(v)).collect())

@@ -21,7 +21,7 @@ fn verify(secret: &str, headers: &[(String, String)], body: &[u8]) {
 }
 
 /// The stream's entries as (ID, fields), once there are `n`.
-fn entries(redis: &TempRedis, stream: &str, n: usize) -> Vec<(String, Vec<(String, String)>)> {
+pub(crate) fn entries(redis: &TempRedis, stream: &str, n: usize) -> Vec<(String, Vec<(String, String)>)> {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let out: Value = serde_json::from_str(&redis.cli(&["XRANGE", stream, "-", "+"])).unwrap_or(Value::Null);

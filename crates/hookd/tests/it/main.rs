@@ -16,6 +16,7 @@ mod inprocess;
 mod keys;
 mod operate;
 mod portal;
+mod portal_destinations;
 mod portal_edges;
 mod portal_events;
 mod portal_filters;
