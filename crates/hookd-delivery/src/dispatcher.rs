@@ -182,7 +182,7 @@ impl Dispatcher {
         handoff: Arc<Handoff>,
         metrics: Arc<Metrics>,
     ) -> Self {
-        let destinations = Destinations::new(clients.allow_private());
+        let destinations = Destinations::new(clients.clone());
         Self {
             shares: Arc::new(Shares::new(config.concurrency)),
             store,

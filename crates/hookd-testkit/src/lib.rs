@@ -10,7 +10,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+mod moto;
 mod redis;
+pub use moto::TempMoto;
 pub use redis::TempRedis;
 
 /// One cluster per test process; each test gets a database of its own.

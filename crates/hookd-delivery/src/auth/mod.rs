@@ -1,6 +1,6 @@
 //! Outbound authentication: the headers each `auth.type` adds to a request.
 
-mod aws4;
+pub(crate) mod aws4;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -55,7 +55,7 @@ pub fn static_headers(method: &AuthMethod, req: &Outgoing<'_>) -> AuthHeaders {
             )]
         }
         AuthMethod::Aws4 { access_key, secret_key, region, service, endpoint } => aws4::sign(
-            &aws4::Aws4 { access_key, secret_key, region, service, endpoint: endpoint.as_deref() },
+            &aws4::Aws4 { access_key, secret_key, region, service, endpoint: endpoint.as_deref(), amz_target: None },
             req.url,
             req.content_type,
             req.body,

@@ -3,15 +3,20 @@
 //! here, by one module per kind. Every connection goes through the SSRF guard
 //! ([`connect::open`]).
 
+mod aws;
 mod connect;
 mod redis;
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use crate::client::HttpClients;
 
 use hookd_core::model::{AttemptError, AttemptErrorKind, Destination, DestinationKind};
 
 /// The kinds this build of hookd delivers to; webhooks of others are refused when saved.
-pub const DELIVERED: &[DestinationKind] = &[DestinationKind::Http, DestinationKind::Poll, DestinationKind::Redis];
+pub const DELIVERED: &[DestinationKind] =
+    &[DestinationKind::Http, DestinationKind::Poll, DestinationKind::Redis, DestinationKind::Sqs, DestinationKind::Sns];
 
 /// A signed message: the headers an HTTP delivery would carry and its body.
 pub(crate) struct Message<'a> {
@@ -34,13 +39,14 @@ impl Accepted {
 
 /// The senders of every kind, with the connections they keep open.
 pub(crate) struct Destinations {
-    allow_private: bool,
+    /// AWS's APIs are called with the webhooks' HTTP client (its pool and SSRF guard).
+    clients: Arc<HttpClients>,
     redis: redis::Redis,
 }
 
 impl Destinations {
-    pub(crate) fn new(allow_private: bool) -> Self {
-        Self { allow_private, redis: redis::Redis::default() }
+    pub(crate) fn new(clients: Arc<HttpClients>) -> Self {
+        Self { clients, redis: redis::Redis::default() }
     }
 
     /// Hands `m` to `destination` within `timeout`; says how long it took.
@@ -51,16 +57,19 @@ impl Destinations {
         timeout: Duration,
     ) -> (Result<Accepted, AttemptError>, Duration) {
         let started = Instant::now();
+        let allow_private = self.clients.allow_private();
         let sending = async {
             match destination {
-                Destination::Redis { url, stream } => self.redis.send(url, stream, m, self.allow_private).await,
-                other => Err(AttemptError {
-                    kind: AttemptErrorKind::Rejected,
-                    message: format!(
-                        "{} destinations are not supported by this version of hookd",
-                        other.kind().as_str()
-                    ),
-                }),
+                Destination::Redis { url, stream } => self.redis.send(url, stream, m, allow_private).await,
+                Destination::Sqs { queue_url, .. } => match destination.aws() {
+                    Some(access) => aws::sqs(&self.clients, &access, queue_url, m, timeout).await,
+                    None => unreachable_kind(destination),
+                },
+                Destination::Sns { topic_arn, .. } => match destination.aws() {
+                    Some(access) => aws::sns(&self.clients, &access, topic_arn, m, timeout).await,
+                    None => unreachable_kind(destination),
+                },
+                other => unreachable_kind(other),
             }
         };
         let result = match tokio::time::timeout(timeout, sending).await {
@@ -72,4 +81,13 @@ impl Destinations {
         };
         (result, started.elapsed())
     }
+}
+
+/// A kind this build does not deliver to (the service refuses to save one; a webhook saved
+/// by a later version and read by this one lands here).
+fn unreachable_kind(d: &Destination) -> Result<Accepted, AttemptError> {
+    Err(AttemptError {
+        kind: AttemptErrorKind::Rejected,
+        message: format!("{} destinations are not delivered to by this version of hookd", d.kind().as_str()),
+    })
 }

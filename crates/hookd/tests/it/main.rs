@@ -6,6 +6,7 @@ mod cluster;
 mod crash;
 mod delivery;
 mod destinations;
+mod destinations_aws;
 mod events;
 mod fairness;
 mod filters;

@@ -1,0 +1,157 @@
+//! Amazon SQS and SNS destinations against moto (AWS's APIs on 127.0.0.1): messages carry
+//! the body and hookd's headers as attributes, and the consumer's signature check passes;
+//! a missing queue is retried and shown as rejected; the secret key is masked.
+
+use std::time::{Duration, Instant};
+
+use hookd_testkit::TempMoto;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::support::TestApp;
+
+const ACCOUNT: &str = "123456789012";
+
+/// One call of an AWS API on moto, which picks the service by the credential scope.
+async fn aws(moto: &TempMoto, service: &str, content_type: &str, target: Option<&str>, body: String) -> String {
+    let auth = format!(
+        "AWS4-HMAC-SHA256 Credential=AKIDTEST/20261204/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0"
+    );
+    let mut req = reqwest::Client::new()
+        .post(moto.endpoint())
+        .header("authorization", auth)
+        .header("content-type", content_type)
+        .body(body);
+    if let Some(t) = target {
+        req = req.header("x-amz-target", t);
+    }
+    let resp = req.send().await.unwrap();
+    assert!(resp.status().is_success(), "{service} {target:?}: {}", resp.status());
+    resp.text().await.unwrap()
+}
+
+async fn sqs(moto: &TempMoto, action: &str, body: Value) -> Value {
+    let text =
+        aws(moto, "sqs", "application/x-amz-json-1.0", Some(&format!("AmazonSQS.{action}")), body.to_string()).await;
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The queue's messages once there are `n` (each received once: moto hides them after).
+async fn messages(moto: &TempMoto, queue_url: &str, n: usize) -> Vec<Value> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut got = vec![];
+    while got.len() < n {
+        let r = sqs(
+            moto,
+            "ReceiveMessage",
+            json!({"QueueUrl": queue_url, "MessageAttributeNames": ["All"], "MaxNumberOfMessages": 10}),
+        )
+        .await;
+        got.extend(r["Messages"].as_array().cloned().unwrap_or_default());
+        assert!(Instant::now() < deadline, "the queue never had {n} messages");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    got
+}
+
+/// Checks a message's signature from its attributes, as a consumer would.
+fn verify(secret: &str, m: &Value) {
+    let mut headers = axum::http::HeaderMap::new();
+    for (k, v) in m["MessageAttributes"].as_object().unwrap() {
+        headers.insert(
+            axum::http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+            v["StringValue"].as_str().unwrap().parse().unwrap(),
+        );
+    }
+    standardwebhooks::Webhook::new(secret).unwrap().verify(m["Body"].as_str().unwrap().as_bytes(), &headers).unwrap();
+}
+
+fn access(moto: &TempMoto) -> Value {
+    json!({"region": "us-east-1", "access_key": "AKIDTEST", "secret_key": "s3cret-aws-key", "endpoint": moto.endpoint()})
+}
+
+#[tokio::test]
+async fn sqs_and_sns_get_signed_messages_and_a_missing_queue_is_retried() {
+    let moto = TempMoto::start();
+    let app = TestApp::spawn().await;
+    let org = app.org().await;
+    let queue =
+        sqs(&moto, "CreateQueue", json!({"QueueName": "orders"})).await["QueueUrl"].as_str().unwrap().to_owned();
+
+    // SQS: the body is the message, hookd's headers its attributes.
+    let mut d = access(&moto);
+    d["type"] = json!("sqs");
+    d["queue_url"] = json!(queue);
+    let w = app.create_webhook(&org, json!({"name": "Queue", "event_types": ["user.created"], "destination": d})).await;
+    let (wid, secret) = (w["id"].as_str().unwrap(), w["signing"]["secret"].as_str().unwrap().to_owned());
+    assert_eq!(w["destination"]["secret_key"], "****-key", "{w}");
+    assert_eq!(w["url"], json!(queue));
+    app.publish(&org, json!({"type": "user.created", "payload": {"n": 1}})).await;
+    let got = messages(&moto, &queue, 1).await;
+    verify(&secret, &got[0]);
+    assert_eq!(serde_json::from_str::<Value>(got[0]["Body"].as_str().unwrap()).unwrap()["payload"], json!({"n": 1}));
+    let attempts = app.attempts_until(&org, wid, |a| a.len() == 1).await;
+    let (_, attempt) = app
+        .call("GET", &format!("/orgs/{}/attempts/{}", org.id, attempts[0]["id"].as_str().unwrap()), &org.token, None)
+        .await;
+    let id = got[0]["MessageId"].as_str().unwrap();
+    assert!(attempt["response_body"].as_str().unwrap().contains(id), "{attempt}");
+
+    // SNS, fanned out to a queue with raw delivery (attributes kept).
+    let form =
+        |pairs: &[(&str, &str)]| url::form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+    let created = aws(
+        &moto,
+        "sns",
+        "application/x-www-form-urlencoded",
+        None,
+        form(&[("Action", "CreateTopic"), ("Name", "events")]),
+    )
+    .await;
+    let topic = created.split("<TopicArn>").nth(1).unwrap().split("</TopicArn>").next().unwrap().to_owned();
+    let fanout =
+        sqs(&moto, "CreateQueue", json!({"QueueName": "fanout"})).await["QueueUrl"].as_str().unwrap().to_owned();
+    let subscribe = [
+        ("Action", "Subscribe"),
+        ("TopicArn", topic.as_str()),
+        ("Protocol", "sqs"),
+        ("Endpoint", &format!("arn:aws:sqs:us-east-1:{ACCOUNT}:fanout")),
+        ("Attributes.entry.1.key", "RawMessageDelivery"),
+        ("Attributes.entry.1.value", "true"),
+    ];
+    aws(&moto, "sns", "application/x-www-form-urlencoded", None, form(&subscribe)).await;
+    let mut d = access(&moto);
+    d["type"] = json!("sns");
+    d["topic_arn"] = json!(topic);
+    let w = app.create_webhook(&org, json!({"name": "Topic", "event_types": ["user.updated"], "destination": d})).await;
+    let secret = w["signing"]["secret"].as_str().unwrap().to_owned();
+    app.publish(&org, json!({"type": "user.updated", "payload": {"n": 2}})).await;
+    let got = messages(&moto, &fanout, 1).await;
+    verify(&secret, &got[0]);
+
+    // A queue that does not exist: the attempt is rejected, shown, and retried.
+    let mut d = access(&moto);
+    d["type"] = json!("sqs");
+    d["queue_url"] = json!(format!("{}/{ACCOUNT}/missing", moto.endpoint()));
+    let (s, w) = app
+        .call(
+            "POST",
+            &format!("/orgs/{}/webhooks", org.id),
+            &org.token,
+            Some(json!({"name": "Gone", "event_types": ["user.created"], "destination": d})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{w}");
+    app.publish(&org, json!({"type": "user.created", "payload": {"n": 3}})).await;
+    let attempts = app.attempts_until(&org, w["id"].as_str().unwrap(), |a| !a.is_empty()).await;
+    assert_eq!(attempts[0]["error"]["kind"], "rejected", "{:?}", attempts[0]);
+    let (_, delivery) = app
+        .call(
+            "GET",
+            &format!("/orgs/{}/deliveries/{}", org.id, attempts[0]["delivery_id"].as_str().unwrap()),
+            &org.token,
+            None,
+        )
+        .await;
+    assert_eq!(delivery["state"], "pending", "retried: {delivery}");
+}
