@@ -11,8 +11,10 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 mod moto;
+mod nats;
 mod redis;
 pub use moto::TempMoto;
+pub use nats::{NatsClient, NatsMessage, TempNats, parse_headers};
 pub use redis::TempRedis;
 
 /// One cluster per test process; each test gets a database of its own.

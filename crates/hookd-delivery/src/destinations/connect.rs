@@ -27,6 +27,12 @@ pub(crate) fn error(kind: AttemptErrorKind, message: impl Into<String>) -> Attem
 /// Opens a connection to `host:port`, refusing forbidden addresses unless private targets
 /// are allowed; with `tls`, a verified TLS session for `host`.
 pub(crate) async fn open(host: &str, port: u16, tls: bool, allow_private: bool) -> Result<BoxedStream, AttemptError> {
+    let tcp = tcp(host, port, allow_private).await?;
+    if tls { upgrade(tcp, host).await } else { Ok(Box::pin(tcp)) }
+}
+
+/// A TCP connection to `host:port` through the guard.
+pub(crate) async fn tcp(host: &str, port: u16, allow_private: bool) -> Result<TcpStream, AttemptError> {
     let host = host.trim_start_matches('[').trim_end_matches(']');
     let addrs: Vec<SocketAddr> = match host.parse::<IpAddr>() {
         Ok(ip) if !allow_private && !is_allowed(ip) => {
@@ -56,9 +62,13 @@ pub(crate) async fn open(host: &str, port: u16, tls: bool, allow_private: bool) 
         error(kind, format!("connecting to {host}:{port}: {e}"))
     })?;
     let _ = tcp.set_nodelay(true);
-    if !tls {
-        return Ok(Box::pin(tcp));
-    }
+    Ok(tcp)
+}
+
+/// A verified TLS session for `host` over `tcp` (brokers such as NATS say hello in plain
+/// text first).
+pub(crate) async fn upgrade(tcp: TcpStream, host: &str) -> Result<BoxedStream, AttemptError> {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
     let config = crate::client::tls_config(true, None).map_err(|e| error(AttemptErrorKind::Tls, e.to_string()))?;
     let name = ServerName::try_from(host.to_owned())
         .map_err(|e| error(AttemptErrorKind::Tls, format!("`{host}` cannot be checked against a certificate: {e}")))?;

@@ -5,6 +5,7 @@
 
 mod aws;
 mod connect;
+mod nats;
 mod redis;
 
 use std::sync::Arc;
@@ -15,8 +16,14 @@ use crate::client::HttpClients;
 use hookd_core::model::{AttemptError, AttemptErrorKind, Destination, DestinationKind};
 
 /// The kinds this build of hookd delivers to; webhooks of others are refused when saved.
-pub const DELIVERED: &[DestinationKind] =
-    &[DestinationKind::Http, DestinationKind::Poll, DestinationKind::Redis, DestinationKind::Sqs, DestinationKind::Sns];
+pub const DELIVERED: &[DestinationKind] = &[
+    DestinationKind::Http,
+    DestinationKind::Poll,
+    DestinationKind::Redis,
+    DestinationKind::Sqs,
+    DestinationKind::Sns,
+    DestinationKind::Nats,
+];
 
 /// A signed message: the headers an HTTP delivery would carry and its body.
 pub(crate) struct Message<'a> {
@@ -42,11 +49,12 @@ pub(crate) struct Destinations {
     /// AWS's APIs are called with the webhooks' HTTP client (its pool and SSRF guard).
     clients: Arc<HttpClients>,
     redis: redis::Redis,
+    nats: nats::Nats,
 }
 
 impl Destinations {
     pub(crate) fn new(clients: Arc<HttpClients>) -> Self {
-        Self { clients, redis: redis::Redis::default() }
+        Self { clients, redis: redis::Redis::default(), nats: nats::Nats::default() }
     }
 
     /// Hands `m` to `destination` within `timeout`; says how long it took.
@@ -61,6 +69,7 @@ impl Destinations {
         let sending = async {
             match destination {
                 Destination::Redis { url, stream } => self.redis.send(url, stream, m, allow_private).await,
+                Destination::Nats { url, subject } => self.nats.send(url, subject, m, allow_private).await,
                 Destination::Sqs { queue_url, .. } => match destination.aws() {
                     Some(access) => aws::sqs(&self.clients, &access, queue_url, m, timeout).await,
                     None => unreachable_kind(destination),

@@ -7,6 +7,7 @@ mod crash;
 mod delivery;
 mod destinations;
 mod destinations_aws;
+mod destinations_nats;
 mod events;
 mod fairness;
 mod filters;
