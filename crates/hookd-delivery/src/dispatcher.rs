@@ -599,12 +599,9 @@ impl Dispatcher {
         };
         if webhook.destination_kind != DestinationKind::Http {
             let timeout = Duration::from_millis(webhook.options.timeout_ms.into());
+            let m = Message { headers: &headers, body: &body, event: events[0] };
             let result = match &opened.destination {
-                Ok(d) => {
-                    let (result, took) =
-                        self.destinations.send(d, &Message { headers: &headers, body: &body }, timeout).await;
-                    result.map(|a| Answer::Accepted(a, took))
-                }
+                Ok(d) => self.destinations.send(d, &m, timeout).await.map(|(a, took)| Answer::Accepted(a, took)),
                 Err(e) => Err(e.clone()),
             };
             return Sent { headers, shaped, result };

@@ -128,3 +128,55 @@ fn between<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {
     let len = text[start..].find(close)?;
     Some(text[start..start + len].trim())
 }
+
+/// `PutEvents` (AWS JSON 1.1): one entry whose detail is the wrapped message.
+pub(crate) async fn eventbridge(
+    clients: &Arc<HttpClients>,
+    access: &AwsAccess<'_>,
+    (bus, source, detail_type): (&str, &str, Option<&str>),
+    m: &Message<'_>,
+    timeout: Duration,
+) -> Result<Accepted, AttemptError> {
+    let entry = json!({
+        "EventBusName": bus,
+        "Source": source,
+        "DetailType": detail_type.unwrap_or(&m.event.event_type),
+        "Detail": m.wrapped().to_string(),
+    });
+    let body = serde_json::to_vec(&json!({"Entries": [entry]}))
+        .map_err(|e| error(AttemptErrorKind::Rejected, e.to_string()))?;
+    let answer =
+        call(clients, access, "events", Some("AWSEvents.PutEvents"), "application/x-amz-json-1.1", body, timeout)
+            .await?;
+    let v: Value = serde_json::from_str(&answer).unwrap_or(Value::Null);
+    let first = &v["Entries"][0];
+    match first["EventId"].as_str() {
+        Some(id) if v["FailedEntryCount"].as_u64().unwrap_or(0) == 0 => Ok(Accepted { ids: vec![id.to_owned()] }),
+        _ => Err(error(
+            AttemptErrorKind::Rejected,
+            format!("EventBridge refused the event: {} {}", first["ErrorCode"], first["ErrorMessage"]),
+        )),
+    }
+}
+
+/// `PutRecord` (AWS JSON 1.1): the wrapped message as the record's data.
+pub(crate) async fn kinesis(
+    clients: &Arc<HttpClients>,
+    access: &AwsAccess<'_>,
+    (stream, partition_key): (&str, Option<&str>),
+    m: &Message<'_>,
+    timeout: Duration,
+) -> Result<Accepted, AttemptError> {
+    use base64::Engine as _;
+    let data = base64::engine::general_purpose::STANDARD.encode(m.wrapped().to_string());
+    let record =
+        json!({"StreamName": stream, "Data": data, "PartitionKey": partition_key.unwrap_or(m.event.id.as_str())});
+    let body = serde_json::to_vec(&record).map_err(|e| error(AttemptErrorKind::Rejected, e.to_string()))?;
+    let target = Some("Kinesis_20131202.PutRecord");
+    let answer = call(clients, access, "kinesis", target, "application/x-amz-json-1.1", body, timeout).await?;
+    let v: Value = serde_json::from_str(&answer).unwrap_or(Value::Null);
+    match (v["ShardId"].as_str(), v["SequenceNumber"].as_str()) {
+        (Some(shard), Some(seq)) => Ok(Accepted { ids: vec![format!("{shard}:{seq}")] }),
+        _ => Err(error(AttemptErrorKind::Rejected, format!("Kinesis answered without a sequence number: {answer}"))),
+    }
+}

@@ -22,6 +22,8 @@ pub const DELIVERED: &[DestinationKind] = &[
     DestinationKind::Redis,
     DestinationKind::Sqs,
     DestinationKind::Sns,
+    DestinationKind::Eventbridge,
+    DestinationKind::Kinesis,
     DestinationKind::Nats,
 ];
 
@@ -29,6 +31,20 @@ pub const DELIVERED: &[DestinationKind] = &[
 pub(crate) struct Message<'a> {
     pub headers: &'a [(String, String)],
     pub body: &'a [u8],
+    /// The (first) event: its ID is Kinesis's default partition key, its type EventBridge's
+    /// default detail type.
+    pub event: &'a hookd_core::model::Event,
+}
+
+impl Message<'_> {
+    /// The message as one JSON object, for the kinds without headers or attributes
+    /// (EventBridge's detail, a Kinesis record): `{"headers": {…}, "body": "…"}`, the body
+    /// the exact string that was signed.
+    pub(crate) fn wrapped(&self) -> serde_json::Value {
+        let headers: serde_json::Map<String, serde_json::Value> =
+            self.headers.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect();
+        serde_json::json!({"headers": headers, "body": String::from_utf8_lossy(self.body)})
+    }
 }
 
 /// What a destination took: the IDs it gave the message (an entry ID, a message ID).
@@ -63,22 +79,24 @@ impl Destinations {
         destination: &Destination,
         m: &Message<'_>,
         timeout: Duration,
-    ) -> (Result<Accepted, AttemptError>, Duration) {
+    ) -> Result<(Accepted, Duration), AttemptError> {
         let started = Instant::now();
         let allow_private = self.clients.allow_private();
+        let clients = &self.clients;
         let sending = async {
-            match destination {
-                Destination::Redis { url, stream } => self.redis.send(url, stream, m, allow_private).await,
-                Destination::Nats { url, subject } => self.nats.send(url, subject, m, allow_private).await,
-                Destination::Sqs { queue_url, .. } => match destination.aws() {
-                    Some(access) => aws::sqs(&self.clients, &access, queue_url, m, timeout).await,
-                    None => unreachable_kind(destination),
-                },
-                Destination::Sns { topic_arn, .. } => match destination.aws() {
-                    Some(access) => aws::sns(&self.clients, &access, topic_arn, m, timeout).await,
-                    None => unreachable_kind(destination),
-                },
-                other => unreachable_kind(other),
+            match (destination, destination.aws()) {
+                (Destination::Redis { url, stream }, _) => self.redis.send(url, stream, m, allow_private).await,
+                (Destination::Nats { url, subject }, _) => self.nats.send(url, subject, m, allow_private).await,
+                (Destination::Sqs { queue_url, .. }, Some(a)) => aws::sqs(clients, &a, queue_url, m, timeout).await,
+                (Destination::Sns { topic_arn, .. }, Some(a)) => aws::sns(clients, &a, topic_arn, m, timeout).await,
+                (Destination::Eventbridge { event_bus, source, detail_type, .. }, Some(a)) => {
+                    let to = (event_bus.as_str(), source.as_str(), detail_type.as_deref());
+                    aws::eventbridge(clients, &a, to, m, timeout).await
+                }
+                (Destination::Kinesis { stream, partition_key, .. }, Some(a)) => {
+                    aws::kinesis(clients, &a, (stream, partition_key.as_deref()), m, timeout).await
+                }
+                (other, _) => unreachable_kind(other),
             }
         };
         let result = match tokio::time::timeout(timeout, sending).await {
@@ -88,7 +106,7 @@ impl Destinations {
                 message: format!("no answer within {} ms", timeout.as_millis()),
             }),
         };
-        (result, started.elapsed())
+        result.map(|a| (a, started.elapsed()))
     }
 }
 

@@ -155,3 +155,77 @@ async fn sqs_and_sns_get_signed_messages_and_a_missing_queue_is_retried() {
         .await;
     assert_eq!(delivery["state"], "pending", "retried: {delivery}");
 }
+
+/// An AWS JSON 1.1 call on moto.
+async fn json11(moto: &TempMoto, service: &str, target: &str, body: Value) -> Value {
+    let text = aws(moto, service, "application/x-amz-json-1.1", Some(target), body.to_string()).await;
+    serde_json::from_str(&text).unwrap_or(Value::Null)
+}
+
+/// Verifies a wrapped message (`{"headers", "body"}`) as a consumer would.
+fn verify_wrapped(secret: &str, wrapped: &Value) {
+    let mut headers = axum::http::HeaderMap::new();
+    for (k, v) in wrapped["headers"].as_object().unwrap() {
+        headers.insert(axum::http::HeaderName::from_bytes(k.as_bytes()).unwrap(), v.as_str().unwrap().parse().unwrap());
+    }
+    let body = wrapped["body"].as_str().unwrap();
+    standardwebhooks::Webhook::new(secret).unwrap().verify(body.as_bytes(), &headers).expect("signed");
+    assert_eq!(serde_json::from_str::<Value>(body).unwrap()["type"], "user.created");
+}
+
+#[tokio::test]
+async fn eventbridge_and_kinesis_get_the_signed_message_wrapped() {
+    use base64::Engine as _;
+    let moto = TempMoto::start();
+    let app = TestApp::spawn().await;
+    let org = app.org().await;
+
+    // EventBridge, with a rule sending the bus's events to a queue.
+    let queue =
+        sqs(&moto, "CreateQueue", json!({"QueueName": "bridge"})).await["QueueUrl"].as_str().unwrap().to_owned();
+    let pattern = json!({"source": ["acme.users"]}).to_string();
+    json11(&moto, "events", "AWSEvents.PutRule", json!({"Name": "all", "EventPattern": pattern})).await;
+    let target = json!({"Id": "q", "Arn": format!("arn:aws:sqs:us-east-1:{ACCOUNT}:bridge")});
+    json11(&moto, "events", "AWSEvents.PutTargets", json!({"Rule": "all", "Targets": [target]})).await;
+    let mut d = access(&moto);
+    d["type"] = json!("eventbridge");
+    d["event_bus"] = json!("default");
+    d["source"] = json!("acme.users");
+    let w = app.create_webhook(&org, json!({"name": "Bus", "event_types": ["user.created"], "destination": d})).await;
+    let (wid, secret) = (w["id"].as_str().unwrap().to_owned(), w["signing"]["secret"].as_str().unwrap().to_owned());
+
+    // Kinesis.
+    json11(&moto, "kinesis", "Kinesis_20131202.CreateStream", json!({"StreamName": "users", "ShardCount": 1})).await;
+    let mut d = access(&moto);
+    d["type"] = json!("kinesis");
+    d["stream"] = json!("users");
+    let k =
+        app.create_webhook(&org, json!({"name": "Stream", "event_types": ["user.created"], "destination": d})).await;
+    let (kid, ksecret) = (k["id"].as_str().unwrap().to_owned(), k["signing"]["secret"].as_str().unwrap().to_owned());
+
+    app.publish(&org, json!({"type": "user.created", "payload": {"n": 1}})).await;
+    let got = messages(&moto, &queue, 1).await;
+    let event: Value = serde_json::from_str(got[0]["Body"].as_str().unwrap()).unwrap();
+    assert_eq!((event["source"].clone(), event["detail-type"].clone()), (json!("acme.users"), json!("user.created")));
+    verify_wrapped(&secret, &event["detail"]);
+    let attempts = app.attempts_until(&org, &wid, |a| a.len() == 1).await;
+    assert_eq!(attempts[0]["succeeded"], true, "{attempts:?}");
+
+    let attempts = app.attempts_until(&org, &kid, |a| a.len() == 1).await;
+    assert_eq!(attempts[0]["succeeded"], true, "{attempts:?}");
+    let shards = json11(&moto, "kinesis", "Kinesis_20131202.ListShards", json!({"StreamName": "users"})).await;
+    let shard = shards["Shards"][0]["ShardId"].as_str().unwrap();
+    let it = json11(
+        &moto,
+        "kinesis",
+        "Kinesis_20131202.GetShardIterator",
+        json!({"StreamName": "users", "ShardId": shard, "ShardIteratorType": "TRIM_HORIZON"}),
+    )
+    .await;
+    let records =
+        json11(&moto, "kinesis", "Kinesis_20131202.GetRecords", json!({"ShardIterator": it["ShardIterator"]})).await;
+    let record = &records["Records"][0];
+    let data = base64::engine::general_purpose::STANDARD.decode(record["Data"].as_str().unwrap()).unwrap();
+    verify_wrapped(&ksecret, &serde_json::from_slice(&data).unwrap());
+    assert!(record["PartitionKey"].as_str().unwrap().starts_with("evt_"), "the event's ID by default: {record}");
+}
