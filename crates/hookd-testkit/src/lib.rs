@@ -12,9 +12,11 @@ use std::time::{Duration, Instant};
 
 mod moto;
 mod nats;
+mod rabbitmq;
 mod redis;
 pub use moto::TempMoto;
 pub use nats::{NatsClient, NatsMessage, TempNats, parse_headers};
+pub use rabbitmq::TempRabbitmq;
 pub use redis::TempRedis;
 
 /// One cluster per test process; each test gets a database of its own.

@@ -6,6 +6,7 @@
 mod aws;
 mod connect;
 mod nats;
+mod rabbitmq;
 mod redis;
 
 use std::sync::Arc;
@@ -25,6 +26,7 @@ pub const DELIVERED: &[DestinationKind] = &[
     DestinationKind::Eventbridge,
     DestinationKind::Kinesis,
     DestinationKind::Nats,
+    DestinationKind::Rabbitmq,
 ];
 
 /// A signed message: the headers an HTTP delivery would carry and its body.
@@ -66,11 +68,17 @@ pub(crate) struct Destinations {
     clients: Arc<HttpClients>,
     redis: redis::Redis,
     nats: nats::Nats,
+    rabbitmq: rabbitmq::Rabbitmq,
 }
 
 impl Destinations {
     pub(crate) fn new(clients: Arc<HttpClients>) -> Self {
-        Self { clients, redis: redis::Redis::default(), nats: nats::Nats::default() }
+        Self {
+            clients,
+            redis: redis::Redis::default(),
+            nats: nats::Nats::default(),
+            rabbitmq: rabbitmq::Rabbitmq::default(),
+        }
     }
 
     /// Hands `m` to `destination` within `timeout`; says how long it took.
@@ -87,6 +95,9 @@ impl Destinations {
             match (destination, destination.aws()) {
                 (Destination::Redis { url, stream }, _) => self.redis.send(url, stream, m, allow_private).await,
                 (Destination::Nats { url, subject }, _) => self.nats.send(url, subject, m, allow_private).await,
+                (Destination::Rabbitmq { url, exchange, routing_key }, _) => {
+                    self.rabbitmq.send(url, (exchange, routing_key), m, allow_private).await
+                }
                 (Destination::Sqs { queue_url, .. }, Some(a)) => aws::sqs(clients, &a, queue_url, m, timeout).await,
                 (Destination::Sns { topic_arn, .. }, Some(a)) => aws::sns(clients, &a, topic_arn, m, timeout).await,
                 (Destination::Eventbridge { event_bus, source, detail_type, .. }, Some(a)) => {

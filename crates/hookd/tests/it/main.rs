@@ -8,6 +8,7 @@ mod delivery;
 mod destinations;
 mod destinations_aws;
 mod destinations_nats;
+mod destinations_rabbitmq;
 mod events;
 mod fairness;
 mod filters;
