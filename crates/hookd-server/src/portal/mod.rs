@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod catalog;
 mod charts;
+mod destination_form;
 mod error;
 mod events;
 mod form;

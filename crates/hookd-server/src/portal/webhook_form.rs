@@ -6,10 +6,11 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use hookd_core::auth_kinds::AuthKind;
-use hookd_core::model::{AuthMethod, ContentType, Destination, Environment, PayloadFormat};
+use hookd_core::model::{AuthMethod, ContentType, Environment, PayloadFormat};
 use serde_json::{Map, Value, json};
 
 use super::auth::Signed;
+use super::destination_form::Picked;
 use super::error::PortalResult;
 use super::form::Form;
 use super::frame::Frame;
@@ -130,19 +131,9 @@ pub struct Values {
     /// that payload.
     pub example_type: String,
     pub example_payload: String,
-    /// Where deliveries go (`http`, `redis`, `poll`), and a Redis stream's URL (its password
-    /// masked when stored) and name.
-    pub destination: String,
-    pub redis_url: String,
-    pub redis_stream: String,
+    /// Where deliveries go, and what was typed for each kind.
+    pub destination: Picked,
 }
-
-/// The kinds of destination the form offers (those this build delivers to), with labels.
-pub const DESTINATIONS: &[(&str, &str)] = &[
-    ("http", "An HTTPS endpoint (the URL)"),
-    ("redis", "A Redis stream"),
-    ("poll", "Nothing: a consumer pulls them (poll)"),
-];
 
 fn lower(v: impl serde::Serialize) -> String {
     serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
@@ -208,9 +199,7 @@ impl Values {
             transformation_enabled: true,
             example_type: String::new(),
             example_payload: String::new(),
-            destination: "http".into(),
-            redis_url: String::new(),
-            redis_stream: String::new(),
+            destination: Picked::http(),
         }
     }
 
@@ -242,12 +231,9 @@ impl Values {
             v.transformation_enabled = t.enabled;
         }
         if let Some(d) = &w.destination {
-            v.destination = d.kind().as_str().into();
-            if d.kind() != hookd_core::model::DestinationKind::Http {
+            v.destination = Picked::of(d);
+            if !v.destination.is_http() {
                 v.url = String::new();
-            }
-            if let Destination::Redis { url, stream } = d {
-                (v.redis_url, v.redis_stream) = (url.clone(), stream.clone());
             }
         }
         v
@@ -285,25 +271,16 @@ impl Values {
             transformation_enabled: form.checked("transformation_enabled"),
             example_type: form.text("example_type").into(),
             example_payload: form.text("example_payload").into(),
-            destination: form.get("destination.type").unwrap_or("http").into(),
-            redis_url: form.text("destination.redis.url").into(),
-            redis_stream: form.text("destination.redis.stream").into(),
+            destination: Picked::from_form(form),
         }
     }
 }
 
-/// The destination a submission asks for, and the `url` an HTTP one posts to. A Redis URL
-/// left as shown (masked) keeps the stored password; the service layer swaps it back.
+/// The destination a submission asks for, and the `url` an HTTP one posts to.
 fn destination_json(form: &Form) -> (Value, Option<String>) {
-    match form.get("destination.type").unwrap_or("http") {
-        "redis" => {
-            let d = json!({"type": "redis", "url": form.text("destination.redis.url"),
-                "stream": form.text("destination.redis.stream")});
-            (d, None)
-        }
-        "poll" => (json!({"type": "poll"}), None),
-        other => (json!({"type": other}), Some(form.text("url").to_owned())),
-    }
+    let picked = Picked::from_form(form);
+    let url = picked.is_http().then(|| form.text("url").to_owned());
+    (picked.json(), url)
 }
 
 fn pretty(v: &Value) -> String {

@@ -13,7 +13,13 @@ use crate::support::TestApp;
 const ACCOUNT: &str = "123456789012";
 
 /// One call of an AWS API on moto, which picks the service by the credential scope.
-async fn aws(moto: &TempMoto, service: &str, content_type: &str, target: Option<&str>, body: String) -> String {
+pub(crate) async fn aws(
+    moto: &TempMoto,
+    service: &str,
+    content_type: &str,
+    target: Option<&str>,
+    body: String,
+) -> String {
     let auth = format!(
         "AWS4-HMAC-SHA256 Credential=AKIDTEST/20261204/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0"
     );
