@@ -151,9 +151,23 @@ impl Client {
         body: Bytes,
         timeout: Duration,
     ) -> Result<Response, AttemptError> {
+        self.send(http::Method::POST, target, headers, body, timeout).await
+    }
+
+    /// [`Client::post`] with another method (S3's `PUT`).
+    pub async fn send<'a>(
+        &self,
+        method: http::Method,
+        target: &Target,
+        headers: impl IntoIterator<Item = &'a (String, String)>,
+        body: Bytes,
+        timeout: Duration,
+    ) -> Result<Response, AttemptError> {
         check_target(&target.url, self.allow_private)?;
         let started = Instant::now();
-        let mut req = http::Request::post("/")
+        let mut req = http::Request::builder()
+            .method(method)
+            .uri("/")
             .body(Full::new(body))
             .map_err(|e| attempt_error(AttemptErrorKind::InvalidUrl, e.to_string()))?;
         let h = req.headers_mut();

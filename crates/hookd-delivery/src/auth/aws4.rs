@@ -11,9 +11,11 @@ pub struct Aws4<'a> {
     pub service: &'a str,
     /// Signed for (and sent as `Host`) instead of the URL's host.
     pub endpoint: Option<&'a str>,
-    /// The API operation of AWS's JSON protocols (`AmazonSQS.SendMessage`), signed and sent
-    /// as `X-Amz-Target`.
-    pub amz_target: Option<&'a str>,
+    /// `POST`, or `PUT` for S3's objects.
+    pub method: &'a str,
+    /// More headers to sign and send, lower-case: `x-amz-target` of AWS's JSON protocols,
+    /// S3's `x-amz-meta-*`.
+    pub extra: &'a [(String, String)],
 }
 
 /// `host[:port]` of a URL, as a `Host` header says it.
@@ -53,16 +55,18 @@ pub fn sign(
     query.sort();
     let canonical_query = query.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&");
     let path = if url.path().is_empty() { "/" } else { url.path() };
-    let mut canonical_headers = format!(
-        "content-type:{content_type}\nhost:{host}\nx-amz-content-sha256:{payload_hash}\nx-amz-date:{amz_date}\n"
-    );
-    let mut signed_headers = "content-type;host;x-amz-content-sha256;x-amz-date".to_owned();
-    if let Some(t) = k.amz_target {
-        canonical_headers.push_str(&format!("x-amz-target:{t}\n"));
-        signed_headers.push_str(";x-amz-target");
-    }
+    let mut signed: Vec<(&str, &str)> = vec![
+        ("content-type", content_type),
+        ("host", &host),
+        ("x-amz-content-sha256", &payload_hash),
+        ("x-amz-date", &amz_date),
+    ];
+    signed.extend(k.extra.iter().map(|(n, v)| (n.as_str(), v.trim())));
+    signed.sort();
+    let canonical_headers: String = signed.iter().map(|(n, v)| format!("{n}:{v}\n")).collect();
+    let signed_headers = signed.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(";");
     let canonical_request =
-        format!("POST\n{path}\n{canonical_query}\n{canonical_headers}\n{signed_headers}\n{payload_hash}");
+        format!("{}\n{path}\n{canonical_query}\n{canonical_headers}\n{signed_headers}\n{payload_hash}", k.method);
     let scope = format!("{date}/{}/{}/aws4_request", k.region, k.service);
     let string_to_sign =
         format!("AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}", hex::encode(Sha256::digest(canonical_request.as_bytes())));
@@ -85,9 +89,7 @@ pub fn sign(
     if endpoint.is_some() {
         headers.push(("host".into(), host));
     }
-    if let Some(t) = k.amz_target {
-        headers.push(("x-amz-target".into(), t.to_owned()));
-    }
+    headers.extend(k.extra.iter().cloned());
     headers
 }
 
@@ -103,7 +105,8 @@ mod tests {
             region: "us-east-1",
             service: "execute-api",
             endpoint: None,
-            amz_target: None,
+            method: "POST",
+            extra: &[],
         };
         let url = Url::parse("https://example.amazonaws.com/prod/hook?b=2&a=1").unwrap();
         let now = chrono::DateTime::parse_from_rfc3339("2015-08-30T12:36:00Z").unwrap().to_utc();
@@ -127,7 +130,8 @@ mod tests {
             region: "us-east-1",
             service: "execute-api",
             endpoint: Some("https://abc123.execute-api.us-east-1.amazonaws.com"),
-            amz_target: None,
+            method: "POST",
+            extra: &[],
         };
         let via = Url::parse("https://vpce-0a1b.execute-api.us-east-1.vpce.amazonaws.com/prod/hook").unwrap();
         let direct = Url::parse("https://abc123.execute-api.us-east-1.amazonaws.com/prod/hook").unwrap();

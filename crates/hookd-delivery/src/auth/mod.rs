@@ -55,7 +55,15 @@ pub fn static_headers(method: &AuthMethod, req: &Outgoing<'_>) -> AuthHeaders {
             )]
         }
         AuthMethod::Aws4 { access_key, secret_key, region, service, endpoint } => aws4::sign(
-            &aws4::Aws4 { access_key, secret_key, region, service, endpoint: endpoint.as_deref(), amz_target: None },
+            &aws4::Aws4 {
+                access_key,
+                secret_key,
+                region,
+                service,
+                endpoint: endpoint.as_deref(),
+                method: "POST",
+                extra: &[],
+            },
             req.url,
             req.content_type,
             req.body,

@@ -34,37 +34,61 @@ fn attributes<'a>(m: &'a Message<'_>) -> Vec<(&'a str, &'a str)> {
     out
 }
 
-/// One signed call of an AWS API; the answer's body when it is a 2xx, else why not.
+/// One request to an AWS API.
+struct Call<'a> {
+    service: &'a str,
+    method: http::Method,
+    url: String,
+    content_type: &'a str,
+    /// Signed and sent besides the usual ones (`x-amz-target`, `x-amz-meta-*`).
+    extra: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl<'a> Call<'a> {
+    /// A POST to the service's API: to `endpoint` when set, else to AWS's host for the region.
+    fn post(access: &AwsAccess<'_>, service: &'a str, content_type: &'a str, body: Vec<u8>) -> Self {
+        let url = match access.endpoint {
+            Some(e) => e.to_owned(),
+            None => format!("https://{service}.{}.amazonaws.com/", access.region),
+        };
+        Self { service, method: http::Method::POST, url, content_type, extra: vec![], body }
+    }
+
+    /// A POST of AWS's JSON protocols, naming the operation in `X-Amz-Target`.
+    fn json(access: &AwsAccess<'_>, service: &'a str, version: &'a str, target: &str, body: &Value) -> Self {
+        let mut c = Self::post(access, service, version, serde_json::to_vec(body).unwrap_or_default());
+        c.extra.push(("x-amz-target".into(), target.into()));
+        c
+    }
+}
+
+/// Signs and sends `c`; the answer's body when it is a 2xx, else why not.
 async fn call(
     clients: &HttpClients,
     access: &AwsAccess<'_>,
-    service: &str,
-    amz_target: Option<&str>,
-    content_type: &str,
-    body: Vec<u8>,
+    c: Call<'_>,
     timeout: Duration,
 ) -> Result<String, AttemptError> {
-    let url = match access.endpoint {
-        Some(e) => e.to_owned(),
-        None => format!("https://{service}.{}.amazonaws.com/", access.region),
-    };
-    let target = Target::parse(&url)?;
+    let target = Target::parse(&c.url)?;
     let k = Aws4 {
         access_key: access.access_key,
         secret_key: access.secret_key,
         region: access.region,
-        service,
+        service: c.service,
         endpoint: None,
-        amz_target,
+        method: c.method.as_str(),
+        extra: &c.extra,
     };
-    let mut headers = vec![("content-type".to_owned(), content_type.to_owned())];
-    headers.extend(aws4::sign(&k, target.url(), content_type, &body, chrono::Utc::now()));
-    let r = clients.default_client().post(&target, &headers, Bytes::from(body), timeout).await?;
+    let mut headers = vec![("content-type".to_owned(), c.content_type.to_owned())];
+    headers.extend(aws4::sign(&k, target.url(), c.content_type, &c.body, chrono::Utc::now()));
+    let r = clients.default_client().send(c.method, &target, &headers, Bytes::from(c.body), timeout).await?;
     if (200..300).contains(&r.status) {
         return Ok(r.body);
     }
     let kind = if matches!(r.status, 401 | 403) { AttemptErrorKind::Auth } else { AttemptErrorKind::Rejected };
-    Err(error(kind, format!("{service} answered {}: {}", r.status, r.body.chars().take(500).collect::<String>())))
+    let said: String = r.body.chars().take(500).collect();
+    Err(error(kind, format!("{} answered {}: {said}", c.service, r.status)))
 }
 
 /// `SendMessage` (AWS JSON 1.0).
@@ -84,10 +108,8 @@ pub(crate) async fn sqs(
         "MessageBody": String::from_utf8_lossy(m.body),
         "MessageAttributes": attributes,
     });
-    let body = serde_json::to_vec(&body).map_err(|e| error(AttemptErrorKind::Rejected, e.to_string()))?;
-    let answer =
-        call(clients, access, "sqs", Some("AmazonSQS.SendMessage"), "application/x-amz-json-1.0", body, timeout)
-            .await?;
+    let c = Call::json(access, "sqs", "application/x-amz-json-1.0", "AmazonSQS.SendMessage", &body);
+    let answer = call(clients, access, c, timeout).await?;
     let id = serde_json::from_str::<Value>(&answer).ok().and_then(|v| v["MessageId"].as_str().map(str::to_owned));
     id.map(|id| Accepted { ids: vec![id] })
         .ok_or_else(|| error(AttemptErrorKind::Rejected, format!("SQS answered without a MessageId: {answer}")))
@@ -102,7 +124,8 @@ pub(crate) async fn sns(
     timeout: Duration,
 ) -> Result<Accepted, AttemptError> {
     let body = publish_form(topic_arn, m).into_bytes();
-    let answer = call(clients, access, "sns", None, "application/x-www-form-urlencoded", body, timeout).await?;
+    let c = Call::post(access, "sns", "application/x-www-form-urlencoded", body);
+    let answer = call(clients, access, c, timeout).await?;
     between(&answer, "<MessageId>", "</MessageId>")
         .map(|id| Accepted { ids: vec![id.to_owned()] })
         .ok_or_else(|| error(AttemptErrorKind::Rejected, format!("SNS answered without a MessageId: {answer}")))
@@ -143,11 +166,9 @@ pub(crate) async fn eventbridge(
         "DetailType": detail_type.unwrap_or(&m.event.event_type),
         "Detail": m.wrapped().to_string(),
     });
-    let body = serde_json::to_vec(&json!({"Entries": [entry]}))
-        .map_err(|e| error(AttemptErrorKind::Rejected, e.to_string()))?;
-    let answer =
-        call(clients, access, "events", Some("AWSEvents.PutEvents"), "application/x-amz-json-1.1", body, timeout)
-            .await?;
+    let entries = json!({"Entries": [entry]});
+    let c = Call::json(access, "events", "application/x-amz-json-1.1", "AWSEvents.PutEvents", &entries);
+    let answer = call(clients, access, c, timeout).await?;
     let v: Value = serde_json::from_str(&answer).unwrap_or(Value::Null);
     let first = &v["Entries"][0];
     match first["EventId"].as_str() {
@@ -171,12 +192,44 @@ pub(crate) async fn kinesis(
     let data = base64::engine::general_purpose::STANDARD.encode(m.wrapped().to_string());
     let record =
         json!({"StreamName": stream, "Data": data, "PartitionKey": partition_key.unwrap_or(m.event.id.as_str())});
-    let body = serde_json::to_vec(&record).map_err(|e| error(AttemptErrorKind::Rejected, e.to_string()))?;
-    let target = Some("Kinesis_20131202.PutRecord");
-    let answer = call(clients, access, "kinesis", target, "application/x-amz-json-1.1", body, timeout).await?;
+    let c = Call::json(access, "kinesis", "application/x-amz-json-1.1", "Kinesis_20131202.PutRecord", &record);
+    let answer = call(clients, access, c, timeout).await?;
     let v: Value = serde_json::from_str(&answer).unwrap_or(Value::Null);
     match (v["ShardId"].as_str(), v["SequenceNumber"].as_str()) {
         (Some(shard), Some(seq)) => Ok(Accepted { ids: vec![format!("{shard}:{seq}")] }),
         _ => Err(error(AttemptErrorKind::Rejected, format!("Kinesis answered without a sequence number: {answer}"))),
     }
+}
+
+/// `PutObject` of the body as `{prefix}{webhook-id}.json` (path-style under `endpoint` when
+/// set), hookd's headers as the object's `x-amz-meta-*` metadata.
+pub(crate) async fn s3(
+    clients: &Arc<HttpClients>,
+    access: &AwsAccess<'_>,
+    (bucket, prefix): (&str, Option<&str>),
+    m: &Message<'_>,
+    timeout: Duration,
+) -> Result<Accepted, AttemptError> {
+    let id = m.headers.iter().find(|(k, _)| k == "webhook-id").map_or(m.event.id.as_str(), |(_, v)| v.as_str());
+    let key = format!("{}{id}.json", prefix.unwrap_or(""));
+    let path: String = key
+        .split('/')
+        .map(|s| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("/");
+    let url = match access.endpoint {
+        Some(e) => format!("{}/{bucket}/{path}", e.trim_end_matches('/')),
+        None => format!("https://{bucket}.s3.{}.amazonaws.com/{path}", access.region),
+    };
+    let content_type =
+        m.headers.iter().find(|(k, _)| k == "content-type").map_or("application/json", |(_, v)| v.as_str());
+    let extra = m
+        .headers
+        .iter()
+        .filter(|(k, _)| k != "content-type")
+        .map(|(k, v)| (format!("x-amz-meta-{k}"), v.clone()))
+        .collect();
+    let c = Call { service: "s3", method: http::Method::PUT, url, content_type, extra, body: m.body.to_vec() };
+    call(clients, access, c, timeout).await?;
+    Ok(Accepted { ids: vec![format!("s3://{bucket}/{key}")] })
 }

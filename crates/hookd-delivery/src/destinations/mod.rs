@@ -25,6 +25,7 @@ pub const DELIVERED: &[DestinationKind] = &[
     DestinationKind::Sns,
     DestinationKind::Eventbridge,
     DestinationKind::Kinesis,
+    DestinationKind::S3,
     DestinationKind::Nats,
     DestinationKind::Rabbitmq,
 ];
@@ -103,6 +104,9 @@ impl Destinations {
                 (Destination::Eventbridge { event_bus, source, detail_type, .. }, Some(a)) => {
                     let to = (event_bus.as_str(), source.as_str(), detail_type.as_deref());
                     aws::eventbridge(clients, &a, to, m, timeout).await
+                }
+                (Destination::S3 { bucket, prefix, .. }, Some(a)) => {
+                    aws::s3(clients, &a, (bucket, prefix.as_deref()), m, timeout).await
                 }
                 (Destination::Kinesis { stream, partition_key, .. }, Some(a)) => {
                     aws::kinesis(clients, &a, (stream, partition_key.as_deref()), m, timeout).await

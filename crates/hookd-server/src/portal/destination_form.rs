@@ -88,6 +88,19 @@ pub const CHOICES: &[Choice] = &[
         ],
     },
     Choice {
+        kind: "s3",
+        label: "An Amazon S3 bucket",
+        fields: aws![
+            field(
+                "bucket",
+                "Bucket",
+                "acme-events",
+                "PutObject of {prefix}{webhook-id}.json; hookd's headers as x-amz-meta-* metadata."
+            ),
+            optional("prefix", "Key prefix", "hookd/", "Empty: objects at the bucket's top."),
+        ],
+    },
+    Choice {
         kind: "rabbitmq",
         label: "A RabbitMQ exchange",
         fields: &[

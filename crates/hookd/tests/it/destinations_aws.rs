@@ -235,3 +235,39 @@ async fn eventbridge_and_kinesis_get_the_signed_message_wrapped() {
     verify_wrapped(&ksecret, &serde_json::from_slice(&data).unwrap());
     assert!(record["PartitionKey"].as_str().unwrap().starts_with("evt_"), "the event's ID by default: {record}");
 }
+
+#[tokio::test]
+async fn s3_objects_carry_the_body_and_hookds_headers_as_metadata() {
+    let moto = TempMoto::start();
+    let s3 = |method: reqwest::Method, path: &str| {
+        let auth =
+            "AWS4-HMAC-SHA256 Credential=AKIDTEST/20261204/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0";
+        reqwest::Client::new().request(method, format!("{}/{path}", moto.endpoint())).header("authorization", auth)
+    };
+    assert!(s3(reqwest::Method::PUT, "acme-events").send().await.unwrap().status().is_success());
+    let app = TestApp::spawn().await;
+    let org = app.org().await;
+    let mut d = access(&moto);
+    d["type"] = json!("s3");
+    d["bucket"] = json!("acme-events");
+    d["prefix"] = json!("hookd/");
+    let w =
+        app.create_webhook(&org, json!({"name": "Bucket", "event_types": ["user.created"], "destination": d})).await;
+    let (wid, secret) = (w["id"].as_str().unwrap(), w["signing"]["secret"].as_str().unwrap().to_owned());
+    assert_eq!(w["url"], "s3://acme-events/hookd/");
+    app.publish(&org, json!({"type": "user.created", "payload": {"n": 1}})).await;
+    let attempts = app.attempts_until(&org, wid, |a| a.len() == 1).await;
+    assert_eq!(attempts[0]["succeeded"], true, "{:?}", attempts[0]);
+    let key = format!("hookd/{}.json", attempts[0]["delivery_id"].as_str().unwrap());
+    let object = s3(reqwest::Method::GET, &format!("acme-events/{key}")).send().await.unwrap();
+    assert!(object.status().is_success(), "{key}: {}", object.status());
+    let mut headers = axum::http::HeaderMap::new();
+    for (k, v) in object.headers() {
+        if let Some(name) = k.as_str().strip_prefix("x-amz-meta-") {
+            headers.insert(axum::http::HeaderName::from_bytes(name.as_bytes()).unwrap(), v.clone());
+        }
+    }
+    let body = object.bytes().await.unwrap();
+    standardwebhooks::Webhook::new(&secret).unwrap().verify(&body, &headers).expect("signed");
+    assert_eq!(serde_json::from_slice::<Value>(&body).unwrap()["payload"], json!({"n": 1}));
+}

@@ -90,6 +90,16 @@ async fn every_kind_is_made_through_the_form_and_receives_events() {
         .to_owned();
     moto_call(&moto, "kinesis", "Kinesis_20131202.CreateStream", json!({"StreamName": "portal", "ShardCount": 1}))
         .await;
+    let bucket = reqwest::Client::new()
+        .put(format!("{}/portal-bucket", moto.endpoint()))
+        .header(
+            "authorization",
+            "AWS4-HMAC-SHA256 Credential=AKIDTEST/20261204/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(bucket.status().is_success());
     let topic = moto_form(&moto, "sns", "Action=CreateTopic&Name=portal").await;
     let topic = topic.split("<TopicArn>").nth(1).unwrap().split("</TopicArn>").next().unwrap().to_owned();
     let aws = |own: Vec<(&'static str, String)>| {
@@ -107,6 +117,7 @@ async fn every_kind_is_made_through_the_form_and_receives_events() {
         ("sns", aws(vec![("topic_arn", topic)])),
         ("eventbridge", aws(vec![("event_bus", "default".into()), ("source", "acme.portal".into())])),
         ("kinesis", aws(vec![("stream", "portal".into())])),
+        ("s3", aws(vec![("bucket", "portal-bucket".into())])),
         (
             "rabbitmq",
             vec![("url", rabbitmq.url()), ("exchange", "events".into()), ("routing_key", "user.created".into())],
