@@ -58,6 +58,11 @@ pub struct BenchArgs {
     /// cost. It must not cancel: the bench counts deliveries by the `webhook-id` header.
     #[arg(long)]
     pub transformation: Option<String>,
+    /// A destination (JSON, as the API takes it) for every webhook instead of the bench's own
+    /// receiver, e.g. a RabbitMQ exchange or an SQS queue. Deliveries are then counted from
+    /// hookd's metrics (attempts that succeeded): no latency or duplicate count.
+    #[arg(long, value_parser = parse_json)]
+    pub destination: Option<serde_json::Value>,
 }
 
 fn parse_json(s: &str) -> Result<serde_json::Value, String> {
@@ -225,11 +230,32 @@ impl Api {
         serde_json::from_slice(&body).with_context(|| format!("POST {url}: the answer"))
     }
 
+    async fn get_text(&self, url: &str) -> Result<String> {
+        let request = hyper::Request::get(url.parse::<hyper::Uri>()?).body(Full::new(Bytes::new()))?;
+        let response = self.client.request(request).await.with_context(|| format!("GET {url}"))?;
+        let body = response.into_body().collect().await.with_context(|| format!("GET {url}"))?.to_bytes();
+        Ok(String::from_utf8_lossy(&body).into_owned())
+    }
+
     async fn is_ready(&self, base: &str) -> bool {
         let Ok(uri) = format!("{base}/readyz").parse::<hyper::Uri>() else { return false };
         let Ok(request) = hyper::Request::get(uri).body(Full::new(Bytes::new())) else { return false };
         self.client.request(request).await.is_ok_and(|r| r.status().is_success())
     }
+}
+
+/// Attempts that succeeded on every node, from their `/metrics`.
+async fn succeeded_attempts(api: &Api, servers: &[Server]) -> usize {
+    let mut n = 0.0;
+    for s in servers {
+        let Ok(text) = api.get_text(&format!("{}/metrics", s.url)).await else { continue };
+        n += text
+            .lines()
+            .filter(|l| l.starts_with("hookd_attempts_total{") && l.contains("result=\"2xx\""))
+            .filter_map(|l| l.rsplit(' ').next().and_then(|v| v.parse::<f64>().ok()))
+            .sum::<f64>();
+    }
+    n as usize
 }
 
 pub async fn run(args: BenchArgs) -> Result<()> {
@@ -312,9 +338,12 @@ async fn run_once(args: &BenchArgs) -> Result<serde_json::Value> {
         api.post(&format!("{base}/orgs").parse()?, json!({"name": "bench"}).to_string()).await?;
     let org_id = org["id"].as_str().context("org id")?.to_owned();
     for i in 0..args.webhooks {
-        let webhook = json!({"name": format!("bench {i}"), "url": format!("http://{rx_addr}/hook/{i}"),
-            "event_types": ["bench.event"], "filter": args.filter,
+        let mut webhook = json!({"name": format!("bench {i}"), "event_types": ["bench.event"], "filter": args.filter,
             "transformation": args.transformation.as_ref().map(|code| json!({"code": code}))});
+        match &args.destination {
+            Some(d) => webhook["destination"] = d.clone(),
+            None => webhook["url"] = json!(format!("http://{rx_addr}/hook/{i}")),
+        }
         let _: serde_json::Value =
             api.post(&format!("{base}/orgs/{org_id}/webhooks").parse()?, webhook.to_string()).await?;
     }
@@ -359,12 +388,19 @@ async fn run_once(args: &BenchArgs) -> Result<serde_json::Value> {
     let ingest_elapsed = started.elapsed();
     let expected = args.events * args.webhooks;
     let wait_until = Instant::now() + Duration::from_secs(args.timeout_s);
+    let mut accepted_elsewhere = 0;
     loop {
-        let got = receipts.lock().map(|r| r.first.len()).unwrap_or(0);
+        let got = match &args.destination {
+            None => receipts.lock().map(|r| r.first.len()).unwrap_or(0),
+            Some(_) => {
+                accepted_elsewhere = succeeded_attempts(&api, &servers).await;
+                accepted_elsewhere
+            }
+        };
         if got >= expected || Instant::now() > wait_until {
             break;
         }
-        tokio::time::sleep(Duration::from_millis(5)).await;
+        tokio::time::sleep(Duration::from_millis(if args.destination.is_some() { 50 } else { 5 })).await;
     }
     let delivered_elapsed = started.elapsed();
     // A short quiet period to catch duplicates still on the wire.
@@ -379,7 +415,13 @@ async fn run_once(args: &BenchArgs) -> Result<serde_json::Value> {
         .filter_map(|(id, t0)| first.get(id).map(|t| t.saturating_duration_since(*t0).as_secs_f64() * 1000.0))
         .collect();
     latencies.sort_by(f64::total_cmp);
-    let lost = published.keys().filter(|id| !first.contains_key(*id)).count();
+    let (delivered, lost, duplicated) = match &args.destination {
+        None => {
+            let lost = published.keys().filter(|id| !first.contains_key(*id)).count();
+            (first.len(), lost, Some(total.saturating_sub(first.len())))
+        }
+        Some(_) => (accepted_elsewhere, expected.saturating_sub(accepted_elsewhere), None),
+    };
     let line = json!({
         "backend": args.database_url.as_deref().map(|u| u.split(':').next().unwrap_or("?")).unwrap_or("sqlite"),
         "events": args.events,
@@ -389,15 +431,16 @@ async fn run_once(args: &BenchArgs) -> Result<serde_json::Value> {
         "receiver_delay_ms": args.receiver_delay_ms,
         "filter": args.filter,
         "transformation": args.transformation.is_some(),
+        "destination": args.destination.as_ref().map(|d| d["type"].clone()),
         "ingest_per_s": (args.events as f64 / ingest_elapsed.as_secs_f64()).round(),
-        "deliveries_per_s": (first.len() as f64 / delivered_elapsed.as_secs_f64()).round(),
+        "deliveries_per_s": (delivered as f64 / delivered_elapsed.as_secs_f64()).round(),
         "latency_ms": { "p50": ms_at(&latencies, 0.50), "p99": ms_at(&latencies, 0.99), "max": ms_at(&latencies, 1.0) },
         "publish_ms": { "p50": ms_at(&publish_ms, 0.50), "p99": ms_at(&publish_ms, 0.99) },
-        "delivered": first.len(),
+        "delivered": delivered,
         "lost": lost,
-        "duplicated": total.saturating_sub(first.len()),
+        "duplicated": duplicated,
         "nodes": args.nodes,
-        "server_cpu_us_per_delivery": (cpu * 1e6 / first.len().max(1) as f64).round(),
+        "server_cpu_us_per_delivery": (cpu * 1e6 / delivered.max(1) as f64).round(),
         "peak_rss_mb": rss.iter().copied().reduce(f64::max).map(|r| (r * 10.0).round() / 10.0),
     });
     drop(servers);

@@ -184,6 +184,30 @@ fn bench_with_a_slow_receiver_delivers_everything() {
     assert_eq!(line["duplicated"], 0);
 }
 
+#[test]
+fn bench_to_a_redis_stream_counts_what_redis_took() {
+    let redis = hookd_testkit::TempRedis::start();
+    let destination = serde_json::json!({"type": "redis", "url": redis.url(), "stream": "bench"}).to_string();
+    let line = bench(&[
+        "--events",
+        "100",
+        "--webhooks",
+        "2",
+        "--publishers",
+        "4",
+        "--timeout-s",
+        "60",
+        "--destination",
+        &destination,
+    ]);
+    assert_eq!(
+        (line["destination"].clone(), line["delivered"].clone(), line["lost"].clone()),
+        ("redis".into(), 200.into(), 0.into()),
+        "{line}"
+    );
+    assert_eq!(redis.cli(&["XLEN", "bench"]).trim(), "200", "every message is in the stream");
+}
+
 /// A database file that exists but is empty was emptied, not made: hookd refuses it rather
 /// than start a new, empty database in its place.
 #[test]
