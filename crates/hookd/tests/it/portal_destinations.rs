@@ -57,6 +57,7 @@ async fn a_redis_stream_and_a_poll_webhook_are_made_and_modified_in_the_form() {
     b.type_into("#d-redis-stream", "audit").await;
     b.click("form button.btn.primary[type=submit]").await;
     b.wait_text("Webhook modified successfully").await;
+    b.wait_text("Redis stream audit at redis://").await;
     b.check_page("destination-redis-webhook").await;
     app.publish(&org, json!({"type": "user.created", "payload": {"n": 2}})).await;
     assert_eq!(entries(&redis, "audit", 1).len(), 1, "delivered with the kept password");
