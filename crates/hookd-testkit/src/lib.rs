@@ -42,6 +42,30 @@ fn pg_bin() -> PathBuf {
         .expect("PostgreSQL server binaries not found: install Debian's `postgresql` package or set HOOKD_PG_BIN")
 }
 
+/// Starts `cmd`, killed when this test process dies (a child that outlives a crashed test
+/// would hold its port and files).
+pub(crate) fn spawn_tied(cmd: &mut Command, what: &str) -> Child {
+    // SAFETY: only an async-signal-safe call between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap_or_else(|e| panic!("{what}: {e}"))
+}
+
+/// Waits until something listens on `port` of 127.0.0.1.
+pub(crate) fn wait_listening(port: u16, within: Duration, what: &str) {
+    let deadline = Instant::now() + within;
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "{what} never listened on {port}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
 }

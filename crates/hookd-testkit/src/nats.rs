@@ -4,9 +4,8 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::os::unix::process::CommandExt as _;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Child, Command};
+use std::time::Duration;
 
 pub struct TempNats {
     pub port: u16,
@@ -23,24 +22,9 @@ impl TempNats {
         let (user, password) = ("hookd".to_owned(), "s3cret-nats".to_owned());
         let mut cmd = Command::new("nats-server");
         cmd.args(["-a", "127.0.0.1", "-p", &port.to_string(), "-js", "-sd", &store.path().to_string_lossy()])
-            .args(["--user", &user, "--pass", &password])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        // SAFETY: only an async-signal-safe call between fork and exec.
-        unsafe {
-            cmd.pre_exec(|| {
-                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
-        let server = cmd.spawn().expect("nats-server (install Debian's nats-server)");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "nats-server never listened");
-            std::thread::sleep(Duration::from_millis(20));
-        }
+            .args(["--user", &user, "--pass", &password]);
+        let server = crate::spawn_tied(&mut cmd, "nats-server (install Debian's nats-server)");
+        crate::wait_listening(port, Duration::from_secs(20), "nats-server");
         Self { port, user, password, server, _store: store }
     }
 

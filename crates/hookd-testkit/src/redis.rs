@@ -1,8 +1,7 @@
 //! [`TempRedis`]: a real `redis-server` (Debian's `redis-server`) on a free port of
 //! 127.0.0.1 with a password, in memory only, stopped when dropped; `redis-cli` reads it.
 
-use std::os::unix::process::CommandExt as _;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 pub struct TempRedis {
@@ -16,20 +15,13 @@ impl TempRedis {
         let port = crate::free_port();
         let password = "s3cret-redis".to_owned();
         let mut cmd = Command::new("redis-server");
-        cmd.args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-            .args(["--requirepass", &password, "--dir", &std::env::temp_dir().to_string_lossy()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        // SAFETY: only an async-signal-safe call between fork and exec.
-        unsafe {
-            cmd.pre_exec(|| {
-                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
-        let server = cmd.spawn().expect("redis-server (install Debian's redis-server)");
+        cmd.args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]).args([
+            "--requirepass",
+            &password,
+            "--dir",
+            &std::env::temp_dir().to_string_lossy(),
+        ]);
+        let server = crate::spawn_tied(&mut cmd, "redis-server (install Debian's redis-server)");
         let redis = Self { port, password, server };
         let deadline = Instant::now() + Duration::from_secs(20);
         while redis.cli(&["PING"]).trim() != "\"PONG\"" {

@@ -5,22 +5,17 @@
 //! lines): `async-nats` opens its own connections, around the SSRF guard.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use hookd_core::model::{AttemptError, AttemptErrorKind};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufStream};
 
-use super::connect::{self, BoxedStream, error};
+use super::connect::{self, BoxedStream, Idle, decoded, error};
 use super::{Accepted, Message};
 
 /// The longest protocol line or reply payload read (an ack, an error, server INFO).
 const MAX_READ: usize = 64 << 10;
-/// Idle connections kept per URL: a connection carries one message at a time, so as many as
-/// the dispatcher has requests in flight by default. With 64, a RabbitMQ bench at E=10 made a
-/// new connection (and its handshake) for most messages: a third of the throughput.
-const IDLE_PER_URL: usize = 256;
 /// How long what a connection learnt of a subject (captured by a stream or not) is trusted.
 const CAPTURE_TTL: Duration = Duration::from_secs(60);
 
@@ -36,7 +31,7 @@ struct Conn {
 /// Open connections by URL, reused between messages.
 #[derive(Default)]
 pub(crate) struct Nats {
-    idle: Mutex<HashMap<String, Vec<Conn>>>,
+    idle: Idle<Conn>,
 }
 
 /// What came back for a reply subject.
@@ -54,8 +49,7 @@ impl Nats {
         m: &Message<'_>,
         allow_private: bool,
     ) -> Result<Accepted, AttemptError> {
-        let idle = self.idle.lock().ok().and_then(|mut m| m.get_mut(url).and_then(Vec::pop));
-        let mut conn = match idle {
+        let mut conn = match self.idle.take(url) {
             Some(c) => c,
             None => connect(url, allow_private).await?,
         };
@@ -75,12 +69,7 @@ impl Nats {
             conn.ping().await?;
             Accepted { ids: vec![format!("{subject} (no JetStream stream captures it)")] }
         };
-        if let Ok(mut idle) = self.idle.lock() {
-            let conns = idle.entry(url.to_owned()).or_default();
-            if conns.len() < IDLE_PER_URL {
-                conns.push(conn);
-            }
-        }
+        self.idle.give_back(url, conn);
         Ok(accepted)
     }
 }
@@ -118,16 +107,10 @@ async fn connect(url: &str, allow_private: bool) -> Result<Conn, AttemptError> {
     let stream: BoxedStream = if tls { connect::upgrade(tcp, host).await? } else { Box::pin(tcp) };
     let mut options = json!({"verbose": false, "pedantic": false, "tls_required": tls, "name": "hookd",
         "lang": "rust", "version": env!("CARGO_PKG_VERSION"), "protocol": 1, "headers": true, "no_responders": true});
-    let decode = |s: &str| {
-        url::form_urlencoded::parse(format!("x={}", s.replace('+', "%2B")).as_bytes())
-            .next()
-            .map(|(_, v)| v.into_owned())
-            .unwrap_or_default()
-    };
     match (parsed.username(), parsed.password()) {
         ("", _) => {}
-        (user, Some(pass)) => (options["user"], options["pass"]) = (json!(decode(user)), json!(decode(pass))),
-        (token, None) => options["auth_token"] = json!(decode(token)),
+        (user, Some(pass)) => (options["user"], options["pass"]) = (json!(decoded(user)), json!(decoded(pass))),
+        (token, None) => options["auth_token"] = json!(decoded(token)),
     }
     let inbox = format!("_INBOX.hookd.{:016x}", rand::random::<u64>());
     let mut conn = Conn { io: BufStream::new(stream), inbox, next: 0, captured: HashMap::new() };

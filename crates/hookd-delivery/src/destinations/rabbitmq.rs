@@ -4,19 +4,12 @@
 //! The protocol's few frames by hand (~300 lines): `lapin` brings its own executor and
 //! connector stack, which would connect around the SSRF guard.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-
 use hookd_core::model::{AttemptError, AttemptErrorKind};
 use tokio::io::{AsyncReadExt, AsyncWriteExt, BufStream};
 
-use super::connect::{self, BoxedStream, error};
+use super::connect::{self, BoxedStream, Idle, decoded, error};
 use super::{Accepted, Message};
 
-/// Idle connections kept per URL: a connection carries one message at a time, so as many as
-/// the dispatcher has requests in flight by default. With 64, a RabbitMQ bench at E=10 made a
-/// new connection (and its handshake) for most messages: a third of the throughput.
-const IDLE_PER_URL: usize = 256;
 /// The largest frame hookd reads or asks for.
 const FRAME_MAX: u32 = 128 << 10;
 const FRAME_END: u8 = 0xCE;
@@ -52,7 +45,7 @@ struct Conn {
 /// Open connections (each with its confirm channel) by URL, reused between messages.
 #[derive(Default)]
 pub(crate) struct Rabbitmq {
-    idle: Mutex<HashMap<String, Vec<Conn>>>,
+    idle: Idle<Conn>,
 }
 
 impl Rabbitmq {
@@ -63,18 +56,12 @@ impl Rabbitmq {
         m: &Message<'_>,
         allow_private: bool,
     ) -> Result<Accepted, AttemptError> {
-        let idle = self.idle.lock().ok().and_then(|mut m| m.get_mut(url).and_then(Vec::pop));
-        let mut conn = match idle {
+        let mut conn = match self.idle.take(url) {
             Some(c) => c,
             None => connect(url, allow_private).await?,
         };
         let tag = conn.publish(exchange, routing_key, m).await?;
-        if let Ok(mut idle) = self.idle.lock() {
-            let conns = idle.entry(url.to_owned()).or_default();
-            if conns.len() < IDLE_PER_URL {
-                conns.push(conn);
-            }
-        }
+        self.idle.give_back(url, conn);
         let id = m.headers.iter().find(|(k, _)| k == "webhook-id").map_or("", |(_, v)| v.as_str());
         Ok(Accepted { ids: vec![format!("{id} (confirmed, delivery tag {tag})")] })
     }
@@ -174,19 +161,13 @@ async fn connect(url: &str, allow_private: bool) -> Result<Conn, AttemptError> {
     };
     let host = parsed.host_str().ok_or_else(|| bad("has no host"))?;
     let stream = connect::open(host, parsed.port().unwrap_or(port), tls, allow_private).await?;
-    let decode = |s: &str| {
-        url::form_urlencoded::parse(format!("x={}", s.replace('+', "%2B")).as_bytes())
-            .next()
-            .map(|(_, v)| v.into_owned())
-            .unwrap_or_default()
-    };
     let (user, password) = match (parsed.username(), parsed.password()) {
         ("", None) => ("guest".to_owned(), "guest".to_owned()),
-        (u, p) => (decode(u), decode(p.unwrap_or(""))),
+        (u, p) => (decoded(u), decoded(p.unwrap_or(""))),
     };
     let vhost = match parsed.path().strip_prefix('/').unwrap_or("") {
         "" => "/".to_owned(),
-        v => decode(v),
+        v => decoded(v),
     };
     let mut conn = Conn { io: BufStream::new(stream), frame_max: FRAME_MAX, published: 0 };
     conn.io.write_all(b"AMQP\x00\x00\x09\x01").await.map_err(io)?;

@@ -2,28 +2,21 @@
 //! fields. RESP by hand, about a hundred lines: the `redis` crate opens its own connections,
 //! which would bypass the SSRF guard (or, connecting by address, lose the TLS name check).
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-
 use hookd_core::model::{AttemptError, AttemptErrorKind};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufStream};
 
-use super::connect::{self, BoxedStream, error};
+use super::connect::{self, BoxedStream, Idle, decoded, error};
 use super::{Accepted, Message};
 
 /// The longest reply read: a stream entry ID or an error line, never a payload.
 const MAX_REPLY: usize = 64 << 10;
-/// Idle connections kept per URL: a connection carries one message at a time, so as many as
-/// the dispatcher has requests in flight by default. With 64, a RabbitMQ bench at E=10 made a
-/// new connection (and its handshake) for most messages: a third of the throughput.
-const IDLE_PER_URL: usize = 256;
 
 type Conn = BufStream<BoxedStream>;
 
 /// Open connections by URL, reused between messages.
 #[derive(Default)]
 pub(crate) struct Redis {
-    idle: Mutex<HashMap<String, Vec<Conn>>>,
+    idle: Idle<Conn>,
 }
 
 /// A reply, as far as hookd reads them.
@@ -42,8 +35,7 @@ impl Redis {
         m: &Message<'_>,
         allow_private: bool,
     ) -> Result<Accepted, AttemptError> {
-        let idle = self.idle.lock().ok().and_then(|mut m| m.get_mut(url).and_then(Vec::pop));
-        let mut conn = match idle {
+        let mut conn = match self.idle.take(url) {
             Some(c) => c,
             None => connect(url, allow_private).await?,
         };
@@ -57,12 +49,7 @@ impl Redis {
             Reply::Error(e) => return Err(error(AttemptErrorKind::Rejected, format!("Redis refused XADD: {e}"))),
             Reply::Other => return Err(error(AttemptErrorKind::Connection, "Redis answered XADD with no entry ID")),
         };
-        if let Ok(mut idle) = self.idle.lock() {
-            let conns = idle.entry(url.to_owned()).or_default();
-            if conns.len() < IDLE_PER_URL {
-                conns.push(conn);
-            }
-        }
+        self.idle.give_back(url, conn);
         Ok(Accepted { ids: vec![id] })
     }
 }
@@ -80,9 +67,8 @@ async fn connect(url: &str, allow_private: bool) -> Result<Conn, AttemptError> {
     let host = parsed.host_str().ok_or_else(|| bad("has no host"))?;
     let stream = connect::open(host, parsed.port().unwrap_or(6379), tls, allow_private).await?;
     let mut conn = BufStream::new(stream);
-    let decode = |s: &str| percent_encoding_decode(s);
-    if let Some(password) = parsed.password().map(decode) {
-        let user = decode(parsed.username());
+    if let Some(password) = parsed.password().map(decoded) {
+        let user = decoded(parsed.username());
         let args: Vec<&[u8]> = if user.is_empty() {
             vec![b"AUTH", password.as_bytes()]
         } else {
@@ -95,13 +81,6 @@ async fn connect(url: &str, allow_private: bool) -> Result<Conn, AttemptError> {
         expect_ok(&mut conn, &[b"SELECT", db.as_bytes()], "SELECT", AttemptErrorKind::Rejected).await?;
     }
     Ok(conn)
-}
-
-fn percent_encoding_decode(s: &str) -> String {
-    url::form_urlencoded::parse(format!("x={}", s.replace('+', "%2B")).as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default()
 }
 
 async fn expect_ok(conn: &mut Conn, args: &[&[u8]], what: &str, kind: AttemptErrorKind) -> Result<(), AttemptError> {
