@@ -69,6 +69,10 @@ async fn redis_streams_get_signed_entries_and_a_stopped_server_is_retried() {
     assert_eq!((sent["type"].clone(), sent["payload"].clone()), (json!("user.created"), json!({"n": 1})));
     let attempts = app.attempts_until(&org, wid, |a| a.len() == 1).await;
     assert_eq!((attempts[0]["succeeded"].clone(), attempts[0]["response_status"].clone()), (json!(true), Value::Null));
+    for file in ["hookd.db", "hookd.db-wal"] {
+        let held = crate::security::file_contains(&app.data_dir.join(file), &redis.password);
+        assert!(!held, "{file} holds the Redis password in plain text");
+    }
     let (_, attempt) = app
         .call("GET", &format!("/orgs/{}/attempts/{}", org.id, attempts[0]["id"].as_str().unwrap()), &org.token, None)
         .await;

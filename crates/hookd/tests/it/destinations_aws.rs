@@ -97,6 +97,10 @@ async fn sqs_and_sns_get_signed_messages_and_a_missing_queue_is_retried() {
     verify(&secret, &got[0]);
     assert_eq!(serde_json::from_str::<Value>(got[0]["Body"].as_str().unwrap()).unwrap()["payload"], json!({"n": 1}));
     let attempts = app.attempts_until(&org, wid, |a| a.len() == 1).await;
+    for file in ["hookd.db", "hookd.db-wal"] {
+        let held = crate::security::file_contains(&app.data_dir.join(file), "s3cret-aws-key");
+        assert!(!held, "{file} holds the AWS secret key in plain text");
+    }
     let (_, attempt) = app
         .call("GET", &format!("/orgs/{}/attempts/{}", org.id, attempts[0]["id"].as_str().unwrap()), &org.token, None)
         .await;

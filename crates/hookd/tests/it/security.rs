@@ -95,7 +95,7 @@ async fn redirects_are_not_followed() {
     rx.assert_drained();
 }
 
-fn file_contains(path: &std::path::Path, needle: &str) -> bool {
+pub(crate) fn file_contains(path: &std::path::Path, needle: &str) -> bool {
     std::fs::read(path).map(|b| b.windows(needle.len()).any(|w| w == needle.as_bytes())).unwrap_or(false)
 }
 
