@@ -172,12 +172,12 @@ async fn connect(url: &str, allow_private: bool) -> Result<Conn, AttemptError> {
     let mut conn = Conn { io: BufStream::new(stream), frame_max: FRAME_MAX, published: 0 };
     conn.io.write_all(b"AMQP\x00\x00\x09\x01").await.map_err(io)?;
     conn.io.flush().await.map_err(io)?;
-    conn.expect(START).await?;
+    conn.receive(START).await?;
     let mut ok = Args::method(START_OK);
     ok.table([("product", "hookd"), ("version", env!("CARGO_PKG_VERSION"))]).shortstr("PLAIN");
     ok.longstr(format!("\0{user}\0{password}").as_bytes()).shortstr("en_US");
     conn.send(0, ok).await?;
-    let tune = conn.expect(TUNE).await.map_err(|e| match e.kind {
+    let tune = conn.receive(TUNE).await.map_err(|e| match e.kind {
         // A broker closes the connection at once on a wrong login.
         AttemptErrorKind::Connection => {
             error(AttemptErrorKind::Auth, format!("RabbitMQ refused the login: {}", e.message))
@@ -194,15 +194,15 @@ async fn connect(url: &str, allow_private: bool) -> Result<Conn, AttemptError> {
     let mut open = Args::method(OPEN);
     open.shortstr(&vhost).shortstr("").octet(0);
     conn.send(0, open).await?;
-    conn.expect(OPEN_OK).await.map_err(|e| error(AttemptErrorKind::Auth, e.message))?;
+    conn.receive(OPEN_OK).await.map_err(|e| error(AttemptErrorKind::Auth, e.message))?;
     let mut open = Args::method(CHANNEL_OPEN);
     open.shortstr("");
     conn.send(CHANNEL, open).await?;
-    conn.expect(CHANNEL_OPEN_OK).await?;
+    conn.receive(CHANNEL_OPEN_OK).await?;
     let mut select = Args::method(SELECT);
     select.octet(0);
     conn.send(CHANNEL, select).await?;
-    conn.expect(SELECT_OK).await?;
+    conn.receive(SELECT_OK).await?;
     Ok(conn)
 }
 
@@ -239,7 +239,7 @@ impl Conn {
         Ok((head[0], u16::from_be_bytes([head[1], head[2]]), payload))
     }
 
-    /// The next method frame on `channel`: its (class, method) and arguments. A close of the
+    /// The next method frame: its (class, method) and arguments. A close of the
     /// channel or the connection is answered and returned as the error it reports.
     async fn method(&mut self) -> Result<((u16, u16), Vec<u8>), AttemptError> {
         loop {
@@ -263,7 +263,8 @@ impl Conn {
         }
     }
 
-    async fn expect(&mut self, want: (u16, u16)) -> Result<Vec<u8>, AttemptError> {
+    /// The next method frame, which must be `want` (the handshake's fixed order).
+    async fn receive(&mut self, want: (u16, u16)) -> Result<Vec<u8>, AttemptError> {
         let (id, args) = self.method().await?;
         if id != want {
             return Err(protocol(&format!("expected method {want:?}, got {id:?}")));
