@@ -3,6 +3,7 @@
 //! certificate is checked against the host the customer wrote, not the address it resolved to.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
@@ -97,8 +98,17 @@ impl<C> Idle<C> {
     /// third of the throughput.
     const MAX: usize = 256;
 
-    pub(crate) fn take(&self, url: &str) -> Option<C> {
-        self.by_url.lock().ok().and_then(|mut m| m.get_mut(url).and_then(Vec::pop))
+    /// An idle connection to `url`, or a new one from `open`.
+    pub(crate) async fn take_or_open<F: Future<Output = Result<C, AttemptError>>>(
+        &self,
+        url: &str,
+        open: impl FnOnce() -> F,
+    ) -> Result<C, AttemptError> {
+        let idle = self.by_url.lock().ok().and_then(|mut m| m.get_mut(url).and_then(Vec::pop));
+        match idle {
+            Some(c) => Ok(c),
+            None => open().await,
+        }
     }
 
     /// Keeps a connection that carried its message cleanly (one that failed is dropped).

@@ -49,10 +49,7 @@ impl Nats {
         m: &Message<'_>,
         allow_private: bool,
     ) -> Result<Accepted, AttemptError> {
-        let mut conn = match self.idle.take(url) {
-            Some(c) => c,
-            None => connect(url, allow_private).await?,
-        };
+        let mut conn = self.idle.take_or_open(url, || connect(url, allow_private)).await?;
         let accepted = if conn.captured(subject).await? {
             let ack = match conn.request(subject, m.headers, m.body).await? {
                 Reply::Payload(p) => p,

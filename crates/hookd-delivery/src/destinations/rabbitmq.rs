@@ -56,10 +56,7 @@ impl Rabbitmq {
         m: &Message<'_>,
         allow_private: bool,
     ) -> Result<Accepted, AttemptError> {
-        let mut conn = match self.idle.take(url) {
-            Some(c) => c,
-            None => connect(url, allow_private).await?,
-        };
+        let mut conn = self.idle.take_or_open(url, || connect(url, allow_private)).await?;
         let tag = conn.publish(exchange, routing_key, m).await?;
         self.idle.give_back(url, conn);
         let id = m.headers.iter().find(|(k, _)| k == "webhook-id").map_or("", |(_, v)| v.as_str());

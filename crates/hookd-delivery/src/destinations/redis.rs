@@ -35,10 +35,7 @@ impl Redis {
         m: &Message<'_>,
         allow_private: bool,
     ) -> Result<Accepted, AttemptError> {
-        let mut conn = match self.idle.take(url) {
-            Some(c) => c,
-            None => connect(url, allow_private).await?,
-        };
+        let mut conn = self.idle.take_or_open(url, || connect(url, allow_private)).await?;
         let mut args: Vec<&[u8]> = vec![b"XADD", stream.as_bytes(), b"*"];
         for (k, v) in m.headers {
             args.extend([k.as_bytes(), v.as_bytes()]);
