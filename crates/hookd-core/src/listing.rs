@@ -165,6 +165,25 @@ impl WebhookSort {
     }
 }
 
+/// Sort keys of the event-type catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EventTypeSort {
+    #[default]
+    Name,
+    Group,
+}
+
+impl EventTypeSort {
+    pub const NAMES: &'static [&'static str] = &["name", "group"];
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "name" => Self::Name,
+            "group" => Self::Group,
+            _ => return None,
+        })
+    }
+}
+
 /// Sort keys of the history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AttemptSort {

@@ -1,5 +1,6 @@
 //! The event-type catalog: the operator writes it, every caller reads it.
 
+use hookd_core::listing::{EventTypeSort, Page, PageRequest};
 use hookd_core::model::EventType;
 use hookd_core::schema::{PayloadSchema, SchemaError};
 use hookd_core::validation;
@@ -55,9 +56,14 @@ impl Ops {
         Ok(et)
     }
 
-    /// The whole catalog, by group and name. Any authenticated caller may read it.
-    pub async fn list_event_types(&self, _by: &Actor) -> OpsResult<Vec<EventType>> {
-        Ok(self.store.list_event_types().await?)
+    /// One page of the catalog. Any authenticated caller may read it.
+    pub async fn list_event_types(&self, _by: &Actor, page: &PageRequest<EventTypeSort>) -> OpsResult<Page<EventType>> {
+        Ok(self.store.list_event_types(page).await?)
+    }
+
+    /// The whole catalog, by group and name, for pickers that show it all.
+    pub async fn event_type_catalog(&self, _by: &Actor) -> OpsResult<Vec<EventType>> {
+        Ok(self.store.all_event_types().await?)
     }
 
     pub async fn get_event_type(&self, _by: &Actor, name: &str) -> OpsResult<EventType> {

@@ -25,7 +25,7 @@ use hookd_core::{AttemptId, DeliveryId, EventId, MemberId, OrgId, TokenId, Webho
 
 pub use error::{Cause, StoreError};
 pub use hookd_core::listing::{
-    AttemptFilter, AttemptSort, Backlog, Cursor, EventFilter, Order, Page, PageRequest, WebhookSort,
+    AttemptFilter, AttemptSort, Backlog, Cursor, EventFilter, EventTypeSort, Order, Page, PageRequest, WebhookSort,
 };
 pub use sql::{AuthEdit, WebhookEdit};
 
@@ -351,7 +351,10 @@ pub trait Store: Send + Sync + 'static {
     // The event-type catalog (global).
     async fn upsert_event_type(&self, event_type: &EventType) -> Result<(), StoreError>;
     async fn get_event_type(&self, name: &str) -> Result<EventType, StoreError>;
-    async fn list_event_types(&self) -> Result<Vec<EventType>, StoreError>;
+    /// One page of the catalog, by name or by group.
+    async fn list_event_types(&self, page: &PageRequest<EventTypeSort>) -> Result<Page<EventType>, StoreError>;
+    /// The whole catalog, by group then name (the portal's pickers show it all).
+    async fn all_event_types(&self) -> Result<Vec<EventType>, StoreError>;
 
     // Webhooks.
     async fn create_webhook(&self, webhook: &Webhook, audit: &AuditEntry) -> Result<(), StoreError>;

@@ -20,6 +20,9 @@ pub type Body = fn(&mut Schemas) -> RefOr<Schema>;
 
 /// One route: what it takes and what it answers.
 pub struct Route {
+    /// The operation's name in the OpenAPI document, which generated clients make their
+    /// method names of (`listWebhooks`: `list_webhooks` in Python).
+    pub operation: &'static str,
     pub method: &'static str,
     pub path: &'static str,
     pub tag: &'static str,
@@ -67,18 +70,23 @@ pub fn one<T: ToSchema>(schemas: &mut Schemas) -> RefOr<Schema> {
     RefOr::Ref(Ref::from_schema_name(T::name()))
 }
 
-/// `{data: [T], next_cursor}`: one page of a list.
+/// `{data: [T], next_cursor}`: one page of a list, a component named `{T}Page` (so that a
+/// generated client has one type for it, not one for each route's answer).
 pub fn page_of<T: ToSchema>(schemas: &mut Schemas) -> RefOr<Schema> {
     let item = one::<T>(schemas);
     let cursor = ObjectBuilder::new()
         .schema_type(utoipa::openapi::schema::SchemaType::from_iter([Type::String, Type::Null]))
         .description(Some("Pass as `cursor` for the next page; `null` on the last"));
-    ObjectBuilder::new()
+    let page = ObjectBuilder::new()
         .property("data", ArrayBuilder::new().items(item))
         .required("data")
         .property("next_cursor", cursor)
         .required("next_cursor")
-        .into()
+        .description(Some("One page of a listing: pass `next_cursor` as `cursor` for the next"));
+    let name = format!("{}Page", T::name());
+    let reference = RefOr::Ref(Ref::from_schema_name(&name));
+    schemas.push((name, page.into()));
+    reference
 }
 
 pub const PAGE: &[(&str, &str)] = &[
@@ -87,6 +95,14 @@ pub const PAGE: &[(&str, &str)] = &[
     ("sort", "The column to sort by"),
     ("order", "`asc` or `desc`"),
     ("q", "Search text"),
+];
+
+pub const EVENT_TYPES: &[(&str, &str)] = &[
+    ("limit", "Items a page, 1 to 500 (default 50)"),
+    ("cursor", "The `next_cursor` of the previous page"),
+    ("sort", "`name` (the default) or `group`"),
+    ("order", "`asc` or `desc`"),
+    ("q", "Search text (name, group, description)"),
 ];
 
 pub const ATTEMPTS: &[(&str, &str)] = &[
@@ -104,8 +120,15 @@ pub const ATTEMPTS: &[(&str, &str)] = &[
     ("until", "Sent before (RFC 3339)"),
 ];
 
-pub const fn route(method: &'static str, path: &'static str, tag: &'static str, summary: &'static str) -> Route {
+pub const fn route(
+    operation: &'static str,
+    method: &'static str,
+    path: &'static str,
+    tag: &'static str,
+    summary: &'static str,
+) -> Route {
     Route {
+        operation,
         method,
         path,
         tag,

@@ -3,11 +3,12 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Json, Router};
+use hookd_core::listing::EventTypeSort;
 use hookd_core::model::EventType;
 
-use super::endpoint::{Endpoint, Route, endpoint, one, page_of, route};
-use super::extract::ApiJson;
-use super::state::ApiState;
+use super::endpoint::{EVENT_TYPES, Endpoint, Route, endpoint, one, page_of, route};
+use super::extract::{ApiJson, ListParams};
+use super::state::{ApiState, List};
 use crate::error::ApiResult;
 use hookd_service::Actor;
 use hookd_service::event_types::EventTypeIn;
@@ -20,8 +21,10 @@ async fn create(
     Ok((StatusCode::CREATED, Json(s.ops.upsert_event_type(&by, input).await?)))
 }
 
-async fn list(State(s): State<ApiState>, by: Actor) -> ApiResult<Json<super::state::List<EventType>>> {
-    Ok(Json(super::state::List { data: s.ops.list_event_types(&by).await?, next_cursor: None }))
+async fn list(State(s): State<ApiState>, by: Actor, params: ListParams) -> ApiResult<Json<List<EventType>>> {
+    params.no_filters()?;
+    let page = params.page(EventTypeSort::parse, EventTypeSort::NAMES)?;
+    Ok(Json(List::from_page(s.ops.list_event_types(&by, &page).await?, |t| t)))
 }
 
 async fn get_one(State(s): State<ApiState>, by: Actor, Path(name): Path<String>) -> ApiResult<Json<EventType>> {
@@ -35,8 +38,9 @@ pub fn endpoints() -> Vec<Endpoint> {
         endpoint(
             list,
             Route {
+                query: EVENT_TYPES,
                 response: Some(page_of::<EventType>),
-                ..route("get", "/event-types", "event-types", "List the catalog")
+                ..route("listEventTypes", "get", "/event-types", "event-types", "List the catalog")
             },
         ),
         endpoint(
@@ -45,14 +49,26 @@ pub fn endpoints() -> Vec<Endpoint> {
                 request: Some(one::<EventTypeIn>),
                 status: 201,
                 response: Some(one::<EventType>),
-                ..route("post", "/event-types", "event-types", "Add or replace a catalog entry (operator)")
+                ..route(
+                    "createEventType",
+                    "post",
+                    "/event-types",
+                    "event-types",
+                    "Add or replace a catalog entry (operator)",
+                )
             },
         ),
         endpoint(
             get_one,
             Route {
                 response: Some(one::<EventType>),
-                ..route("get", "/event-types/{name}", "event-types", "Get an event type with its schema and example")
+                ..route(
+                    "getEventType",
+                    "get",
+                    "/event-types/{name}",
+                    "event-types",
+                    "Get an event type with its schema and example",
+                )
             },
         ),
     ]

@@ -77,6 +77,7 @@ pub fn endpoints() -> Vec<Endpoint> {
                 status: 202,
                 response: Some(one::<Accepted>),
                 ..route(
+                    "publishEvent",
                     "post",
                     "/orgs/{org}/events",
                     "events",
@@ -90,6 +91,7 @@ pub fn endpoints() -> Vec<Endpoint> {
                 query: EVENTS,
                 response: Some(page_of::<EventSummaryView>),
                 ..route(
+                    "listEvents",
                     "get",
                     "/orgs/{org}/events",
                     "events",
@@ -101,7 +103,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             get_one,
             Route {
                 response: Some(one::<EventView>),
-                ..route("get", "/orgs/{org}/events/{id}", "events", "Get an event and its deliveries")
+                ..route("getEvent", "get", "/orgs/{org}/events/{id}", "events", "Get an event and its deliveries")
             },
         ),
     ]

@@ -82,21 +82,27 @@ pub fn endpoints() -> Vec<Endpoint> {
             Route {
                 query: ATTEMPTS,
                 response: Some(page_of::<AttemptSummary>),
-                ..route("get", "/orgs/{org}/attempts", "history", "List attempts")
+                ..route("listAttempts", "get", "/orgs/{org}/attempts", "history", "List attempts")
             },
         ),
         endpoint(
             get_one,
             Route {
                 response: Some(one::<AttemptDetail>),
-                ..route("get", "/orgs/{org}/attempts/{id}", "history", "Get one attempt with its request and response")
+                ..route(
+                    "getAttempt",
+                    "get",
+                    "/orgs/{org}/attempts/{id}",
+                    "history",
+                    "Get one attempt with its request and response",
+                )
             },
         ),
         endpoint(
             get_delivery,
             Route {
                 response: Some(one::<Delivery>),
-                ..route("get", "/orgs/{org}/deliveries/{id}", "history", "Get a delivery")
+                ..route("getDelivery", "get", "/orgs/{org}/deliveries/{id}", "history", "Get a delivery")
             },
         ),
         endpoint(
@@ -105,6 +111,7 @@ pub fn endpoints() -> Vec<Endpoint> {
                 status: 202,
                 response: Some(one::<Delivery>),
                 ..route(
+                    "resendDelivery",
                     "post",
                     "/orgs/{org}/deliveries/{id}/resend",
                     "history",

@@ -91,7 +91,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             Route {
                 query: PAGE,
                 response: Some(page_of::<Member>),
-                ..route("get", "/orgs/{org}/members", "members", "List members")
+                ..route("listMembers", "get", "/orgs/{org}/members", "members", "List members")
             },
         ),
         endpoint(
@@ -100,14 +100,14 @@ pub fn endpoints() -> Vec<Endpoint> {
                 request: Some(one::<MemberIn>),
                 status: 201,
                 response: Some(one::<Member>),
-                ..route("post", "/orgs/{org}/members", "members", "Add a member")
+                ..route("createMember", "post", "/orgs/{org}/members", "members", "Add a member")
             },
         ),
         endpoint(
             get_one,
             Route {
                 response: Some(one::<Member>),
-                ..route("get", "/orgs/{org}/members/{id}", "members", "Get a member")
+                ..route("getMember", "get", "/orgs/{org}/members/{id}", "members", "Get a member")
             },
         ),
         endpoint(
@@ -115,12 +115,15 @@ pub fn endpoints() -> Vec<Endpoint> {
             Route {
                 request: Some(one::<MemberIn>),
                 response: Some(one::<Member>),
-                ..route("patch", "/orgs/{org}/members/{id}", "members", "Update a member (also status)")
+                ..route("updateMember", "patch", "/orgs/{org}/members/{id}", "members", "Update a member (also status)")
             },
         ),
         endpoint(
             delete,
-            Route { status: 204, ..route("delete", "/orgs/{org}/members/{id}", "members", "Remove a member") },
+            Route {
+                status: 204,
+                ..route("deleteMember", "delete", "/orgs/{org}/members/{id}", "members", "Remove a member")
+            },
         ),
         endpoint(
             login_link,
@@ -129,6 +132,7 @@ pub fn endpoints() -> Vec<Endpoint> {
                 status: 201,
                 response: Some(one::<IssuedLink>),
                 ..route(
+                    "createLoginLink",
                     "post",
                     "/orgs/{org}/members/{id}/login-links",
                     "members",

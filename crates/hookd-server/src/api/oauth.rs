@@ -89,6 +89,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             public: true,
             response: Some(one::<Grant>),
             ..route(
+                "requestOauthToken",
                 "post",
                 "/oauth/token",
                 "oauth",

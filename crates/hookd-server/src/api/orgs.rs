@@ -66,7 +66,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             Route {
                 query: PAGE,
                 response: Some(page_of::<Org>),
-                ..route("get", "/orgs", "orgs", "List organizations (operator)")
+                ..route("listOrgs", "get", "/orgs", "orgs", "List organizations (operator)")
             },
         ),
         endpoint(
@@ -75,19 +75,22 @@ pub fn endpoints() -> Vec<Endpoint> {
                 request: Some(one::<OrgIn>),
                 status: 201,
                 response: Some(one::<Org>),
-                ..route("post", "/orgs", "orgs", "Create an organization (operator)")
+                ..route("createOrg", "post", "/orgs", "orgs", "Create an organization (operator)")
             },
         ),
         endpoint(
             get_one,
-            Route { response: Some(one::<Org>), ..route("get", "/orgs/{org}", "orgs", "Get an organization") },
+            Route {
+                response: Some(one::<Org>),
+                ..route("getOrg", "get", "/orgs/{org}", "orgs", "Get an organization")
+            },
         ),
         endpoint(
             patch,
             Route {
                 request: Some(one::<OrgIn>),
                 response: Some(one::<Org>),
-                ..route("patch", "/orgs/{org}", "orgs", "Update an organization (operator)")
+                ..route("updateOrg", "patch", "/orgs/{org}", "orgs", "Update an organization (operator)")
             },
         ),
         endpoint(
@@ -96,6 +99,7 @@ pub fn endpoints() -> Vec<Endpoint> {
                 query: PAGE,
                 response: Some(page_of::<AuditEntry>),
                 ..route(
+                    "listAuditEntries",
                     "get",
                     "/orgs/{org}/audit",
                     "orgs",

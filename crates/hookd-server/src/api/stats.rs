@@ -59,6 +59,7 @@ pub fn endpoints() -> Vec<Endpoint> {
                 query: WINDOW,
                 response: Some(one::<WebhookHealth>),
                 ..route(
+                    "getWebhookStats",
                     "get",
                     "/orgs/{org}/webhooks/{id}/stats",
                     "webhooks",
@@ -71,7 +72,13 @@ pub fn endpoints() -> Vec<Endpoint> {
             Route {
                 query: WINDOW,
                 response: Some(one::<OrgStats>),
-                ..route("get", "/orgs/{org}/stats", "webhooks", "The health of each of an org's webhooks over a window")
+                ..route(
+                    "getOrgStats",
+                    "get",
+                    "/orgs/{org}/stats",
+                    "webhooks",
+                    "The health of each of an org's webhooks over a window",
+                )
             },
         ),
     ]

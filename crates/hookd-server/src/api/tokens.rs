@@ -60,7 +60,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             Route {
                 query: PAGE,
                 response: Some(page_of::<AccessToken>),
-                ..route("get", "/orgs/{org}/tokens", "tokens", "List access tokens (never their values)")
+                ..route("listTokens", "get", "/orgs/{org}/tokens", "tokens", "List access tokens (never their values)")
             },
         ),
         endpoint(
@@ -70,6 +70,7 @@ pub fn endpoints() -> Vec<Endpoint> {
                 status: 201,
                 response: Some(one::<CreatedToken>),
                 ..route(
+                    "createToken",
                     "post",
                     "/orgs/{org}/tokens",
                     "tokens",
@@ -82,12 +83,15 @@ pub fn endpoints() -> Vec<Endpoint> {
             Route {
                 request: Some(one::<TokenIn>),
                 response: Some(one::<AccessToken>),
-                ..route("patch", "/orgs/{org}/tokens/{id}", "tokens", "Rename an access token")
+                ..route("updateToken", "patch", "/orgs/{org}/tokens/{id}", "tokens", "Rename an access token")
             },
         ),
         endpoint(
             revoke,
-            Route { status: 204, ..route("delete", "/orgs/{org}/tokens/{id}", "tokens", "Revoke an access token") },
+            Route {
+                status: 204,
+                ..route("deleteToken", "delete", "/orgs/{org}/tokens/{id}", "tokens", "Revoke an access token")
+            },
         ),
     ]
 }

@@ -214,6 +214,7 @@ pub fn endpoints() -> Vec<Endpoint> {
                 query: PAGE,
                 response: Some(page_of::<WebhookView>),
                 ..route(
+                    "listWebhooks",
                     "get",
                     "/orgs/{org}/webhooks",
                     "webhooks",
@@ -228,6 +229,7 @@ pub fn endpoints() -> Vec<Endpoint> {
                 status: 201,
                 response: Some(one::<WebhookView>),
                 ..route(
+                    "createWebhook",
                     "post",
                     "/orgs/{org}/webhooks",
                     "webhooks",
@@ -240,7 +242,13 @@ pub fn endpoints() -> Vec<Endpoint> {
             Route {
                 request: Some(one::<BulkDelete>),
                 response: Some(one::<BulkDeleted>),
-                ..route("post", "/orgs/{org}/webhooks:bulk-delete", "webhooks", "Delete several webhooks")
+                ..route(
+                    "bulkDeleteWebhooks",
+                    "post",
+                    "/orgs/{org}/webhooks:bulk-delete",
+                    "webhooks",
+                    "Delete several webhooks",
+                )
             },
         ),
         endpoint(
@@ -249,6 +257,7 @@ pub fn endpoints() -> Vec<Endpoint> {
                 request: Some(one::<FilterTrial>),
                 response: Some(one::<FilterVerdict>),
                 ..route(
+                    "tryFilter",
                     "post",
                     "/orgs/{org}/webhooks:try-filter",
                     "webhooks",
@@ -262,6 +271,7 @@ pub fn endpoints() -> Vec<Endpoint> {
                 request: Some(one::<TransformationTrial>),
                 response: Some(one::<TransformationOutcome>),
                 ..route(
+                    "tryTransformation",
                     "post",
                     "/orgs/{org}/webhooks:try-transformation",
                     "webhooks",
@@ -273,7 +283,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             get_one,
             Route {
                 response: Some(one::<WebhookView>),
-                ..route("get", "/orgs/{org}/webhooks/{id}", "webhooks", "Get a webhook (with its ETag)")
+                ..route("getWebhook", "get", "/orgs/{org}/webhooks/{id}", "webhooks", "Get a webhook (with its ETag)")
             },
         ),
         endpoint(
@@ -282,6 +292,7 @@ pub fn endpoints() -> Vec<Endpoint> {
                 request: Some(one::<WebhookPatch>),
                 response: Some(one::<WebhookView>),
                 ..route(
+                    "updateWebhook",
                     "patch",
                     "/orgs/{org}/webhooks/{id}",
                     "webhooks",
@@ -291,13 +302,17 @@ pub fn endpoints() -> Vec<Endpoint> {
         ),
         endpoint(
             delete,
-            Route { status: 204, ..route("delete", "/orgs/{org}/webhooks/{id}", "webhooks", "Delete a webhook") },
+            Route {
+                status: 204,
+                ..route("deleteWebhook", "delete", "/orgs/{org}/webhooks/{id}", "webhooks", "Delete a webhook")
+            },
         ),
         endpoint(
             rotate_secret,
             Route {
                 response: Some(one::<WebhookView>),
                 ..route(
+                    "rotateWebhookSecret",
                     "post",
                     "/orgs/{org}/webhooks/{id}/rotate-secret",
                     "webhooks",
@@ -312,6 +327,7 @@ pub fn endpoints() -> Vec<Endpoint> {
                 status: 202,
                 response: Some(one::<Accepted>),
                 ..route(
+                    "testWebhook",
                     "post",
                     "/orgs/{org}/webhooks/{id}/test",
                     "webhooks",
@@ -325,7 +341,13 @@ pub fn endpoints() -> Vec<Endpoint> {
                 request: Some(one::<RecoverInput>),
                 status: 202,
                 response: Some(one::<Recovered>),
-                ..route("post", "/orgs/{org}/webhooks/{id}/recover", "webhooks", "Re-send what failed since a time")
+                ..route(
+                    "recoverWebhook",
+                    "post",
+                    "/orgs/{org}/webhooks/{id}/recover",
+                    "webhooks",
+                    "Re-send what failed since a time",
+                )
             },
         ),
         endpoint(
@@ -334,6 +356,7 @@ pub fn endpoints() -> Vec<Endpoint> {
                 query: POLL,
                 response: Some(one::<Pulled>),
                 ..route(
+                    "pollWebhook",
                     "get",
                     "/orgs/{org}/webhooks/{id}/poll",
                     "webhooks",

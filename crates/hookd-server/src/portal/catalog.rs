@@ -37,7 +37,7 @@ struct CatalogPage {
 pub(crate) async fn page(State(s): State<PortalState>, signed: Signed) -> PortalResult<Response> {
     let p = &signed.0;
     let mut groups: Vec<GroupView> = Vec::new();
-    for et in s.ops.list_event_types(&p.actor).await? {
+    for et in s.ops.event_type_catalog(&p.actor).await? {
         let example = et.example.clone().unwrap_or_else(|| serde_json::json!({}));
         // The envelope a receiver gets, made by the function that makes real ones.
         let event = Event {

@@ -87,7 +87,7 @@ pub(crate) async fn list(
         None => Some(s.ops.activity(&p.actor, &p.member.org_id).await?),
     };
     let found = s.ops.list_events(&p.actor, &p.member.org_id, &filter, &req).await?;
-    let types = s.ops.list_event_types(&p.actor).await?.into_iter().map(|t| t.name).collect();
+    let types = s.ops.event_type_catalog(&p.actor).await?.into_iter().map(|t| t.name).collect();
     let (text, event_type) = (q.q.clone().unwrap_or_default(), event_type.unwrap_or_default());
     let next = found
         .next_cursor

@@ -238,7 +238,7 @@ pub(crate) async fn org_history(
     let filters = Filters {
         webhooks,
         webhook_id: filter.webhook_id.as_ref().map(|w| w.to_string()).unwrap_or_default(),
-        types: s.ops.list_event_types(&p.actor).await?.into_iter().map(|t| t.name).collect(),
+        types: s.ops.event_type_catalog(&p.actor).await?.into_iter().map(|t| t.name).collect(),
         event_type: filter.event_type.clone().unwrap_or_default(),
         results: RESULTS,
         result: q.result.clone().filter(|r| RESULTS.iter().any(|(k, _)| k == r)).unwrap_or_default(),

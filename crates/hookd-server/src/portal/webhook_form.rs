@@ -453,7 +453,7 @@ pub async fn form_page(
         (Shown::Stored, None) => (Values::new_webhook(), vec![], None),
     };
     let mut groups: Vec<TypeGroup> = Vec::new();
-    for et in s.ops.list_event_types(&p.actor).await? {
+    for et in s.ops.event_type_catalog(&p.actor).await? {
         let example =
             et.example.as_ref().map(|e| serde_json::to_string_pretty(e).unwrap_or_default()).unwrap_or_default();
         let choice = TypeChoice { name: et.name, description: et.description, example };

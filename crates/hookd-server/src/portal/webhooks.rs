@@ -285,7 +285,7 @@ async fn detail_page(
     let names = names(s, signed).await?;
     // Each type with its example, so the test form's payload follows the chosen type.
     // One read of the catalog, however many types the webhook subscribes to.
-    let catalog = s.ops.list_event_types(&p.actor).await?;
+    let catalog = s.ops.event_type_catalog(&p.actor).await?;
     let placeholder = || "{\"test\": true}".to_owned();
     let event_types: Vec<(String, String)> = w
         .event_types

@@ -7,7 +7,7 @@ use super::listing::Listing;
 use super::{Exec, Query, Step, one, vals};
 use crate::page::page;
 use crate::rows::{self as r, ms, to_json};
-use crate::{Page, PageRequest, StoreError, Timestamp};
+use crate::{EventTypeSort, Page, PageRequest, StoreError, Timestamp};
 
 pub(crate) async fn get_setting<X: Exec>(x: &X, key: &str) -> Result<Option<String>, StoreError> {
     let q = Query::new("SELECT value FROM settings WHERE key = $1", vals![key]);
@@ -225,7 +225,32 @@ pub(crate) async fn get_event_type<X: Exec>(x: &X, name: &str) -> Result<EventTy
     one(x, q, |row| r::event_type(row)).await
 }
 
-pub(crate) async fn list_event_types<X: Exec>(x: &X) -> Result<Vec<EventType>, StoreError> {
+pub(crate) async fn list_event_types<X: Exec>(
+    x: &X,
+    req: &PageRequest<EventTypeSort>,
+) -> Result<Page<EventType>, StoreError> {
+    let sort_expr = match req.sort {
+        EventTypeSort::Name => "name",
+        EventTypeSort::Group => "grp",
+    };
+    let search = &["name", "grp", "description"];
+    let listing = Listing {
+        from: "event_types",
+        cols: r::EVENT_TYPE_COLS,
+        id_col: "name",
+        sort_expr,
+        sort_is_int: false,
+        search,
+        made: None,
+    };
+    let rows = x.rows(listing.query(X::DIALECT, vec![], &[], req), |row| r::event_type(row)).await?;
+    Ok(page(rows, req.limit, |e| match req.sort {
+        EventTypeSort::Name => (e.name.clone(), e.name.clone()),
+        EventTypeSort::Group => (e.group.clone(), e.name.clone()),
+    }))
+}
+
+pub(crate) async fn all_event_types<X: Exec>(x: &X) -> Result<Vec<EventType>, StoreError> {
     let c = X::DIALECT.bytewise();
     let sql = format!("SELECT {} FROM event_types ORDER BY grp{c}, name{c}", r::EVENT_TYPE_COLS);
     x.rows(Query::new(sql, vec![]), |row| r::event_type(row)).await

@@ -32,7 +32,7 @@ pub use edit::{AuthEdit, WebhookEdit};
 
 use crate::rows::DbRow;
 use crate::{
-    AttemptFilter, AttemptRecord, AttemptSort, Audience, Backlog, EventFilter, EventSummary, LeaseTerms,
+    AttemptFilter, AttemptRecord, AttemptSort, Audience, Backlog, EventFilter, EventSummary, EventTypeSort, LeaseTerms,
     LeasedDelivery, Page, PageRequest, Published, Saturated, Store, StoreError, Timestamp, WebhookSort,
 };
 
@@ -346,8 +346,11 @@ impl<B: Backend> Store for B {
     async fn get_event_type(&self, name: &str) -> Result<EventType, StoreError> {
         directory::get_event_type(self, name).await
     }
-    async fn list_event_types(&self) -> Result<Vec<EventType>, StoreError> {
-        directory::list_event_types(self).await
+    async fn list_event_types(&self, page: &PageRequest<EventTypeSort>) -> Result<Page<EventType>, StoreError> {
+        directory::list_event_types(self, page).await
+    }
+    async fn all_event_types(&self) -> Result<Vec<EventType>, StoreError> {
+        directory::all_event_types(self).await
     }
     async fn create_webhook(&self, w: &Webhook, audit: &AuditEntry) -> Result<(), StoreError> {
         webhooks::create(self, w, audit).await

@@ -97,8 +97,27 @@ pub async fn the_catalog_is_upserted_and_listed_by_group(s: &dyn Store) {
     s.upsert_event_type(&EventType { schema: Some(schema.clone()), ..entry("user.updated", "Users") }).await.unwrap();
     assert_eq!(s.get_event_type("user.updated").await.unwrap().schema, Some(schema));
     assert!(matches!(s.get_event_type("user.deleted").await, Err(StoreError::NotFound)));
-    let names: Vec<String> = s.list_event_types().await.unwrap().into_iter().map(|e| e.name).collect();
+    let names: Vec<String> = s.all_event_types().await.unwrap().into_iter().map(|e| e.name).collect();
     assert_eq!(names, ["org.updated", "Zeta.made", "user.updated"], "byte order: upper case first");
+
+    // Paged as every listing is: a cursor starts strictly after the last row.
+    let names_of = |p: &Page<EventType>| p.data.iter().map(|e| e.name.clone()).collect::<Vec<_>>();
+    let first = s.list_event_types(&PageRequest { limit: 2, ..Default::default() }).await.unwrap();
+    assert_eq!(names_of(&first), ["Zeta.made", "org.updated"]);
+    let cursor = Cursor::decode(first.next_cursor.as_deref().unwrap());
+    let rest = s.list_event_types(&PageRequest { limit: 2, cursor, ..Default::default() }).await.unwrap();
+    assert_eq!((names_of(&rest), rest.next_cursor), (vec!["user.updated".to_owned()], None));
+    let by_group = PageRequest { sort: EventTypeSort::Group, order: Order::Desc, limit: 1, ..Default::default() };
+    let first = s.list_event_types(&by_group).await.unwrap();
+    let cursor = Cursor::decode(first.next_cursor.as_deref().unwrap());
+    let second = s.list_event_types(&PageRequest { cursor, ..by_group.clone() }).await.unwrap();
+    assert_eq!(
+        [names_of(&first), names_of(&second)].concat(),
+        ["user.updated", "Zeta.made"],
+        "Users, by name descending"
+    );
+    let found = s.list_event_types(&PageRequest { q: Some("ORG.UP".into()), ..Default::default() }).await.unwrap();
+    assert_eq!(names_of(&found), ["org.updated"], "case-insensitive search");
 }
 
 /// An event's deliveries and their states, scoped to its org.

@@ -1,4 +1,4 @@
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::support::{Receiver, TestApp};
 
@@ -52,11 +52,48 @@ async fn health_readiness_metrics_and_openapi() {
         create["responses"]["201"]["content"]["application/json"]["schema"]["$ref"],
         "#/components/schemas/WebhookView"
     );
+    // Operation IDs read as method names (`listWebhooks`), each once; every list is paged the
+    // same way (`limit` and `cursor` in, a `…Page` of `data` and `next_cursor` out).
+    let mut ids = std::collections::BTreeSet::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
-            assert!(op["operationId"].is_string() && op["responses"]["default"].is_object(), "{method} {path}");
+            assert!(op["responses"]["default"].is_object(), "{method} {path}");
+            let id = op["operationId"].as_str().unwrap();
+            assert!(id.chars().next().unwrap().is_ascii_lowercase() && id.chars().all(|c| c.is_ascii_alphanumeric()));
+            assert!(ids.insert(id.to_owned()), "{id} twice");
+            let answer = op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].as_str();
+            if answer.is_some_and(|r| r.ends_with("Page")) {
+                let params: Vec<&str> =
+                    op["parameters"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+                assert!(params.contains(&"limit") && params.contains(&"cursor"), "{path}: {params:?}");
+            }
         }
     }
+    assert!(ids.contains("listEventTypes") && ids.contains("publishEvent") && ids.contains("createLoginLink"));
+    // Tagged unions have a named component a variant, told apart by a discriminator.
+    let auth = &doc["components"]["schemas"]["WebhookAuth"];
+    assert_eq!(auth["discriminator"]["mapping"]["basic"], "#/components/schemas/WebhookAuthBasic");
+    assert_eq!(doc["components"]["schemas"]["WebhookAuthBasic"]["properties"]["type"]["const"], "basic");
+    // The catalog is paged as every list is.
+    for name in ["user.updated", "user.deleted"] {
+        let (status, _) = app.op("POST", "/event-types", Some(json!({"name": name}))).await;
+        assert_eq!(status, 201);
+    }
+    let (_, all) = app.op("GET", "/event-types?limit=500", None).await;
+    let all: Vec<Value> = all["data"].as_array().unwrap().iter().map(|t| t["name"].clone()).collect();
+    assert!(all.len() >= 3 && all.is_sorted_by_key(|n| n.as_str().unwrap().to_owned()), "{all:?}");
+    let (mut paged, mut query) = (Vec::new(), "limit=2".to_owned());
+    for _ in 0..all.len() {
+        let (_, page) = app.op("GET", &format!("/event-types?{query}"), None).await;
+        paged.extend(page["data"].as_array().unwrap().iter().map(|t| t["name"].clone()));
+        match page["next_cursor"].as_str() {
+            Some(next) => query = format!("limit=2&cursor={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(paged, all, "two at a time, each once");
+    let (status, problem) = app.op("GET", "/event-types?sort=size", None).await;
+    assert_eq!((status.as_u16(), problem["field"].as_str()), (422, Some("sort")), "{problem}");
     // Every documented route exists: none answers "route not found".
     for (path, item) in paths {
         for method in item.as_object().unwrap().keys() {

@@ -1,7 +1,10 @@
 //! The OpenAPI document, built with utoipa from the API's endpoints (`endpoint.rs`): every
 //! `/api/v1` route with its parameters, its request body's schema and its answer's, so that
 //! clients can be generated from it. The schemas are the types the handlers (de)serialize, so
-//! the document cannot drift from what the server accepts and answers.
+//! the document cannot drift from what the server accepts and answers. `variants.rs` then names
+//! the tagged unions' variants, so that generated clients have a type for each.
+
+mod variants;
 
 use utoipa::PartialSchema;
 use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem};
@@ -36,8 +39,7 @@ fn parameter(name: &str, place: ParameterIn, description: &str) -> utoipa::opena
 }
 
 fn operation(r: &Route, schemas: &mut Schemas) -> utoipa::openapi::path::Operation {
-    let id = format!("{}{}", r.method, r.path.replace(['/', '{', '}', ':', '-'], "_"));
-    let mut op = OperationBuilder::new().tag(r.tag).summary(Some(r.summary)).operation_id(Some(id));
+    let mut op = OperationBuilder::new().tag(r.tag).summary(Some(r.summary)).operation_id(Some(r.operation));
     for seg in r.path.split('/').filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}'))) {
         op = op.parameter(parameter(seg, ParameterIn::Path, "The ID (the name, for an event type)"));
     }
@@ -80,7 +82,14 @@ fn operation(r: &Route, schemas: &mut Schemas) -> utoipa::openapi::path::Operati
         .build()
 }
 
-pub fn document() -> OpenApi {
+/// The document as served at `/api/openapi.json` and committed in `clients/openapi.json`.
+pub fn document() -> serde_json::Value {
+    let mut doc = serde_json::to_value(built()).unwrap_or_default();
+    variants::name_variants(&mut doc);
+    doc
+}
+
+fn built() -> OpenApi {
     let mut schemas = Schemas::new();
     let mut paths = PathsBuilder::new();
     for e in super::endpoints() {
