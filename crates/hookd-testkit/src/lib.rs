@@ -58,7 +58,7 @@ pub(crate) fn spawn_tied(cmd: &mut Command, what: &str) -> Child {
 }
 
 /// Waits until something listens on `port` of 127.0.0.1.
-pub(crate) fn wait_listening(port: u16, within: Duration, what: &str) {
+pub fn wait_listening(port: u16, within: Duration, what: &str) {
     let deadline = Instant::now() + within;
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(Instant::now() < deadline, "{what} never listened on {port}");

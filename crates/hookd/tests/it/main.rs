@@ -2,6 +2,7 @@
 
 mod browser;
 mod cli;
+mod clients;
 mod cluster;
 mod crash;
 mod delivery;

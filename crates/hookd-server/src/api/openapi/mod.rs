@@ -7,8 +7,10 @@
 mod variants;
 
 use utoipa::PartialSchema;
+use utoipa::openapi::RefOr;
 use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem};
 use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
 use utoipa::openapi::security::{
     ClientCredentials, Flow, Http, HttpAuthScheme, OAuth2, Scopes, SecurityRequirement, SecurityScheme,
 };
@@ -28,29 +30,60 @@ fn method(m: &str) -> HttpMethod {
     }
 }
 
-fn parameter(name: &str, place: ParameterIn, description: &str) -> utoipa::openapi::path::Parameter {
+fn parameter(
+    name: &str,
+    place: ParameterIn,
+    description: &str,
+    schemas: &mut Schemas,
+) -> utoipa::openapi::path::Parameter {
     ParameterBuilder::new()
         .name(name)
         .parameter_in(place.clone())
         .required(if place == ParameterIn::Path { Required::True } else { Required::False })
         .description(Some(description))
-        .schema(Some(String::schema()))
+        .schema(Some(parameter_schema(name, schemas)))
         .build()
+}
+
+/// A query parameter's type, by its name, which means the same on every route (a generated
+/// client then takes `limit` as a number and `order` as the one `SortOrder` type).
+fn parameter_schema(name: &str, schemas: &mut Schemas) -> RefOr<Schema> {
+    let typed = |t: Type| ObjectBuilder::new().schema_type(t);
+    match name {
+        "limit" => typed(Type::Integer).minimum(Some(1)).into(),
+        "order" => {
+            let order = typed(Type::String).enum_values(Some(["asc", "desc"])).description(Some("A listing's order"));
+            schemas.push(("SortOrder".into(), order.into()));
+            RefOr::Ref(utoipa::openapi::Ref::from_schema_name("SortOrder"))
+        }
+        "since" | "until" => typed(Type::String).format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime))).into(),
+        _ => String::schema(),
+    }
 }
 
 fn operation(r: &Route, schemas: &mut Schemas) -> utoipa::openapi::path::Operation {
     let mut op = OperationBuilder::new().tag(r.tag).summary(Some(r.summary)).operation_id(Some(r.operation));
     for seg in r.path.split('/').filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}'))) {
-        op = op.parameter(parameter(seg, ParameterIn::Path, "The ID (the name, for an event type)"));
+        let description = match seg {
+            "org" => "The organization's ID (`org_…`)",
+            "name" => "The event type's name",
+            _ => "The ID of what the path names",
+        };
+        op = op.parameter(parameter(seg, ParameterIn::Path, description, schemas));
     }
     for (name, description) in r.query {
-        op = op.parameter(parameter(name, ParameterIn::Query, description));
+        op = op.parameter(parameter(name, ParameterIn::Query, description, schemas));
     }
     if r.path == "/orgs/{org}/events" {
-        op = op.parameter(parameter("Idempotency-Key", ParameterIn::Header, "1 to 255 visible ASCII characters"));
+        op = op.parameter(parameter(
+            "Idempotency-Key",
+            ParameterIn::Header,
+            "1 to 255 visible ASCII characters",
+            schemas,
+        ));
     }
     if r.path == "/orgs/{org}/webhooks/{id}" && r.method == "patch" {
-        op = op.parameter(parameter("If-Match", ParameterIn::Header, "The webhook's ETag: 412 if it changed"));
+        op = op.parameter(parameter("If-Match", ParameterIn::Header, "The webhook's ETag: 412 if it changed", schemas));
     }
     if let Some(body) = r.request {
         let content = ContentBuilder::new().schema(Some(body(schemas))).build();

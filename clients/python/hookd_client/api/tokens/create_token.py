@@ -1,0 +1,177 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.created_token import CreatedToken
+from ...models.problem import Problem
+from ...models.token_in import TokenIn
+from ...types import Response
+
+
+def _get_kwargs(
+    org: str,
+    *,
+    body: TokenIn,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/orgs/{org}/tokens".format(
+            org=quote(str(org), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> CreatedToken | Problem:
+    if response.status_code == 201:
+        response_201 = CreatedToken.from_dict(response.json())
+
+        return response_201
+
+    response_default = Problem.from_dict(response.json())
+
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[CreatedToken | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    org: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: TokenIn,
+) -> Response[CreatedToken | Problem]:
+    """Create an access token (its value is in this answer only)
+
+    Args:
+        org (str):
+        body (TokenIn): A new token (name and role required) or an edit (a new name; the role
+            cannot change).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CreatedToken | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        org=org,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    org: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: TokenIn,
+) -> CreatedToken | Problem | None:
+    """Create an access token (its value is in this answer only)
+
+    Args:
+        org (str):
+        body (TokenIn): A new token (name and role required) or an edit (a new name; the role
+            cannot change).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CreatedToken | Problem
+    """
+
+    return sync_detailed(
+        org=org,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    org: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: TokenIn,
+) -> Response[CreatedToken | Problem]:
+    """Create an access token (its value is in this answer only)
+
+    Args:
+        org (str):
+        body (TokenIn): A new token (name and role required) or an edit (a new name; the role
+            cannot change).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CreatedToken | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        org=org,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    org: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: TokenIn,
+) -> CreatedToken | Problem | None:
+    """Create an access token (its value is in this answer only)
+
+    Args:
+        org (str):
+        body (TokenIn): A new token (name and role required) or an edit (a new name; the role
+            cannot change).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CreatedToken | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            org=org,
+            client=client,
+            body=body,
+        )
+    ).parsed

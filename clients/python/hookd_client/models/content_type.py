@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class ContentType(StrEnum):
+    FORM = "form"
+    JSON = "json"
+
+    def __str__(self) -> str:
+        return str(self.value)

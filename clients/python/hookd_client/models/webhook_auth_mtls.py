@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.webhook_auth_per_org import WebhookAuthPerOrg
+
+
+T = TypeVar("T", bound="WebhookAuthMtls")
+
+
+@_attrs_define
+class WebhookAuthMtls:
+    """
+    Attributes:
+        cert_pem (str):
+        key_pem (str):
+        type_ (Literal['mtls']):
+        per_org (WebhookAuthPerOrg | Unset):
+    """
+
+    cert_pem: str
+    key_pem: str
+    type_: Literal["mtls"]
+    per_org: WebhookAuthPerOrg | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        cert_pem = self.cert_pem
+
+        key_pem = self.key_pem
+
+        type_ = self.type_
+
+        per_org: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.per_org, Unset):
+            per_org = self.per_org.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "cert_pem": cert_pem,
+                "key_pem": key_pem,
+                "type": type_,
+            }
+        )
+        if per_org is not UNSET:
+            field_dict["per_org"] = per_org
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.webhook_auth_per_org import WebhookAuthPerOrg  # noqa: PLC0415
+
+        d = dict(src_dict)
+        cert_pem = d.pop("cert_pem")
+
+        key_pem = d.pop("key_pem")
+
+        type_ = cast(Literal["mtls"], d.pop("type"))
+        if type_ != "mtls":
+            raise ValueError(f"type must match const 'mtls', got '{type_}'")
+
+        _per_org = d.pop("per_org", UNSET)
+        per_org: WebhookAuthPerOrg | Unset
+        if isinstance(_per_org, Unset):
+            per_org = UNSET
+        else:
+            per_org = WebhookAuthPerOrg.from_dict(_per_org)
+
+        webhook_auth_mtls = cls(
+            cert_pem=cert_pem,
+            key_pem=key_pem,
+            type_=type_,
+            per_org=per_org,
+        )
+
+        webhook_auth_mtls.additional_properties = d
+        return webhook_auth_mtls
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
