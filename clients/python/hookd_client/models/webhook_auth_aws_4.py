@@ -27,7 +27,8 @@ class WebhookAuthAws4:
         endpoint (None | str | Unset): The AWS endpoint the request is for, when the URL reaches it by another name (a
             VPC
             endpoint, a proxy): hookd signs for its host and sends it as `Host`.
-        per_org (WebhookAuthPerOrg | Unset):
+        per_org (WebhookAuthPerOrg | Unset): Credentials to use instead for the events of a child organization, by its
+            ID.
     """
 
     access_key: str

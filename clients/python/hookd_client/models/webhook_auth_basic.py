@@ -22,7 +22,8 @@ class WebhookAuthBasic:
         password (str):
         type_ (Literal['basic']):
         username (str):
-        per_org (WebhookAuthPerOrg | Unset):
+        per_org (WebhookAuthPerOrg | Unset): Credentials to use instead for the events of a child organization, by its
+            ID.
     """
 
     password: str

@@ -22,7 +22,8 @@ class WebhookAuthHeaders:
     Attributes:
         headers (WebhookAuthHeadersHeaders):
         type_ (Literal['headers']):
-        per_org (WebhookAuthPerOrg | Unset):
+        per_org (WebhookAuthPerOrg | Unset): Credentials to use instead for the events of a child organization, by its
+            ID.
     """
 
     headers: WebhookAuthHeadersHeaders

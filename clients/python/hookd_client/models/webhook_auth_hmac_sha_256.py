@@ -22,7 +22,8 @@ class WebhookAuthHmacSha256:
         client_id (str):
         client_secret (str):
         type_ (Literal['hmac_sha256']):
-        per_org (WebhookAuthPerOrg | Unset):
+        per_org (WebhookAuthPerOrg | Unset): Credentials to use instead for the events of a child organization, by its
+            ID.
     """
 
     client_id: str

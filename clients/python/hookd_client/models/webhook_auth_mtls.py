@@ -22,7 +22,8 @@ class WebhookAuthMtls:
         cert_pem (str):
         key_pem (str):
         type_ (Literal['mtls']):
-        per_org (WebhookAuthPerOrg | Unset):
+        per_org (WebhookAuthPerOrg | Unset): Credentials to use instead for the events of a child organization, by its
+            ID.
     """
 
     cert_pem: str

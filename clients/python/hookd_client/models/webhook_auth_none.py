@@ -20,7 +20,8 @@ class WebhookAuthNone:
     """
     Attributes:
         type_ (Literal['none']):
-        per_org (WebhookAuthPerOrg | Unset):
+        per_org (WebhookAuthPerOrg | Unset): Credentials to use instead for the events of a child organization, by its
+            ID.
     """
 
     type_: Literal["none"]

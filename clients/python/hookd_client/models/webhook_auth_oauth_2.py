@@ -24,7 +24,8 @@ class WebhookAuthOauth2:
         token_url (str):
         type_ (Literal['oauth2']):
         audience (None | str | Unset):
-        per_org (WebhookAuthPerOrg | Unset):
+        per_org (WebhookAuthPerOrg | Unset): Credentials to use instead for the events of a child organization, by its
+            ID.
         scope (None | str | Unset):
     """
 

@@ -22,6 +22,8 @@ T = TypeVar("T", bound="WebhookAuthPerOrg")
 
 @_attrs_define
 class WebhookAuthPerOrg:
+    """Credentials to use instead for the events of a child organization, by its ID."""
+
     additional_properties: dict[
         str,
         AuthMethodAws4

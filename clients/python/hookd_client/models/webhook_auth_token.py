@@ -22,7 +22,8 @@ class WebhookAuthToken:
         type_ (Literal['token']):
         value (str):
         key (None | str | Unset):
-        per_org (WebhookAuthPerOrg | Unset):
+        per_org (WebhookAuthPerOrg | Unset): Credentials to use instead for the events of a child organization, by its
+            ID.
     """
 
     type_: Literal["token"]

@@ -956,6 +956,9 @@ export type WebhookAuthOauth2 = {
     type: 'oauth2';
 };
 
+/**
+ * Credentials to use instead for the events of a child organization, by its ID.
+ */
 export type WebhookAuthPerOrg = {
     [key: string]: AuthMethod;
 };

@@ -247,6 +247,7 @@ impl WebhookAuth {
 pub struct WebhookAuth {
     #[serde(flatten)]
     pub method: AuthMethod,
+    /// Credentials to use instead for the events of a child organization, by its ID.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub per_org: BTreeMap<OrgId, AuthMethod>,
 }

@@ -60,6 +60,8 @@ pub struct SchemaDoc {
     pub description: String,
     pub fields: Vec<Field>,
     pub values: Vec<String>,
+    /// A tagged union's tag property, and each variant by its value.
+    pub tag: String,
     pub variants: Vec<(String, Vec<Field>)>,
 }
 
@@ -85,7 +87,12 @@ fn ref_name(v: &Value) -> Option<&str> {
 /// The type of a schema in words: `string`, `array of Webhook`, `Member or null`, `page of Org`.
 fn type_of(v: &Value) -> Type {
     if let Some(name) = ref_name(v) {
-        return Type { text: name.to_owned(), link: Some(format!("schema-{name}")) };
+        // `{T}Page` components are `{data: [T], next_cursor}`.
+        let (text, item) = match name.strip_suffix("Page") {
+            Some(item) => (format!("page of {item}"), item),
+            None => (name.to_owned(), name),
+        };
+        return Type { text, link: Some(format!("schema-{item}")) };
     }
     if let Some(alts) = v["oneOf"].as_array() {
         let named: Vec<Type> = alts.iter().filter(|a| a["type"] != "null").map(type_of).collect();
@@ -111,7 +118,9 @@ fn type_of(v: &Value) -> Type {
                 let item = type_of(&v["items"]);
                 format!("array of {}", item.text)
             }
-            "object" if v["additionalProperties"].is_object() => "map of string".into(),
+            "object" if v["additionalProperties"].is_object() => {
+                format!("map of {}", type_of(&v["additionalProperties"]).text)
+            }
             "object" if v.get("properties").is_none() => "any JSON".into(),
             other => other.to_owned(),
         })
@@ -150,16 +159,21 @@ fn schema_doc(name: &str, v: &Value, all: &Map<String, Value>) -> SchemaDoc {
         description: text(&v["description"]),
         fields: fields(v),
         values: v["enum"].as_array().map(|e| e.iter().map(text).collect()).unwrap_or_default(),
+        tag: v["discriminator"]["propertyName"].as_str().unwrap_or("type").to_owned(),
         variants: vec![],
     };
     for part in v["allOf"].as_array().into_iter().flatten() {
         let part = ref_name(part).and_then(|n| all.get(n)).unwrap_or(part);
         doc.fields.extend(fields(part));
     }
+    // A tagged union: each variant (a component of its own) by the value of its tag.
+    let tag = doc.tag.clone();
+    let tag = tag.as_str();
     for alt in v["oneOf"].as_array().into_iter().flatten() {
-        let tag = alt["properties"]["type"]["enum"][0].as_str().unwrap_or("").to_owned();
-        let rest = fields(alt).into_iter().filter(|f| f.name != "type").collect();
-        doc.variants.push((tag, rest));
+        let alt = ref_name(alt).and_then(|n| all.get(n)).unwrap_or(alt);
+        let value = alt["properties"][tag]["const"].as_str().or(alt["properties"][tag]["enum"][0].as_str());
+        let rest = fields(alt).into_iter().filter(|f| f.name != tag).collect();
+        doc.variants.push((value.unwrap_or("").to_owned(), rest));
     }
     doc
 }
@@ -170,7 +184,7 @@ fn example(v: &Value, all: &Map<String, Value>, depth: usize) -> Value {
     if depth > 6 {
         return Value::Null;
     }
-    if let Some(e) = v.get("example").or_else(|| v["examples"].get(0)) {
+    if let Some(e) = v.get("example").or_else(|| v["examples"].get(0)).or_else(|| v.get("const")) {
         return e.clone();
     }
     if let Some(d) = v.get("default") {

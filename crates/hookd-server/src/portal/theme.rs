@@ -39,8 +39,11 @@ fn css((r, g, b): (u8, u8, u8)) -> String {
     format!("#{r:02x}{g:02x}{b:02x}")
 }
 
-const LIGHT_BG: (u8, u8, u8) = (0xff, 0xff, 0xff);
-const DARK_BG: (u8, u8, u8) = (0x17, 0x1b, 0x22);
+/// The surfaces a link sits on that read worst with it: in the light theme a hovered row
+/// (`--hover`, darker than the panel), in the dark theme also a hovered row (lighter than the
+/// panel). portal.css's values.
+const LIGHT_BG: (u8, u8, u8) = (0xf0, 0xf3, 0xf6);
+const DARK_BG: (u8, u8, u8) = (0x1f, 0x25, 0x2e);
 const BLACK: (u8, u8, u8) = (0, 0, 0);
 const WHITE: (u8, u8, u8) = (0xff, 0xff, 0xff);
 
@@ -86,6 +89,8 @@ mod tests {
             };
             assert!(contrast(get("--accent"), get("--accent-text")) >= 4.5, "{accent}: {css}");
             assert!(contrast(get("--link"), LIGHT_BG) >= 4.5, "{accent}: {css}");
+            let dark = css.rfind("--link").map(|at| parse_hex(&css[at + 8..at + 15]).unwrap()).unwrap();
+            assert!(contrast(dark, DARK_BG) >= 4.5, "{accent}: {css}");
         }
     }
 }

@@ -318,6 +318,13 @@ async fn admins_make_tokens_that_are_shown_once_and_can_be_renamed_and_revoked()
     b.click("#post--api-v1-orgs--org--webhooks h3 a[href='#schema-WebhookIn']").await;
     let fields = b.find("#schema-WebhookIn").await.text().await.unwrap();
     assert!(fields.contains("event_types") && fields.contains("WebhookOptions"), "{fields}");
+    // A tagged union lists its variants by tag, each with its fields.
+    let auth = b.find("#schema-WebhookAuth").await.text().await.unwrap();
+    assert!(auth.contains("\"type\": \"basic\"") && auth.contains("username") && auth.contains("per_org"), "{auth}");
+    b.js("document.getElementById('schema-WebhookAuth').scrollIntoView()").await;
+    b.shot("api-docs-union").await;
+    let circuit = b.find("#schema-Circuit").await.text().await.unwrap();
+    assert!(circuit.contains("\"state\": \"open\"") && circuit.contains("timeouts_in_a_row"), "{circuit}");
     b.shot("api-docs-schema").await;
     b.check_page("api-docs-open").await;
     b.close().await;
