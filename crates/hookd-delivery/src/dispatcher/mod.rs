@@ -243,8 +243,11 @@ impl Dispatcher {
             };
             let free = pool.available_permits().min(unrecorded.available_permits());
             if free == 0 {
+                // Until a slot frees, normal or spare: with every normal slot held by requests
+                // that hang, the spare one a newcomer's request holds frees long before them.
                 tokio::select! {
                     p = sending.clone().acquire_owned() => drop(p),
+                    p = spare.clone().acquire_owned() => drop(p),
                     _ = shutdown.changed() => {}
                 }
                 tokio::select! {

@@ -22,7 +22,7 @@ async fn latencies(nodes: &[&TestApp], org: &Org, rx: &mut Receiver, n: usize) -
     for i in 0..n {
         let started = Instant::now();
         nodes[i % nodes.len()].publish(org, json!({"type": "user.created", "payload": {"n": i}})).await;
-        let got = rx.next_within(WAIT).await.expect("org B's delivery never arrived");
+        let got = rx.next_within(WAIT).await.unwrap_or_else(|| panic!("org B's delivery {i} never arrived"));
         took.push(started.elapsed());
         assert_eq!(got.json()["payload"]["n"], i);
     }
