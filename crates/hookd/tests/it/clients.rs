@@ -58,12 +58,16 @@ async fn the_python_client_type_checks_and_drives_hookd() {
     tools();
     let venv = root().join("target/clients/venv/bin");
     let cache = root().join("target/clients/mypy-cache");
-    for target in ["clients/python/hookd_client", "clients/tests/python_e2e.py"] {
-        run(Command::new(venv.join("mypy"))
-            .current_dir(root())
-            .args(["--strict", "--cache-dir"])
-            .arg(&cache)
-            .arg(target));
+    // The README's examples too, each block a module of its own.
+    let readme = std::fs::read_to_string(root().join("clients/python/README.md")).unwrap();
+    let examples = tempfile::tempdir().unwrap();
+    let blocks = readme.split("```python\n").skip(1).map(|b| b.split("```").next().unwrap());
+    for (n, block) in blocks.enumerate() {
+        std::fs::write(examples.path().join(format!("readme_{n}.py")), block).unwrap();
+    }
+    let package = root().join("clients/python/hookd_client");
+    for target in [package, root().join("clients/tests/python_e2e.py"), examples.path().to_owned()] {
+        run(Command::new(venv.join("mypy")).args(["--strict", "--cache-dir"]).arg(&cache).arg(target));
     }
     let app = TestApp::spawn().await;
     let out = run(Command::new(venv.join("python"))
