@@ -82,6 +82,18 @@ async fn the_typescript_client_type_checks_and_drives_hookd() {
     tools();
     let package = root().join("clients/typescript");
     run(Command::new("npm").current_dir(&package).args(["run", "--silent", "build"]));
+    // The README's examples too, in a folder of the package so that `hookd-client` resolves
+    // to the package itself.
+    let readme = std::fs::read_to_string(package.join("README.md")).unwrap();
+    let examples = tempfile::Builder::new().prefix(".tmp-readme").tempdir_in(&package).unwrap();
+    let blocks = readme.split("```ts\n").skip(1).map(|b| b.split("```").next().unwrap());
+    for (n, block) in blocks.enumerate() {
+        std::fs::write(examples.path().join(format!("readme_{n}.ts")), block).unwrap();
+    }
+    let config =
+        r#"{"extends": "../tsconfig.json", "compilerOptions": {"noEmit": true, "rootDir": ".."}, "include": ["*.ts"]}"#;
+    std::fs::write(examples.path().join("tsconfig.json"), config).unwrap();
+    run(Command::new(package.join("node_modules/.bin/tsc")).arg("-p").arg(examples.path()));
     let app = TestApp::spawn().await;
     let out = run(Command::new("node")
         .arg(package.join("dist/test/e2e.js"))
