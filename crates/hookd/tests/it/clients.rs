@@ -23,6 +23,17 @@ fn run(cmd: &mut Command) -> Output {
     out
 }
 
+/// Writes each `lang` code block of the markdown file `readme` into `dir`, a file each
+/// (`readme_N.ext`), for a type checker to read.
+fn write_examples(readme: &Path, lang: &str, ext: &str, dir: &Path) {
+    let text = std::fs::read_to_string(readme).unwrap();
+    let fence = format!("```{lang}\n");
+    let blocks = text.split(fence.as_str()).skip(1).map(|b| b.split("```").next().unwrap());
+    for (n, block) in blocks.enumerate() {
+        std::fs::write(dir.join(format!("readme_{n}.{ext}")), block).unwrap();
+    }
+}
+
 /// The generators' and clients' tools (a venv, node_modules), set up once for all the tests
 /// of this process: they would race installing them.
 fn tools() {
@@ -59,12 +70,8 @@ async fn the_python_client_type_checks_and_drives_hookd() {
     let venv = root().join("target/clients/venv/bin");
     let cache = root().join("target/clients/mypy-cache");
     // The README's examples too, each block a module of its own.
-    let readme = std::fs::read_to_string(root().join("clients/python/README.md")).unwrap();
     let examples = tempfile::tempdir().unwrap();
-    let blocks = readme.split("```python\n").skip(1).map(|b| b.split("```").next().unwrap());
-    for (n, block) in blocks.enumerate() {
-        std::fs::write(examples.path().join(format!("readme_{n}.py")), block).unwrap();
-    }
+    write_examples(&root().join("clients/python/README.md"), "python", "py", examples.path());
     let package = root().join("clients/python/hookd_client");
     for target in [package, root().join("clients/tests/python_e2e.py"), examples.path().to_owned()] {
         run(Command::new(venv.join("mypy")).args(["--strict", "--cache-dir"]).arg(&cache).arg(target));
@@ -84,12 +91,8 @@ async fn the_typescript_client_type_checks_and_drives_hookd() {
     run(Command::new("npm").current_dir(&package).args(["run", "--silent", "build"]));
     // The README's examples too, in a folder of the package so that `hookd-client` resolves
     // to the package itself.
-    let readme = std::fs::read_to_string(package.join("README.md")).unwrap();
     let examples = tempfile::Builder::new().prefix(".tmp-readme").tempdir_in(&package).unwrap();
-    let blocks = readme.split("```ts\n").skip(1).map(|b| b.split("```").next().unwrap());
-    for (n, block) in blocks.enumerate() {
-        std::fs::write(examples.path().join(format!("readme_{n}.ts")), block).unwrap();
-    }
+    write_examples(&package.join("README.md"), "ts", "ts", examples.path());
     let config =
         r#"{"extends": "../tsconfig.json", "compilerOptions": {"noEmit": true, "rootDir": ".."}, "include": ["*.ts"]}"#;
     std::fs::write(examples.path().join("tsconfig.json"), config).unwrap();
